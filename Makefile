@@ -1,0 +1,49 @@
+# The two commands: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench install browser messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	# Put the checkout on the venv's path (what an editable install does, without building a wheel).
+	$(PY) -c 'import os, site; open(os.path.join(site.getsitepackages()[0], "ocop-marketplace.pth"), "w").write(os.getcwd())'
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Translations are committed as .po files and compiled here (the .mo files are build output).
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+# Debian's chromium for the browser tests; skipped (the tests then say so) when we cannot install it.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "NOTICE: could not install chromium; browser tests will be skipped"; \
+	else echo "NOTICE: /usr/bin/chromium missing and not root; browser tests will be skipped"; fi
+
+run: install
+	PORT=$(PORT) $(PY) -m marketplace.core.devserver
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install browser lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .data test-output

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class CatalogImportConfig(AppConfig):
+    name = "catalog_import"

@@ -1,0 +1,184 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.Model):
+    """Saleor-compatible sales channel. The marketplace has one: `default-channel`, in VND."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    currency_code = models.CharField(max_length=3, default="VND")
+    default_country = models.CharField(max_length=2, default="VN")
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Category(models.Model):
+    """Product group tree; the roots are the six OCOP product groups (Decision 919/QĐ-TTg)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    ocop_group = models.PositiveSmallIntegerField(null=True, blank=True, help_text="OCOP group number 1–6")
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ocop_group__isnull=True) | Q(ocop_group__gte=1, ocop_group__lte=6),
+                name="catalog_category_ocop_group_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    # PROTECT: a product never loses its producer; a producer with products cannot be deleted.
+    producer = models.ForeignKey("producers.Producer", on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(max_length=120, unique=True)
+    # Sanitised HTML (nh3) written only through catalog.services.
+    description = models.TextField(_("description"), blank=True)
+    seo_title = models.CharField(max_length=120, blank=True)
+    seo_description = models.CharField(max_length=300, blank=True)
+    # The producer's own switch. Certified-but-unlisted products (from imports) start unpublished.
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["producer", "is_published"], name="catalog_product_producer_pub")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductVariant(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255, blank=True)
+    price_amount = models.BigIntegerField(_("price (VND)"))  # whole dong: VND has no minor unit
+    weight_grams = models.PositiveIntegerField(null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_amount__gte=0), name="catalog_variant_price_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} – {self.name}" if self.name else self.product.name
+
+
+class Stock(models.Model):
+    """Units on hand for a variant (one stock point per variant: the producer ships its own goods)."""
+
+    variant = models.OneToOneField(ProductVariant, on_delete=models.CASCADE, related_name="stock")
+    quantity = models.IntegerField(default=0)
+    quantity_allocated = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="catalog_stock_quantity_non_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity_allocated__gte=0), name="catalog_stock_allocated_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}: {self.quantity}"
+
+    @property
+    def quantity_available(self) -> int:
+        return max(self.quantity - self.quantity_allocated, 0)
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="products/")
+    alt = models.CharField(max_length=255, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.alt or self.image.name
+
+
+class Collection(models.Model):
+    """Curated lists such as `featured-products` (the home page and Saleor's collection query)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    products = models.ManyToManyField(Product, through="CollectionProduct", related_name="collections")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionProduct(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="entries")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="collection_entries")
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "product"], name="catalog_collection_product_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection_id}/{self.product_id}"
+
+
+class ProductModeration(models.Model):
+    """Staff hiding a product: who, when, why, and who undid it when. An open record (not undone) hides it."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="moderations")
+    reason = models.TextField()
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    hidden_at = models.DateTimeField(auto_now_add=True)
+    unhidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    unhidden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-hidden_at"]
+        constraints = [
+            # At most one open hiding per product.
+            models.UniqueConstraint(
+                fields=["product"], condition=Q(unhidden_at__isnull=True), name="catalog_moderation_one_open"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="catalog_moderation_reason_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} hidden {self.hidden_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.unhidden_at is None

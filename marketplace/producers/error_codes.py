@@ -1,0 +1,7 @@
+from enum import Enum
+
+
+class ProducerErrorCode(Enum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    PERMISSION_DENIED = "permission_denied"
