@@ -10,6 +10,9 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("graphql/", include("marketplace.graphql.urls")),
+    path("seller/", include("storefront.seller.urls")),
+    path("", include("storefront.checkout_urls")),
     path("", include("storefront.urls")),
 ]
 if settings.DEBUG:

@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -38,3 +41,59 @@ def staff_client(staff) -> Client:
     client = Client()
     client.force_login(staff)
     return client
+
+
+# --- Browser tests -------------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    if not os.path.exists(CHROMIUM):
+        # Visible in the summary (-ra): `make test` installs Debian's chromium when it can.
+        pytest.skip(f"NOTICE: {CHROMIUM} not installed; browser tests skipped (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_chromium, live_server):
+    """A fresh browser context on a 360-pixel-wide phone viewport; `page.base_url` is the live server."""
+    context = _chromium.new_context(viewport={"width": 360, "height": 780}, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    browser_page = context.new_page()
+    browser_page.base_url = live_server.url
+    yield browser_page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, "name") saves test-output/screenshots/<test>-<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(browser_page, name: str) -> Path:
+        path = SCREENSHOTS / f"{request.node.name}-{name}.png"
+        browser_page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

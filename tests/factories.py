@@ -75,6 +75,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 class VariantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProductVariant
+        skip_postgeneration_save = True
 
     product = factory.SubFactory(ProductFactory)
     sku = factory.Sequence(lambda n: f"SKU-{n:06d}")

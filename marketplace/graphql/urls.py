@@ -1,0 +1,3 @@
+"""GraphQL endpoint (issue 6)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Cart, checkout, orders and account pages (issue 5)."""
+
+urlpatterns: list = []

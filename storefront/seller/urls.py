@@ -1,0 +1,4 @@
+"""Producer portal (issue 7)."""
+
+app_name = "seller"
+urlpatterns: list = []
