@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from marketplace.certification.models import DecisionKind
+from marketplace.core.provinces import province_code_for
 from marketplace.core.text import fold, nfc
 
 _NUMBER = re.compile(
@@ -18,6 +19,7 @@ _DATE_WORDS = re.compile(r"(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.
 _ISSUER = re.compile(
     r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(tỉnh|huyện|thành phố|thị xã|TP\.?)\s+(.+)", re.IGNORECASE
 )
+_PROVINCE = re.compile(r"(?:tỉnh|thành phố)\s+([^\s,.;:()]+(?:\s+[^\s,.;:()]+){0,3})", re.IGNORECASE)
 _MINISTRY = re.compile(r"Bộ Nông nghiệp và (Phát triển [Nn]ông thôn|Môi trường)", re.IGNORECASE)
 _STOP_WORDS = {
     "ngay",
@@ -34,6 +36,8 @@ _STOP_WORDS = {
     "nam",
     "danh",
     "ket",
+    "tinh",
+    "huyen",
 }
 
 
@@ -44,6 +48,7 @@ class DecisionMeta:
     issuer: str = ""
     kind: str = ""
     title: str = ""
+    province: str = ""  # current province code named in the title ("... huyện Sông Mã, tỉnh Sơn La")
     cited_numbers: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -102,6 +107,15 @@ def meta_from_title(lines: list[str]) -> DecisionMeta:
         meta.date = _parse_date(match.group(1)) if match else None
     joined = " ".join(line for line in lines)
     meta.issuer = _issuer(nfc(joined))
+    for match in _PROVINCE.finditer(nfc(joined)):
+        words = match.group(1).split()
+        for size in (3, 2, 1):
+            code = province_code_for(" ".join(words[:size]).title())
+            if code:
+                meta.province = code
+                break
+        if meta.province:
+            break
     folded = fold(joined)
     if "thu hoi" in folded:
         meta.kind = DecisionKind.REVOCATION
@@ -131,7 +145,7 @@ def reconcile(
 ) -> tuple[DecisionMeta, list[str]]:
     """Merge title metadata with the given values; returns the result and the conflicts/missing parts."""
     problems = []
-    result = DecisionMeta(title=title.title, cited_numbers=title.cited_numbers)
+    result = DecisionMeta(title=title.title, cited_numbers=title.cited_numbers, province=title.province)
     if number and title.number and fold(number).replace(" ", "") != fold(title.number).replace(" ", ""):
         problems.append(f"decision number: the document says {title.number!r}, the command line {number!r}")
     result.number = (number or title.number).strip()

@@ -385,7 +385,7 @@ def _match(plan: Plan, validated: list, *, progress=None) -> None:
     meta = plan.meta
     decision = Decision.objects.filter(number=meta.number, issuer=meta.issuer, date=meta.date).first()
     plan.decision_id = decision.pk if decision else None
-    province = decision_province(meta.issuer)
+    province = decision_province(meta.issuer) or meta.province or None
     matcher = Matcher(province)
     seen: dict[tuple[str, str], int] = {}
     new_producers: dict[str, NewProducer] = {}

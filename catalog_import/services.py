@@ -316,7 +316,7 @@ def review_resolve(
 ) -> ImportRow:
     """Staff settles an ambiguous row: the chosen product (or a new unlisted product under the chosen
     producer) gets the row's rating, or its certificate is revoked, under the run's decision."""
-    row = ImportRow.objects.select_for_update().select_related("run__decision").get(pk=row.pk)
+    row = ImportRow.objects.select_for_update(of=("self",)).select_related("run__decision").get(pk=row.pk)
     if row.outcome != Outcome.AMBIGUOUS or row.resolved_at is not None:
         raise ValidationError("This row is already settled.", code=ImportErrorCode.ALREADY_RESOLVED.value)
     decision = row.run.decision

@@ -212,3 +212,58 @@ def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequenc
     return certifications.update(
         state=CertificationState.REVOKED, revoked_by=decision, ended_at=timezone.now()
     )
+
+
+def _reminder_recipients(producer) -> list[str]:
+    emails = [producer.email] if producer.email else []
+    emails += [m.user.email for m in producer.memberships.all() if m.user.is_active and m.user.email]
+    return sorted({e.strip().lower() for e in emails if e.strip()})
+
+
+@transaction.atomic
+def certification_reminders_send(*, today: datetime.date | None = None) -> list[int]:
+    """E-mail each producer once about every certificate ending within CERTIFICATE_REMINDER_DAYS (30 days):
+    to the producer's address and its members'. Returns the certificates reminded about. A reminder row is
+    written first (one per certificate, enforced by the database), the e-mail leaves after commit."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from marketplace.certification.models import ExpiryReminder
+
+    today = today or timezone.localdate()
+    due = (
+        Certification.objects.filter(
+            state=CertificationState.ACTIVE,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=settings.CERTIFICATE_REMINDER_DAYS),
+            expiry_reminder__isnull=True,
+        )
+        .select_related("product__producer", "decision")
+        .prefetch_related("product__producer__memberships__user")
+        .select_for_update(of=("self",), skip_locked=True)
+        .order_by("valid_until", "id")
+    )
+    reminded = []
+    for certification in due:
+        producer = certification.product.producer
+        recipients = _reminder_recipients(producer)
+        ExpiryReminder.objects.create(certification=certification, recipients=recipients)
+        reminded.append(certification.pk)
+        if not recipients:
+            continue
+        context = {
+            "certification": certification,
+            "product": certification.product,
+            "producer": producer,
+            "days_left": (certification.valid_until - today).days,
+            "site_url": settings.SITE_URL,
+        }
+        subject = (
+            f"OCOP {certification.stars} sao của “{certification.product.name}” hết hạn ngày "
+            f"{certification.valid_until:%d/%m/%Y}"
+        )
+        body = render_to_string("certification/expiry_reminder.txt", context)
+        transaction.on_commit(
+            lambda s=subject, b=body, r=recipients: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, r)
+        )
+    return reminded
