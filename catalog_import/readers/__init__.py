@@ -12,6 +12,14 @@ from catalog_import.readers.base import ImportFileError, RawDocument
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML (and legacy .xls/.doc) live in OLE files
 
 
+def human_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} MB"
+
+
 def read_document(path: str | os.PathLike, *, display_name: str | None = None) -> RawDocument:
     path = Path(path)
     name = display_name or path.name
@@ -23,9 +31,7 @@ def read_document(path: str | os.PathLike, *, display_name: str | None = None) -
         raise ImportFileError(f"{name}: the file is empty.")
     limit = settings.IMPORT_MAX_FILE_BYTES
     if size > limit:
-        raise ImportFileError(
-            f"{name}: the file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB limit."
-        )
+        raise ImportFileError(f"{name}: the file is {human_size(size)}, over the {human_size(limit)} limit.")
     with path.open("rb") as handle:
         head = handle.read(8)
     suffix = path.suffix.lower()

@@ -35,10 +35,10 @@ def check_zip(path: Path, name: str) -> None:
     if bad is not None:
         raise ImportFileError(f"{name}: the file is damaged or truncated (bad member {bad}).")
     if total > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError(
-            f"{name}: the file unpacks to {total / 1_048_576:.0f} MB, over the "
-            f"{settings.IMPORT_MAX_UNCOMPRESSED_BYTES / 1_048_576:.0f} MB limit."
-        )
+        from catalog_import.readers import human_size
+
+        limit = human_size(settings.IMPORT_MAX_UNCOMPRESSED_BYTES)
+        raise ImportFileError(f"{name}: the file unpacks to {human_size(total)}, over the {limit} limit.")
 
 
 def _merged_ranges(archive, worksheet_path: str) -> list[tuple[int, int, int, int]]:

@@ -170,8 +170,8 @@ def test_title_metadata_of_district_and_revocation_decisions():
     )
     revocation = meta_from_title(
         [
-            "Quyết định số 3763/QĐ-UBND ngày 18/11/2021 của UBND tỉnh Hà Tĩnh về việc thu hồi chứng nhận sản phẩm "
-            "OCOP cấp tại Quyết định số 156/QĐ-UBND ngày 17/01/2021"
+            "Quyết định số 3763/QĐ-UBND ngày 18/11/2021 của UBND tỉnh Hà Tĩnh về việc thu hồi "
+            "chứng nhận sản phẩm OCOP cấp tại Quyết định số 156/QĐ-UBND ngày 17/01/2021"
         ]
     )
     assert (revocation.kind, revocation.cited_numbers) == ("revocation", ["156/QĐ-UBND"])
