@@ -248,6 +248,7 @@ def import_undo_blockers(*, run: ImportRun) -> list[str]:
         )
         .exclude(run=run)
         .exclude(outcome__in=[Outcome.UNCHANGED, Outcome.UNMATCHED, Outcome.AMBIGUOUS, Outcome.ERROR])
+        .order_by()
         .values_list("run__decision__number", flat=True)
         .distinct()
     )
