@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from marketplace.catalog.models import Product
@@ -194,11 +195,10 @@ def certifications_issue_bulk(
         batch_size=2000,
     )
     if current:
-        by_product = {c.product_id: c.pk for c in created}
-        links = [
-            Certification(pk=old_id, superseded_by_id=by_product[pid]) for pid, old_id in current.items()
-        ]
-        Certification.objects.bulk_update(links, ["superseded_by"], batch_size=2000)
+        successor = Certification.objects.filter(decision=decision, product_id=OuterRef("product_id"))
+        Certification.objects.filter(pk__in=current.values()).update(
+            superseded_by=Subquery(successor.values("pk")[:1])
+        )
     return created
 
 
