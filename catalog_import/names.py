@@ -42,8 +42,8 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 
 
 def _fold_table() -> dict[int, str | None]:
-    """Latin letters with Vietnamese marks → base letter, combining marks → nothing (same as core.text.fold)."""
-    table: dict[int, str | None] = {code: None for code in range(0x300, 0x370)}
+    """Latin letters with Vietnamese marks → base letter, combining marks → nothing (as core.text.fold)."""
+    table: dict[int, str | None] = dict.fromkeys(range(0x300, 0x370))
     for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
         char = chr(code)
         base = "".join(c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn")

@@ -134,7 +134,7 @@ def read_pdf(path: Path, name: str) -> RawDocument:
 
 
 def _read_with_pdfplumber(path: Path, name: str, title_lines, rows, pages: set[int]):
-    """Pages whose table is not drawn as boxes (ruling lines only, or no ruling): pdfplumber's table finder."""
+    """Pages whose table is not drawn as boxes (ruling lines only, or none): pdfplumber's table finder."""
     import pdfplumber
 
     try:
