@@ -35,7 +35,11 @@ _FORMS: list[tuple[str, str]] = [
     ("dich vu", "dv"),
     ("nong nghiep", "nn"),
 ]
-_FORM_PATTERNS = [(re.compile(rf"\b{re.escape(long)}\b"), short) for long, short in _FORMS]
+_SHORT = dict(_FORMS)
+# One pass, longest phrase first at each position ("cong ty co phan" before "cong ty").
+_FORM_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(long) for long in sorted(_SHORT, key=len, reverse=True)) + r")\b"
+)
 LEGAL_WORDS = {"htx", "tht", "cty", "cp", "tnhh", "mtv", "hkd", "dntn", "cssx", "ho", "co", "so"}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _PARENS = re.compile(r"\(([^)]*)\)")
@@ -68,8 +72,7 @@ def name_key(name: str) -> str:
         lambda m: " " if fold(m.group(1)).strip() in {"htx", "tht", "hkd", "cty"} else f" {m.group(1)} ", text
     )
     text = _NON_WORD.sub(" ", text)
-    for pattern, short in _FORM_PATTERNS:
-        text = pattern.sub(short, text)
+    text = _FORM_PATTERN.sub(lambda m: _SHORT[m.group(1)], text)
     return " ".join(text.split())
 
 
