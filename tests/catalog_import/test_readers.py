@@ -198,3 +198,23 @@ def test_title_and_command_line_disagreeing_is_an_error():
     merged, problems = reconcile(title, issuer="Ủy ban nhân dân tỉnh Lào Cai")
     assert problems == []
     assert merged.issuer == "Ủy ban nhân dân tỉnh Lào Cai"
+
+
+def test_fast_xlsx_reader_agrees_with_openpyxl(files):
+    from catalog_import.readers.xlsx import _read_fast, _read_openpyxl
+
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"]
+    _, rows = df.reference_rows("sonla_mocchau_2023.txt")
+    path = df.write_xlsx(
+        files / "m.xlsx",
+        header,
+        rows,
+        title=["UBND huyện Mộc Châu"],
+        merged_header=True,
+        sheets={"B": rows},
+        formulas={(1, 1): '=HYPERLINK("http://example.vn","x")'},
+    )
+    fast, slow = _read_fast(path, "m.xlsx"), _read_openpyxl(path, "m.xlsx")
+    assert [[(r.number, r.location, r.cells, r.formulas) for r in t.rows] for t in fast.tables] == [
+        [(r.number, r.location, r.cells, r.formulas) for r in t.rows] for t in slow.tables
+    ]
