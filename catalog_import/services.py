@@ -23,6 +23,7 @@ from marketplace.certification.services import (
     certifications_issue_bulk,
     certifications_revoke_bulk,
     decision_get_or_create,
+    lock_product_ids,
     lock_products,
 )
 from marketplace.core.text import slugify_vi
@@ -137,7 +138,7 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
         # The decision appeared between planning and applying: plan again against what is stored now.
         raise ValidationError("The decision changed while planning; run the import again.", code="stale_plan")
     existing = sorted({r.product_id for r in plan.rows if r.product_id})
-    lock_products(existing)
+    lock_product_ids(existing)
     active = [r for r in plan.rows if r.outcome in ISSUING or r.outcome == Outcome.REVOKED]
     # Producers and products that the decision brings in for the first time.
     new_specs = {r.new_producer.key: r.new_producer for r in active if r.new_producer is not None}
@@ -153,11 +154,10 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
         _create_products(to_create, names)
     certificates: dict[int, int] = {}
     if meta.kind == DecisionKind.RECOGNITION:
-        issued = certifications_issue_bulk(
+        certificates = certifications_issue_bulk(
             decision=decision,
             ratings=[(r.product_id, r.stars, r.score) for r in active if r.outcome in ISSUING],
         )
-        certificates = {c.product_id: c.pk for c in issued}
     else:
         certifications_revoke_bulk(
             decision=decision, certification_ids=[r.previous_certification_id for r in active]
@@ -301,7 +301,7 @@ def import_undo(*, run: ImportRun, user=None) -> ImportRun:
     it superseded or revoked come back, products and producers it created are removed."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     rows = list(run.rows.all())
-    lock_products(r.product_id for r in rows if r.product_id)
+    lock_product_ids(r.product_id for r in rows if r.product_id)
     blockers = import_undo_blockers(run=run)
     if blockers:
         raise ValidationError("; ".join(blockers), code=ImportErrorCode.UNDO_BLOCKED.value)
