@@ -16,7 +16,7 @@ from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
 from catalog_import.planning import NewProducer, Plan, build_plan, category_for
 from marketplace.catalog.models import Category, Product
 from marketplace.certification.bulk import copy_insert
-from marketplace.certification.models import Certification, CertificationState, Decision, DecisionKind
+from marketplace.certification.models import Certification, CertificationState, DecisionKind
 from marketplace.certification.services import (
     certification_issue,
     certification_revoke,
@@ -405,17 +405,6 @@ def review_resolve(
     row.resolved_by = user
     row.save()
     return row
-
-
-def decision_visible_effect(*, decision: Decision) -> list[int]:
-    """Products whose certificates this decision issued or revoked (for cache/search refresh hooks)."""
-    return sorted(
-        set(
-            Certification.objects.filter(Q(decision=decision) | Q(revoked_by=decision)).values_list(
-                "product_id", flat=True
-            )
-        )
-    )
 
 
 # --- Uploads (admin) and the inbox ----------------------------------------------------------------

@@ -134,6 +134,10 @@ def test_active_certificate_of_an_import_keeps_product_visible_once_listed(files
     run = ImportRun.objects.get()
     product = run.rows.get(product_name="Lê Nậm Pung").product
     assert not products_visible_to_shoppers().filter(pk=product.pk).exists()  # certified but unlisted
+    from marketplace.certification.selectors import products_certified_unlisted
+
+    claimable = products_certified_unlisted(producer_id=product.producer_id)
+    assert list(claimable.values_list("name", flat=True)) == ["Lê Nậm Pung"]
     product.is_published = True  # the producer claims and lists it
     product.save()
     assert products_visible_to_shoppers().filter(pk=product.pk).exists()
