@@ -241,9 +241,7 @@ class Matcher:
             key = name_key(name)
             self.by_key.setdefault(key, []).append(pk)
             self.by_core.setdefault(core_key(key), []).append(pk)
-        # token_sort_ratio is the ratio of the words sorted: sorting the choices once makes lookups cheap.
         self.core_choices = list(self.by_core)
-        self.sorted_choices = [" ".join(sorted(c.split())) for c in self.core_choices]
         self.products: dict[int, dict[str, list[int]]] = {}  # producer -> product key -> ids
         self.product_names: dict[int, str] = {}
         self.product_producer: dict[int, int] = {}
@@ -281,9 +279,9 @@ class Matcher:
             same_form = forms == {frozenset(legal_words(key))} or not legal_words(key)
             return ids, 96.0 if same_form else 90.0
         if core not in self._fuzzy_cache:
-            query = " ".join(sorted(core.split()))
+            # Word order is part of a Vietnamese name ("Minh Ngọc" is not "Ngọc Minh"): plain ratio.
             found = process.extract(
-                query, self.sorted_choices, scorer=fuzz.ratio, limit=3, score_cutoff=PRODUCER_CLOSE
+                core, self.core_choices, scorer=fuzz.ratio, limit=3, score_cutoff=PRODUCER_CLOSE
             )
             self._fuzzy_cache[core] = [(self.core_choices[index], score) for _, score, index in found]
         found = self._fuzzy_cache[core]
