@@ -1,5 +1,5 @@
-"""PostgreSQL search over the live catalogue tables: accent-folded full text (unaccent + 'simple' config) with a
-pg_trgm fallback for typos. One SQL statement returns the page of ids, the total and every facet count.
+"""PostgreSQL search over the live catalogue tables: accent-folded full text (unaccent + 'simple' config)
+with a pg_trgm fallback for typos. One SQL statement returns the page of ids, the total and every facet count.
 
 Matching: each query word must occur in the product (name, description), its producer (name, province) or its
 category. Words are folded like Vietnamese shoppers type them ("Sơn La" = "son la" = "SON LA"). When nothing
@@ -10,6 +10,7 @@ Visibility is never re-implemented here: the candidate set is the SQL of
 only ever count visible products.
 """
 
+# ruff: noqa: S608 - SQL is assembled only from constant fragments here; every user value is a bound parameter.
 from __future__ import annotations
 
 import datetime
@@ -34,7 +35,9 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Expressions matching the indexes of search/migrations/0001 exactly (so the planner can use them).
 PRODUCT_DOC = "to_tsvector('simple'::regconfig, search_fold({t}.name || ' ' || {t}.description))"
 PRODUCT_NAME = "to_tsvector('simple'::regconfig, search_fold({t}.name))"
-PRODUCER_DOC = "to_tsvector('simple'::regconfig, search_fold({t}.name || ' ' || replace({t}.province, '-', ' ')))"
+PRODUCER_DOC = (
+    "to_tsvector('simple'::regconfig, search_fold({t}.name || ' ' || replace({t}.province, '-', ' ')))"
+)
 PRODUCER_TEXT = "search_fold({t}.name || ' ' || replace({t}.province, '-', ' '))"
 CATEGORY_DOC = "to_tsvector('simple'::regconfig, search_fold({t}.name))"
 
@@ -72,9 +75,13 @@ class PostgresBackend(SearchBackend):
     def rebuild(self) -> int:
         return products_visible_to_shoppers().count()
 
-    def _run(self, query: SearchQuery, words: list[str], today: datetime.date, *, fuzzy: bool) -> SearchResult:
+    def _run(
+        self, query: SearchQuery, words: list[str], today: datetime.date, *, fuzzy: bool
+    ) -> SearchResult:
         params: list = []
-        visible_sql, visible_params = products_visible_to_shoppers(today=today).values("id").query.sql_with_params()
+        visible_sql, visible_params = (
+            products_visible_to_shoppers(today=today).values("id").query.sql_with_params()
+        )
         active_sql, active_params = (
             active_certifications(today=today).values("product_id", "stars").query.sql_with_params()
         )
@@ -82,6 +89,7 @@ class PostgresBackend(SearchBackend):
         text_where, rank_sql, text_params, rank_params = _text_sql(words, fuzzy=fuzzy)
         filters_sql, filter_params = _filter_flags(query.filters)
 
+        order_by = SORTS.get(query.sort) or SORTS["relevance"]
         sql = f"""
         WITH base AS (
             SELECT p.id, p.created_at, p.category_id, p.producer_id, pr.province, pr.kind, c.stars,
@@ -123,7 +131,7 @@ class PostgresBackend(SearchBackend):
         UNION ALL
         SELECT 'total', NULL, count(*) FILTER (WHERE {ALL_FLAGS}), (
             SELECT array_agg(id) FROM (
-                SELECT id FROM flagged WHERE {ALL_FLAGS} ORDER BY {SORTS.get(query.sort) or SORTS["relevance"]}
+                SELECT id FROM flagged WHERE {ALL_FLAGS} ORDER BY {order_by}
                 LIMIT %s OFFSET %s
             ) page
         ) FROM flagged
@@ -156,8 +164,10 @@ def _word_matches(word_param: str = "%s") -> str:
     tsq = f"to_tsquery('simple', {word_param})"
     return (
         f"({PRODUCT_DOC.format(t='p')} @@ {tsq}"
-        f" OR p.producer_id IN (SELECT pw.id FROM producers_producer pw WHERE {PRODUCER_DOC.format(t='pw')} @@ {tsq})"
-        f" OR p.category_id IN (SELECT cw.id FROM catalog_category cw WHERE {CATEGORY_DOC.format(t='cw')} @@ {tsq}))"
+        f" OR p.producer_id IN (SELECT pw.id FROM producers_producer pw"
+        f" WHERE {PRODUCER_DOC.format(t='pw')} @@ {tsq})"
+        f" OR p.category_id IN (SELECT cw.id FROM catalog_category cw"
+        f" WHERE {CATEGORY_DOC.format(t='cw')} @@ {tsq}))"
     )
 
 
@@ -186,7 +196,7 @@ def _text_sql(words: list[str], *, fuzzy: bool) -> tuple[str, str, list, list]:
     if not fuzzy:
         where = " ".join(f"AND {_word_matches()}" for _ in words)
         return where, rank_sql, _word_params(words), rank_params
-    # Tolerant pass: the whole phrase is trigram-close to the name or the producer, or every word but one matches.
+    # Tolerant pass: the phrase is trigram-close to the name or the producer, or all words but one match.
     phrase = " ".join(words)
     conditions = [
         f"word_similarity(%s, search_fold(p.name)) >= {FUZZY_SIMILARITY}",
@@ -227,13 +237,14 @@ def _filter_flags(filters: SearchFilters) -> tuple[str, list]:
         "f_category": flag(
             "category_id = ANY(%s)" if filters.category_ids else None, *_listed(filters.category_ids)
         ),
-        "f_kind": flag("kind = ANY(%s)" if filters.producer_kinds else None, *_listed(filters.producer_kinds)),
+        "f_kind": flag(
+            "kind = ANY(%s)" if filters.producer_kinds else None, *_listed(filters.producer_kinds)
+        ),
         "f_price": flag(" AND ".join(price_parts) if price_parts else None, *price_values),
         "f_stock": "in_stock" if filters.in_stock else "true",
         # Not a facet: a scope (e.g. one producer's products).
         "f_fixed": flag(
-            "producer_id = ANY(%s)" if filters.producer_ids
-            else None,
+            "producer_id = ANY(%s)" if filters.producer_ids else None,
             *_listed(filters.producer_ids),
         ),
     }

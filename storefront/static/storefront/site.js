@@ -1,0 +1,27 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+  // Filter and language forms submit as soon as a choice changes (their submit buttons stay for no-JS).
+  document.querySelectorAll("[data-autosubmit]").forEach(function (field) {
+    field.addEventListener("change", function () {
+      if (field.form) { field.form.submit(); }
+    });
+  });
+  document.querySelectorAll("form[data-autosubmit-form]").forEach(function (form) {
+    form.querySelectorAll("input[type=checkbox], select").forEach(function (field) {
+      field.addEventListener("change", function () { form.submit(); });
+    });
+  });
+  // Gallery: a thumbnail shows its image in the main slot.
+  document.querySelectorAll("[data-gallery]").forEach(function (gallery) {
+    var main = gallery.querySelector("[data-gallery-main]");
+    gallery.querySelectorAll("[data-gallery-thumb]").forEach(function (thumb) {
+      thumb.addEventListener("click", function (event) {
+        if (!main) { return; }
+        event.preventDefault();
+        main.src = thumb.getAttribute("href");
+        main.alt = thumb.querySelector("img").alt;
+      });
+    });
+  });
+})();
