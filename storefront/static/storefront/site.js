@@ -8,8 +8,15 @@
     });
   });
   document.querySelectorAll("form[data-autosubmit-form]").forEach(function (form) {
+    // Empty fields stay out of the URL, so shared links stay short.
+    function tidy() {
+      form.querySelectorAll("input, select").forEach(function (field) {
+        if (field.value === "" && field.name) { field.disabled = true; }
+      });
+    }
+    form.addEventListener("submit", tidy);
     form.querySelectorAll("input[type=checkbox], select").forEach(function (field) {
-      field.addEventListener("change", function () { form.submit(); });
+      field.addEventListener("change", function () { tidy(); form.submit(); });
     });
   });
   // Gallery: a thumbnail shows its image in the main slot.
