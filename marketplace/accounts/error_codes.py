@@ -6,4 +6,4 @@ class AccountErrorCode(Enum):
     REQUIRED = "required"
     UNIQUE = "unique"
     NOT_FOUND = "not_found"
-    PASSWORD_TOO_WEAK = "password_too_weak"
+    PASSWORD_TOO_WEAK = "password_too_weak"  # noqa: S105 - an error code, not a secret

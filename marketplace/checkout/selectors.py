@@ -1,4 +1,4 @@
-"""Reads of carts/checkouts: the lines with what the page shows, grouped per producer, with problems flagged."""
+"""Reads of carts/checkouts: lines with prices and stock, grouped per producer, problems flagged."""
 
 import uuid
 from dataclasses import dataclass, field

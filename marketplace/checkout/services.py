@@ -5,6 +5,7 @@ API and the benchmarks share these functions."""
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -268,6 +269,25 @@ def checkout_complete(*, token: uuid.UUID | str, user=None) -> Order:
     from this token and returns it), the products are locked and re-checked against the visibility rule,
     then the stock rows are locked in ascending id order and decremented with F(); the database's check
     constraint stays the last guard against negative stock. Emails go out after commit."""
+    return checkout_submit(token=token, user=user, details=None)
+
+
+@dataclass(frozen=True)
+class CheckoutDetails:
+    """What the checkout form collects, applied and completed in the same transaction."""
+
+    email: str
+    phone: str
+    full_name: str
+    province: str
+    commune: str
+    street: str
+    note: str = ""
+    payment_method: str = PaymentMethod.COD.value
+
+
+def checkout_submit(*, token: uuid.UUID | str, user=None, details: CheckoutDetails | None) -> Order:
+    """checkout_complete, first saving the form's details under the same lock (the form submit path)."""
     from marketplace.orders.tasks import order_emails_send_task
 
     parsed = parse_token(token)
@@ -280,54 +300,85 @@ def checkout_complete(*, token: uuid.UUID | str, user=None) -> Order:
             if done is not None:
                 return done
             raise _error("token", _("Không tìm thấy giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
-        _require_details(checkout)
-        lines = list(checkout.lines.select_related("variant__product__producer").order_by("id"))
-        if not lines:
-            raise _error("lines", _("Giỏ hàng đang trống."), CheckoutErrorCode.EMPTY)
-
-        product_ids = sorted({line.variant.product_id for line in lines})
-        lock_products(product_ids)  # same order as certification changes: no deadlock, no race
-        visible = set(products_visible_to_shoppers().filter(pk__in=product_ids).values_list("pk", flat=True))
-        blocked = [line for line in lines if line.variant.product_id not in visible]
-        if blocked:
-            raise ValidationError(
-                {
-                    "lines": [
-                        ValidationError(
-                            unavailable_message(line.variant.product),
-                            code=CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value,
-                        )
-                        for line in blocked
-                    ]
-                }
-            )
-
-        stocks = {
-            stock.variant_id: stock
-            for stock in Stock.objects.select_for_update()
-            .filter(variant_id__in=[line.variant_id for line in lines])
-            .order_by("pk")
-        }
-        shortages = []
-        for line in lines:
-            stock = stocks.get(line.variant_id)
-            available = stock.quantity_available if stock is not None else 0
-            if line.quantity > available:
-                shortages.append(
-                    ValidationError(
-                        stock_message(product_name=line.variant.product.name, available=available),
-                        code=CheckoutErrorCode.INSUFFICIENT_STOCK.value,
-                    )
-                )
-        if shortages:
-            raise ValidationError({"lines": shortages})
-        for line in sorted(lines, key=lambda item: stocks[item.variant_id].pk):
-            Stock.objects.filter(pk=stocks[line.variant_id].pk).update(quantity=F("quantity") - line.quantity)
-
-        order = _order_from_lines(checkout=checkout, lines=lines, user=user, token=parsed)
-        checkout.delete()
+        if details is not None:
+            _apply_details(checkout, details)
+        order = _complete_locked(checkout=checkout, user=user, token=parsed)
         order_id = order.pk
         transaction.on_commit(lambda: order_emails_send_task.delay(order_id))
+    return order
+
+
+def _apply_details(checkout: Checkout, details: CheckoutDetails) -> None:
+    errors: dict = {}
+    for update in (
+        lambda: checkout_email_update(checkout=checkout, email=details.email),
+        lambda: checkout_shipping_address_update(
+            checkout=checkout,
+            full_name=details.full_name,
+            phone=details.phone,
+            province=details.province,
+            commune=details.commune,
+            street=details.street,
+        ),
+        lambda: checkout_options_update(
+            checkout=checkout, note=details.note, payment_method=details.payment_method
+        ),
+    ):
+        try:
+            update()
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _complete_locked(*, checkout: Checkout, user, token: uuid.UUID) -> Order:
+    _require_details(checkout)
+    lines = list(checkout.lines.select_related("variant__product__producer").order_by("id"))
+    if not lines:
+        raise _error("lines", _("Giỏ hàng đang trống."), CheckoutErrorCode.EMPTY)
+
+    product_ids = sorted({line.variant.product_id for line in lines})
+    lock_products(product_ids)  # same order as certification changes: no deadlock, no race
+    visible = set(products_visible_to_shoppers().filter(pk__in=product_ids).values_list("pk", flat=True))
+    blocked = [line for line in lines if line.variant.product_id not in visible]
+    if blocked:
+        raise ValidationError(
+            {
+                "lines": [
+                    ValidationError(
+                        unavailable_message(line.variant.product),
+                        code=CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value,
+                    )
+                    for line in blocked
+                ]
+            }
+        )
+
+    stocks = {
+        stock.variant_id: stock
+        for stock in Stock.objects.select_for_update()
+        .filter(variant_id__in=[line.variant_id for line in lines])
+        .order_by("pk")
+    }
+    shortages = []
+    for line in lines:
+        stock = stocks.get(line.variant_id)
+        available = stock.quantity_available if stock is not None else 0
+        if line.quantity > available:
+            shortages.append(
+                ValidationError(
+                    stock_message(product_name=line.variant.product.name, available=available),
+                    code=CheckoutErrorCode.INSUFFICIENT_STOCK.value,
+                )
+            )
+    if shortages:
+        raise ValidationError({"lines": shortages})
+    for line in sorted(lines, key=lambda item: stocks[item.variant_id].pk):
+        Stock.objects.filter(pk=stocks[line.variant_id].pk).update(quantity=F("quantity") - line.quantity)
+
+    order = _order_from_lines(checkout=checkout, lines=lines, user=user, token=token)
+    checkout.delete()
     return order
 
 
