@@ -1,5 +1,7 @@
 """Shopper account pages: sign in/out, register, password reset, order history, addresses."""
 
+import contextlib
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -118,10 +120,9 @@ def addresses(request):
 @login_required
 @require_POST
 def address_remove(request, address_id: int):
-    try:
+    # Someone else's or already gone: nothing to do, nothing to reveal.
+    with contextlib.suppress(ValidationError):
         address_delete(user=request.user, address_id=address_id)
-    except ValidationError:
-        pass  # someone else's or already gone: nothing to do, nothing to reveal
     return redirect("account:addresses")
 
 
