@@ -57,8 +57,6 @@ def card_payment_start(*, order: Order) -> Payment:
             "amount": order.total_amount,
             "currency": "vnd",
             "payment_method_types": ["card"],
-            "receipt_email": order.email,
-            "description": f"Chợ OCOP {order.number}",
             "metadata": {"order_number": order.number, "order_token": str(order.token)},
         },
         options={"idempotency_key": f"order-{order.token}-card"},

@@ -23,7 +23,13 @@ def _cart(client: Client) -> Checkout:
 
 def _checkout_form(client: Client, **overrides) -> dict:
     token = client.session["checkout_token"]
-    return {**ADDRESS, "idempotency_key": token, "payment_method": "cod", "note": "Giao giờ hành chính", **overrides}
+    return {
+        **ADDRESS,
+        "idempotency_key": token,
+        "payment_method": "cod",
+        "note": "Giao giờ hành chính",
+        **overrides,
+    }
 
 
 def test_product_page_has_a_real_add_to_cart_form(client):
