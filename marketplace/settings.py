@@ -228,6 +228,12 @@ VIETQR_BANK_BIN = env_str("VIETQR_BANK_BIN", "970436")
 VIETQR_ACCOUNT_NUMBER = env_str("VIETQR_ACCOUNT_NUMBER", "0011000000000")
 VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "CONG TY OCOP MARKETPLACE")
 
+# --- Checkout -----------------------------------------------------------------------------------
+# Each producer ships its own part: a flat fee per producer, free when that part reaches the threshold.
+SHIPPING_FLAT_RATE_VND = env_int("SHIPPING_FLAT_RATE_VND", 30_000)
+SHIPPING_FREE_THRESHOLD_VND = env_int("SHIPPING_FREE_THRESHOLD_VND", 500_000)
+CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 99)
+
 # --- Marketplace rules --------------------------------------------------------------------------
 DEFAULT_CHANNEL_SLUG = "default-channel"
 DEFAULT_CURRENCY = "VND"
