@@ -207,6 +207,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.certification.tasks.expire_certifications_task",
         "schedule": 24 * 60 * 60,
     },
+    "certificate-expiry-reminders-daily": {
+        "task": "marketplace.certification.tasks.send_expiry_reminders_task",
+        "schedule": 24 * 60 * 60,
+    },
+    "decisions-inbox": {
+        "task": "catalog_import.tasks.scan_decisions_inbox_task",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Search -------------------------------------------------------------------------------------
@@ -241,6 +249,10 @@ CERTIFICATE_VALIDITY_MONTHS = 36
 CERTIFICATE_EXPIRING_DAYS = 90
 CERTIFICATE_REMINDER_DAYS = 30
 DECISIONS_INBOX = env_str("DECISIONS_INBOX")
+# Decision imports refuse files past these sizes (and zip archives that unpack past the second).
+IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 50) * 1024 * 1024
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 400) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 
 # --- GraphQL ------------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "marketplace.graphql.api.schema"}
