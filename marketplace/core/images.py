@@ -3,6 +3,7 @@ decompression bombs before decoding, then re-encode so no metadata or trailing p
 
 import dataclasses
 import io
+import math
 import uuid
 import warnings
 
@@ -39,7 +40,9 @@ class CleanImage:
 
 
 def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+    # Rounded up to 0.1 MB, so a file just over the limit never reads as equal to it.
+    tenths = math.ceil(size * 10 / (1024 * 1024))
+    return f"{tenths / 10:g} MB"
 
 
 def _looks_like_markup(head: bytes) -> bool:
