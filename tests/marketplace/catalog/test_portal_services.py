@@ -1,4 +1,4 @@
-"""Catalogue services the portal uses: scope checked again in the service, publishing rules, claim-and-list."""
+"""Catalogue services the portal uses: scope checked again, publishing rules, claim-and-list."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
