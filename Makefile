@@ -18,7 +18,7 @@ install: $(STAMP) messages
 
 # Translations are committed as .po files and compiled here (the .mo files are build output).
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
 # Debian's chromium for the browser tests; skipped (the tests then say so) when we cannot install it.
 browser:
