@@ -254,6 +254,16 @@ IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 50) * 1024 * 1024
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 400) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 
+# --- Producer portal and uploads (issue 7) ------------------------------------------------------
+# Uploaded images: bigger files, sides or pixel counts are refused before decoding (bomb guard).
+IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+IMAGE_UPLOAD_MAX_SIDE = 8000
+IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
+IMAGE_DISPLAY_MAX_SIDE = 1600  # stored images are re-encoded at most this large
+IMAGE_THUMBNAIL_SIZE = (400, 400)
+PRODUCT_MAX_IMAGES = 10
+SELLER_LOW_STOCK_THRESHOLD = 5  # the dashboard warns at or below this many units available
+
 # --- GraphQL ------------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "marketplace.graphql.api.schema"}
 
