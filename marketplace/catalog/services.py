@@ -15,6 +15,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
+from marketplace.search.services import search_products_changed
 
 ALLOWED_TAGS = {
     "p",
@@ -82,6 +83,7 @@ def product_create(
     )
     product.full_clean()
     product.save()
+    search_products_changed(product_ids=[product.pk])
     return product
 
 
@@ -101,6 +103,7 @@ def product_update(*, product: Product, **changes) -> Product:
         setattr(product, field, value)
     product.full_clean()
     product.save()
+    search_products_changed(product_ids=[product.pk])
     return product
 
 
@@ -124,6 +127,7 @@ def variant_create(
     variant.full_clean()
     variant.save()
     Stock.objects.create(variant=variant, quantity=quantity)
+    search_products_changed(product_ids=[product.pk])
     return variant
 
 
@@ -134,6 +138,7 @@ def stock_set(*, variant: ProductVariant, quantity: int) -> Stock:
     stock, _ = Stock.objects.select_for_update().get_or_create(variant=variant)
     stock.quantity = quantity
     stock.save(update_fields=["quantity"])
+    search_products_changed(product_ids=[variant.product_id])
     return stock
 
 
@@ -146,7 +151,9 @@ def product_hide(*, product: Product, by, reason: str) -> ProductModeration:
     Product.objects.select_for_update().filter(pk=product.pk).first()
     if ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).exists():
         raise ValidationError("Sản phẩm đã bị ẩn.", code=CatalogErrorCode.ALREADY_HIDDEN.value)
-    return ProductModeration.objects.create(product=product, reason=reason, hidden_by=by)
+    moderation = ProductModeration.objects.create(product=product, reason=reason, hidden_by=by)
+    search_products_changed(product_ids=[product.pk])
+    return moderation
 
 
 @transaction.atomic
@@ -158,4 +165,5 @@ def product_unhide(*, product: Product, by) -> ProductModeration:
     moderation.unhidden_by = by
     moderation.unhidden_at = timezone.now()
     moderation.save(update_fields=["unhidden_by", "unhidden_at"])
+    search_products_changed(product_ids=[product.pk])
     return moderation
