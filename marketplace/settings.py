@@ -136,6 +136,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # Unset: boto3's own chain (instance role, web identity, ~/.aws) supplies the credentials.
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
             "querystring_auth": False,
         },
     }
