@@ -137,6 +137,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # Unset: boto3's own chain (instance role, web identity, ~/.aws) supplies the credentials.
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
             "querystring_auth": False,
         },
     }
@@ -202,6 +205,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers an unacknowledged task after this long; it must outlast the longest task (acks_late).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)}
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Workers log through Django's LOGGING (JSON lines when LOG_FORMAT=json), not Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(DATA_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     "expire-certifications-daily": {
         "task": "marketplace.certification.tasks.expire_certifications_task",
@@ -215,11 +230,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog_import.tasks.scan_decisions_inbox_task",
         "schedule": 5 * 60,
     },
+    # Sweep of the search queue (Elasticsearch only; a no-op query otherwise), for changes whose
+    # after-commit task message was lost.
+    "search-index-dirty-sweep": {
+        "task": "marketplace.search.tasks.search_index_dirty_task",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Search -------------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "ocop")
+ELASTICSEARCH_REPLICAS = env_int("ELASTICSEARCH_REPLICAS", 1)  # 0 on a single-node cluster
+ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 10)  # seconds per request
+# Changed products are queued in search.DirtyProduct and re-indexed this many at a time.
+SEARCH_INDEX_BATCH_SIZE = env_int("SEARCH_INDEX_BATCH_SIZE", 500)
 SEARCH_BACKEND = (
     "marketplace.search.backends.elasticsearch.ElasticsearchBackend"
     if ELASTICSEARCH_URL

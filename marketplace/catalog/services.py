@@ -20,6 +20,7 @@ from marketplace.catalog.models import (
 from marketplace.core.images import clean_uploaded_image
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
+from marketplace.search.services import search_products_changed
 
 ALLOWED_TAGS = {
     "p",
@@ -87,6 +88,7 @@ def product_create(
     )
     product.full_clean()
     product.save()
+    search_products_changed(product_ids=[product.pk])
     return product
 
 
@@ -106,6 +108,7 @@ def product_update(*, product: Product, **changes) -> Product:
         setattr(product, field, value)
     product.full_clean()
     product.save()
+    search_products_changed(product_ids=[product.pk])
     return product
 
 
@@ -129,6 +132,7 @@ def variant_create(
     variant.full_clean()
     variant.save()
     Stock.objects.create(variant=variant, quantity=quantity)
+    search_products_changed(product_ids=[product.pk])
     return variant
 
 
@@ -139,6 +143,7 @@ def stock_set(*, variant: ProductVariant, quantity: int) -> Stock:
     stock, _ = Stock.objects.select_for_update().get_or_create(variant=variant)
     stock.quantity = quantity
     stock.save(update_fields=["quantity"])
+    search_products_changed(product_ids=[variant.product_id])
     return stock
 
 
@@ -156,6 +161,7 @@ def product_hide(*, product: Product, by, reason: str) -> ProductModeration:
 
     # The producer hears about it only once the hiding is really stored.
     transaction.on_commit(lambda: product_hidden_notify_task.delay(moderation.pk))
+    search_products_changed(product_ids=[product.pk])
     return moderation
 
 
@@ -168,6 +174,7 @@ def product_unhide(*, product: Product, by) -> ProductModeration:
     moderation.unhidden_by = by
     moderation.unhidden_at = timezone.now()
     moderation.save(update_fields=["unhidden_by", "unhidden_at"])
+    search_products_changed(product_ids=[product.pk])
     return moderation
 
 

@@ -18,6 +18,7 @@ from marketplace.certification.models import (
     IssuerLevel,
 )
 from marketplace.core.dates import add_months
+from marketplace.search.services import search_products_changed
 
 
 def certificate_valid_until(decision_date: datetime.date) -> datetime.date:
@@ -108,6 +109,7 @@ def certification_issue(
     if current is not None:
         current.superseded_by = certification
         current.save(update_fields=["superseded_by"])
+    search_products_changed(product_ids=[product.pk])
     return certification
 
 
@@ -121,6 +123,7 @@ def certification_revoke(*, certification: Certification, decision: Decision) ->
     certification.revoked_by = decision
     certification.ended_at = timezone.now()
     certification.save(update_fields=["state", "revoked_by", "ended_at"])
+    search_products_changed(product_ids=[certification.product_id])
     return certification
 
 
@@ -137,6 +140,7 @@ def certifications_expire(*, today: datetime.date | None = None) -> list[int]:
     Certification.objects.filter(
         state=CertificationState.ACTIVE, valid_until__lt=today, product_id__in=product_ids
     ).update(state=CertificationState.EXPIRED, ended_at=timezone.now())
+    search_products_changed(product_ids=product_ids)
     return product_ids
 
 
