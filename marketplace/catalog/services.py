@@ -159,3 +159,42 @@ def product_unhide(*, product: Product, by) -> ProductModeration:
     moderation.unhidden_at = timezone.now()
     moderation.save(update_fields=["unhidden_by", "unhidden_at"])
     return moderation
+
+
+@transaction.atomic
+def product_delete(*, product: Product) -> None:
+    """Delete a product that never held a certificate (certified ones stay, as the public record of their
+    decisions; their producer unpublishes them instead)."""
+    from django.db.models import ProtectedError
+
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+    if product.certifications.exists():
+        raise ValidationError(
+            "Sản phẩm đã được chứng nhận OCOP không thể xoá; hãy ngừng bán.",
+            code=CatalogErrorCode.INVALID.value,
+        )
+    try:
+        product.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            "Sản phẩm đã có đơn hàng nên không thể xoá; hãy ngừng bán.", code=CatalogErrorCode.INVALID.value
+        ) from exc
+
+
+_VARIANT_UPDATABLE = {"sku", "name", "price_amount", "weight_grams"}
+
+
+@transaction.atomic
+def variant_update(*, variant: ProductVariant, **changes) -> ProductVariant:
+    unknown = set(changes) - _VARIANT_UPDATABLE
+    if unknown:
+        raise ValidationError(
+            f"Cannot change {', '.join(sorted(unknown))}", code=CatalogErrorCode.INVALID.value
+        )
+    if changes.get("price_amount") is not None and changes["price_amount"] < 0:
+        raise ValidationError({"price_amount": "Giá không được âm."}, code=CatalogErrorCode.INVALID.value)
+    for field, value in changes.items():
+        setattr(variant, field, value)
+    variant.full_clean()
+    variant.save()
+    return variant

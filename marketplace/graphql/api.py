@@ -2,13 +2,19 @@
 
 import graphene
 
+from marketplace.graphql.account.schema import AccountMutations, AccountQueries
 from marketplace.graphql.content.schema import ContentQueries
 from marketplace.graphql.producer.schema import ProducerQueries
+from marketplace.graphql.product.mutations import ProductMutations
 from marketplace.graphql.product.schema import ProductQueries
 
 
-class Query(ProductQueries, ProducerQueries, ContentQueries, graphene.ObjectType):
+class Query(ProductQueries, ProducerQueries, ContentQueries, AccountQueries, graphene.ObjectType):
     pass
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(ProductMutations, AccountMutations, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

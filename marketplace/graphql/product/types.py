@@ -162,6 +162,10 @@ class ProductVariant(graphene.ObjectType):
 
     @staticmethod
     def resolve_product(root, info):
+        # Loaded with its product only where the caller manages it (mutation payloads); shoppers get the
+        # product through the visibility loader.
+        if models.ProductVariant.product.is_cached(root):
+            return root.product
         return VisibleProductByIdLoader.for_context(info.context).load(root.product_id)
 
     @staticmethod
