@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "marketplace.checkout",
     "marketplace.orders",
     "marketplace.payments",
+    "marketplace.content",
+    "marketplace.graphql",
     "catalog_import",
     "storefront",
 ]
