@@ -20,6 +20,7 @@ from marketplace.catalog.models import (
 from marketplace.core.images import clean_uploaded_image
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
+from marketplace.search.services import search_products_changed
 
 ALLOWED_TAGS = {
     "p",
@@ -87,6 +88,7 @@ def product_create(
     )
     product.full_clean()
     product.save()
+    search_products_changed(product_ids=[product.pk])
     return product
 
 
@@ -106,6 +108,7 @@ def product_update(*, product: Product, **changes) -> Product:
         setattr(product, field, value)
     product.full_clean()
     product.save()
+    search_products_changed(product_ids=[product.pk])
     return product
 
 
@@ -129,6 +132,7 @@ def variant_create(
     variant.full_clean()
     variant.save()
     Stock.objects.create(variant=variant, quantity=quantity)
+    search_products_changed(product_ids=[product.pk])
     return variant
 
 
@@ -139,6 +143,7 @@ def stock_set(*, variant: ProductVariant, quantity: int) -> Stock:
     stock, _ = Stock.objects.select_for_update().get_or_create(variant=variant)
     stock.quantity = quantity
     stock.save(update_fields=["quantity"])
+    search_products_changed(product_ids=[variant.product_id])
     return stock
 
 
@@ -156,6 +161,7 @@ def product_hide(*, product: Product, by, reason: str) -> ProductModeration:
 
     # The producer hears about it only once the hiding is really stored.
     transaction.on_commit(lambda: product_hidden_notify_task.delay(moderation.pk))
+    search_products_changed(product_ids=[product.pk])
     return moderation
 
 
@@ -168,6 +174,7 @@ def product_unhide(*, product: Product, by) -> ProductModeration:
     moderation.unhidden_by = by
     moderation.unhidden_at = timezone.now()
     moderation.save(update_fields=["unhidden_by", "unhidden_at"])
+    search_products_changed(product_ids=[product.pk])
     return moderation
 
 
@@ -240,32 +247,6 @@ def product_variant_add(
         weight_grams=weight_grams,
         quantity=quantity,
     )
-
-
-@transaction.atomic
-def variant_update(
-    *,
-    variant: ProductVariant,
-    name: str,
-    sku: str,
-    price_amount: int,
-    weight_grams: int | None = None,
-    by=None,
-) -> ProductVariant:
-    ensure_can_manage(by=by, producer_id=variant.product.producer_id)
-    if price_amount < 0:
-        raise ValidationError({"price_amount": "Giá không được âm."}, code=CatalogErrorCode.INVALID.value)
-    sku = sku.strip()
-    if ProductVariant.objects.filter(sku=sku).exclude(pk=variant.pk).exists():
-        raise ValidationError({"sku": "Mã SKU này đã được dùng."}, code=CatalogErrorCode.UNIQUE.value)
-    variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
-    variant.name = name.strip()
-    variant.sku = sku
-    variant.price_amount = price_amount
-    variant.weight_grams = weight_grams
-    variant.full_clean()
-    variant.save(update_fields=["name", "sku", "price_amount", "weight_grams"])
-    return variant
 
 
 @transaction.atomic
@@ -342,3 +323,53 @@ def product_claim(
     if uploaded_image is not None:
         product_image_add(product=product, uploaded_file=uploaded_image, alt=alt, by=by)
     return product_set_published(product=product, is_published=True, by=by)
+
+
+@transaction.atomic
+def product_delete(*, product: Product) -> None:
+    """Delete a product that never held a certificate (certified ones stay, as the public record of their
+    decisions; their producer unpublishes them instead)."""
+    from django.db.models import ProtectedError
+
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+    if product.certifications.exists():
+        raise ValidationError(
+            "Sản phẩm đã được chứng nhận OCOP không thể xoá; hãy ngừng bán.",
+            code=CatalogErrorCode.INVALID.value,
+        )
+    try:
+        product.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            "Sản phẩm đã có đơn hàng nên không thể xoá; hãy ngừng bán.", code=CatalogErrorCode.INVALID.value
+        ) from exc
+
+
+_VARIANT_UPDATABLE = {"sku", "name", "price_amount", "weight_grams"}
+
+
+@transaction.atomic
+def variant_update(*, variant: ProductVariant, by=None, **changes) -> ProductVariant:
+    """Change some of a variant's fields; `by` (when given) must act for the variant's producer."""
+    ensure_can_manage(by=by, producer_id=variant.product.producer_id)
+    unknown = set(changes) - _VARIANT_UPDATABLE
+    if unknown:
+        raise ValidationError(
+            f"Cannot change {', '.join(sorted(unknown))}", code=CatalogErrorCode.INVALID.value
+        )
+    if changes.get("price_amount") is not None and changes["price_amount"] < 0:
+        raise ValidationError({"price_amount": "Giá không được âm."}, code=CatalogErrorCode.INVALID.value)
+    for text_field in ("sku", "name"):
+        if changes.get(text_field) is not None:
+            changes[text_field] = changes[text_field].strip()
+    if (
+        changes.get("sku")
+        and ProductVariant.objects.filter(sku=changes["sku"]).exclude(pk=variant.pk).exists()
+    ):
+        raise ValidationError({"sku": "Mã SKU này đã được dùng."}, code=CatalogErrorCode.UNIQUE.value)
+    variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
+    for field, value in changes.items():
+        setattr(variant, field, value)
+    variant.full_clean()
+    variant.save(update_fields=sorted(changes) or None)
+    return variant

@@ -35,6 +35,8 @@ class SearchResult:
     total: int
     # facet name -> {value: count}, e.g. {"stars": {4: 12, 3: 40}, "province": {"son-la": 30}}
     facets: dict[str, dict] = field(default_factory=dict)
+    # True when nothing matched exactly and these are near matches (typos); the page says so.
+    fuzzy: bool = False
 
 
 class SearchBackend:
