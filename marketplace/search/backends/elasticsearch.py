@@ -35,7 +35,7 @@ from elasticsearch.dsl import (
     analyzer,
     token_filter,
 )
-from elasticsearch.helpers import bulk
+from elasticsearch.helpers import BulkIndexError, bulk
 
 from marketplace.search.backends.base import SearchBackend, SearchFilters, SearchQuery, SearchResult
 
@@ -363,8 +363,12 @@ class ElasticsearchBackend(SearchBackend):
             for product_id in sorted(set(product_ids) - indexed):
                 yield {"_op_type": "delete", "_index": index, "_id": product_id}
 
-        # A delete of a document that was never indexed answers 404: expected, not an error.
-        bulk(self.client, actions(), raise_on_error=False, raise_on_exception=True, refresh=False)
+        _count, errors = bulk(self.client, actions(), raise_on_error=False, refresh=False)
+        # Deleting a document that was never indexed answers 404: expected. Anything else is a failure, and
+        # raising keeps the products queued for the task's retry.
+        failures = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
+        if failures:
+            raise BulkIndexError(f"{len(failures)} document(s) failed to index", failures)
 
     def rebuild(self) -> int:
         """Fill a new index, then point the alias at it and drop the old ones in one atomic swap."""
