@@ -114,6 +114,7 @@ def _fill(products: int) -> None:
 
     from marketplace.catalog.models import Category, Product, ProductVariant, Stock
     from marketplace.certification.models import Certification, Decision
+    from marketplace.certification.services import certificate_valid_until
     from marketplace.core.provinces import PROVINCES
     from marketplace.producers.models import Producer
 
@@ -183,7 +184,7 @@ def _fill(products: int) -> None:
     certifications = []
     for pk in product_ids:
         decision = rng.choice(decisions)
-        valid_until = decision.date.replace(year=decision.date.year + 3)
+        valid_until = certificate_valid_until(decision.date)
         certifications.append(
             Certification(
                 product_id=pk,
