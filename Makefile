@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install browser messages clean
+.PHONY: run test lint format bench install browser messages clean worker beat
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ browser:
 
 run: install
 	PORT=$(PORT) $(PY) -m marketplace.core.devserver
+
+# Background processes when CELERY_BROKER_URL is set (see deploy/README.md).
+worker: install
+	$(VENV)/bin/celery -A marketplace worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A marketplace beat --loglevel=INFO
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,14 +1,20 @@
-"""The GraphQL schema assembled from marketplace/graphql/<domain>/ (issue 6 fills it in)."""
+"""The GraphQL schema: one Query and one Mutation assembled from marketplace/graphql/<domain>/."""
 
 import graphene
 
-
-class Query(graphene.ObjectType):
-    ping = graphene.String(description="Liveness of the API.")
-
-    @staticmethod
-    def resolve_ping(root, info):
-        return "pong"
+from marketplace.graphql.account.schema import AccountMutations, AccountQueries
+from marketplace.graphql.content.schema import ContentQueries
+from marketplace.graphql.producer.schema import ProducerQueries
+from marketplace.graphql.product.mutations import ProductMutations
+from marketplace.graphql.product.schema import ProductQueries
 
 
-schema = graphene.Schema(query=Query)
+class Query(ProductQueries, ProducerQueries, ContentQueries, AccountQueries, graphene.ObjectType):
+    pass
+
+
+class Mutation(ProductMutations, AccountMutations, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)
