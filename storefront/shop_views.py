@@ -245,6 +245,10 @@ def order_detail(request, token):
         and order.payment_state == PaymentState.UNPAID
         and order.status in ("unconfirmed", "confirmed"),
     }
+    # Back from Stripe.js before the webhook arrived: the payment is on its way, not missing.
+    context["payment_processing"] = (
+        order.payment_state == PaymentState.UNPAID and request.GET.get("redirect_status") == "succeeded"
+    )
     if order.payment_method == PaymentMethod.BANK_TRANSFER and order.payment_state == PaymentState.UNPAID:
         context.update(
             vietqr_svg=qr_svg(vietqr_payload_for_order(order)),

@@ -198,3 +198,32 @@ def test_a_guest_cannot_cancel_someone_elses_order(client, shopper):
     order.refresh_from_db()
     assert order.status == OrderStatus.UNCONFIRMED
     assert Stock.objects.get(variant=variant).quantity == 3
+
+
+@pytest.mark.parametrize("lines", [1, 30])
+def test_checkout_and_order_pages_run_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, lines
+):
+    producers = [ProducerFactory(), ProducerFactory()]
+    variants = [buyable_variant(producer=producers[i % 2]) for i in range(lines)]
+    for variant in variants:
+        _add(client, variant, 1)
+    with django_assert_max_num_queries(7):
+        assert client.get("/checkout/").status_code == 200
+    order = place_order(*[(variant, 1) for variant in variants])
+    with django_assert_max_num_queries(5):
+        html = client.get(f"/orders/{order.token}/").content.decode()
+    assert html.count("<li>") >= lines
+
+
+@pytest.mark.parametrize("orders", [1, 20])
+def test_account_page_runs_a_constant_number_of_queries(
+    client, shopper, django_assert_max_num_queries, orders
+):
+    variant = buyable_variant(quantity=100)
+    for _ in range(orders):
+        place_order((variant, 1), user=shopper)
+    client.force_login(shopper)
+    with django_assert_max_num_queries(8):
+        html = client.get("/account/").content.decode()
+    assert html.count("data-order-number=") == orders
