@@ -43,7 +43,7 @@ def vertical_bar_chart(
     rows: list[tuple[str, int]], *, title: str, width: int = 560, height: int = 220
 ) -> SafeString:
     """Columns (e.g. one per month) with the label under each and the value above."""
-    top, bottom = 28, 36
+    top, bottom = 40, 36  # room above the tallest bar for its value
     count = max(len(rows), 1)
     slot = width / count
     bar = max(slot * 0.7, 2)

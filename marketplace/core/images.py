@@ -110,6 +110,11 @@ def clean_uploaded_image(uploaded_file) -> CleanImage:
                 code=ImageErrorCode.DIMENSIONS,
             )
         fmt = image.format
+        if fmt == "JPEG":
+            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the stored copy is smaller anyway (much faster
+            # for phone photos); the result is still at least IMAGE_DISPLAY_MAX_SIDE on its long side.
+            ratio = min(settings.IMAGE_DISPLAY_MAX_SIDE / max(width, height), 1)
+            image.draft("RGB", (math.ceil(width * ratio), math.ceil(height * ratio)))
         try:
             image.load()
             image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF tag asked for

@@ -102,3 +102,15 @@ def test_chart_labels_are_escaped():
     svg = charts.horizontal_bar_chart([("<script>x</script>", 3)], title="a & b")
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg and "a &amp; b" in svg
+
+
+def test_producer_admin_lists_portal_photos_without_an_upload_slot(staff_client, settings, tmp_path):
+    from marketplace.producers.services import producer_photo_add
+    from tests.factories_portal import png_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    producer = ProducerFactory()
+    photo = producer_photo_add(producer=producer, uploaded_file=png_upload(), alt="Đồi chè")
+    body = staff_client.get(f"/admin/producers/producer/{producer.pk}/change/").content.decode()
+    assert photo.image.name in body
+    assert 'name="photos-__prefix__-image"' not in body  # no add row: uploads only through the portal

@@ -82,7 +82,7 @@ def test_producer_is_emailed_the_reason_after_commit(product, staff, django_capt
     assert "Reason: Thiếu giấy chứng nhận ATTP" in message.body
 
 
-def test_no_email_when_the_hiding_was_rolled_back_or_undone(
+def test_no_email_when_the_hiding_was_undone_before_the_task_ran(
     product, staff, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -44,7 +44,7 @@ def _png_file(name: str) -> dict:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_producer_lists_a_product_and_claims_an_imported_one(page, screenshot, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"  # the live server thread shares these settings
     producer = ProducerFactory(name="HTX Cà phê Bích Thao", slug="bich-thao")
