@@ -244,3 +244,25 @@ def order_mark_refunded(*, order: Order) -> Order:
         status=OrderStatus.REFUNDED
     )
     return order
+
+
+@transaction.atomic
+def order_release_unpaid(*, order_id: int) -> bool:
+    """System path: cancel an order nobody paid for (abandoned card payment) and restock it. Does nothing
+    when it was paid or moved on in the meantime."""
+    order = _lock_order(order_id)
+    if order.payment_state != PaymentState.UNPAID or order.status != OrderStatus.UNCONFIRMED:
+        return False
+    parts = list(OrderPart.objects.select_for_update().filter(order=order).order_by("pk"))
+    live = [part for part in parts if part.status == OrderStatus.UNCONFIRMED]
+    now = timezone.now()
+    for part in live:
+        part.status = OrderStatus.CANCELLED
+        part.cancelled_at = now
+    OrderPart.objects.bulk_update(live, ["status", "cancelled_at"])
+    _restock(OrderLine.objects.filter(part__in=live))
+    Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
+        status=PaymentStatus.FAILED, failure_message="abandoned"
+    )
+    order_status_refresh(order)
+    return True

@@ -159,3 +159,39 @@ def _charge_refunded(charge: dict) -> None:
     payment.status = PaymentStatus.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
     order_mark_refunded(order=payment.order)
+
+
+def abandoned_card_orders(*, older_than_minutes: int) -> list[int]:
+    """Card orders still unpaid and unconfirmed after the timeout: their stock is held for nobody."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    return list(
+        Order.objects.filter(
+            payment_method=PaymentMethod.CARD,
+            payment_state=PaymentState.UNPAID,
+            status=OrderStatus.UNCONFIRMED,
+            created_at__lt=cutoff,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def card_order_release(*, order_id: int) -> bool:
+    """Cancel an abandoned card order: first its PaymentIntent at Stripe (so it can no longer succeed),
+    then the order, which puts its units back in stock. Returns False when the order must stay (paid in
+    the meantime, or the intent could not be cancelled: its webhook will settle it)."""
+    from marketplace.orders.services import order_release_unpaid
+
+    payment = Payment.objects.filter(order_id=order_id, method=PaymentMethod.CARD).order_by("id").first()
+    if payment is not None and payment.stripe_payment_intent_id and stripe_enabled():
+        try:
+            stripe_client().v1.payment_intents.cancel(payment.stripe_payment_intent_id)
+        except stripe.StripeError:
+            # Already succeeded or processing (or the gateway is down): never cancel money in flight.
+            logger.warning("could not cancel payment intent %s", payment.stripe_payment_intent_id)
+            return False
+    return order_release_unpaid(order_id=order_id)
