@@ -133,10 +133,13 @@ def _intent_succeeded(intent: dict) -> None:
         payment.failure_message = ""
         payment.save(update_fields=["status", "failure_message", "updated_at"])
     order = payment.order
-    if order.payment_state == PaymentState.UNPAID and order.status not in (
-        OrderStatus.CANCELLED,
-        OrderStatus.REFUNDED,
-    ):
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        # Money arrived for an order that no longer exists for the shop: staff must refund it.
+        logger.error(
+            "payment %s succeeded for %s order %s: refund it", intent.get("id"), order.status, order.pk
+        )
+        return
+    if order.payment_state == PaymentState.UNPAID:
         order_payment_received(order=order)
 
 
