@@ -207,3 +207,14 @@ def test_variant_quantity_set_adds_updates_and_removes():
         checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=6)
     assert checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=0) is None
     assert not checkout.lines.exists()
+
+
+def test_bank_transfer_confirmation_email_tells_how_to_pay(django_capture_on_commit_callbacks, settings):
+    settings.VIETQR_ACCOUNT_NUMBER = "0011000000000"
+    checkout = filled_checkout((buyable_variant(price=250_000), 2), payment_method="bank_transfer")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = checkout_complete(token=checkout.token)
+    body = mail.outbox[0].body
+    assert "0011000000000" in body
+    assert f"OCOP {order.number}" in body
+    assert "500.000 ₫" in body
