@@ -69,6 +69,8 @@ def test_search_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page
     assert page.input_value("#id_email") == "mai@example.vn"
     _fill_delivery(page)
     assert page.is_checked("input[name=payment_method][value=cod]")
+    # Nothing overflows the 360-pixel phone screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "checkout")
     page.click("[data-action=place-order]")
 
@@ -78,6 +80,7 @@ def test_search_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page
     assert confirmation.get_attribute("data-order-status") == "unconfirmed"
     assert "Cà phê Arabica Sơn La" in confirmation.inner_text()
     assert page.locator("[data-order-total]").get_attribute("data-order-total") == "400000"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "confirmation")
 
     page.goto(page.base_url + "/account/")
