@@ -4,6 +4,8 @@ Runs in a child process against its own database (`ocop_bench_checkout` on the e
 DATABASE_URL is set), so it never touches development data and other benches' Django setup. Two scenarios:
 - spread: each buyer buys from a different product (row locks rarely meet),
 - hot: every buyer buys the same variant (all serialise on its product and stock row locks).
+One buyer alone gives the baseline latency. The 20 buyers are threads of one Python process, so the numbers
+include the GIL: a deployment runs several gunicorn workers.
 """
 
 import json
@@ -51,7 +53,7 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-def _world(*, hot: bool, per_buyer: int):
+def _world(*, hot: bool, per_buyer: int, buyers: int):
     from django.utils import timezone
 
     from marketplace.catalog.models import Category, Product, ProductVariant, Stock
@@ -67,7 +69,7 @@ def _world(*, hot: bool, per_buyer: int):
         number=f"{tag}/QĐ-UBND", date=timezone.localdate(), issuer="UBND tỉnh Sơn La", level="province"
     )
     variants = []
-    for index in range(1 if hot else BUYERS):
+    for index in range(1 if hot else buyers):
         producer = Producer.objects.create(
             name=f"Bench {tag} {index}", slug=f"bench-{tag}-{index}", kind="cooperative", province="son-la"
         )
@@ -80,12 +82,12 @@ def _world(*, hot: bool, per_buyer: int):
             valid_until=certificate_valid_until(decision.date), state=CertificationState.ACTIVE,
         )  # fmt: skip
         variant = ProductVariant.objects.create(product=product, sku=f"B-{tag}-{index}", price_amount=185_000)
-        Stock.objects.create(variant=variant, quantity=BUYERS * per_buyer * 2)
+        Stock.objects.create(variant=variant, quantity=buyers * per_buyer * 2)
         variants.append(variant)
     return variants
 
 
-def _scenario(*, hot: bool, per_buyer: int) -> dict:
+def _scenario(*, hot: bool, per_buyer: int, buyers: int = BUYERS) -> dict:
     from django.db import connection
 
     from marketplace.checkout.services import (
@@ -95,7 +97,7 @@ def _scenario(*, hot: bool, per_buyer: int) -> dict:
         checkout_submit,
     )
 
-    variants = _world(hot=hot, per_buyer=per_buyer)
+    variants = _world(hot=hot, per_buyer=per_buyer, buyers=buyers)
     details = CheckoutDetails(
         email="bench@example.vn", phone="0912345678", full_name="Bench", province="son-la",
         commune="Tô Hiệu", street="1 Chu Văn Thịnh",
@@ -103,7 +105,7 @@ def _scenario(*, hot: bool, per_buyer: int) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(BUYERS)
+    barrier = threading.Barrier(buyers)
 
     def buyer(index: int) -> None:
         variant = variants[0 if hot else index]
@@ -123,7 +125,7 @@ def _scenario(*, hot: bool, per_buyer: int) -> dict:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=buyer, args=(i,)) for i in range(BUYERS)]
+    threads = [threading.Thread(target=buyer, args=(i,)) for i in range(buyers)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -147,9 +149,11 @@ def _worker(per_buyer: int) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    alone = _scenario(hot=False, per_buyer=per_buyer, buyers=1)
     spread = _scenario(hot=False, per_buyer=per_buyer)
     hot = _scenario(hot=True, per_buyer=per_buyer)
     return {
+        "single_buyer_p50_ms": alone["p50_ms"],
         "concurrent_buyers": BUYERS,
         "checkouts_per_buyer": per_buyer,
         "spread_orders_per_second": spread["orders_per_second"],
