@@ -29,6 +29,15 @@ def order_by_token(*, token) -> Order | None:
     return order_with_relations(Order.objects.filter(token=parsed)).first()
 
 
+def order_by_checkout_token(*, token) -> Order | None:
+    """The order a checkout became (a repeated submit of the checkout form finds it)."""
+    try:
+        parsed = token if isinstance(token, uuid.UUID) else uuid.UUID(str(token))
+    except (TypeError, ValueError):
+        return None
+    return Order.objects.filter(checkout_token=parsed).first()
+
+
 def orders_for_user(*, user) -> QuerySet[Order]:
     if not getattr(user, "is_authenticated", False):
         return Order.objects.none()

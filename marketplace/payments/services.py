@@ -70,7 +70,7 @@ def card_payment_start(*, order: Order) -> Payment:
     return payment
 
 
-def verify_stripe_signature(*, payload: bytes, signature_header: str) -> dict:
+def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
     """Stripe's scheme (HMAC-SHA256 of "timestamp.body" with the endpoint secret, 5-minute tolerance)
     checked on the raw body, before any parsing."""
     secret = settings.STRIPE_WEBHOOK_SECRET
@@ -162,25 +162,6 @@ def _charge_refunded(charge: dict) -> None:
     payment.status = PaymentStatus.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
     order_mark_refunded(order=payment.order)
-
-
-def abandoned_card_orders(*, older_than_minutes: int) -> list[int]:
-    """Card orders still unpaid and unconfirmed after the timeout: their stock is held for nobody."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    return list(
-        Order.objects.filter(
-            payment_method=PaymentMethod.CARD,
-            payment_state=PaymentState.UNPAID,
-            status=OrderStatus.UNCONFIRMED,
-            created_at__lt=cutoff,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
 
 
 def card_order_release(*, order_id: int) -> bool:

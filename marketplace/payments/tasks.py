@@ -3,11 +3,12 @@
 from celery import shared_task
 from django.conf import settings
 
-from marketplace.payments.services import abandoned_card_orders, card_order_release
+from marketplace.payments.selectors import card_orders_abandoned
+from marketplace.payments.services import card_order_release
 
 
 @shared_task(acks_late=True)
 def release_abandoned_card_orders_task() -> int:
     """Beat: card orders unpaid after CARD_PAYMENT_TIMEOUT_MINUTES give their stock back. Idempotent."""
-    ids = abandoned_card_orders(older_than_minutes=settings.CARD_PAYMENT_TIMEOUT_MINUTES)
+    ids = card_orders_abandoned(older_than_minutes=settings.CARD_PAYMENT_TIMEOUT_MINUTES)
     return sum(card_order_release(order_id=order_id) for order_id in ids)
