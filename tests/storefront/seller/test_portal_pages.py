@@ -152,3 +152,37 @@ def test_pages_run_a_constant_number_of_queries(db, url):
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12, counts
+
+
+def test_profile_content_appears_on_the_public_producer_page(producer, client_a, settings, tmp_path):
+    from tests.factories_portal import png_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    response = client_a.post(
+        "/seller/htx-a/profile/",
+        {
+            "description": "Ba thế hệ trồng cà phê ở Chiềng Ban.",
+            "address": "Bản Nà Tre, xã Chiềng Ban",
+            "commune": "Chiềng Ban",
+            "province": "son-la",
+            "contact_name": "Chị Thảo",
+            "phone": "0912 345 678",
+            "email": "lienhe@htx-a.vn",
+            "website": "htx-a.vn",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        client_a.post(
+            "/seller/htx-a/profile/photos/new/", {"image": png_upload(), "alt": "Đồi cà phê"}
+        ).status_code
+        == 302
+    )
+    assert client_a.post("/seller/htx-a/profile/logo/", {"logo": png_upload()}).status_code == 302
+    producer.refresh_from_db()
+    assert (producer.website, producer.name) == ("https://htx-a.vn", "HTX Cà phê A")  # legal name untouched
+    page = client_a.get("/producers/htx-a/").content.decode()
+    assert "Ba thế hệ trồng cà phê ở Chiềng Ban." in page
+    assert 'href="tel:0912345678"' in page and "lienhe@htx-a.vn" in page and "Chị Thảo" in page
+    assert 'alt="Đồi cà phê"' in page
+    assert f'src="{producer.logo.url}"' in page
