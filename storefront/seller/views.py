@@ -99,6 +99,9 @@ def dashboard(request):
     )
     certifications = list(certifications_of_producer(producer_id=producer_id)[:100])
     to_claim = list(catalog_selectors.products_to_claim(producer_id=producer_id))
+    listed = list(
+        catalog_selectors.products_listed_of_producer(producer_id=producer_id).only("pk", "name", "slug")[:20]
+    )
     context = {
         "counts": counts,
         "low_stock": low_stock,
@@ -107,6 +110,7 @@ def dashboard(request):
             (cert, cert.status_on(today), (cert.valid_until - today).days) for cert in certifications
         ],
         "to_claim": to_claim,
+        "listed": listed,
     }
     context.update(_orders_summary(request))
     return _render(request, "seller/dashboard.html", context)
