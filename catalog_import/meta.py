@@ -36,9 +36,8 @@ _STOP_WORDS = {
     "nam",
     "danh",
     "ket",
-    "tinh",
-    "huyen",
 }
+_LEVEL_WORDS = {"tỉnh", "huyện", "thành", "thị"}
 
 
 @dataclass
@@ -86,6 +85,8 @@ def _issuer(text: str) -> str:
         clean = word.strip(",.;:()")
         folded = fold(clean)
         if not clean or folded in _STOP_WORDS or not clean[0].isupper() or len(words) >= 4:
+            break
+        if clean.lower() in _LEVEL_WORDS and (clean.isupper() or clean.islower()):
             break
         words.append(clean[0] + clean[1:].lower() if clean.isupper() else clean)
         if word.endswith((",", ".", ";")):

@@ -252,6 +252,9 @@ class Matcher:
             self.product_names[pk] = name
             self.product_producer[pk] = producer_id
             self.products_by_key.setdefault(key, []).append(pk)
+            full = name_key(name)
+            if full != key:
+                self.products_by_key.setdefault(full, []).append(pk)
         self._fuzzy_cache: dict[str, list[tuple[str, float]]] = {}
 
     def _prefer_province(self, ids: list[int], province: str | None) -> list[int]:

@@ -248,6 +248,7 @@ def import_undo_blockers(*, run: ImportRun) -> list[str]:
         )
         .exclude(run=run)
         .exclude(outcome__in=[Outcome.UNCHANGED, Outcome.UNMATCHED, Outcome.AMBIGUOUS, Outcome.ERROR])
+        .order_by()
         .values_list("run__decision__number", flat=True)
         .distinct()
     )
@@ -388,3 +389,116 @@ def decision_visible_effect(*, decision: Decision) -> list[int]:
             )
         )
     )
+
+
+# --- Uploads (admin) and the inbox ----------------------------------------------------------------
+def _given_meta(run: ImportRun) -> dict:
+    given = dict(run.given_meta or {})
+    if given.get("date"):
+        given["date"] = datetime.date.fromisoformat(given["date"])
+    return {k: given.get(k) or ("" if k != "date" else None) for k in ("number", "date", "issuer", "kind")}
+
+
+def import_run_plan(*, run: ImportRun) -> Plan:
+    """The plan of an uploaded file, read from storage (a local copy when the storage is remote)."""
+    import tempfile
+
+    suffix = Path(run.upload.name).suffix
+    with run.upload.open("rb") as source, tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            copy.write(chunk)
+        copy.flush()
+        return build_plan([Path(copy.name)], names=[run.filename], **_given_meta(run))
+
+
+@transaction.atomic
+def import_run_upload(
+    *,
+    uploaded_file,
+    user,
+    number: str = "",
+    date: datetime.date | None = None,
+    issuer: str = "",
+    kind: str = "",
+) -> tuple[ImportRun, Plan]:
+    """Keep an uploaded decision file with what the uploader typed, and plan it (nothing applied yet)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    run = ImportRun(
+        filename=Path(uploaded_file.name).name[:500],
+        checksum=digest.hexdigest(),
+        created_by=user,
+        given_meta={
+            "number": number,
+            "date": date.isoformat() if date else "",
+            "issuer": issuer,
+            "kind": kind,
+        },
+    )
+    run.upload.save(Path(uploaded_file.name).name, uploaded_file, save=False)
+    plan = import_run_plan(run=run)
+    _record_plan(run, plan)
+    run.save()
+    return run, plan
+
+
+def _record_plan(run: ImportRun, plan: Plan) -> None:
+    run.decision_meta = {**plan.meta.as_dict(), "title": plan.meta.title}
+    run.counts = plan.counts()
+    run.errors = [{"row": e.row, "message": e.message} for e in plan.errors]
+
+
+def import_run_apply(*, run: ImportRun, user=None) -> ImportRun:
+    """Plan the stored file again (the database may have moved since the preview) and apply it; a plan with
+    errors marks the run failed and applies nothing."""
+    run = ImportRun.objects.get(pk=run.pk)
+    if run.status != RunStatus.PLANNED:
+        raise ValidationError(f"The import is {run.status}.", code=ImportErrorCode.NOT_APPLIED.value)
+    plan = import_run_plan(run=run)
+    if not plan.usable:
+        _record_plan(run, plan)
+        run.status = RunStatus.FAILED
+        run.save(update_fields=["decision_meta", "counts", "errors", "status"])
+        return run
+    return import_apply(plan=plan, user=user or run.created_by, run=run)
+
+
+def inbox_scan(*, inbox: Path) -> list[ImportRun | str]:
+    """Import every decision file dropped into the inbox folder; move each to done/ or failed/ (with the
+    errors beside it). Files already applied (same checksum) are moved to done/ without a second import."""
+    from catalog_import.planning import file_checksum
+
+    results: list[ImportRun | str] = []
+    done, failed = inbox / "done", inbox / "failed"
+    for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if path.suffix.lower() not in {".csv", ".xlsx", ".docx", ".pdf"}:
+            continue
+        checksum = file_checksum([path])
+        if ImportRun.objects.filter(checksum=checksum, status=RunStatus.APPLIED).exists():
+            done.mkdir(exist_ok=True)
+            path.rename(done / path.name)
+            results.append(f"{path.name}: already imported")
+            continue
+        try:
+            _, run = import_files(paths=[path])
+        except ImportRejected as rejected:
+            failed.mkdir(exist_ok=True)
+            path.rename(failed / path.name)
+            report = "\n".join(e.message for e in rejected.plan.errors)
+            (failed / f"{path.name}.errors.txt").write_text(report + "\n", encoding="utf-8")
+            results.append(f"{path.name}: rejected")
+            continue
+        except ValidationError as exc:
+            failed.mkdir(exist_ok=True)
+            path.rename(failed / path.name)
+            (failed / f"{path.name}.errors.txt").write_text("\n".join(exc.messages) + "\n", encoding="utf-8")
+            results.append(f"{path.name}: rejected")
+            continue
+        done.mkdir(exist_ok=True)
+        path.rename(done / path.name)
+        results.append(run)
+    return results

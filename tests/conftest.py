@@ -115,3 +115,13 @@ def screenshot(request):
         return path
 
     return take
+
+
+def pytest_collection_modifyitems(items):
+    # A transactional test ends by flushing every table, which also wipes the rows that data migrations
+    # seed (product groups, the default channel, menus). Serialized rollback restores them afterwards, so
+    # no test depends on running before a transactional one.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)

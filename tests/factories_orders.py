@@ -1,6 +1,6 @@
 """Factories and helpers for carts, checkouts and orders (issue 5)."""
 
-from marketplace.catalog.models import ProductVariant
+from marketplace.catalog.models import Category, ProductVariant
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.checkout.services import CheckoutDetails, checkout_submit
 from marketplace.orders.models import Order
@@ -17,9 +17,18 @@ ADDRESS = {
 }
 
 
+def drinks_category() -> Category:
+    """The seeded OCOP group; transactional tests flush the seed data, so recreate it when missing."""
+    category, _created = Category.objects.get_or_create(
+        slug="do-uong", defaults={"name": "Đồ uống", "ocop_group": 2, "sort_order": 2}
+    )
+    return category
+
+
 def buyable_variant(
     *, quantity: int = 10, price: int = 185_000, producer=None, **product_fields
 ) -> ProductVariant:
+    product_fields.setdefault("category", drinks_category())
     product = visible_product(
         quantity=quantity, price=price, producer=producer or ProducerFactory(), **product_fields
     )

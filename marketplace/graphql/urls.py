@@ -1,8 +1,7 @@
 """GraphQL endpoint (issue 6): /graphql/ (GraphiQL in the browser when DEBUG is on)."""
 
-from django.conf import settings
 from django.urls import path
 
 from marketplace.graphql.views import GraphQLView
 
-urlpatterns = [path("", GraphQLView.as_view(graphiql=settings.DEBUG), name="graphql")]
+urlpatterns = [path("", GraphQLView.as_view(graphiql=True), name="graphql")]

@@ -34,6 +34,11 @@ def _csrf_ok(request) -> bool:
 class GraphQLView(BaseGraphQLView):
     graphiql_template = "graphql/graphiql.html"
 
+    @classmethod
+    def can_display_graphiql(cls, request, data):
+        # GraphiQL (with our vendored assets) only in DEBUG; production answers JSON only.
+        return settings.DEBUG and super().can_display_graphiql(request, data)
+
     def dispatch(self, request, *args, **kwargs):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if header[:7].lower() == "bearer ":

@@ -8,6 +8,7 @@ nothing) and, after commit, a Celery task re-indexes the queue in batches.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -17,6 +18,8 @@ from django.utils.module_loading import import_string
 
 from marketplace.search.backends.base import SearchBackend
 from marketplace.search.models import DirtyProduct
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=4)
@@ -55,9 +58,15 @@ def search_products_changed(*, product_ids: Iterable[int]) -> int:
 
 
 def _enqueue_indexing() -> None:
+    """After commit: the change is saved whatever happens here, so a broker or search outage must not turn
+    the shopper's or producer's request into an error. The products stay queued and beat's sweep
+    (search-index-dirty-sweep) indexes them once the services are back."""
     from marketplace.search.tasks import search_index_dirty_task
 
-    search_index_dirty_task.delay()
+    try:
+        search_index_dirty_task.delay()
+    except Exception:
+        logger.exception("search: could not start indexing now; the queued products wait for the next sweep")
 
 
 def search_index_dirty_batch(*, batch_size: int | None = None) -> int:

@@ -6,8 +6,8 @@ import time
 
 from celery import shared_task
 from django.conf import settings
-from elasticsearch import ConnectionError as EsConnectionError
-from elasticsearch import ConnectionTimeout as EsConnectionTimeout
+from elasticsearch import TransportError
+from elasticsearch.helpers import BulkIndexError
 
 from marketplace.search.services import search_index_dirty_batch, search_index_rebuild
 
@@ -20,7 +20,7 @@ DRAIN_SECONDS = 60
 @shared_task(
     bind=True,
     acks_late=True,
-    autoretry_for=(EsConnectionError, EsConnectionTimeout),
+    autoretry_for=(TransportError, BulkIndexError),
     retry_backoff=5,
     retry_backoff_max=300,
     max_retries=8,
@@ -47,7 +47,7 @@ def search_index_dirty_task(self) -> int:
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(EsConnectionError, EsConnectionTimeout),
+    autoretry_for=(TransportError,),
     retry_backoff=30,
     max_retries=3,
     soft_time_limit=55 * 60,

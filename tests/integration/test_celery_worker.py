@@ -6,6 +6,7 @@ same Redis never see these messages and this worker never sees theirs.
 """
 
 import datetime
+import json
 import os
 import socket
 import subprocess
@@ -77,6 +78,7 @@ def worker(django_db_setup, tmp_path_factory):
         "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_RESULT_BACKEND": BROKER_URL,
         "MARKETPLACE_DATA_DIR": str(tmp_path_factory.mktemp("worker-data")),
+        "LOG_FORMAT": "json",
     }
     command = [
         sys.executable,
@@ -154,3 +156,15 @@ def test_search_reindex_runs_in_the_worker(worker):
     assert handled == 3
     assert not DirtyProduct.objects.exists()
     assert run_in_worker(worker, "marketplace.search.tasks.search_index_dirty_task") == 0
+
+
+def test_worker_logs_are_json_lines(worker):
+    run_in_worker(worker, "marketplace.search.tasks.search_index_dirty_task")
+    log_path = worker[3]
+    records = []
+    for line in log_path.read_text().splitlines():
+        if line.startswith("{"):
+            records.append(json.loads(line))
+    succeeded = [r for r in records if r["logger"] == "celery.app.trace" and "succeeded" in r["message"]]
+    assert succeeded, log_path.read_text()[-2000:]
+    assert set(succeeded[0]) >= {"time", "level", "logger", "message"}

@@ -125,9 +125,11 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
     user_model = get_user_model()
     email = user_model.objects.normalize_email(email.strip()).lower()
     if not email or "@" not in email or len(email) > 254:
-        raise ValidationError({"email": "Enter a valid email address."}, code="invalid")
+        raise ValidationError({"email": ValidationError("Enter a valid email address.", code="invalid")})
     if user_model.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "User with this Email already exists."}, code="unique")
+        raise ValidationError(
+            {"email": ValidationError("User with this Email already exists.", code="unique")}
+        )
     candidate = user_model(email=email, first_name=first_name[:150], last_name=last_name[:150])
     try:
         validate_password(password, user=candidate)

@@ -37,7 +37,7 @@ class OcopCertification(graphene.ObjectType):
     def resolve_status(root, info):
         status = root.status_on(timezone.localdate())
         # Superseded certificates are never served; map defensively to the closest public value.
-        return OcopStatus.EXPIRED if status == OcopStatusModel.SUPERSEDED else status
+        return OcopStatus.EXPIRED if status == OcopStatusModel.SUPERSEDED else OcopStatus.get(str(status))
 
     @staticmethod
     def resolve_decision_number(root, info):

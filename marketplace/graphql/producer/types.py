@@ -47,6 +47,10 @@ class Producer(graphene.ObjectType):
         return isinstance(root, models.Producer)
 
     @staticmethod
+    def resolve_kind(root, info):
+        return ProducerKind.get(root.kind)
+
+    @staticmethod
     def resolve_province_name(root, info):
         province = BY_CODE.get(root.province)
         return province.name if province else ""

@@ -5,20 +5,22 @@ The index holds one document per product that a shopper may see. Shoppers reach 
 searches never see a half-built index. Certificates that lapse by date drop out of results at once through a
 `valid_until >= today` filter, before the expiry task has re-indexed them.
 
-Ranking intent (shared with the PostgreSQL backend): a match in the product name beats a match in the
-producer's name, which beats a match in the description; typing a word prefix ("ca ph") already finds
-"Cà phê" through edge n-grams; diacritics are optional ("ca phe" finds "cà phê") while an exact match with
-diacritics scores higher, because `asciifolding` keeps the original token beside the folded one.
+Matching and ranking are the PostgreSQL backend's (same query words, same per-word scores, same tie-breaks,
+same facet counting), so the two give the same results; the contract suite in
+tests/marketplace/search/test_backend_contract.py holds both to it. What Elasticsearch adds: the last word
+may be the start of a word (as-you-type: "ca ph" finds "Cà phê", through edge n-grams), and near matches
+use edit distance instead of trigrams.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Iterator
+from html import unescape
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import strip_tags
 from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.dsl import (
     Boolean,
@@ -34,55 +36,51 @@ from elasticsearch.dsl import (
     analyzer,
     token_filter,
 )
-from elasticsearch.helpers import bulk
+from elasticsearch.helpers import BulkIndexError, bulk
 
-from marketplace.search.backends.base import SearchBackend, SearchQuery, SearchResult
+from marketplace.search.backends.base import SearchBackend, SearchFilters, SearchQuery, SearchResult
 
 # --- Analysis -------------------------------------------------------------------------------------
 # Vietnamese is written with spaces between syllables, so the standard tokenizer splits it well; what it
-# needs is diacritic-insensitive matching (asciifolding also maps đ → d) that still prefers exact spelling.
+# needs is diacritic-insensitive matching (asciifolding also maps đ → d). `preserve_original` keeps the
+# accented token beside the folded one, so a query typed with diacritics matches too.
 vi_folding = token_filter("vi_folding", "asciifolding", preserve_original=True)
 vi_edge_ngram = token_filter("vi_edge_ngram", "edge_ngram", min_gram=1, max_gram=20)
 vi_text = analyzer("vi_text", tokenizer="standard", filter=["lowercase", vi_folding])
-# Index-time only: every prefix of every syllable, for as-you-type. Queries use vi_text, so "ca ph"
-# matches the stored prefixes "ca" and "ph" and not every word sharing one letter.
+# Index-time only: every prefix of every syllable, for as-you-type. Queries are analysed with vi_text, so
+# "ph" matches the stored prefix of "phê" and nothing else.
 vi_prefix = analyzer("vi_prefix", tokenizer="standard", filter=["lowercase", vi_folding, vi_edge_ngram])
 
-NAME_BOOST = 6.0
-NAME_PREFIX_BOOST = 3.0
-PRODUCER_BOOST = 2.0
-PRODUCER_PREFIX_BOOST = 1.0
-ALL_FIELDS_BOOST = 1.0
-
-# Storefront price filter buckets (VND), keyed like the facet values the PostgreSQL backend returns.
-PRICE_RANGES: tuple[tuple[str, int | None, int | None], ...] = (
-    ("0-100000", None, 100_000),
-    ("100000-200000", 100_000, 200_000),
-    ("200000-500000", 200_000, 500_000),
-    ("500000-", 500_000, None),
-)
-FACET_KEYS = ("stars", "province", "category", "producer_kind", "price", "in_stock")
+# Ranking, the same as the PostgreSQL backend's: every query word found in the product name scores 10,
+# every word found in the producer (name or province) 3; description and category words only match.
+# Constant scores (not BM25) make both backends order results identically; ties go to more stars, then
+# the newest product.
+NAME_WORD_SCORE = 10.0
+PRODUCER_WORD_SCORE = 3.0
+MATCH_FIELDS = ["name", "description", "producer_name", "province_words", "category_name"]
+PRODUCER_FIELDS = ["producer_name", "province_words"]
+PREFIX_FIELDS = ["name.prefix", "producer_name.prefix"]
+FUZZY_FIELDS = ["name", "producer_name", "province_words"]
+FACETS = ("stars", "province", "category", "kind", "in_stock")
 
 
 class ProductDocument(Document):
-    product_id = Integer()
-    name = Text(
-        analyzer=vi_text,
-        fields={"prefix": Text(analyzer=vi_prefix, search_analyzer=vi_text), "sort": Keyword()},
-    )
+    product_id = Long()
+    name = Text(analyzer=vi_text, fields={"prefix": Text(analyzer=vi_prefix, search_analyzer=vi_text)})
+    description = Text(analyzer=vi_text)
     producer_name = Text(
         analyzer=vi_text, fields={"prefix": Text(analyzer=vi_prefix, search_analyzer=vi_text)}
     )
-    description = Text(analyzer=vi_text)
-    producer_id = Integer()
-    producer_kind = Keyword()
+    # The province code as words ("son-la" -> "son la"), as the PostgreSQL backend matches it.
+    province_words = Text(analyzer=vi_text)
+    category_name = Text(analyzer=vi_text)
+    producer_id = Long()
+    kind = Keyword()
     province = Keyword()
-    category_id = Integer()
-    # The product's category and its ancestors, so filtering by an OCOP group includes its sub-categories.
-    category_ids = Integer(multi=True)
+    category_id = Long()
     stars = Integer()
     valid_until = Date()
-    price = Long()  # the cheapest variant, what the card shows
+    price = Long()  # the cheapest variant, what the card shows and the price filter uses
     in_stock = Boolean()
     created_at = Date()
 
@@ -104,168 +102,216 @@ def product_index(name: str) -> Index:
 # --- Documents ------------------------------------------------------------------------------------
 
 
-def _category_chains() -> dict[int, list[int]]:
-    from marketplace.catalog.models import Category
+def product_documents(product_ids: Iterable[int] | None = None, *, batch_size: int = 2_000) -> Iterator[dict]:
+    """Index bodies of the visible products among `product_ids` (all visible products when None). One flat
+    query per batch, starting from the visibility selector (rows, not model instances: a full rebuild reads
+    the whole catalogue)."""
+    from django.db.models import Exists, F, Min, OuterRef, Subquery
 
-    parents = dict(Category.objects.values_list("id", "parent_id"))
-    chains: dict[int, list[int]] = {}
-    for category_id in parents:
-        chain, current = [], category_id
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = parents.get(current)
-        chains[category_id] = chain
-    return chains
+    from marketplace.catalog.models import Stock
+    from marketplace.catalog.selectors import active_certifications, products_visible_to_shoppers
 
-
-def product_documents(product_ids: Iterable[int] | None = None, *, batch_size: int = 500) -> Iterator[dict]:
-    """Index bodies of the visible products among `product_ids` (all visible products when None), read in
-    batches through the visibility selector: a constant number of queries per batch."""
-    from marketplace.catalog.selectors import (
-        product_active_certification,
-        products_visible_to_shoppers,
-        with_shopper_relations,
-    )
-
-    chains = _category_chains()
     visible = products_visible_to_shoppers()
     if product_ids is not None:
         visible = visible.filter(pk__in=list(product_ids))
     ids = list(visible.order_by("pk").values_list("pk", flat=True))
+    certificate = active_certifications().filter(product=OuterRef("pk")).order_by("-valid_from")
+    available = Stock.objects.filter(variant__product=OuterRef("pk"), quantity__gt=F("quantity_allocated"))
     for start in range(0, len(ids), batch_size):
-        chunk = ids[start : start + batch_size]
-        products = with_shopper_relations(visible.model.objects.filter(pk__in=chunk)).order_by("pk")
-        for product in products:
-            certification = product_active_certification(product)
-            variants = list(product.variants.all())
-            prices = [variant.price_amount for variant in variants]
-            in_stock = any(
-                getattr(variant, "stock", None) is not None and variant.stock.quantity_available > 0
-                for variant in variants
+        rows = (
+            products_visible_to_shoppers()
+            .filter(pk__in=ids[start : start + batch_size])
+            .annotate(
+                stars=Subquery(certificate.values("stars")[:1]),
+                valid_until=Subquery(certificate.values("valid_until")[:1]),
+                price=Min("variants__price_amount"),
+                in_stock=Exists(available),
             )
-            yield {
-                "product_id": product.pk,
-                "name": product.name,
-                "producer_name": product.producer.name,
-                "description": strip_tags(product.description),
-                "producer_id": product.producer_id,
-                "producer_kind": product.producer.kind,
-                "province": product.producer.province,
-                "category_id": product.category_id,
-                "category_ids": chains.get(product.category_id, [product.category_id]),
-                "stars": certification.stars if certification else None,
-                "valid_until": certification.valid_until.isoformat() if certification else None,
-                "price": min(prices) if prices else None,
-                "in_stock": in_stock,
-                "created_at": product.created_at.isoformat(),
-            }
+            .order_by("pk")
+            .values(
+                "pk",
+                "name",
+                "description",
+                "created_at",
+                "producer_id",
+                "producer__name",
+                "producer__kind",
+                "producer__province",
+                "category_id",
+                "category__name",
+                "stars",
+                "valid_until",
+                "price",
+                "in_stock",
+            )
+        )
+        for row in rows:
+            yield product_document(row)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(html: str) -> str:
+    """The words of rich text that catalog.services sanitised with nh3 (well-formed, `>` escaped inside
+    attributes), so a tag pattern is exact here; a space per tag keeps "</p><p>" from gluing words."""
+    return _SPACES.sub(" ", unescape(_TAG.sub(" ", html or ""))).strip()
+
+
+def product_document(row: dict) -> dict:
+    return {
+        "product_id": row["pk"],
+        "name": row["name"],
+        "description": plain_text(row["description"]),
+        "producer_name": row["producer__name"],
+        "province_words": row["producer__province"].replace("-", " "),
+        "category_name": row["category__name"],
+        "producer_id": row["producer_id"],
+        "kind": row["producer__kind"],
+        "province": row["producer__province"],
+        "category_id": row["category_id"],
+        "stars": row["stars"],
+        "valid_until": row["valid_until"].isoformat() if row["valid_until"] else None,
+        "price": row["price"],
+        "in_stock": row["in_stock"],
+        "created_at": row["created_at"].isoformat(),
+    }
 
 
 # --- Queries --------------------------------------------------------------------------------------
 
 
-def text_query(text: str) -> Q:
-    """Name matches first, then producer, then anything across name, producer and description."""
+def query_words(text: str) -> list[str]:
+    # One definition of "a query word" for both backends (folded, at most 8).
+    from marketplace.search.backends.postgres import query_words as words
+
+    return words(text)
+
+
+def word_match(word: str, *, last: bool) -> Q:
+    """A word matches when any searchable field holds it; the last word may also be the start of a word
+    (as-you-type: "ca ph" finds "Cà phê")."""
+    match = Q("multi_match", query=word, fields=MATCH_FIELDS)
+    if not last:
+        return match
     return Q(
-        "bool",
-        should=[
-            Q("match", name={"query": text, "operator": "and", "boost": NAME_BOOST}),
-            Q("match", **{"name.prefix": {"query": text, "operator": "and", "boost": NAME_PREFIX_BOOST}}),
-            Q("match", producer_name={"query": text, "operator": "and", "boost": PRODUCER_BOOST}),
-            Q(
-                "match",
-                **{
-                    "producer_name.prefix": {"query": text, "operator": "and", "boost": PRODUCER_PREFIX_BOOST}
-                },
-            ),
-            Q(
-                "multi_match",
-                query=text,
-                fields=["name", "producer_name", "description"],
-                type="cross_fields",
-                operator="and",
-                boost=ALL_FIELDS_BOOST,
-            ),
-        ],
-        minimum_should_match=1,
+        "bool", should=[match, Q("multi_match", query=word, fields=PREFIX_FIELDS)], minimum_should_match=1
     )
 
 
-def filter_clauses(query: SearchQuery, *, today: datetime.date) -> list[Q]:
-    f = query.filters
-    clauses = [Q("range", valid_until={"gte": today.isoformat()})]
-    if f.stars:
-        clauses.append(Q("terms", stars=sorted(f.stars)))
-    if f.provinces:
-        clauses.append(Q("terms", province=sorted(f.provinces)))
-    if f.category_ids:
-        clauses.append(Q("terms", category_ids=sorted(f.category_ids)))
-    if f.producer_ids:
-        clauses.append(Q("terms", producer_id=sorted(f.producer_ids)))
-    if f.producer_kinds:
-        clauses.append(Q("terms", producer_kind=sorted(f.producer_kinds)))
-    if f.price_min is not None or f.price_max is not None:
+def text_query(words: list[str], *, fuzzy: bool = False) -> Q:
+    """Every word must match (fuzzy: each word within an edit or two, and one word may be missing when
+    there are three or more), scored per word like the PostgreSQL backend."""
+    if fuzzy:
+        clauses = [Q("multi_match", query=word, fields=FUZZY_FIELDS, fuzziness="AUTO") for word in words]
+        wanted = len(words) - 1 if len(words) >= 3 else len(words)
+        matching = [Q("bool", should=clauses, minimum_should_match=wanted)]
+    else:
+        matching = [word_match(word, last=i == len(words) - 1) for i, word in enumerate(words)]
+    scoring = []
+    for i, word in enumerate(words):
+        name = Q("match", name=word)
+        if i == len(words) - 1:
+            name = Q("bool", should=[name, Q("match", **{"name.prefix": word})], minimum_should_match=1)
+        if fuzzy:
+            name = Q("match", name={"query": word, "fuzziness": "AUTO"})
+        scoring.append(Q("constant_score", filter=name, boost=NAME_WORD_SCORE))
+        producer = Q("multi_match", query=word, fields=PRODUCER_FIELDS)
+        scoring.append(Q("constant_score", filter=producer, boost=PRODUCER_WORD_SCORE))
+    return Q("bool", filter=matching, should=scoring)
+
+
+def facet_filters(filters: SearchFilters) -> dict[str, Q]:
+    """The filters a shopper toggles, one per facet: each facet counts with every filter but its own."""
+    clauses: dict[str, Q] = {}
+    if filters.stars:
+        clauses["stars"] = Q("terms", stars=sorted(filters.stars))
+    if filters.provinces:
+        clauses["province"] = Q("terms", province=sorted(filters.provinces))
+    if filters.category_ids:
+        clauses["category"] = Q("terms", category_id=sorted(filters.category_ids))
+    if filters.producer_kinds:
+        clauses["kind"] = Q("terms", kind=sorted(filters.producer_kinds))
+    if filters.price_min is not None or filters.price_max is not None:
         bounds = {}
-        if f.price_min is not None:
-            bounds["gte"] = f.price_min
-        if f.price_max is not None:
-            bounds["lte"] = f.price_max
-        clauses.append(Q("range", price=bounds))
-    if f.in_stock:
-        clauses.append(Q("term", in_stock=True))
+        if filters.price_min is not None:
+            bounds["gte"] = int(filters.price_min)
+        if filters.price_max is not None:
+            bounds["lte"] = int(filters.price_max)
+        clauses["price"] = Q("range", price=bounds)
+    if filters.in_stock:
+        clauses["in_stock"] = Q("term", in_stock=True)
+    return clauses
+
+
+def scope_filters(filters: SearchFilters, *, today: datetime.date) -> list[Q]:
+    """Always applied, to results and facets alike: certificates still valid today (even before the expiry
+    task re-indexes) and a fixed producer scope."""
+    clauses = [Q("range", valid_until={"gte": today.isoformat()})]
+    if filters.producer_ids:
+        clauses.append(Q("terms", producer_id=sorted(filters.producer_ids)))
     return clauses
 
 
 SORTS: dict[str, list] = {
-    "relevance": ["_score", {"stars": {"order": "desc"}}, {"name.sort": {"order": "asc"}}, "product_id"],
-    "price": [{"price": {"order": "asc"}}, "product_id"],
-    "-price": [{"price": {"order": "desc"}}, "product_id"],
-    "newest": [{"created_at": {"order": "desc"}}, {"product_id": {"order": "desc"}}],
-    "stars": [{"stars": {"order": "desc"}}, "_score", {"name.sort": {"order": "asc"}}, "product_id"],
+    "relevance": ["_score", {"stars": "desc"}, {"created_at": "desc"}, {"product_id": "desc"}],
+    "price": [{"price": {"order": "asc", "missing": "_last"}}, {"product_id": "asc"}],
+    "-price": [{"price": {"order": "desc", "missing": "_last"}}, {"product_id": "asc"}],
+    "newest": [{"created_at": "desc"}, {"product_id": "desc"}],
+    "stars": [{"stars": "desc"}, "_score", {"created_at": "desc"}, {"product_id": "desc"}],
+}
+
+FACET_AGGS = {
+    "stars": {"terms": {"field": "stars", "size": 10}},
+    "province": {"terms": {"field": "province", "size": 100}},
+    "category": {"terms": {"field": "category_id", "size": 500}},
+    "kind": {"terms": {"field": "kind", "size": 10}},
 }
 
 
-def add_facets(search: Search) -> Search:
-    search.aggs.bucket("stars", "terms", field="stars", size=3)
-    search.aggs.bucket("province", "terms", field="province", size=40)
-    search.aggs.bucket("category", "terms", field="category_ids", size=100)
-    search.aggs.bucket("producer_kind", "terms", field="producer_kind", size=10)
-    ranges = []
-    for key, low, high in PRICE_RANGES:
-        bucket = {"key": key}
-        if low is not None:
-            bucket["from"] = low
-        if high is not None:
-            bucket["to"] = high
-        ranges.append(bucket)
-    search.aggs.bucket("price", "range", field="price", ranges=ranges)
-    search.aggs.bucket("in_stock", "filter", Q("term", in_stock=True))
-    return search
+def _all_of(clauses: list[Q]) -> Q:
+    return Q("bool", filter=clauses) if clauses else Q("match_all")
 
 
 def build_search(
-    query: SearchQuery, *, index: str, using: Elasticsearch | str = "default", today: datetime.date
+    query: SearchQuery,
+    *,
+    index: str,
+    using: Elasticsearch | str = "default",
+    today: datetime.date,
+    fuzzy: bool = False,
 ) -> Search:
-    search = Search(using=using, index=index)
-    text = (query.text or "").strip()
-    search = search.query(
-        Q("bool", must=[text_query(text)] if text else [], filter=filter_clauses(query, today=today))
+    """Results: text + scope in the query, the shopper's filters as a post_filter. Facets: aggregations over
+    the query, each restricted by every shopper filter except its own (as the PostgreSQL backend counts)."""
+    words = query_words(query.text)
+    must = [text_query(words, fuzzy=fuzzy)] if words else []
+    search = Search(using=using, index=index).query(
+        Q("bool", must=must, filter=scope_filters(query.filters, today=today))
     )
-    sort = SORTS.get(query.sort, SORTS["relevance"])
+    chosen = facet_filters(query.filters)
+    if chosen:
+        search = search.post_filter(_all_of(list(chosen.values())))
+    for facet, agg in FACET_AGGS.items():
+        others = [clause for name, clause in chosen.items() if name != facet]
+        search.aggs.bucket(facet, "filter", _all_of(others)).bucket("values", agg)
+    in_stock_others = [clause for name, clause in chosen.items() if name != "in_stock"]
+    search.aggs.bucket("in_stock", "filter", _all_of([*in_stock_others, Q("term", in_stock=True)]))
+    sort = SORTS.get(query.sort) or SORTS["relevance"]
     search = search.sort(*sort).source(False).extra(track_total_hits=True)
-    search = add_facets(search)
-    return search[query.offset : query.offset + query.limit]
+    offset, limit = max(int(query.offset), 0), max(int(query.limit), 0)
+    return search[offset : offset + limit]
 
 
-def facets_from_response(aggregations) -> dict[str, dict]:
-    return {
-        "stars": {int(b["key"]): b["doc_count"] for b in aggregations["stars"]["buckets"]},
-        "province": {b["key"]: b["doc_count"] for b in aggregations["province"]["buckets"]},
-        "category": {int(b["key"]): b["doc_count"] for b in aggregations["category"]["buckets"]},
-        "producer_kind": {b["key"]: b["doc_count"] for b in aggregations["producer_kind"]["buckets"]},
-        "price": {b["key"]: b["doc_count"] for b in aggregations["price"]["buckets"]},
-        "in_stock": {True: aggregations["in_stock"]["doc_count"]},
-    }
+def facets_from_response(aggregations: dict) -> dict[str, dict]:
+    facets: dict[str, dict] = {name: {} for name in FACETS}
+    for facet in FACET_AGGS:
+        for bucket in aggregations[facet]["values"]["buckets"]:
+            key = int(bucket["key"]) if facet in ("stars", "category") else bucket["key"]
+            facets[facet][key] = bucket["doc_count"]
+    if aggregations["in_stock"]["doc_count"]:
+        facets["in_stock"]["true"] = aggregations["in_stock"]["doc_count"]
+    return facets
 
 
 # --- Backend --------------------------------------------------------------------------------------
@@ -296,7 +342,18 @@ class ElasticsearchBackend(SearchBackend):
 
     # Reads
     def search(self, query: SearchQuery, *, today: datetime.date | None = None) -> SearchResult:
-        search = build_search(query, index=self.alias, using=self.client, today=today or timezone.localdate())
+        today = today or timezone.localdate()
+        if query.text.strip() and not query_words(query.text):
+            # Only punctuation or symbols: nothing can match (as with the PostgreSQL backend).
+            return SearchResult(product_ids=[], total=0, facets={name: {} for name in FACETS})
+        result = self._run(query, today, fuzzy=False)
+        if result.total == 0 and query_words(query.text):
+            result = self._run(query, today, fuzzy=True)
+            result.fuzzy = result.total > 0
+        return result
+
+    def _run(self, query: SearchQuery, today: datetime.date, *, fuzzy: bool) -> SearchResult:
+        search = build_search(query, index=self.alias, using=self.client, today=today, fuzzy=fuzzy)
         response = search.execute().to_dict()
         hits = response["hits"]
         return SearchResult(
@@ -338,8 +395,12 @@ class ElasticsearchBackend(SearchBackend):
             for product_id in sorted(set(product_ids) - indexed):
                 yield {"_op_type": "delete", "_index": index, "_id": product_id}
 
-        # A delete of a document that was never indexed answers 404: expected, not an error.
-        bulk(self.client, actions(), raise_on_error=False, raise_on_exception=True, refresh=False)
+        _count, errors = bulk(self.client, actions(), raise_on_error=False, refresh=False)
+        # Deleting a document that was never indexed answers 404: expected. Anything else is a failure, and
+        # raising keeps the products queued for the task's retry.
+        failures = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
+        if failures:
+            raise BulkIndexError(f"{len(failures)} document(s) failed to index", failures)
 
     def rebuild(self) -> int:
         """Fill a new index, then point the alias at it and drop the old ones in one atomic swap."""
