@@ -4,7 +4,8 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.factories_portal import png_upload
@@ -102,9 +103,28 @@ ENDPOINTS = [
 IDS = [f"{e.method}-{e.name}" for e in ENDPOINTS]
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module inside a transaction that is rolled back at the end (what Django's
+    setUpTestData does); each test then runs in its own savepoint, so its writes vanish after it."""
+    media = tmp_path_factory.mktemp("media")
+    fast_hash = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast_hash),
+        transaction.atomic(),
+    ):
+        world = build_world()
+        world.baseline = snapshot()
+        yield world, media
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db) -> World:
-    return build_world()
+def world(_module_world, db, settings) -> World:
+    world, media = _module_world
+    settings.MEDIA_ROOT = media
+    return world
 
 
 def _url(endpoint: Endpoint, world: World, slug: str) -> str:
@@ -131,6 +151,7 @@ def test_authorisation_matrix(world, endpoint):
     """One world per endpoint; every denied role first (each must change nothing), producer A last."""
     url_a = _url(endpoint, world, "htx-a")
     before = snapshot()
+    assert before == world.baseline  # the previous test's writes were rolled back
 
     response = _request(_client(), endpoint, world, "htx-a")
     assert (response.status_code, response["Location"]) == (302, f"/account/login/?next={url_a}"), "anonymous"
