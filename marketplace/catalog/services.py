@@ -262,6 +262,7 @@ def product_set_published(*, product: Product, is_published: bool, by=None) -> P
         )
     product.is_published = is_published
     product.save(update_fields=["is_published", "updated_at"])
+    search_products_changed(product_ids=[product.pk])
     return product
 
 
@@ -337,8 +338,10 @@ def product_delete(*, product: Product) -> None:
             "Sản phẩm đã được chứng nhận OCOP không thể xoá; hãy ngừng bán.",
             code=CatalogErrorCode.INVALID.value,
         )
+    product_id = product.pk
     try:
         product.delete()
+        search_products_changed(product_ids=[product_id])  # removes it from an external index
     except ProtectedError as exc:
         raise ValidationError(
             "Sản phẩm đã có đơn hàng nên không thể xoá; hãy ngừng bán.", code=CatalogErrorCode.INVALID.value
@@ -372,4 +375,5 @@ def variant_update(*, variant: ProductVariant, by=None, **changes) -> ProductVar
         setattr(variant, field, value)
     variant.full_clean()
     variant.save(update_fields=sorted(changes) or None)
+    search_products_changed(product_ids=[variant.product_id])
     return variant

@@ -203,6 +203,7 @@ def certifications_issue_bulk(
             Certification(pk=old_id, superseded_by_id=by_product[pid]) for pid, old_id in current.items()
         ]
         Certification.objects.bulk_update(links, ["superseded_by"], batch_size=2000)
+    search_products_changed(product_ids=product_ids)
     return created
 
 
@@ -212,7 +213,9 @@ def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequenc
     if decision.kind != DecisionKind.REVOCATION:
         raise ValidationError("Only a revocation decision can revoke.", code="wrong_decision_kind")
     certifications = Certification.objects.filter(pk__in=certification_ids)
-    lock_products(certifications.values_list("product_id", flat=True))
+    product_ids = list(certifications.values_list("product_id", flat=True))
+    lock_products(product_ids)
+    search_products_changed(product_ids=product_ids)
     return certifications.update(
         state=CertificationState.REVOKED, revoked_by=decision, ended_at=timezone.now()
     )
