@@ -211,6 +211,7 @@ def certifications_issue_bulk(
                 "WHERE old.id = ANY(%s) AND new.decision_id = %s AND new.product_id = old.product_id",
                 [list(current.values()), decision.pk],
             )
+    search_products_changed(product_ids=product_ids)
     return created
 
 
@@ -220,7 +221,9 @@ def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequenc
     if decision.kind != DecisionKind.REVOCATION:
         raise ValidationError("Only a revocation decision can revoke.", code="wrong_decision_kind")
     certifications = Certification.objects.filter(pk__in=certification_ids)
-    lock_products(certifications.values_list("product_id", flat=True))
+    product_ids = list(certifications.values_list("product_id", flat=True))
+    lock_products(product_ids)
+    search_products_changed(product_ids=product_ids)
     return certifications.update(
         state=CertificationState.REVOKED, revoked_by=decision, ended_at=timezone.now()
     )
