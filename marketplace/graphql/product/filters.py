@@ -2,11 +2,11 @@
 
 import graphene
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
-from graphql import GraphQLError
 
 from marketplace.catalog.models import Category, ProductVariant, Stock
 from marketplace.catalog.selectors import active_certifications
 from marketplace.core.provinces import BY_CODE
+from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.core.ids import decode_ids
 
 MAX_FILTER_VALUES = 100
@@ -47,7 +47,7 @@ class ProductFilterInput(graphene.InputObjectType):
 def _bounded(name: str, values) -> list:
     values = list(values or [])
     if len(values) > MAX_FILTER_VALUES:
-        raise GraphQLError(f"Filter `{name}` accepts at most {MAX_FILTER_VALUES} values.")
+        raise BadRequest(f"Filter `{name}` accepts at most {MAX_FILTER_VALUES} values.")
     return values
 
 
@@ -110,7 +110,7 @@ def filter_products(queryset: QuerySet, data, *, search: str | None = None) -> t
         provinces = _bounded("provinces", data["provinces"])
         unknown = sorted(set(provinces) - set(BY_CODE))
         if unknown:
-            raise GraphQLError(f"Unknown province code(s): {', '.join(unknown[:5])}.")
+            raise BadRequest(f"Unknown province code(s): {', '.join(unknown[:5])}.")
         queryset = queryset.filter(producer__province__in=provinces)
     if data.get("producers") is not None:
         queryset = queryset.filter(

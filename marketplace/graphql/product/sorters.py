@@ -2,10 +2,10 @@
 
 import graphene
 from django.db.models import F, Min, OuterRef, QuerySet, Subquery
-from graphql import GraphQLError
 
 from marketplace.catalog.models import CollectionProduct
 from marketplace.catalog.selectors import active_certifications
+from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.core.types import OrderDirection
 
 
@@ -59,11 +59,11 @@ def sort_products(
             field = ProductOrderField.NAME
     if field == ProductOrderField.RANK:
         if not search_ranked:
-            raise GraphQLError("Sorting by RANK is available only when using a search filter.")
+            raise BadRequest("Sorting by RANK is available only when using a search filter.")
         return _ordered(queryset, F("name"), descending)
     if field == ProductOrderField.COLLECTION:
         if collection_id is None:
-            raise GraphQLError("Sorting by COLLECTION is available only on a collection's products.")
+            raise BadRequest("Sorting by COLLECTION is available only on a collection's products.")
         position = CollectionProduct.objects.filter(
             collection_id=collection_id, product=OuterRef("pk")
         ).values("sort_order")[:1]
