@@ -136,3 +136,16 @@ class Certification(models.Model):
     @property
     def is_valid_today(self) -> bool:
         return self.status in (OcopStatus.ACTIVE, OcopStatus.EXPIRING)
+
+
+class ExpiryReminder(models.Model):
+    """The e-mail telling a producer that a certificate ends in 30 days: at most one per certificate."""
+
+    certification = models.OneToOneField(
+        Certification, on_delete=models.CASCADE, related_name="expiry_reminder"
+    )
+    recipients = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"reminder for {self.certification_id} at {self.sent_at:%Y-%m-%d}"

@@ -1,7 +1,7 @@
 """The only writers of certifications. Product rows are locked in ascending id order before any change."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from marketplace.certification.models import (
     IssuerLevel,
 )
 from marketplace.core.dates import add_months
+from marketplace.search.services import search_products_changed
 
 
 def certificate_valid_until(decision_date: datetime.date) -> datetime.date:
@@ -108,6 +109,7 @@ def certification_issue(
     if current is not None:
         current.superseded_by = certification
         current.save(update_fields=["superseded_by"])
+    search_products_changed(product_ids=[product.pk])
     return certification
 
 
@@ -121,6 +123,7 @@ def certification_revoke(*, certification: Certification, decision: Decision) ->
     certification.revoked_by = decision
     certification.ended_at = timezone.now()
     certification.save(update_fields=["state", "revoked_by", "ended_at"])
+    search_products_changed(product_ids=[certification.product_id])
     return certification
 
 
@@ -137,4 +140,134 @@ def certifications_expire(*, today: datetime.date | None = None) -> list[int]:
     Certification.objects.filter(
         state=CertificationState.ACTIVE, valid_until__lt=today, product_id__in=product_ids
     ).update(state=CertificationState.EXPIRED, ended_at=timezone.now())
+    search_products_changed(product_ids=product_ids)
     return product_ids
+
+
+@transaction.atomic
+def certifications_issue_bulk(
+    *, decision: Decision, ratings: Sequence[tuple[int, int, int | None]]
+) -> list[Certification]:
+    """certification_issue for many products at once (product_id, stars, score): one lock, one update to
+    supersede the current certificates, one insert. Used by decision imports of tens of thousands of rows."""
+    if decision.kind != DecisionKind.RECOGNITION:
+        raise ValidationError("Only a recognition decision can issue stars.", code="wrong_decision_kind")
+    for product_id, stars, score in ratings:
+        if not 3 <= int(stars) <= 5:
+            raise ValidationError(
+                {"stars": f"Hạng sao phải từ 3 đến 5, nhận được {stars} (sản phẩm {product_id})."},
+                code=CertificationErrorCode.INVALID_STARS.value,
+            )
+        if score is not None and not 0 <= int(score) <= 100:
+            raise ValidationError(
+                {"score": f"Điểm phải từ 0 đến 100, nhận được {score}."},
+                code=CertificationErrorCode.INVALID_SCORE.value,
+            )
+    product_ids = [product_id for product_id, _, _ in ratings]
+    if len(set(product_ids)) != len(product_ids):
+        raise ValidationError("A product can be rated once per decision.", code="duplicate_product")
+    if not product_ids:
+        return []
+    lock_products(product_ids)
+    now = timezone.now()
+    current = dict(
+        Certification.objects.filter(product_id__in=product_ids, state=CertificationState.ACTIVE).values_list(
+            "product_id", "id"
+        )
+    )
+    if current:
+        Certification.objects.filter(pk__in=current.values()).update(
+            state=CertificationState.SUPERSEDED, ended_at=now
+        )
+    valid_until = certificate_valid_until(decision.date)
+    state = CertificationState.ACTIVE if valid_until >= timezone.localdate() else CertificationState.EXPIRED
+    created = Certification.objects.bulk_create(
+        [
+            Certification(
+                product_id=product_id,
+                decision=decision,
+                stars=stars,
+                score=score,
+                valid_from=decision.date,
+                valid_until=valid_until,
+                state=state,
+                ended_at=None if state == CertificationState.ACTIVE else now,
+            )
+            for product_id, stars, score in ratings
+        ],
+        batch_size=2000,
+    )
+    if current:
+        by_product = {c.product_id: c.pk for c in created}
+        links = [
+            Certification(pk=old_id, superseded_by_id=by_product[pid]) for pid, old_id in current.items()
+        ]
+        Certification.objects.bulk_update(links, ["superseded_by"], batch_size=2000)
+    return created
+
+
+@transaction.atomic
+def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequence[int]) -> int:
+    """End the cited certificates under a revocation decision; their products leave the storefront at once."""
+    if decision.kind != DecisionKind.REVOCATION:
+        raise ValidationError("Only a revocation decision can revoke.", code="wrong_decision_kind")
+    certifications = Certification.objects.filter(pk__in=certification_ids)
+    lock_products(certifications.values_list("product_id", flat=True))
+    return certifications.update(
+        state=CertificationState.REVOKED, revoked_by=decision, ended_at=timezone.now()
+    )
+
+
+def _reminder_recipients(producer) -> list[str]:
+    emails = [producer.email] if producer.email else []
+    emails += [m.user.email for m in producer.memberships.all() if m.user.is_active and m.user.email]
+    return sorted({e.strip().lower() for e in emails if e.strip()})
+
+
+@transaction.atomic
+def certification_reminders_send(*, today: datetime.date | None = None) -> list[int]:
+    """E-mail each producer once about every certificate ending within CERTIFICATE_REMINDER_DAYS (30 days):
+    to the producer's address and its members'. Returns the certificates reminded about. A reminder row is
+    written first (one per certificate, enforced by the database), the e-mail leaves after commit."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from marketplace.certification.models import ExpiryReminder
+
+    today = today or timezone.localdate()
+    due = (
+        Certification.objects.filter(
+            state=CertificationState.ACTIVE,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=settings.CERTIFICATE_REMINDER_DAYS),
+            expiry_reminder__isnull=True,
+        )
+        .select_related("product__producer", "decision")
+        .prefetch_related("product__producer__memberships__user")
+        .select_for_update(of=("self",), skip_locked=True)
+        .order_by("valid_until", "id")
+    )
+    reminded = []
+    for certification in due:
+        producer = certification.product.producer
+        recipients = _reminder_recipients(producer)
+        ExpiryReminder.objects.create(certification=certification, recipients=recipients)
+        reminded.append(certification.pk)
+        if not recipients:
+            continue
+        context = {
+            "certification": certification,
+            "product": certification.product,
+            "producer": producer,
+            "days_left": (certification.valid_until - today).days,
+            "site_url": settings.SITE_URL,
+        }
+        subject = (
+            f"OCOP {certification.stars} sao của “{certification.product.name}” hết hạn ngày "
+            f"{certification.valid_until:%d/%m/%Y}"
+        )
+        body = render_to_string("certification/expiry_reminder.txt", context)
+        transaction.on_commit(
+            lambda s=subject, b=body, r=recipients: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, r)
+        )
+    return reminded

@@ -1,0 +1,279 @@
+"""Staff pages: upload a decision, see its plan, confirm; the import history with undo; the review queue with
+the candidates of each close call side by side."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from catalog_import import services
+from catalog_import.models import ImportRow, ImportRun, Outcome, ReviewItem, RunStatus
+from catalog_import.tasks import import_run_apply_task
+from marketplace.certification.models import DecisionKind
+
+PREVIEW_ROWS = 500
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Tệp quyết định / decision file (CSV, XLSX, DOCX, PDF)")
+    number = forms.CharField(required=False, label="Số quyết định", help_text="e.g. 1234/QĐ-UBND")
+    date = forms.DateField(required=False, label="Ngày quyết định", help_text="YYYY-MM-DD")
+    issuer = forms.CharField(required=False, label="Cơ quan ban hành", help_text="e.g. UBND tỉnh Sơn La")
+    kind = forms.ChoiceField(required=False, choices=[("", "—"), *DecisionKind.choices], label="Loại")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        from django.conf import settings
+
+        if upload.size > settings.IMPORT_MAX_FILE_BYTES:
+            raise ValidationError("The file is over the size limit.")
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".docx", ".pdf")):
+            raise ValidationError("Upload a CSV, XLSX, DOCX or PDF file.")
+        return upload
+
+
+class ImportRowInline(admin.TabularInline):
+    model = ImportRow
+    fields = ["location", "product_name", "producer_name", "stars", "outcome", "message", "product"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    max_num = 0
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["filename", "decision", "status", "summary", "created_by", "created_at", "applied_at"]
+    list_filter = ["status"]
+    search_fields = ["filename", "checksum", "decision__number"]
+    list_select_related = ["decision", "created_by"]
+    readonly_fields = [
+        "filename",
+        "checksum",
+        "decision",
+        "status",
+        "decision_meta",
+        "counts",
+        "errors",
+        "created_by",
+        "created_at",
+        "applied_at",
+        "undone_at",
+        "undone_by",
+        "undo_link",
+    ]
+    exclude = ["upload", "given_meta", "created_decision"]
+    inlines = [ImportRowInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="counts")
+    def summary(self, run):
+        counts = run.counts or {}
+        return ", ".join(f"{counts[k]} {k}" for k in counts if counts[k]) or "—"
+
+    @admin.display(description="undo")
+    def undo_link(self, run):
+        if run.status != RunStatus.APPLIED:
+            return "—"
+        url = reverse("admin:catalog_import_importrun_undo", args=[run.pk])
+        return format_html('<a class="button" href="{}">Hoàn tác / Undo</a>', url)
+
+    def get_urls(self):
+        own = [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="catalog_import_importrun_upload",
+            ),
+            path(
+                "<int:pk>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="catalog_import_importrun_confirm",
+            ),
+            path(
+                "<int:pk>/undo/",
+                self.admin_site.admin_view(self.undo_view),
+                name="catalog_import_importrun_undo",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "upload_url": reverse("admin:catalog_import_importrun_upload"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _require(self, request, perm: str) -> None:
+        if not request.user.has_perm(f"catalog_import.{perm}_importrun"):
+            raise PermissionDenied
+
+    def upload_view(self, request):
+        self._require(request, "change")
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            run, plan = services.import_run_upload(
+                uploaded_file=data["file"],
+                user=request.user,
+                number=data["number"],
+                date=data["date"],
+                issuer=data["issuer"],
+                kind=data["kind"],
+            )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Kế hoạch nhập / Import plan",
+                "run": run,
+                "plan": plan,
+                "rows": plan.rows[:PREVIEW_ROWS],
+                "more": max(len(plan.rows) - PREVIEW_ROWS, 0),
+                "counts": {k: v for k, v in plan.counts().items() if v},
+                "opts": self.model._meta,
+            }
+            return render(request, "admin/catalog_import/plan.html", context)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Nhập quyết định OCOP / Import a decision",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/catalog_import/upload.html", context)
+
+    def confirm_view(self, request, pk: int):
+        self._require(request, "change")
+        run = get_object_or_404(ImportRun, pk=pk, status=RunStatus.PLANNED)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:catalog_import_importrun_change", args=[run.pk]))
+        result = import_run_apply_task.delay(run.pk, request.user.pk)
+        run.refresh_from_db()
+        if run.status == RunStatus.APPLIED:
+            messages.success(request, f"Đã áp dụng quyết định {run.decision} / applied.")
+        elif run.status == RunStatus.FAILED:
+            messages.error(request, "Không áp dụng được: " + "; ".join(e["message"] for e in run.errors[:5]))
+        else:
+            messages.info(request, f"Đang áp dụng ở nền / applying in the background ({result.id}).")
+        return HttpResponseRedirect(reverse("admin:catalog_import_importrun_change", args=[run.pk]))
+
+    def undo_view(self, request, pk: int):
+        self._require(request, "change")
+        run = get_object_or_404(ImportRun, pk=pk)
+        blockers = services.import_undo_blockers(run=run)
+        if request.method == "POST" and not blockers:
+            services.import_undo(run=run, user=request.user)
+            messages.success(request, "Đã hoàn tác / undone.")
+            return HttpResponseRedirect(reverse("admin:catalog_import_importrun_change", args=[run.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Hoàn tác / Undo an import",
+            "run": run,
+            "blockers": blockers,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/catalog_import/undo.html", context)
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(admin.ModelAdmin):
+    """Close calls of applied imports; staff picks the right product (or producer) for each."""
+
+    list_display = ["product_name", "producer_name", "stars", "decision", "location", "best_candidate"]
+    search_fields = ["product_name", "producer_name"]
+    list_select_related = ["run__decision"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(outcome=Outcome.AMBIGUOUS, resolved_at__isnull=True, run__status=RunStatus.APPLIED)
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="decision")
+    def decision(self, row):
+        return row.run.decision
+
+    @admin.display(description="best candidate")
+    def best_candidate(self, row):
+        if not row.candidates:
+            return "—"
+        best = row.candidates[0]
+        return f"{best.get('product') or best.get('producer')} ({best.get('score')})"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        row = get_object_or_404(self.get_queryset(request).select_related("run__decision"), pk=object_id)
+        if not request.user.has_perm("catalog_import.change_importrun"):
+            raise PermissionDenied
+        if request.method == "POST":
+            choice = request.POST.get("choice", "")
+            kind, _, value = choice.partition(":")
+            try:
+                services.review_resolve(
+                    row=row,
+                    user=request.user,
+                    product_id=int(value) if kind == "product" else None,
+                    producer_id=int(value) if kind == "producer" else None,
+                )
+            except (ValueError, ValidationError) as exc:
+                messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, "Đã xử lý / resolved.")
+                return HttpResponseRedirect(reverse("admin:catalog_import_reviewitem_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Xem xét / Review a close match",
+            "row": row,
+            "candidates": _candidate_details(row),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/catalog_import/review.html", context)
+
+
+def _candidate_details(row: ImportRow) -> list[dict]:
+    """Candidates with what staff needs to tell them apart: producer address, current stars."""
+    from marketplace.catalog.models import Product
+    from marketplace.producers.models import Producer
+
+    product_ids = [c["product_id"] for c in row.candidates if c.get("product_id")]
+    producer_ids = [c["producer_id"] for c in row.candidates if c.get("producer_id")]
+    products = {
+        p.pk: p
+        for p in Product.objects.filter(pk__in=product_ids)
+        .select_related("producer")
+        .annotate(active=Count("certifications", filter=Q(certifications__state="active")))
+    }
+    producers = {p.pk: p for p in Producer.objects.filter(pk__in=producer_ids)}
+    details = []
+    for candidate in row.candidates:
+        product = products.get(candidate.get("product_id"))
+        producer = product.producer if product else producers.get(candidate.get("producer_id"))
+        details.append(
+            {
+                **candidate,
+                "product_obj": product,
+                "producer_obj": producer,
+                "choice": f"product:{product.pk}"
+                if product
+                else f"producer:{producer.pk if producer else ''}",
+            }
+        )
+    return details

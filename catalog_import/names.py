@@ -1,0 +1,86 @@
+"""Name keys for matching decision rows to producers and products.
+
+The same producer appears as "Hợp tác xã Cà phê Bích Thao", "HTX Cà phê Bích Thao", "htx  cà phê bích
+thao" or in decomposed Unicode; keys fold all of these to one string. Legal-form words are reduced to one
+short form, and a "core" key drops them entirely for fuzzy comparison.
+"""
+
+from __future__ import annotations
+
+import re
+
+from marketplace.core.text import fold
+from marketplace.producers.models import ProducerKind
+
+# Longest first; applied to folded text with word boundaries.
+_FORMS: list[tuple[str, str]] = [
+    ("hop tac xa", "htx"),
+    ("to hop tac", "tht"),
+    ("cong ty co phan", "cty cp"),
+    ("cong ty", "cty"),
+    ("c ty", "cty"),
+    ("ctcp", "cty cp"),
+    ("trach nhiem huu han", "tnhh"),
+    ("mot thanh vien", "mtv"),
+    ("co phan", "cp"),
+    ("ho kinh doanh", "hkd"),
+    ("ho san xuat kinh doanh", "hkd"),
+    ("ho sxkd", "hkd"),
+    ("doanh nghiep tu nhan", "dntn"),
+    ("co so san xuat", "cssx"),
+    ("san xuat", "sx"),
+    ("thuong mai", "tm"),
+    ("dich vu", "dv"),
+    ("nong nghiep", "nn"),
+]
+_FORM_PATTERNS = [(re.compile(rf"\b{re.escape(long)}\b"), short) for long, short in _FORMS]
+LEGAL_WORDS = {"htx", "tht", "cty", "cp", "tnhh", "mtv", "hkd", "dntn", "cssx", "ho", "co", "so"}
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_PARENS = re.compile(r"\(([^)]*)\)")
+
+
+def name_key(name: str) -> str:
+    """'Hợp tác xã (HTX) Bưởi Múc' and 'HTX Bưởi Múc' → 'htx buoi muc'."""
+    text = fold(name)
+    # "(HTX)" right after "hợp tác xã" repeats the abbreviation; other parentheses are kept as words.
+    text = _PARENS.sub(
+        lambda m: " " if fold(m.group(1)).strip() in {"htx", "tht", "hkd", "cty"} else f" {m.group(1)} ", text
+    )
+    text = _NON_WORD.sub(" ", text)
+    for pattern, short in _FORM_PATTERNS:
+        text = pattern.sub(short, text)
+    return " ".join(text.split())
+
+
+def core_key(key: str) -> str:
+    """A name key without its legal-form words, for fuzzy scoring: 'htx ca phe' → 'ca phe'."""
+    words = [w for w in key.split() if w not in LEGAL_WORDS]
+    return " ".join(words) or key
+
+
+def product_key(name: str, producer_name: str = "") -> str:
+    """Product key without the producer's name when a decision repeats it inside the product name:
+    'Xoài sấy dẻo (HTX Toàn Thắng)' under 'HTX Toàn Thắng' → 'xoai say deo'."""
+    key = name_key(name)
+    if producer_name:
+        producer = name_key(producer_name)
+        for variant in (producer, core_key(producer)):
+            if variant and len(variant) >= 4 and variant in key and variant != key:
+                key = " ".join(key.replace(variant, " ").split())
+                break
+    return key
+
+
+def kind_from_name(name: str) -> str:
+    """HTX → cooperative, THT → cooperative group, company forms → company, HKD/hộ → household."""
+    key = name_key(name)
+    first = key.split()[:3]
+    if "htx" in first:
+        return ProducerKind.COOPERATIVE
+    if "tht" in first:
+        return ProducerKind.COOPERATIVE_GROUP
+    if any(w in key.split() for w in ("cty", "tnhh", "cp", "dntn")):
+        return ProducerKind.COMPANY
+    if "hkd" in first or key.startswith(("ho ", "cssx")):
+        return ProducerKind.HOUSEHOLD
+    return ProducerKind.HOUSEHOLD

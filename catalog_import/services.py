@@ -1,0 +1,504 @@
+"""Writes of the import pipeline: apply a plan (one transaction per decision), undo a whole import, resolve a
+review-queue row. Certificates are written only through marketplace.certification.services."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog_import.error_codes import ImportErrorCode
+from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
+from catalog_import.planning import NewProducer, Plan, build_plan, category_for
+from marketplace.catalog.models import Category, Product
+from marketplace.certification.models import Certification, CertificationState, Decision, DecisionKind
+from marketplace.certification.services import (
+    certification_issue,
+    certification_revoke,
+    certifications_issue_bulk,
+    certifications_revoke_bulk,
+    decision_get_or_create,
+    lock_products,
+)
+from marketplace.core.text import slugify_vi
+from marketplace.producers.models import Producer
+
+ISSUING = {Outcome.NEW, Outcome.RENEWED, Outcome.UPGRADED, Outcome.DOWNGRADED}
+
+
+class ImportRejected(Exception):
+    """The plan has errors: nothing was applied."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__("; ".join(e.message for e in plan.errors[:5]))
+        self.plan = plan
+
+
+def _free_slugs(model, wanted: list[tuple[str, str]]) -> list[str]:
+    """Unique slugs for many new rows in a few queries: (base, alternative) per row, then base-2, base-3..."""
+    result: list[str | None] = [None] * len(wanted)
+    attempt = 0
+    pending = list(range(len(wanted)))
+    used: set[str] = set()
+    while pending:
+        candidates = {}
+        for index in pending:
+            base, alternative = wanted[index]
+            if attempt == 0:
+                candidates[index] = base
+            elif attempt == 1:
+                candidates[index] = alternative
+            else:
+                candidates[index] = f"{base[:100]}-{attempt}"
+        taken = set(model.objects.filter(slug__in=set(candidates.values())).values_list("slug", flat=True))
+        still = []
+        for index, slug in candidates.items():
+            if slug in taken or slug in used:
+                still.append(index)
+            else:
+                used.add(slug)
+                result[index] = slug
+        pending = still
+        attempt += 1
+    return [slug for slug in result if slug is not None]
+
+
+def _create_producers(new: list[NewProducer]) -> dict[str, Producer]:
+    slugs = _free_slugs(
+        Producer, [(slugify_vi(p.name, 90), slugify_vi(f"{p.name} {p.province}", 100)) for p in new]
+    )
+    producers = []
+    for spec, slug in zip(new, slugs, strict=True):
+        producer = Producer(
+            name=spec.name[:255],
+            slug=slug,
+            kind=spec.kind,
+            province=spec.province,
+            address=spec.address[:500],
+        )
+        producer.clean_fields(exclude=["slug"])
+        producers.append(producer)
+    created = Producer.objects.bulk_create(producers, batch_size=2000)
+    return {spec.key: producer for spec, producer in zip(new, created, strict=True)}
+
+
+def _create_products(rows: list, producers_by_id: dict[int, str]) -> None:
+    """Certified-but-unlisted products: unpublished until their producer claims and lists them."""
+    categories = dict(Category.objects.filter(parent__isnull=True).values_list("slug", "id"))
+    fallback = categories.get("thuc-pham") or next(iter(categories.values()))
+    wanted = [
+        (
+            slugify_vi(r.source.product, 90),
+            slugify_vi(f"{r.source.product} {producers_by_id[r.producer_id]}", 110),
+        )
+        for r in rows
+    ]
+    slugs = _free_slugs(Product, wanted)
+    products = [
+        Product(
+            producer_id=r.producer_id,
+            category_id=categories.get(r.new_product_category, fallback),
+            name=r.source.product.strip()[:255],
+            slug=slug,
+            is_published=False,
+        )
+        for r, slug in zip(rows, slugs, strict=True)
+    ]
+    for product, row in zip(Product.objects.bulk_create(products, batch_size=2000), rows, strict=True):
+        row.product_id = product.pk
+
+
+@transaction.atomic
+def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_name: str = "") -> ImportRun:
+    """Carry out a plan: all of it or none of it. Importing the same decision again changes nothing."""
+    if not plan.usable:
+        raise ImportRejected(plan)
+    meta = plan.meta
+    decision, created_decision = decision_get_or_create(
+        number=meta.number,
+        date=meta.date,
+        issuer=meta.issuer,
+        kind=meta.kind,
+        title=meta.title,
+        source_filename=", ".join(plan.filenames)[:255],
+        source_checksum=plan.checksum,
+    )
+    if decision.kind != meta.kind:
+        raise ValidationError(
+            f"Decision {decision.number} is already recorded as a {decision.kind} decision.",
+            code=ImportErrorCode.KIND_CONFLICT.value,
+        )
+    if plan.decision_id is None and not created_decision:
+        # The decision appeared between planning and applying: plan again against what is stored now.
+        raise ValidationError("The decision changed while planning; run the import again.", code="stale_plan")
+    existing = sorted({r.product_id for r in plan.rows if r.product_id})
+    lock_products(existing)
+    active = [r for r in plan.rows if r.outcome in ISSUING or r.outcome == Outcome.REVOKED]
+    # Producers and products that the decision brings in for the first time.
+    new_specs = {r.new_producer.key: r.new_producer for r in active if r.new_producer is not None}
+    created_producers = _create_producers(list(new_specs.values())) if new_specs else {}
+    for row in active:
+        if row.new_producer is not None:
+            row.producer_id = created_producers[row.new_producer.key].pk
+    to_create = [r for r in active if r.product_id is None and r.outcome in ISSUING]
+    if to_create:
+        names = dict(
+            Producer.objects.filter(pk__in={r.producer_id for r in to_create}).values_list("id", "slug")
+        )
+        _create_products(to_create, names)
+    certificates: dict[int, int] = {}
+    if meta.kind == DecisionKind.RECOGNITION:
+        issued = certifications_issue_bulk(
+            decision=decision,
+            ratings=[(r.product_id, r.stars, r.score) for r in active if r.outcome in ISSUING],
+        )
+        certificates = {c.product_id: c.pk for c in issued}
+    else:
+        certifications_revoke_bulk(
+            decision=decision, certification_ids=[r.previous_certification_id for r in active]
+        )
+    created_rows = {id(r) for r in to_create}
+    first_of_producer: dict[str, int] = {}
+    for r in active:
+        if r.new_producer is not None:
+            first_of_producer.setdefault(r.new_producer.key, id(r))
+    now = timezone.now()
+    if run is None:
+        run = ImportRun(filename=", ".join(plan.filenames)[:500], checksum=plan.checksum, created_by=user)
+    run.decision = decision
+    run.created_decision = created_decision
+    run.status = RunStatus.APPLIED
+    run.applied_at = now
+    run.decision_meta = {**meta.as_dict(), "title": meta.title}
+    run.counts = plan.counts()
+    run.errors = []
+    run.save()
+    ImportRow.objects.bulk_create(
+        [
+            ImportRow(
+                run=run,
+                file=r.source.file[:255],
+                row_number=r.source.number,
+                location=r.source.location[:120],
+                product_name=r.source.product[:500],
+                producer_name=r.source.producer[:500],
+                address=r.source.address[:500],
+                stars=r.stars,
+                score=r.score,
+                outcome=r.outcome,
+                message=r.message,
+                candidates=r.candidates,
+                product_id=r.product_id,
+                producer_id=r.producer_id,
+                created_product=id(r) in created_rows,
+                created_producer=r.new_producer is not None
+                and first_of_producer[r.new_producer.key] == id(r),
+                certification_id=certificates.get(r.product_id) if r.outcome in ISSUING else None,
+                previous_certification_id=r.previous_certification_id,
+                previous_state=r.previous_state,
+            )
+            for r in plan.rows
+        ],
+        batch_size=2000,
+    )
+    return run
+
+
+def import_files(
+    *,
+    paths: list[Path],
+    names: list[str] | None = None,
+    number: str = "",
+    date: datetime.date | None = None,
+    issuer: str = "",
+    kind: str = "",
+    user=None,
+    dry_run: bool = False,
+    run: ImportRun | None = None,
+    progress=None,
+) -> tuple[Plan, ImportRun | None]:
+    """Plan, then apply unless dry_run. Raises ImportRejected (nothing applied) when the input is unusable."""
+    plan = build_plan(
+        paths, names=names, number=number, date=date, issuer=issuer, kind=kind, progress=progress
+    )
+    if not plan.usable:
+        raise ImportRejected(plan)
+    if dry_run:
+        return plan, None
+    return plan, import_apply(plan=plan, user=user, run=run)
+
+
+# --- Undo ------------------------------------------------------------------------------------------
+def import_undo_blockers(*, run: ImportRun) -> list[str]:
+    """Why a run cannot be undone (empty when it can)."""
+    if run.status != RunStatus.APPLIED:
+        return [f"the import is {run.get_status_display().lower()}, not applied"]
+    rows = run.rows.exclude(product__isnull=True).filter(
+        Q(certification__isnull=False) | Q(outcome=Outcome.REVOKED)
+    )
+    product_ids = set(rows.values_list("product_id", flat=True))
+    problems = []
+    later_runs = (
+        ImportRow.objects.filter(
+            product_id__in=product_ids, run__status=RunStatus.APPLIED, run__applied_at__gt=run.applied_at
+        )
+        .exclude(run=run)
+        .exclude(outcome__in=[Outcome.UNCHANGED, Outcome.UNMATCHED, Outcome.AMBIGUOUS, Outcome.ERROR])
+        .order_by()
+        .values_list("run__decision__number", flat=True)
+        .distinct()
+    )
+    for number in later_runs:
+        problems.append(f"a later decision ({number}) changed the same products")
+    later_certs = Certification.objects.filter(product_id__in=product_ids).filter(
+        Q(created_at__gt=run.applied_at) & ~Q(decision=run.decision)
+        | Q(revoked_by__isnull=False) & ~Q(revoked_by=run.decision) & Q(decision=run.decision)
+    )
+    if not problems and later_certs.exists():
+        problems.append("the same products were re-rated or revoked after this import")
+    claimed = Product.objects.filter(
+        pk__in=run.rows.filter(created_product=True).values("product_id")
+    ).filter(Q(is_published=True) | Q(variants__isnull=False))
+    for name in claimed.values_list("name", flat=True).distinct()[:5]:
+        problems.append(f"the producer has since listed {name!r}")
+    return problems
+
+
+@transaction.atomic
+def import_undo(*, run: ImportRun, user=None) -> ImportRun:
+    """Undo a whole import while no later decision touched its products: certificates it issued go, the ones
+    it superseded or revoked come back, products and producers it created are removed."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    rows = list(run.rows.all())
+    lock_products(r.product_id for r in rows if r.product_id)
+    blockers = import_undo_blockers(run=run)
+    if blockers:
+        raise ValidationError("; ".join(blockers), code=ImportErrorCode.UNDO_BLOCKED.value)
+    issued = [r.certification_id for r in rows if r.certification_id]
+    previous = {r.previous_certification_id: r.previous_state for r in rows if r.previous_certification_id}
+    Certification.objects.filter(pk__in=previous).update(superseded_by=None)
+    Certification.objects.filter(pk__in=issued).delete()
+    for state in set(previous.values()):
+        ids = [pk for pk, s in previous.items() if s == state]
+        Certification.objects.filter(pk__in=ids).update(
+            state=state,
+            revoked_by=None,
+            ended_at=None if state == CertificationState.ACTIVE else timezone.now(),
+        )
+    created_products = [r.product_id for r in rows if r.created_product and r.product_id]
+    created_producers = [r.producer_id for r in rows if r.created_producer and r.producer_id]
+    ImportRow.objects.filter(run=run).update(certification=None, previous_certification=None)
+    Product.objects.filter(pk__in=created_products).delete()
+    Producer.objects.filter(
+        pk__in=created_producers, products__isnull=True, memberships__isnull=True
+    ).delete()
+    decision = run.decision
+    run.status = RunStatus.UNDONE
+    run.undone_at = timezone.now()
+    run.undone_by = user
+    run.save(update_fields=["status", "undone_at", "undone_by"])
+    still_used = Certification.objects.filter(Q(decision=decision) | Q(revoked_by=decision)).exists()
+    if run.created_decision and decision is not None and not still_used:
+        # The decision goes with its import unless another applied import still refers to it.
+        ImportRun.objects.filter(decision=decision).exclude(status=RunStatus.APPLIED).update(decision=None)
+        if not ImportRun.objects.filter(decision=decision).exists():
+            decision.delete()
+    return run
+
+
+# --- Review queue ----------------------------------------------------------------------------------
+@transaction.atomic
+def review_resolve(
+    *, row: ImportRow, user, product_id: int | None = None, producer_id: int | None = None
+) -> ImportRow:
+    """Staff settles an ambiguous row: the chosen product (or a new unlisted product under the chosen
+    producer) gets the row's rating, or its certificate is revoked, under the run's decision."""
+    row = ImportRow.objects.select_for_update(of=("self",)).select_related("run__decision").get(pk=row.pk)
+    if row.outcome != Outcome.AMBIGUOUS or row.resolved_at is not None:
+        raise ValidationError("This row is already settled.", code=ImportErrorCode.ALREADY_RESOLVED.value)
+    decision = row.run.decision
+    if row.run.status != RunStatus.APPLIED or decision is None:
+        raise ValidationError("The import is not applied.", code=ImportErrorCode.NOT_APPLIED.value)
+    allowed_products = {c.get("product_id") for c in row.candidates}
+    allowed_producers = {c.get("producer_id") for c in row.candidates}
+    if product_id is not None:
+        if product_id not in allowed_products:
+            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+        product = Product.objects.get(pk=product_id)
+    elif producer_id is not None:
+        if producer_id not in allowed_producers:
+            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+        if decision.kind != DecisionKind.RECOGNITION:
+            raise ValidationError("A revocation needs a product.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+        from marketplace.catalog.services import product_create
+
+        producer = Producer.objects.get(pk=producer_id)
+        category = Category.objects.get(slug=category_for("", row.product_name))
+        product = product_create(
+            producer=producer, category=category, name=row.product_name, is_published=False
+        )
+        row.created_product = True
+    else:
+        raise ValidationError("Choose a product or a producer.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+    lock_products([product.pk])
+    history = list(Certification.objects.filter(product=product).order_by("-valid_from", "-id"))
+    if decision.kind == DecisionKind.RECOGNITION:
+        if any(c.decision_id == decision.pk for c in history):
+            raise ValidationError("This product is already rated by this decision.", code="already_rated")
+        current = next((c for c in history if c.state == CertificationState.ACTIVE), None)
+        row.previous_certification = current
+        row.previous_state = current.state if current else ""
+        latest = next((c for c in history if c.state != CertificationState.SUPERSEDED), None)
+        if latest is None or latest.state == CertificationState.REVOKED:
+            row.outcome = Outcome.NEW
+        elif row.stars == latest.stars:
+            row.outcome = Outcome.RENEWED
+        else:
+            row.outcome = Outcome.UPGRADED if row.stars > latest.stars else Outcome.DOWNGRADED
+        row.certification = certification_issue(
+            product=product, decision=decision, stars=row.stars, score=row.score
+        )
+    else:
+        target = next(
+            (c for c in history if c.state in (CertificationState.ACTIVE, CertificationState.EXPIRED)), None
+        )
+        if target is None:
+            raise ValidationError("The product holds no certificate to revoke.", code="nothing_to_revoke")
+        row.previous_certification = target
+        row.previous_state = target.state
+        certification_revoke(certification=target, decision=decision)
+        row.outcome = Outcome.REVOKED
+    row.product = product
+    row.producer_id = product.producer_id
+    row.resolved_at = timezone.now()
+    row.resolved_by = user
+    row.save()
+    return row
+
+
+def decision_visible_effect(*, decision: Decision) -> list[int]:
+    """Products whose certificates this decision issued or revoked (for cache/search refresh hooks)."""
+    return sorted(
+        set(
+            Certification.objects.filter(Q(decision=decision) | Q(revoked_by=decision)).values_list(
+                "product_id", flat=True
+            )
+        )
+    )
+
+
+# --- Uploads (admin) and the inbox ----------------------------------------------------------------
+def _given_meta(run: ImportRun) -> dict:
+    given = dict(run.given_meta or {})
+    if given.get("date"):
+        given["date"] = datetime.date.fromisoformat(given["date"])
+    return {k: given.get(k) or ("" if k != "date" else None) for k in ("number", "date", "issuer", "kind")}
+
+
+def import_run_plan(*, run: ImportRun) -> Plan:
+    """The plan of an uploaded file, read from storage (a local copy when the storage is remote)."""
+    import tempfile
+
+    suffix = Path(run.upload.name).suffix
+    with run.upload.open("rb") as source, tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            copy.write(chunk)
+        copy.flush()
+        return build_plan([Path(copy.name)], names=[run.filename], **_given_meta(run))
+
+
+@transaction.atomic
+def import_run_upload(
+    *,
+    uploaded_file,
+    user,
+    number: str = "",
+    date: datetime.date | None = None,
+    issuer: str = "",
+    kind: str = "",
+) -> tuple[ImportRun, Plan]:
+    """Keep an uploaded decision file with what the uploader typed, and plan it (nothing applied yet)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    run = ImportRun(
+        filename=Path(uploaded_file.name).name[:500],
+        checksum=digest.hexdigest(),
+        created_by=user,
+        given_meta={
+            "number": number,
+            "date": date.isoformat() if date else "",
+            "issuer": issuer,
+            "kind": kind,
+        },
+    )
+    run.upload.save(Path(uploaded_file.name).name, uploaded_file, save=False)
+    plan = import_run_plan(run=run)
+    _record_plan(run, plan)
+    run.save()
+    return run, plan
+
+
+def _record_plan(run: ImportRun, plan: Plan) -> None:
+    run.decision_meta = {**plan.meta.as_dict(), "title": plan.meta.title}
+    run.counts = plan.counts()
+    run.errors = [{"row": e.row, "message": e.message} for e in plan.errors]
+
+
+def import_run_apply(*, run: ImportRun, user=None) -> ImportRun:
+    """Plan the stored file again (the database may have moved since the preview) and apply it; a plan with
+    errors marks the run failed and applies nothing."""
+    run = ImportRun.objects.get(pk=run.pk)
+    if run.status != RunStatus.PLANNED:
+        raise ValidationError(f"The import is {run.status}.", code=ImportErrorCode.NOT_APPLIED.value)
+    plan = import_run_plan(run=run)
+    if not plan.usable:
+        _record_plan(run, plan)
+        run.status = RunStatus.FAILED
+        run.save(update_fields=["decision_meta", "counts", "errors", "status"])
+        return run
+    return import_apply(plan=plan, user=user or run.created_by, run=run)
+
+
+def inbox_scan(*, inbox: Path) -> list[ImportRun | str]:
+    """Import every decision file dropped into the inbox folder; move each to done/ or failed/ (with the
+    errors beside it). Files already applied (same checksum) are moved to done/ without a second import."""
+    from catalog_import.planning import file_checksum
+
+    results: list[ImportRun | str] = []
+    done, failed = inbox / "done", inbox / "failed"
+    for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if path.suffix.lower() not in {".csv", ".xlsx", ".docx", ".pdf"}:
+            continue
+        checksum = file_checksum([path])
+        if ImportRun.objects.filter(checksum=checksum, status=RunStatus.APPLIED).exists():
+            done.mkdir(exist_ok=True)
+            path.rename(done / path.name)
+            results.append(f"{path.name}: already imported")
+            continue
+        try:
+            _, run = import_files(paths=[path])
+        except ImportRejected as rejected:
+            failed.mkdir(exist_ok=True)
+            path.rename(failed / path.name)
+            report = "\n".join(e.message for e in rejected.plan.errors)
+            (failed / f"{path.name}.errors.txt").write_text(report + "\n", encoding="utf-8")
+            results.append(f"{path.name}: rejected")
+            continue
+        except ValidationError as exc:
+            failed.mkdir(exist_ok=True)
+            path.rename(failed / path.name)
+            (failed / f"{path.name}.errors.txt").write_text("\n".join(exc.messages) + "\n", encoding="utf-8")
+            results.append(f"{path.name}: rejected")
+            continue
+        done.mkdir(exist_ok=True)
+        path.rename(done / path.name)
+        results.append(run)
+    return results
