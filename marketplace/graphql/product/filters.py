@@ -2,6 +2,7 @@
 
 import graphene
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from marketplace.catalog.models import Category, ProductVariant, Stock
 from marketplace.catalog.selectors import active_certifications
@@ -10,6 +11,8 @@ from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.core.ids import decode_ids
 
 MAX_FILTER_VALUES = 100
+# Search results beyond the best thousand are not worth paging through.
+MAX_SEARCH_HITS = 1000
 
 
 class PriceRangeInput(graphene.InputObjectType):
@@ -63,10 +66,15 @@ def _price_q(prefix: str, price) -> Q:
 
 
 def search_products(queryset: QuerySet, text: str) -> QuerySet:
-    """Name or producer contains the text (the storefront's search selector replaces this once on main)."""
-    return queryset.filter(
-        Q(name__icontains=text) | Q(producer__name__icontains=text) | Q(slug__icontains=text)
-    )
+    """Products matching the text, through the storefront's search (PostgreSQL or Elasticsearch), annotated
+    with their rank position (`_search_position`, 1 = best) for RANK sorting. The top hits are then filtered,
+    sorted and paginated like any other product list, always within the visible queryset."""
+    from marketplace.search.backends.base import SearchQuery
+    from marketplace.search.selectors import search_products as search
+
+    ids = search(SearchQuery(text=text, sort="relevance", offset=0, limit=MAX_SEARCH_HITS)).product_ids
+    position = RawSQL("array_position(%s::bigint[], catalog_product.id)", (list(ids),))
+    return queryset.filter(pk__in=ids).annotate(_search_position=position)
 
 
 def filter_products(queryset: QuerySet, data, *, search: str | None = None) -> tuple[QuerySet, bool]:

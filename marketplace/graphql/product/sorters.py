@@ -52,7 +52,7 @@ def sort_products(
     descending = (sort_by or {}).get("direction") == OrderDirection.DESC
     if sort_by is None or field is None:
         if search_ranked:
-            field = ProductOrderField.RANK
+            field, descending = ProductOrderField.RANK, True  # best match first
         elif collection_id is not None:
             field = ProductOrderField.COLLECTION
         else:
@@ -60,7 +60,8 @@ def sort_products(
     if field == ProductOrderField.RANK:
         if not search_ranked:
             raise BadRequest("Sorting by RANK is available only when using a search filter.")
-        return _ordered(queryset, F("name"), descending)
+        # Position 1 is the best match: "rank DESC" means ascending positions.
+        return _ordered(queryset, F("_search_position"), not descending)
     if field == ProductOrderField.COLLECTION:
         if collection_id is None:
             raise BadRequest("Sorting by COLLECTION is available only on a collection's products.")
