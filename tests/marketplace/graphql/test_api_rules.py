@@ -136,7 +136,9 @@ def test_mutations_need_post(api):
 
 def test_account_register(api):
     mutation = """mutation($email: String!, $password: String!) {
-      accountRegister(input: {email: $email, password: $password, firstName: "Lan", redirectUrl: "https://x"}) {
+      accountRegister(
+        input: {email: $email, password: $password, firstName: "Lan", redirectUrl: "https://x"}
+      ) {
         requiresConfirmation user { email firstName } errors { field code } } }"""
     body = api.data(mutation, {"email": "Moi@Example.vn", "password": "cà-phê-sơn-la-2026"})[
         "accountRegister"

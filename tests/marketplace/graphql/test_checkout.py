@@ -24,7 +24,9 @@ EMAIL = """mutation($id: ID!, $email: String!) {
 }"""
 COMPLETE = """mutation($id: ID!) {
   checkoutComplete(id: $id) {
-    order { id number status paymentMethod total { gross { amount currency } } lines { productName quantity } }
+    order {
+      id number status paymentMethod total { gross { amount currency } } lines { productName quantity }
+    }
     confirmationNeeded
     errors { field code message }
   }
