@@ -9,11 +9,14 @@ from hypothesis import HealthCheck, settings
 from marketplace.graphql.core.auth import create_token
 from tests.factories import StaffFactory, visible_product
 
-MAX_EXAMPLES = 5
+MAX_EXAMPLES = 4
+# Transactional (the live server runs in another thread); tests/conftest.py adds serialized rollback so
+# the rows seeded by data migrations survive the flush.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def graphql_schema(live_server, transactional_db):
+def graphql_schema(live_server):
     visible_product(slug="ca-phe")
     schema = schemathesis.graphql.from_url(f"{live_server.url}/graphql/")
     # Random generation only (the coverage phase enumerates boundary values for every argument: minutes).
@@ -25,7 +28,7 @@ schema = schemathesis.pytest.from_fixture("graphql_schema")
 
 
 @pytest.fixture
-def staff_token(transactional_db):
+def staff_token():
     # A superuser sees no PermissionDenied, so generated mutations reach the services.
     return create_token(StaffFactory(is_superuser=True), kind="access")
 
