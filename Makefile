@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install browser messages clean
+.PHONY: run test lint format bench install browser messages clean worker beat
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,8 @@ install: $(STAMP) messages
 
 # Translations are committed as .po files and compiled here (the .mo files are build output).
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+	# No secret is needed to compile catalogues; DEBUG only lets the settings load without one.
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
 # Debian's chromium for the browser tests; skipped (the tests then say so) when we cannot install it.
 browser:
@@ -30,6 +31,13 @@ browser:
 
 run: install
 	PORT=$(PORT) $(PY) -m marketplace.core.devserver
+
+# Background processes when CELERY_BROKER_URL is set (see deploy/README.md).
+worker: install
+	$(VENV)/bin/celery -A marketplace worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A marketplace beat --loglevel=INFO
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "marketplace.checkout",
     "marketplace.orders",
     "marketplace.payments",
+    "marketplace.content",
+    "marketplace.graphql",
     "catalog_import",
     "storefront",
 ]
@@ -120,11 +122,12 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and env_bool("STATIC_MANIFEST", True)
+        if not DEBUG and STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -136,10 +139,14 @@ if AWS_STORAGE_BUCKET_NAME:
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # Unset: boto3's own chain (instance role, web identity, ~/.aws) supplies the credentials.
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
             "querystring_auth": False,
         },
     }
-WHITENOISE_USE_FINDERS = DEBUG
+# Without a manifest (development, tests) static files are served straight from the apps.
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -200,6 +207,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers an unacknowledged task after this long; it must outlast the longest task (acks_late).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)}
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Workers log through Django's LOGGING (JSON lines when LOG_FORMAT=json), not Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(DATA_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     "expire-certifications-daily": {
         "task": "marketplace.certification.tasks.expire_certifications_task",
@@ -213,11 +232,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog_import.tasks.scan_decisions_inbox_task",
         "schedule": 5 * 60,
     },
+    # Sweep of the search queue (Elasticsearch only; a no-op query otherwise), for changes whose
+    # after-commit task message was lost.
+    "search-index-dirty-sweep": {
+        "task": "marketplace.search.tasks.search_index_dirty_task",
+        "schedule": 5 * 60,
+    },
+    "release-abandoned-card-orders": {
+        "task": "marketplace.payments.tasks.release_abandoned_card_orders_task",
+        "schedule": 10 * 60,
+    },
 }
 
 # --- Search -------------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "ocop")
+ELASTICSEARCH_REPLICAS = env_int("ELASTICSEARCH_REPLICAS", 1)  # 0 on a single-node cluster
+ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 10)  # seconds per request
+# Changed products are queued in search.DirtyProduct and re-indexed this many at a time.
+SEARCH_INDEX_BATCH_SIZE = env_int("SEARCH_INDEX_BATCH_SIZE", 500)
 SEARCH_BACKEND = (
     "marketplace.search.backends.elasticsearch.ElasticsearchBackend"
     if ELASTICSEARCH_URL
@@ -234,6 +267,14 @@ VIETQR_BANK_BIN = env_str("VIETQR_BANK_BIN", "970436")
 VIETQR_ACCOUNT_NUMBER = env_str("VIETQR_ACCOUNT_NUMBER", "0011000000000")
 VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "CONG TY OCOP MARKETPLACE")
 
+# --- Checkout -----------------------------------------------------------------------------------
+# Each producer ships its own part: a flat fee per producer, free when that part reaches the threshold.
+SHIPPING_FLAT_RATE_VND = env_int("SHIPPING_FLAT_RATE_VND", 30_000)
+SHIPPING_FREE_THRESHOLD_VND = env_int("SHIPPING_FREE_THRESHOLD_VND", 500_000)
+CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 99)
+# A card order not paid within this time is cancelled and its stock released (beat task below).
+CARD_PAYMENT_TIMEOUT_MINUTES = env_int("CARD_PAYMENT_TIMEOUT_MINUTES", 60)
+
 # --- Marketplace rules --------------------------------------------------------------------------
 DEFAULT_CHANNEL_SLUG = "default-channel"
 DEFAULT_CURRENCY = "VND"
@@ -245,6 +286,16 @@ DECISIONS_INBOX = env_str("DECISIONS_INBOX")
 IMPORT_MAX_FILE_BYTES = env_int("IMPORT_MAX_FILE_MB", 50) * 1024 * 1024
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 400) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+
+# --- Producer portal and uploads (issue 7) ------------------------------------------------------
+# Uploaded images: bigger files, sides or pixel counts are refused before decoding (bomb guard).
+IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+IMAGE_UPLOAD_MAX_SIDE = 8000
+IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
+IMAGE_DISPLAY_MAX_SIDE = 1600  # stored images are re-encoded at most this large
+IMAGE_THUMBNAIL_SIZE = (400, 400)
+PRODUCT_MAX_IMAGES = 10
+SELLER_LOW_STOCK_THRESHOLD = 5  # the dashboard warns at or below this many units available
 
 # --- GraphQL ------------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "marketplace.graphql.api.schema"}

@@ -1,3 +1,44 @@
 """Cart, checkout, orders and account pages (issue 5)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+from storefront import account_views, shop_views
+
+shop_patterns = (
+    [
+        path("cart/", shop_views.cart, name="cart"),
+        path("cart/add/", shop_views.cart_add, name="cart_add"),
+        path("cart/lines/<int:line_id>/", shop_views.cart_line, name="cart_line"),
+        path("checkout/", shop_views.checkout, name="checkout"),
+        path("orders/<uuid:token>/", shop_views.order_detail, name="order"),
+        path("orders/<uuid:token>/pay/", shop_views.order_pay, name="order_pay"),
+        path("orders/<uuid:token>/cancel/", shop_views.order_cancel_view, name="order_cancel"),
+        path("payments/stripe/webhook/", shop_views.stripe_webhook, name="stripe_webhook"),
+    ],
+    "shop",
+)
+
+account_patterns = (
+    [
+        path("", account_views.home, name="home"),
+        path("login/", account_views.LoginView.as_view(), name="login"),
+        path("logout/", account_views.LogoutView.as_view(), name="logout"),
+        path("register/", account_views.register, name="register"),
+        path("addresses/", account_views.addresses, name="addresses"),
+        path("addresses/<int:address_id>/delete/", account_views.address_remove, name="address_delete"),
+        path("password-reset/", account_views.password_reset, name="password_reset"),
+        path("password-reset/sent/", account_views.password_reset_done, name="password_reset_done"),
+        path(
+            "password-reset/<uidb64>/<token>/",
+            account_views.password_reset_confirm,
+            name="password_reset_confirm",
+        ),
+        path("password-reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
+    ],
+    "account",
+)
+
+urlpatterns = [
+    path("", include(shop_patterns)),
+    path("account/", include(account_patterns)),
+]

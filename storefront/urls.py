@@ -1,11 +1,17 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from storefront import views
+from storefront.sitemaps import SITEMAPS
 
 app_name = "storefront"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("products/", views.product_list, name="products"),
     path("products/<slug:slug>/", views.product_detail, name="product"),
     path("producers/<slug:slug>/", views.producer_detail, name="producer"),
+    path("categories/<slug:slug>/", views.category_detail, name="category"),
+    path("search/", views.search, name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -1,20 +1,101 @@
+"""Shopper-facing pages. Every product shown starts from catalog.selectors.products_visible_to_shoppers
+(lists go through the search selector, which loads its ids through it)."""
+
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from marketplace.catalog.models import Product
+from marketplace.catalog.models import Category, Product
 from marketplace.catalog.selectors import (
     ShopperAccess,
+    active_certifications,
+    collection_products,
     latest_certification,
+    product_active_certification,
     product_shopper_access,
     products_visible_to_shoppers,
     with_shopper_relations,
 )
+from marketplace.core import provinces
 from marketplace.producers.models import Producer
+from marketplace.search.backends.base import SearchQuery
+from marketplace.search.selectors import search_products
+from storefront.listing import SORT_CHOICES, build_listing
+
+HOME_FEATURED = 8
+HOME_NEWEST = 12
 
 
 def home(request):
-    products = with_shopper_relations(products_visible_to_shoppers().order_by("-created_at", "id"))[:24]
-    return render(request, "storefront/home.html", {"products": products})
+    featured = list(collection_products(slug="featured-products")[:HOME_FEATURED])
+    featured_ids = [product.pk for product in featured]
+    newest = with_shopper_relations(
+        products_visible_to_shoppers().exclude(pk__in=featured_ids).order_by("-created_at", "-id")
+    )[:HOME_NEWEST]
+    # Counts for the group and province links (visible products only), from one search with no page.
+    facets = search_products(SearchQuery(limit=0)).facets
+    category_counts = facets.get("category", {})
+    categories = list(Category.objects.all())
+    groups = []
+    for cat in categories:
+        if cat.parent_id is None:
+            ids = {cat.pk} | {c.pk for c in categories if c.parent_id == cat.pk}
+            groups.append({"category": cat, "count": sum(category_counts.get(i, 0) for i in ids)})
+    province_links = sorted(
+        (
+            {"province": provinces.BY_CODE[code], "count": count}
+            for code, count in facets.get("province", {}).items()
+            if code in provinces.BY_CODE
+        ),
+        key=lambda item: (-item["count"], item["province"].name),
+    )
+    context = {"featured": featured, "newest": newest, "groups": groups, "province_links": province_links}
+    return render(request, "storefront/home.html", context)
+
+
+def _render_listing(request, *, template: str, listing, **extra):
+    context = {"listing": listing, "sort_choices": SORT_CHOICES, **extra}
+    return render(request, template, context)
+
+
+def product_list(request):
+    listing = build_listing(request.GET)
+    return _render_listing(request, template="storefront/product_list.html", listing=listing)
+
+
+def search(request):
+    text = request.GET.get("q", "").strip()
+    if not text:
+        # An empty search is a prompt, not an error: suggest groups and provinces.
+        return home_like_prompt(request)
+    listing = build_listing(request.GET, default_sort="relevance")
+    return _render_listing(request, template="storefront/search.html", listing=listing, q=text)
+
+
+def home_like_prompt(request):
+    facets = search_products(SearchQuery(limit=0)).facets
+    return render(
+        request,
+        "storefront/search.html",
+        {
+            "listing": None,
+            "q": "",
+            "groups": Category.objects.filter(parent__isnull=True),
+            "province_links": [
+                provinces.BY_CODE[code] for code in facets.get("province", {}) if code in provinces.BY_CODE
+            ],
+        },
+    )
+
+
+def category_detail(request, slug: str):
+    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    listing = build_listing(request.GET, scope_category=category)
+    return _render_listing(
+        request, template="storefront/category_detail.html", listing=listing, category=category
+    )
 
 
 def product_detail(request, slug: str):
@@ -29,8 +110,71 @@ def product_detail(request, slug: str):
             "certification": latest_certification(product=product),
         }
         return render(request, "storefront/product_gone.html", context, status=410)
-    product = with_shopper_relations(Product.objects.filter(pk=product.pk)).get()
-    return render(request, "storefront/product_detail.html", {"product": product})
+    product = with_shopper_relations(
+        Product.objects.filter(pk=product.pk).select_related("category__parent")
+    ).get()
+    certification = product_active_certification(product)
+    url = request.build_absolute_uri(reverse("storefront:product", args=[product.slug]))
+    images = [request.build_absolute_uri(image.image.url) for image in product.images.all()]
+    variants = list(product.variants.all())
+    context = {
+        "product": product,
+        "certification": certification,
+        "variants": variants,
+        "canonical_url": url,
+        "og_image": images[0] if images else "",
+        "json_ld": _product_json_ld(product, certification, variants, url, images),
+    }
+    return render(request, "storefront/product_detail.html", context)
+
+
+def _product_json_ld(product, certification, variants, url, images) -> dict:
+    producer = product.producer
+    offers = [
+        {
+            "@type": "Offer",
+            "sku": variant.sku,
+            "name": variant.name or product.name,
+            "price": str(variant.price_amount),
+            "priceCurrency": settings.DEFAULT_CURRENCY,
+            "availability": "https://schema.org/InStock"
+            if _available(variant) > 0
+            else "https://schema.org/OutOfStock",
+            "url": url,
+            "seller": {"@type": "Organization", "name": producer.name},
+        }
+        for variant in variants
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "url": url,
+        "sku": variants[0].sku if variants else product.slug,
+        "category": product.category.name,
+        "brand": {"@type": "Brand", "name": producer.name},
+        "manufacturer": {
+            "@type": "Organization",
+            "name": producer.name,
+            "address": producer.address or producer.province_name,
+        },
+        "offers": offers,
+    }
+    if product.seo_description:
+        data["description"] = product.seo_description
+    if images:
+        data["image"] = images
+    if certification is not None:
+        data["award"] = _("OCOP %(stars)s sao, quyết định %(number)s") % {
+            "stars": certification.stars,
+            "number": certification.decision.number,
+        }
+    return data
+
+
+def _available(variant) -> int:
+    stock = getattr(variant, "stock", None)
+    return stock.quantity_available if stock is not None else 0
 
 
 def producer_detail(request, slug: str):
@@ -38,4 +182,11 @@ def producer_detail(request, slug: str):
     products = with_shopper_relations(
         products_visible_to_shoppers().filter(producer=producer).order_by("name")
     )
-    return render(request, "storefront/producer_detail.html", {"producer": producer, "products": products})
+    certifications = (
+        active_certifications()
+        .filter(product__in=products_visible_to_shoppers().filter(producer=producer))
+        .select_related("decision", "product")
+        .order_by("-stars", "product__name")
+    )
+    context = {"producer": producer, "products": products, "certifications": certifications}
+    return render(request, "storefront/producer_detail.html", context)

@@ -13,6 +13,24 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _reseed_for_transactional_tests(request):
+    """A transactional test ends by flushing every table, data migrations' rows included; put the seed
+    (product groups, channel, featured collection) back so the next transactional test finds it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    seed = importlib.import_module(
+        "marketplace.catalog.migrations.0002_seed_product_groups_channel_collection"
+    )
+    seed.seed(apps, None)
+
+
 @pytest.fixture
 def shopper(db):
     return UserFactory(email="shopper@example.vn")
@@ -97,3 +115,13 @@ def screenshot(request):
         return path
 
     return take
+
+
+def pytest_collection_modifyitems(items):
+    # A transactional test ends by flushing every table, which also wipes the rows that data migrations
+    # seed (product groups, the default channel, menus). Serialized rollback restores them afterwards, so
+    # no test depends on running before a transactional one.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core import provinces
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -42,3 +44,35 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class Address(models.Model):
+    """A shopper's saved delivery address (province is one of the 34 current provinces)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    full_name = models.CharField(_("recipient"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=20)
+    province = models.CharField(_("province"), max_length=40, choices=provinces.CHOICES)
+    commune = models.CharField(_("commune / ward"), max_length=120)
+    street = models.CharField(_("street address"), max_length=255)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(is_default=True), name="accounts_address_one_default"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(province__in=[code for code, _name in provinces.CHOICES]),
+                name="accounts_address_province_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.street}, {self.commune}, {self.province_name}"
+
+    @property
+    def province_name(self) -> str:
+        return provinces.BY_CODE[self.province].name if self.province in provinces.BY_CODE else ""

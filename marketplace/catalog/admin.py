@@ -1,20 +1,26 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 
-from marketplace.catalog import services
+from marketplace.catalog import charts, selectors, services
 from marketplace.catalog.models import (
     Category,
     Channel,
     Collection,
     CollectionProduct,
     Product,
+    ProductExpiringSoon,
     ProductImage,
     ProductModeration,
     ProductVariant,
 )
+from marketplace.core.provinces import BY_CODE
 
 
 class HideReasonForm(forms.Form):
@@ -29,8 +35,14 @@ class VariantInline(admin.TabularInline):
 
 
 class ImageInline(admin.TabularInline):
+    # Uploads go through the portal (validated and re-encoded); staff only see and remove images here.
     model = ProductImage
     extra = 0
+    fields = ["image", "thumbnail", "alt", "sort_order", "width", "height"]
+    readonly_fields = ["image", "thumbnail", "width", "height"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class HiddenFilter(admin.SimpleListFilter):
@@ -58,6 +70,57 @@ class ProductAdmin(admin.ModelAdmin):
     autocomplete_fields = ["producer"]
     inlines = [VariantInline, ImageInline]
     actions = ["hide_products", "unhide_products"]
+    change_list_template = "admin/catalog/product/change_list.html"
+
+    def get_urls(self):
+        extra = [
+            path(
+                "overview/",
+                self.admin_site.admin_view(self.overview_view),
+                name="catalog_product_overview",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), **moderation_links()})
+
+    def overview_view(self, request):
+        """Certified products by province and by stars, and certificate expiries per month, as SVG."""
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        today = timezone.localdate()
+        by_province = [
+            (BY_CODE[code].name if code in BY_CODE else code, n)
+            for code, n in selectors.certified_products_by_province(today=today)
+        ]
+        by_stars = [(f"{stars} sao", n) for stars, n in selectors.certified_products_by_stars(today=today)]
+        expiries = [
+            (f"{month:%m/%y}", n) for month, n in selectors.certificate_expiries_by_month(today=today)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Tổng quan OCOP / Overview",
+            "today": today,
+            "province_chart": charts.horizontal_bar_chart(
+                by_province, title="Sản phẩm được chứng nhận theo tỉnh / Certified products by province"
+            ),
+            "stars_chart": charts.horizontal_bar_chart(
+                by_stars, title="Sản phẩm được chứng nhận theo hạng sao / Certified products by stars"
+            ),
+            "expiry_chart": charts.vertical_bar_chart(
+                expiries, title="Chứng nhận hết hạn theo tháng / Certificate expiries per month"
+            ),
+            "total_certified": sum(n for _, n in by_stars),
+            "expiring_soon": selectors.products_with_certificate_expiring(
+                within_days=settings.CERTIFICATE_REMINDER_DAYS, today=today
+            ).count(),
+            **moderation_links(),
+        }
+        return TemplateResponse(request, "admin/catalog/overview.html", context)
 
     @admin.action(description="Ẩn sản phẩm đã chọn (ghi lý do) / Hide selected products")
     def hide_products(self, request, queryset):
@@ -117,6 +180,74 @@ class ProductModerationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def import_review_url() -> str | None:
+    """The import pipeline's review queue (catalog_import's admin), when that app registers one."""
+    for model in admin.site._registry:
+        if model._meta.app_label == "catalog_import" and "review" in model._meta.model_name:
+            try:
+                return reverse(f"admin:catalog_import_{model._meta.model_name}_changelist")
+            except NoReverseMatch:
+                continue
+    return None
+
+
+def moderation_links() -> dict:
+    return {
+        "overview_url": reverse("admin:catalog_product_overview"),
+        "expiring_url": reverse("admin:catalog_productexpiringsoon_changelist"),
+        "audit_url": reverse("admin:catalog_productmoderation_changelist"),
+        "import_review_url": import_review_url(),
+    }
+
+
+@admin.register(ProductExpiringSoon)
+class ProductExpiringSoonAdmin(admin.ModelAdmin):
+    """The queue of products whose active certificate ends within CERTIFICATE_REMINDER_DAYS (30)."""
+
+    list_display = ["name", "producer", "stars", "decision", "valid_until", "days_left", "is_published"]
+    list_display_links = None
+    search_fields = ["name", "producer__name"]
+    list_filter = ["producer__province"]
+
+    def get_queryset(self, request):
+        return selectors.products_with_certificate_expiring(within_days=settings.CERTIFICATE_REMINDER_DAYS)
+
+    def get_ordering(self, request):
+        return ["cert_valid_until", "id"]
+
+    @admin.display(description="hạng / stars", ordering="cert_stars")
+    def stars(self, obj):
+        return f"{obj.cert_stars} ★"
+
+    @admin.display(description="quyết định / decision")
+    def decision(self, obj):
+        return obj.cert_decision
+
+    @admin.display(description="hiệu lực đến / valid until", ordering="cert_valid_until")
+    def valid_until(self, obj):
+        return obj.cert_valid_until
+
+    @admin.display(description="còn (ngày) / days left")
+    def days_left(self, obj) -> int:
+        return (obj.cert_valid_until - timezone.localdate()).days
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("catalog.view_product")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"title": f"Chứng nhận hết hạn trong {settings.CERTIFICATE_REMINDER_DAYS} ngày"}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
 
 
 @admin.register(Category)

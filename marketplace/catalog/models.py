@@ -111,8 +111,13 @@ class Stock(models.Model):
 
 
 class ProductImage(models.Model):
+    """Stored only after catalog.services.product_image_add validated and re-encoded the upload."""
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to="products/")
+    thumbnail = models.ImageField(upload_to="products/thumbs/", blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
     alt = models.CharField(max_length=255, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
@@ -182,3 +187,12 @@ class ProductModeration(models.Model):
     @property
     def is_open(self) -> bool:
         return self.unhidden_at is None
+
+
+class ProductExpiringSoon(Product):
+    """Admin queue: products whose active certificate ends within CERTIFICATE_REMINDER_DAYS."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "product with certificate expiring soon"
+        verbose_name_plural = "products with certificate expiring within 30 days"

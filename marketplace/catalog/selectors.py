@@ -4,7 +4,7 @@ search, the API, the sitemap and the cart all start from it."""
 import datetime
 import enum
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from marketplace.catalog.models import Category, Collection, Product, ProductModeration, ProductVariant
@@ -109,3 +109,127 @@ def products_of_producer_member(*, user) -> QuerySet[Product]:
     if not user.is_authenticated:
         return Product.objects.none()
     return Product.objects.filter(producer__memberships__user=user)
+
+
+# --- Producer portal (issue 7): everything is filtered by the producer first -----------------------
+
+
+def products_of_producer(*, producer_id: int, today: datetime.date | None = None) -> QuerySet[Product]:
+    """The portal's product list: one producer's products with what the list shows, in a constant number
+    of queries. Annotated: `is_hidden` (open staff hiding), `is_certified` (active certificate today)."""
+    open_moderation = ProductModeration.objects.filter(product=OuterRef("pk"), unhidden_at__isnull=True)
+    backing = active_certifications(today=today).filter(product=OuterRef("pk"))
+    return (
+        Product.objects.filter(producer_id=producer_id)
+        .annotate(is_hidden=Exists(open_moderation), is_certified=Exists(backing))
+        .select_related("category", "producer")
+        .prefetch_related(
+            Prefetch(
+                "certifications",
+                queryset=active_certifications(today=today).select_related("decision"),
+                to_attr="active_certification_list",
+            ),
+            Prefetch(
+                "variants",
+                queryset=ProductVariant.objects.select_related("stock").order_by("sort_order", "id"),
+            ),
+            "images",
+        )
+        .order_by("name", "id")
+    )
+
+
+def products_to_claim(*, producer_id: int, today: datetime.date | None = None) -> QuerySet[Product]:
+    """Certified but unlisted: created by an import (unpublished) and holding an active certificate."""
+    return products_of_producer(producer_id=producer_id, today=today).filter(
+        is_published=False, is_certified=True, is_hidden=False
+    )
+
+
+def products_listed_of_producer(*, producer_id: int, today: datetime.date | None = None) -> QuerySet[Product]:
+    """What shoppers see of this producer right now (the visibility rule, scoped to the producer)."""
+    return products_visible_to_shoppers(today=today).filter(producer_id=producer_id).order_by("name", "id")
+
+
+def producer_product_get(*, producer_id: int, product_id: int) -> Product | None:
+    """A product only when it belongs to the producer (None otherwise: the caller answers 404)."""
+    return products_of_producer(producer_id=producer_id).filter(pk=product_id).first()
+
+
+def variants_low_on_stock(*, producer_id: int, threshold: int) -> QuerySet[ProductVariant]:
+    return (
+        ProductVariant.objects.filter(product__producer_id=producer_id, product__is_published=True)
+        .select_related("product", "stock")
+        .filter(stock__quantity__lte=F("stock__quantity_allocated") + threshold)
+        .order_by("stock__quantity", "id")
+    )
+
+
+# --- Staff overview (issue 7) ----------------------------------------------------------------------
+
+
+def certified_products_by_province(*, today: datetime.date | None = None) -> list[tuple[str, int]]:
+    """(province code, number of products holding an active certificate), most first."""
+    from django.db.models import Count
+
+    rows = (
+        active_certifications(today=today)
+        .values("product__producer__province")
+        .annotate(n=Count("product", distinct=True))
+        .order_by("-n", "product__producer__province")
+    )
+    return [(row["product__producer__province"], row["n"]) for row in rows]
+
+
+def certified_products_by_stars(*, today: datetime.date | None = None) -> list[tuple[int, int]]:
+    from django.db.models import Count
+
+    counts = dict(
+        active_certifications(today=today).values_list("stars").annotate(n=Count("product", distinct=True))
+    )
+    return [(stars, counts.get(stars, 0)) for stars in (3, 4, 5)]
+
+
+def certificate_expiries_by_month(
+    *, months: int = 12, today: datetime.date | None = None
+) -> list[tuple[datetime.date, int]]:
+    """Active certificates ending in each of the next `months` calendar months (this month first)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from marketplace.core.dates import add_months
+
+    start = _today(today).replace(day=1)
+    end = add_months(start, months)
+    counts = {
+        row["month"]: row["n"]
+        for row in active_certifications(today=today)
+        .filter(valid_until__lt=end)
+        .annotate(month=TruncMonth("valid_until"))
+        .values("month")
+        .annotate(n=Count("id"))
+    }
+    return [(add_months(start, i), counts.get(add_months(start, i), 0)) for i in range(months)]
+
+
+def products_with_certificate_expiring(
+    *, within_days: int, today: datetime.date | None = None
+) -> QuerySet[Product]:
+    """Products whose active certificate ends within `within_days` (annotated `cert_valid_until`,
+    `cert_stars`, `cert_decision`), soonest first."""
+    from django.db.models import Subquery
+
+    today = _today(today)
+    ending = active_certifications(today=today).filter(
+        product=OuterRef("pk"), valid_until__lte=today + datetime.timedelta(days=within_days)
+    )
+    return (
+        Product.objects.filter(Exists(ending))
+        .annotate(
+            cert_valid_until=Subquery(ending.values("valid_until")[:1]),
+            cert_stars=Subquery(ending.values("stars")[:1]),
+            cert_decision=Subquery(ending.values("decision__number")[:1]),
+        )
+        .select_related("producer", "category")
+        .order_by("cert_valid_until", "id")
+    )

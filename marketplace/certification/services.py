@@ -19,6 +19,7 @@ from marketplace.certification.models import (
     IssuerLevel,
 )
 from marketplace.core.dates import add_months
+from marketplace.search.services import search_products_changed
 
 
 def certificate_valid_until(decision_date: datetime.date) -> datetime.date:
@@ -115,6 +116,7 @@ def certification_issue(
     if current is not None:
         current.superseded_by = certification
         current.save(update_fields=["superseded_by"])
+    search_products_changed(product_ids=[product.pk])
     return certification
 
 
@@ -128,6 +130,7 @@ def certification_revoke(*, certification: Certification, decision: Decision) ->
     certification.revoked_by = decision
     certification.ended_at = timezone.now()
     certification.save(update_fields=["state", "revoked_by", "ended_at"])
+    search_products_changed(product_ids=[certification.product_id])
     return certification
 
 
@@ -144,6 +147,7 @@ def certifications_expire(*, today: datetime.date | None = None) -> list[int]:
     Certification.objects.filter(
         state=CertificationState.ACTIVE, valid_until__lt=today, product_id__in=product_ids
     ).update(state=CertificationState.EXPIRED, ended_at=timezone.now())
+    search_products_changed(product_ids=product_ids)
     return product_ids
 
 
@@ -214,6 +218,7 @@ def certifications_issue_bulk(
                 "WHERE old.id = ANY(%s) AND new.decision_id = %s AND new.product_id = old.product_id",
                 [list(current.values()), decision.pk],
             )
+    search_products_changed(product_ids=product_ids)
     return created
 
 
@@ -223,7 +228,9 @@ def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequenc
     if decision.kind != DecisionKind.REVOCATION:
         raise ValidationError("Only a revocation decision can revoke.", code="wrong_decision_kind")
     certifications = Certification.objects.filter(pk__in=certification_ids)
-    lock_product_ids(certifications.values_list("product_id", flat=True))
+    product_ids = list(certifications.values_list("product_id", flat=True))
+    lock_product_ids(product_ids)
+    search_products_changed(product_ids=product_ids)
     return certifications.update(
         state=CertificationState.REVOKED, revoked_by=decision, ended_at=timezone.now()
     )

@@ -1,6 +1,7 @@
 """`make run`: embedded database (unless DATABASE_URL), migrate, demo data once, serve on 127.0.0.1."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -31,12 +32,18 @@ def main() -> int:
     print(DEMO_LOGINS, flush=True)
     print(f"Storefront: http://127.0.0.1:{port}/  (Ctrl-C stops the server and the database)", flush=True)
     server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"])  # noqa: S603
-    try:
-        return server.wait()
-    except KeyboardInterrupt:
-        server.wait()
-        return 0
-    # Leaving main releases the embedded database handle; its atexit hook stops the server.
+
+    def shut_down(signum, frame):
+        # Ctrl-C reaches the whole process group; a plain `kill` reaches only us: pass it on either way.
+        if server.poll() is None:
+            server.send_signal(signal.SIGINT)
+
+    signal.signal(signal.SIGINT, shut_down)
+    signal.signal(signal.SIGTERM, shut_down)
+    code = server.wait()
+    print("Stopped.", flush=True)
+    # Returning releases the embedded database handle; its atexit hook stops PostgreSQL (data is kept).
+    return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code
 
 
 if __name__ == "__main__":

@@ -1,14 +1,24 @@
-"""The GraphQL schema assembled from marketplace/graphql/<domain>/ (issue 6 fills it in)."""
+"""The GraphQL schema: one Query and one Mutation assembled from marketplace/graphql/<domain>/."""
 
 import graphene
 
+from marketplace.graphql.account.schema import AccountMutations, AccountQueries
+from marketplace.graphql.checkout.mutations import CheckoutMutations
+from marketplace.graphql.checkout.schema import CheckoutQueries
+from marketplace.graphql.content.schema import ContentQueries
+from marketplace.graphql.producer.schema import ProducerQueries
+from marketplace.graphql.product.mutations import ProductMutations
+from marketplace.graphql.product.schema import ProductQueries
 
-class Query(graphene.ObjectType):
-    ping = graphene.String(description="Liveness of the API.")
 
-    @staticmethod
-    def resolve_ping(root, info):
-        return "pong"
+class Query(
+    ProductQueries, ProducerQueries, CheckoutQueries, ContentQueries, AccountQueries, graphene.ObjectType
+):
+    pass
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(CheckoutMutations, ProductMutations, AccountMutations, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -1,1 +1,137 @@
+import uuid
 
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.core import provinces
+from marketplace.payments.models import PaymentMethod
+
+
+class OrderStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Chờ xác nhận")
+    CONFIRMED = "confirmed", _("Đã xác nhận")
+    SHIPPED = "shipped", _("Đang giao")
+    DELIVERED = "delivered", _("Đã giao")
+    CANCELLED = "cancelled", _("Đã hủy")
+    REFUNDED = "refunded", _("Đã hoàn tiền")
+
+
+class PaymentState(models.TextChoices):
+    UNPAID = "unpaid", _("Chưa thanh toán")
+    PAID = "paid", _("Đã thanh toán")
+    REFUNDED = "refunded", _("Đã hoàn tiền")
+
+
+class Order(models.Model):
+    """What a shopper bought. Split into one OrderPart per producer; the order's status follows its parts."""
+
+    number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    # The guest's link (/orders/<token>/): unguessable, works without an account.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The checkout this order came from: a repeated submit of the same checkout finds this order.
+    checkout_token = models.UUIDField(unique=True, null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=20)
+    full_name = models.CharField(_("recipient"), max_length=120)
+    province = models.CharField(_("province"), max_length=40, choices=provinces.CHOICES)
+    commune = models.CharField(_("commune / ward"), max_length=120)
+    street = models.CharField(_("street address"), max_length=255)
+    note = models.CharField(_("delivery note"), max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.UNCONFIRMED)
+    payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    payment_state = models.CharField(max_length=20, choices=PaymentState.choices, default=PaymentState.UNPAID)
+    currency = models.CharField(max_length=3, default="VND")
+    subtotal_amount = models.BigIntegerField(default=0)
+    shipping_amount = models.BigIntegerField(default=0)
+    total_amount = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="orders_order_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(subtotal_amount__gte=0, shipping_amount__gte=0, total_amount__gte=0),
+                name="orders_order_amounts_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(self.token)
+
+    @property
+    def province_name(self) -> str:
+        return provinces.BY_CODE[self.province].name if self.province in provinces.BY_CODE else ""
+
+
+class OrderPart(models.Model):
+    """The lines of one producer within an order: that producer confirms, ships and delivers them."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="parts")
+    producer = models.ForeignKey("producers.Producer", on_delete=models.PROTECT, related_name="order_parts")
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.UNCONFIRMED)
+    subtotal_amount = models.BigIntegerField(default=0)
+    shipping_amount = models.BigIntegerField(default=0)
+    tracking_code = models.CharField(_("tracking code"), max_length=100, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "producer"], name="orders_part_one_per_producer"),
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="orders_part_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.producer_id}"
+
+    @property
+    def total_amount(self) -> int:
+        return self.subtotal_amount + self.shipping_amount
+
+
+class OrderLine(models.Model):
+    """A bought variant, with name and price copied at the time of purchase."""
+
+    part = models.ForeignKey(OrderPart, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product_name = models.CharField(max_length=255)
+    product_slug = models.CharField(max_length=120, blank=True)
+    variant_name = models.CharField(max_length=255, blank=True)
+    sku = models.CharField(max_length=64)
+    unit_price_amount = models.BigIntegerField()
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["part_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orders_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(unit_price_amount__gte=0), name="orders_line_price_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} × {self.quantity}"
+
+    @property
+    def total_amount(self) -> int:
+        return self.unit_price_amount * self.quantity

@@ -76,3 +76,20 @@ class ProducerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.producer} ({self.role})"
+
+
+class ProducerPhoto(models.Model):
+    """Photos on the producer's profile page; stored only through producers.services (re-encoded)."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="producers/photos/")
+    thumbnail = models.ImageField(upload_to="producers/photos/thumbs/", blank=True)
+    alt = models.CharField(max_length=255, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.alt or self.image.name

@@ -1,8 +1,14 @@
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from marketplace.core.images import clean_uploaded_image
 from marketplace.core.provinces import province_code_for, province_in_address
 from marketplace.core.text import slugify_vi
-from marketplace.producers.models import MembershipRole, Producer, ProducerMembership
+from marketplace.producers.error_codes import ProducerErrorCode
+from marketplace.producers.models import MembershipRole, Producer, ProducerMembership, ProducerPhoto
+from marketplace.search.services import search_products_changed
+
+PRODUCER_MAX_PHOTOS = 12
 
 
 def unique_producer_slug(name: str) -> str:
@@ -61,3 +67,83 @@ def membership_add(*, producer: Producer, user, role: str = MembershipRole.STAFF
         producer=producer, user=user, defaults={"role": role}
     )
     return membership
+
+
+# --- Producer portal: the profile page content (issue 7) ----------------------------------------
+
+
+def _ensure_member(*, by, producer: Producer) -> None:
+    if by is None:  # trusted system caller (demo data, imports)
+        return
+    if not (by.is_authenticated and by.producer_memberships.filter(producer_id=producer.pk).exists()):
+        raise PermissionDenied("Not a member of this producer")
+
+
+# What members may change. Name, legal kind, registration code and slug come from the official records.
+PROFILE_FIELDS = {
+    "description",
+    "address",
+    "commune",
+    "province",
+    "contact_name",
+    "phone",
+    "email",
+    "website",
+}
+
+
+@transaction.atomic
+def producer_profile_update(*, producer: Producer, by=None, **changes) -> Producer:
+    _ensure_member(by=by, producer=producer)
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise ValidationError(
+            f"Cannot change {', '.join(sorted(unknown))}", code=ProducerErrorCode.INVALID.value
+        )
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    for field, value in changes.items():
+        setattr(producer, field, value.strip() if isinstance(value, str) else value)
+    producer.full_clean()
+    producer.save()
+    # Its name, kind and province are in every product's search document.
+    search_products_changed(product_ids=producer.products.values_list("pk", flat=True))
+    return producer
+
+
+@transaction.atomic
+def producer_logo_set(*, producer: Producer, uploaded_file, by=None) -> Producer:
+    _ensure_member(by=by, producer=producer)
+    clean = clean_uploaded_image(uploaded_file)
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    old = (producer.logo.storage, producer.logo.name) if producer.logo else None
+    producer.logo.save(f"{producer.pk}/{clean.content.name}", clean.content, save=False)
+    producer.save(update_fields=["logo", "updated_at"])
+    if old:
+        transaction.on_commit(lambda: old[0].delete(old[1]))
+    return producer
+
+
+@transaction.atomic
+def producer_photo_add(*, producer: Producer, uploaded_file, alt: str = "", by=None) -> ProducerPhoto:
+    _ensure_member(by=by, producer=producer)
+    Producer.objects.select_for_update().filter(pk=producer.pk).first()
+    existing = producer.photos.count()
+    if existing >= PRODUCER_MAX_PHOTOS:
+        raise ValidationError(
+            f"Tối đa {PRODUCER_MAX_PHOTOS} ảnh. / At most {PRODUCER_MAX_PHOTOS} photos.",
+            code=ProducerErrorCode.INVALID.value,
+        )
+    clean = clean_uploaded_image(uploaded_file)
+    photo = ProducerPhoto(producer=producer, alt=(alt or producer.name).strip()[:255], sort_order=existing)
+    photo.image.save(f"{producer.pk}/{clean.content.name}", clean.content, save=False)
+    photo.thumbnail.save(f"{producer.pk}/{clean.thumbnail.name}", clean.thumbnail, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def producer_photo_delete(*, photo: ProducerPhoto, by=None) -> None:
+    _ensure_member(by=by, producer=photo.producer)
+    files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
+    photo.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])

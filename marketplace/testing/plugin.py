@@ -15,6 +15,8 @@ os.environ.setdefault("EMAIL_URL", "locmem://")
 os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("MARKETPLACE_DATA_DIR", str(BASE_DIR / ".data"))
 
+(Path(os.environ["MARKETPLACE_DATA_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
+
 if not os.environ.get("DATABASE_URL"):
     from marketplace.core.embedded_db import ensure_running
 

@@ -1,4 +1,40 @@
-"""Producer portal (issue 7)."""
+"""Producer portal (issue 7). Every page below <producer>/ acts for that producer (a membership)."""
+
+from django.urls import path
+
+from storefront.seller import views
 
 app_name = "seller"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:producer>/", views.dashboard, name="dashboard"),
+    path("<slug:producer>/products/", views.product_list, name="product_list"),
+    path("<slug:producer>/products/new/", views.product_create, name="product_create"),
+    path("<slug:producer>/products/<int:pk>/", views.product_edit, name="product_edit"),
+    path("<slug:producer>/products/<int:pk>/publish/", views.product_publish, name="product_publish"),
+    path("<slug:producer>/products/<int:pk>/variants/new/", views.variant_create, name="variant_create"),
+    path(
+        "<slug:producer>/products/<int:pk>/variants/<int:variant_pk>/",
+        views.variant_edit,
+        name="variant_edit",
+    ),
+    path("<slug:producer>/products/<int:pk>/images/new/", views.image_add, name="image_add"),
+    path(
+        "<slug:producer>/products/<int:pk>/images/<int:image_pk>/delete/",
+        views.image_delete,
+        name="image_delete",
+    ),
+    path("<slug:producer>/claim/", views.claim_list, name="claim_list"),
+    path("<slug:producer>/claim/<int:pk>/", views.claim, name="claim"),
+    path("<slug:producer>/profile/", views.profile, name="profile"),
+    path("<slug:producer>/profile/logo/", views.logo_set, name="logo"),
+    path("<slug:producer>/profile/photos/new/", views.photo_add, name="photo_add"),
+    path("<slug:producer>/profile/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("<slug:producer>/orders/", views.order_list, name="order_list"),
+    path("<slug:producer>/orders/<int:part_pk>/", views.order_detail, name="order_detail"),
+    path("<slug:producer>/orders/<int:part_pk>/confirm/", views.order_confirm, name="order_confirm"),
+    path("<slug:producer>/orders/<int:part_pk>/ship/", views.order_ship, name="order_ship"),
+    path("<slug:producer>/orders/<int:part_pk>/deliver/", views.order_deliver, name="order_deliver"),
+    path("<slug:producer>/orders/<int:part_pk>/paid/", views.order_mark_paid, name="order_mark_paid"),
+]

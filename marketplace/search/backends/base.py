@@ -33,8 +33,13 @@ class SearchQuery:
 class SearchResult:
     product_ids: list[int]
     total: int
-    # facet name -> {value: count}, e.g. {"stars": {4: 12, 3: 40}, "province": {"son-la": 30}}
+    # facet name -> {value: count}, e.g. {"stars": {4: 12, 3: 40}, "province": {"son-la": 30}}.
+    # Names and keys: "stars" {int}, "province" {province code}, "category" {category id: int},
+    # "kind" {ProducerKind value}, "in_stock" {"true": n}. Each facet counts the visible products matching the
+    # text and every filter except its own (so a shopper can widen a choice); producer_ids always applies.
     facets: dict[str, dict] = field(default_factory=dict)
+    # True when nothing matched exactly and these are near matches (typos); the page says so.
+    fuzzy: bool = False
 
 
 class SearchBackend:

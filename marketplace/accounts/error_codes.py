@@ -1,0 +1,9 @@
+from enum import Enum
+
+
+class AccountErrorCode(Enum):
+    INVALID = "invalid"
+    REQUIRED = "required"
+    UNIQUE = "unique"
+    NOT_FOUND = "not_found"
+    PASSWORD_TOO_WEAK = "password_too_weak"  # noqa: S105 - an error code, not a secret

@@ -1,0 +1,94 @@
+"""Shopper accounts: registration and saved delivery addresses."""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from marketplace.accounts.error_codes import AccountErrorCode
+from marketplace.accounts.models import Address, User
+from marketplace.core import provinces
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError(
+            {"email": ValidationError(_("Địa chỉ email không hợp lệ."), code=AccountErrorCode.INVALID.value)}
+        ) from exc
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": ValidationError(_("Email này đã có tài khoản."), code=AccountErrorCode.UNIQUE.value)}
+        )
+    candidate = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        raise ValidationError(
+            {
+                "password": [
+                    ValidationError(m, code=AccountErrorCode.PASSWORD_TOO_WEAK.value) for m in exc.messages
+                ]
+            }
+        ) from exc
+    return User.objects.create_user(
+        email=email, password=password, first_name=candidate.first_name, last_name=candidate.last_name
+    )
+
+
+def _validate_address(*, full_name: str, phone: str, province: str, commune: str, street: str) -> None:
+    errors: dict[str, ValidationError] = {}
+    for name, value in {"full_name": full_name, "phone": phone, "commune": commune, "street": street}.items():
+        if not (value or "").strip():
+            errors[name] = ValidationError(_("Trường này là bắt buộc."), code=AccountErrorCode.REQUIRED.value)
+    if province not in provinces.BY_CODE:
+        errors["province"] = ValidationError(
+            _("Chọn một trong 34 tỉnh, thành phố."), code=AccountErrorCode.INVALID.value
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def address_create(
+    *,
+    user: User,
+    full_name: str,
+    phone: str,
+    province: str,
+    commune: str,
+    street: str,
+    is_default: bool = False,
+) -> Address:
+    _validate_address(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
+    User.objects.select_for_update().filter(pk=user.pk).first()  # serialise default changes per user
+    first = not Address.objects.filter(user=user).exists()
+    if is_default and not first:
+        Address.objects.filter(user=user, is_default=True).update(is_default=False)
+    return Address.objects.create(
+        user=user,
+        full_name=full_name.strip(),
+        phone=phone.strip(),
+        province=province,
+        commune=commune.strip(),
+        street=street.strip(),
+        is_default=is_default or first,
+    )
+
+
+@transaction.atomic
+def address_delete(*, user: User, address_id: int) -> None:
+    deleted, _count = Address.objects.filter(user=user, pk=address_id).delete()
+    if not deleted:
+        raise ValidationError(
+            {"address": ValidationError(_("Không tìm thấy địa chỉ."), code=AccountErrorCode.NOT_FOUND.value)}
+        )
+    if not Address.objects.filter(user=user, is_default=True).exists():
+        newest = Address.objects.filter(user=user).order_by("-created_at", "-id").first()
+        if newest is not None:
+            newest.is_default = True
+            newest.save(update_fields=["is_default"])

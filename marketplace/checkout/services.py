@@ -1,0 +1,455 @@
+"""Writes of carts/checkouts and the one place an order is created (`checkout_complete`).
+
+Everything takes a Checkout (found by its UUID token), never an HTTP session: the session cart, the GraphQL
+API and the benchmarks share these functions."""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from marketplace.catalog.models import ProductVariant, Stock
+from marketplace.catalog.selectors import products_visible_to_shoppers
+from marketplace.certification.services import lock_products
+from marketplace.checkout.error_codes import CheckoutErrorCode
+from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.checkout.selectors import (
+    parse_token,
+    shipping_fee,
+    stock_message,
+    unavailable_message,
+)
+from marketplace.core import provinces
+from marketplace.orders.models import Order, OrderLine, OrderPart
+from marketplace.payments.models import Payment, PaymentMethod
+from marketplace.search.services import search_products_changed
+
+
+def _error(field: str, message: str, code: CheckoutErrorCode) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code.value)})
+
+
+def _buyable_variant(variant_id: int) -> ProductVariant:
+    """The variant if its product is visible to shoppers (THE rule), else a validation error."""
+    variant = (
+        ProductVariant.objects.select_related("product", "stock")
+        .filter(pk=variant_id, product__in=products_visible_to_shoppers())
+        .first()
+    )
+    if variant is None:
+        existing = ProductVariant.objects.select_related("product").filter(pk=variant_id).first()
+        if existing is None:
+            raise _error("variant", _("Không tìm thấy sản phẩm."), CheckoutErrorCode.NOT_FOUND)
+        raise _error(
+            "variant",
+            unavailable_message(existing.product),
+            CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE,
+        )
+    return variant
+
+
+def _check_quantity(variant: ProductVariant, quantity: int) -> None:
+    if quantity < 1:
+        raise _error("quantity", _("Số lượng phải lớn hơn 0."), CheckoutErrorCode.ZERO_QUANTITY)
+    if quantity > settings.CHECKOUT_MAX_LINE_QUANTITY:
+        raise _error(
+            "quantity",
+            _("Mỗi lần mua tối đa %(limit)d sản phẩm.") % {"limit": settings.CHECKOUT_MAX_LINE_QUANTITY},
+            CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT,
+        )
+    stock = getattr(variant, "stock", None)
+    available = stock.quantity_available if stock is not None else 0
+    if quantity > available:
+        raise _error(
+            "quantity",
+            stock_message(product_name=variant.product.name, available=available),
+            CheckoutErrorCode.INSUFFICIENT_STOCK,
+        )
+
+
+@transaction.atomic
+def checkout_create(*, user=None, email: str = "") -> Checkout:
+    if email:
+        _validate_email(email)
+    if not email and user is not None and user.is_authenticated:
+        email = user.email
+    return Checkout.objects.create(
+        user=user if user is not None and user.is_authenticated else None, email=email.lower()
+    )
+
+
+def _lock_checkout(checkout: Checkout) -> Checkout:
+    return Checkout.objects.select_for_update().get(pk=checkout.pk)
+
+
+@transaction.atomic
+def checkout_lines_add(*, checkout: Checkout, variant_id: int, quantity: int = 1) -> CheckoutLine:
+    """Add to the cart (adding to an existing line's quantity). Only buyable products; stock checked."""
+    _lock_checkout(checkout)
+    variant = _buyable_variant(variant_id)
+    line = CheckoutLine.objects.filter(checkout=checkout, variant=variant).first()
+    new_quantity = quantity + (line.quantity if line else 0)
+    if quantity < 1:
+        _check_quantity(variant, quantity)
+    _check_quantity(variant, new_quantity)
+    if line is None:
+        line = CheckoutLine.objects.create(checkout=checkout, variant=variant, quantity=new_quantity)
+    else:
+        line.quantity = new_quantity
+        line.save(update_fields=["quantity"])
+    checkout.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def checkout_line_update(*, checkout: Checkout, line_id: int, quantity: int) -> CheckoutLine | None:
+    """Set a line's quantity; 0 removes it. Raising a quantity re-checks visibility and stock."""
+    _lock_checkout(checkout)
+    line = CheckoutLine.objects.filter(checkout=checkout, pk=line_id).first()
+    if line is None:
+        raise _error("line", _("Không tìm thấy dòng trong giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
+    if quantity <= 0:
+        line.delete()
+        checkout.save(update_fields=["updated_at"])
+        return None
+    if quantity > line.quantity:
+        _check_quantity(_buyable_variant(line.variant_id), quantity)
+    elif quantity > settings.CHECKOUT_MAX_LINE_QUANTITY:
+        _check_quantity(line.variant, quantity)
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    checkout.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def checkout_variant_quantity_set(
+    *, checkout: Checkout, variant_id: int, quantity: int
+) -> CheckoutLine | None:
+    """Saleor's checkoutLinesUpdate by variant: set that variant's quantity (0 removes, absent adds)."""
+    line = CheckoutLine.objects.filter(checkout=checkout, variant_id=variant_id).first()
+    if line is None:
+        if quantity <= 0:
+            return None
+        return checkout_lines_add(checkout=checkout, variant_id=variant_id, quantity=quantity)
+    return checkout_line_update(checkout=checkout, line_id=line.pk, quantity=quantity)
+
+
+@transaction.atomic
+def checkout_line_delete(*, checkout: Checkout, line_id: int) -> None:
+    deleted, _count = CheckoutLine.objects.filter(checkout=checkout, pk=line_id).delete()
+    if not deleted:
+        raise _error("line", _("Không tìm thấy dòng trong giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
+    checkout.save(update_fields=["updated_at"])
+
+
+def _validate_email(email: str) -> None:
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise _error("email", _("Địa chỉ email không hợp lệ."), CheckoutErrorCode.INVALID) from exc
+
+
+def _validate_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if not 9 <= len(digits) <= 12:
+        raise _error("phone", _("Số điện thoại không hợp lệ."), CheckoutErrorCode.INVALID)
+    return phone.strip()
+
+
+@transaction.atomic
+def checkout_email_update(*, checkout: Checkout, email: str) -> Checkout:
+    email = (email or "").strip().lower()
+    _validate_email(email)
+    checkout.email = email
+    checkout.save(update_fields=["email", "updated_at"])
+    return checkout
+
+
+@transaction.atomic
+def checkout_shipping_address_update(
+    *, checkout: Checkout, full_name: str, phone: str, province: str, commune: str, street: str
+) -> Checkout:
+    errors: dict[str, ValidationError] = {}
+    values = {"full_name": full_name, "commune": commune, "street": street}
+    for name, value in values.items():
+        if not (value or "").strip():
+            errors[name] = ValidationError(
+                _("Trường này là bắt buộc."), code=CheckoutErrorCode.REQUIRED.value
+            )
+    if province not in provinces.BY_CODE:
+        errors["province"] = ValidationError(
+            _("Chọn một trong 34 tỉnh, thành phố."), code=CheckoutErrorCode.INVALID.value
+        )
+    try:
+        phone = _validate_phone(phone or "")
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    checkout.full_name = full_name.strip()
+    checkout.phone = phone
+    checkout.province = province
+    checkout.commune = commune.strip()
+    checkout.street = street.strip()
+    checkout.save(update_fields=["full_name", "phone", "province", "commune", "street", "updated_at"])
+    return checkout
+
+
+def payment_methods_available() -> list[str]:
+    """Card payment only when Stripe keys are configured (see CONTRACT: unset hides it)."""
+    methods = [PaymentMethod.COD.value, PaymentMethod.BANK_TRANSFER.value]
+    if settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY:
+        methods.append(PaymentMethod.CARD.value)
+    return methods
+
+
+@transaction.atomic
+def checkout_options_update(*, checkout: Checkout, note: str = "", payment_method: str) -> Checkout:
+    if payment_method not in payment_methods_available():
+        raise _error(
+            "payment_method",
+            _("Phương thức thanh toán không khả dụng."),
+            CheckoutErrorCode.PAYMENT_METHOD_UNAVAILABLE,
+        )
+    checkout.note = (note or "").strip()[:500]
+    checkout.payment_method = payment_method
+    checkout.save(update_fields=["note", "payment_method", "updated_at"])
+    return checkout
+
+
+@transaction.atomic
+def checkout_attach_user(*, checkout: Checkout, user) -> Checkout:
+    """A guest's cart follows the shopper when they sign in: merged into their latest cart if they have one
+    (quantities added, capped at what is in stock), otherwise simply given to them."""
+    existing = (
+        Checkout.objects.filter(user=user).exclude(pk=checkout.pk).order_by("-updated_at", "-id").first()
+    )
+    if checkout.user_id == user.pk and existing is None:
+        return checkout
+    if existing is None:
+        checkout.user = user
+        checkout.email = checkout.email or user.email
+        checkout.save(update_fields=["user", "email", "updated_at"])
+        return checkout
+    _lock_checkout(existing)
+    for line in checkout.lines.select_related("variant__stock"):
+        target = CheckoutLine.objects.filter(checkout=existing, variant_id=line.variant_id).first()
+        stock = getattr(line.variant, "stock", None)
+        cap = max(stock.quantity_available if stock else 0, 1)
+        if target is None:
+            CheckoutLine.objects.create(checkout=existing, variant_id=line.variant_id, quantity=line.quantity)
+        else:
+            target.quantity = max(min(target.quantity + line.quantity, cap), target.quantity)
+            target.save(update_fields=["quantity"])
+    checkout.delete()
+    existing.save(update_fields=["updated_at"])
+    return existing
+
+
+def _require_details(checkout: Checkout) -> None:
+    if not checkout.email:
+        raise _error("email", _("Vui lòng nhập email."), CheckoutErrorCode.EMAIL_NOT_SET)
+    if not (
+        checkout.full_name and checkout.phone and checkout.province and checkout.commune and checkout.street
+    ):
+        raise _error(
+            "shipping_address",
+            _("Vui lòng nhập địa chỉ giao hàng."),
+            CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
+        )
+    if checkout.payment_method not in payment_methods_available():
+        raise _error(
+            "payment_method",
+            _("Phương thức thanh toán không khả dụng."),
+            CheckoutErrorCode.PAYMENT_METHOD_UNAVAILABLE,
+        )
+
+
+def order_number_for(pk: int) -> str:
+    return f"DH{pk:07d}"
+
+
+def checkout_complete(*, token: uuid.UUID | str, user=None) -> Order:
+    """Turn a checkout into an order, exactly once.
+
+    Inside one transaction: the checkout row is locked (a repeated submit waits, then finds the order made
+    from this token and returns it), the products are locked and re-checked against the visibility rule,
+    then the stock rows are locked in ascending id order and decremented with F(); the database's check
+    constraint stays the last guard against negative stock. Emails go out after commit."""
+    return checkout_submit(token=token, user=user, details=None)
+
+
+@dataclass(frozen=True)
+class CheckoutDetails:
+    """What the checkout form collects, applied and completed in the same transaction."""
+
+    email: str
+    phone: str
+    full_name: str
+    province: str
+    commune: str
+    street: str
+    note: str = ""
+    payment_method: str = PaymentMethod.COD.value
+
+
+def checkout_submit(*, token: uuid.UUID | str, user=None, details: CheckoutDetails | None) -> Order:
+    """checkout_complete, first saving the form's details under the same lock (the form submit path)."""
+    from marketplace.orders.tasks import order_emails_send_task
+
+    parsed = parse_token(token)
+    if parsed is None:
+        raise _error("token", _("Không tìm thấy giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
+    with transaction.atomic():
+        checkout = Checkout.objects.select_for_update().filter(token=parsed).first()
+        if checkout is None:
+            done = Order.objects.filter(checkout_token=parsed).first()
+            if done is not None:
+                return done
+            raise _error("token", _("Không tìm thấy giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
+        if details is not None:
+            _apply_details(checkout, details)
+        order = _complete_locked(checkout=checkout, user=user, token=parsed)
+        order_id = order.pk
+        transaction.on_commit(lambda: order_emails_send_task.delay(order_id))
+    return order
+
+
+def _apply_details(checkout: Checkout, details: CheckoutDetails) -> None:
+    errors: dict = {}
+    for update in (
+        lambda: checkout_email_update(checkout=checkout, email=details.email),
+        lambda: checkout_shipping_address_update(
+            checkout=checkout,
+            full_name=details.full_name,
+            phone=details.phone,
+            province=details.province,
+            commune=details.commune,
+            street=details.street,
+        ),
+        lambda: checkout_options_update(
+            checkout=checkout, note=details.note, payment_method=details.payment_method
+        ),
+    ):
+        try:
+            update()
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _complete_locked(*, checkout: Checkout, user, token: uuid.UUID) -> Order:
+    _require_details(checkout)
+    lines = list(checkout.lines.select_related("variant__product__producer").order_by("id"))
+    if not lines:
+        raise _error("lines", _("Giỏ hàng đang trống."), CheckoutErrorCode.EMPTY)
+
+    product_ids = sorted({line.variant.product_id for line in lines})
+    lock_products(product_ids)  # same order as certification changes: no deadlock, no race
+    visible = set(products_visible_to_shoppers().filter(pk__in=product_ids).values_list("pk", flat=True))
+    blocked = [line for line in lines if line.variant.product_id not in visible]
+    if blocked:
+        raise ValidationError(
+            {
+                "lines": [
+                    ValidationError(
+                        unavailable_message(line.variant.product),
+                        code=CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value,
+                    )
+                    for line in blocked
+                ]
+            }
+        )
+
+    stocks = {
+        stock.variant_id: stock
+        for stock in Stock.objects.select_for_update()
+        .filter(variant_id__in=[line.variant_id for line in lines])
+        .order_by("pk")
+    }
+    shortages = []
+    for line in lines:
+        stock = stocks.get(line.variant_id)
+        available = stock.quantity_available if stock is not None else 0
+        if line.quantity > available:
+            shortages.append(
+                ValidationError(
+                    stock_message(product_name=line.variant.product.name, available=available),
+                    code=CheckoutErrorCode.INSUFFICIENT_STOCK.value,
+                )
+            )
+    if shortages:
+        raise ValidationError({"lines": shortages})
+    for line in sorted(lines, key=lambda item: stocks[item.variant_id].pk):
+        Stock.objects.filter(pk=stocks[line.variant_id].pk).update(quantity=F("quantity") - line.quantity)
+    # "In stock" is a search filter: an external index learns of the new quantities after commit.
+    search_products_changed(product_ids=[line.variant.product_id for line in lines])
+
+    order = _order_from_lines(checkout=checkout, lines=lines, user=user, token=token)
+    checkout.delete()
+    return order
+
+
+def _order_from_lines(*, checkout: Checkout, lines: list[CheckoutLine], user, token: uuid.UUID) -> Order:
+    owner = checkout.user
+    if owner is None and user is not None and user.is_authenticated:
+        owner = user
+    order = Order.objects.create(
+        checkout_token=token,
+        user=owner,
+        email=checkout.email,
+        phone=checkout.phone,
+        full_name=checkout.full_name,
+        province=checkout.province,
+        commune=checkout.commune,
+        street=checkout.street,
+        note=checkout.note,
+        payment_method=checkout.payment_method,
+    )
+    by_producer: dict[int, list[CheckoutLine]] = defaultdict(list)
+    for line in lines:
+        by_producer[line.variant.product.producer_id].append(line)
+    parts = []
+    for producer_id in sorted(by_producer):
+        subtotal = sum(line.variant.price_amount * line.quantity for line in by_producer[producer_id])
+        parts.append(
+            OrderPart(
+                order=order,
+                producer_id=producer_id,
+                subtotal_amount=subtotal,
+                shipping_amount=shipping_fee(subtotal),
+            )
+        )
+    OrderPart.objects.bulk_create(parts)
+    order_lines = []
+    for part in parts:
+        for line in by_producer[part.producer_id]:
+            variant = line.variant
+            order_lines.append(
+                OrderLine(
+                    part=part,
+                    variant=variant,
+                    product_name=variant.product.name,
+                    product_slug=variant.product.slug,
+                    variant_name=variant.name,
+                    sku=variant.sku,
+                    unit_price_amount=variant.price_amount,
+                    quantity=line.quantity,
+                )
+            )
+    OrderLine.objects.bulk_create(order_lines)
+    order.number = order_number_for(order.pk)
+    order.subtotal_amount = sum(part.subtotal_amount for part in parts)
+    order.shipping_amount = sum(part.shipping_amount for part in parts)
+    order.total_amount = order.subtotal_amount + order.shipping_amount
+    order.save(update_fields=["number", "subtotal_amount", "shipping_amount", "total_amount"])
+    Payment.objects.create(order=order, method=order.payment_method, amount=order.total_amount)
+    return order

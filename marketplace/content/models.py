@@ -1,0 +1,63 @@
+"""Saleor's `menu` and `page`: the navbar/footer menus and static pages (e.g. "about") of the storefront."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Page(models.Model):
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(max_length=100, unique=True)
+    # Sanitised HTML (nh3), written only through content.services; the API serves it as EditorJS JSON.
+    content = models.TextField(_("content"), blank=True)
+    seo_title = models.CharField(max_length=120, blank=True)
+    seo_description = models.CharField(max_length=300, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Menu(models.Model):
+    name = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MenuItem(models.Model):
+    """One entry, pointing at a category, a collection, a page or an URL (at most one of the first three)."""
+
+    menu = models.ForeignKey(Menu, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    name = models.CharField(max_length=128)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    url = models.CharField(max_length=256, blank=True)
+    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.CASCADE)
+    collection = models.ForeignKey("catalog.Collection", null=True, blank=True, on_delete=models.CASCADE)
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__isnull=True, collection__isnull=True)
+                | Q(category__isnull=True, page__isnull=True)
+                | Q(collection__isnull=True, page__isnull=True),
+                name="content_menuitem_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,153 @@
+"""The demo catalogue: real OCOP products and producers from shared/reference/ocop (press reports), with
+demo stand-ins (numbers starting DEMO-) where the press did not publish a decision, re-rated recently
+enough that most are valid today. A few stay expired or revoked on purpose: they must never show."""
+
+import csv
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from marketplace.accounts.models import User
+from marketplace.catalog.models import Category, Collection, CollectionProduct, Product
+from marketplace.catalog.services import product_create, variant_create
+from marketplace.certification.models import Certification, CertificationState, Decision
+from marketplace.certification.services import (
+    certification_issue,
+    certification_revoke,
+    decision_get_or_create,
+)
+from marketplace.core.text import slugify_vi
+from marketplace.producers.models import MembershipRole, Producer
+from marketplace.producers.services import membership_add, producer_create
+
+HERE = Path(__file__).parent
+DEMO_PASSWORD = "demo-ocop-2026"  # noqa: S105 - public demo credential, only in demo data
+STAFF_EMAIL = "staff@demo.ocop.vn"
+PRODUCER_LOGINS = {
+    "bichthao@demo.ocop.vn": "HTX Cà phê Bích Thao",
+    "taybac@demo.ocop.vn": "Công ty TNHH Trà và Đặc sản Tây Bắc",
+}
+SHOPPER_EMAIL = "khach@demo.ocop.vn"
+
+STORIES = {
+    "do-uong": "Vùng nguyên liệu trên núi cao, thu hái và chế biến thủ công theo quy trình được chứng nhận.",
+    "thuc-pham": "Đặc sản địa phương, sản xuất theo quy trình an toàn thực phẩm và truy xuất được nguồn gốc.",
+    "duoc-lieu": "Dược liệu trồng và chế biến theo hướng hữu cơ, kiểm soát chất lượng từng lô.",
+    "thu-cong-my-nghe": "Hoa văn thổ cẩm dệt tay bởi đồng bào vùng cao, mỗi sản phẩm là một tác phẩm riêng.",
+}
+
+
+@dataclass
+class DemoReport:
+    producers: int = 0
+    products: int = 0
+    certifications: int = 0
+    users: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def _stable_int(text: str, low: int, high: int) -> int:
+    digest = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+    return low + digest % (high - low + 1)
+
+
+def _read(name: str) -> list[dict]:
+    with (HERE / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def demo_load() -> DemoReport:
+    """Create whatever part of the demo catalogue is missing. Running it again changes nothing."""
+    report = DemoReport()
+    decisions: dict[str, Decision] = {}
+    for row in _read("decisions.csv"):
+        decisions[row["key"]], _ = decision_get_or_create(
+            number=row["number"],
+            date=datetime.date.fromisoformat(row["date"]),
+            issuer=row["issuer"],
+            kind=row["kind"],
+            note=row["note"],
+        )
+    categories = {category.slug: category for category in Category.objects.all()}
+    featured = Collection.objects.get(slug="featured-products")
+    for row in _read("catalogue.csv"):
+        producer = Producer.objects.filter(name=row["producer"]).first()
+        if producer is None:
+            producer = producer_create(
+                name=row["producer"],
+                kind=row["kind"],
+                province=row["province"],
+                address=row["address"],
+                description=STORIES.get(row["group"], ""),
+                phone=f"0{_stable_int(row['producer'], 200_000_000, 399_999_999)}",
+            )
+            report.producers += 1
+        slug = slugify_vi(row["product"], max_length=90)
+        product = Product.objects.filter(slug=slug).first()
+        if product is None:
+            product = product_create(
+                producer=producer,
+                category=categories[row["group"]],
+                name=row["product"],
+                slug=slug,
+                description=f"<p>{row['product']} – {producer.name}. {STORIES.get(row['group'], '')}</p>",
+                is_published=True,
+            )
+            price = int(row["price"])
+            variant_create(
+                product=product,
+                sku=f"{slug[:40]}-1".upper(),
+                name=row["unit"],
+                price_amount=price,
+                quantity=_stable_int(slug, 8, 120),
+            )
+            if _stable_int(slug + "2", 0, 2) == 0:  # some products also come in a bigger pack
+                variant_create(
+                    product=product,
+                    sku=f"{slug[:40]}-3".upper(),
+                    name=f"Combo 3 × {row['unit'].lower()}",
+                    price_amount=round(price * 2.8, -3),
+                    quantity=_stable_int(slug + "3", 0, 30),
+                )
+            report.products += 1
+        for key in row["decisions"].split():
+            if not Certification.objects.filter(product=product, decision=decisions[key]).exists():
+                certification_issue(product=product, decision=decisions[key], stars=int(row["stars"]))
+                report.certifications += 1
+        if row["revoked_by"]:
+            current = Certification.objects.filter(product=product).order_by("-valid_from").first()
+            if current and current.state != CertificationState.REVOKED:
+                certification_revoke(certification=current, decision=decisions[row["revoked_by"]])
+        if row["featured"]:
+            CollectionProduct.objects.get_or_create(
+                collection=featured, product=product, defaults={"sort_order": int(row["featured"])}
+            )
+    report.users = _demo_users()
+    return report
+
+
+def _demo_user(email: str, **defaults) -> tuple[User, bool]:
+    user, created = User.objects.get_or_create(email=email, defaults=defaults)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user, created
+
+
+def _demo_users() -> int:
+    created = [_demo_user(STAFF_EMAIL, is_staff=True, is_superuser=True, first_name="Nhân viên")[1]]
+    for email, producer_name in PRODUCER_LOGINS.items():
+        user, was_created = _demo_user(email)
+        created.append(was_created)
+        producer = Producer.objects.get(name=producer_name)
+        membership_add(producer=producer, user=user, role=MembershipRole.OWNER)
+    created.append(_demo_user(SHOPPER_EMAIL, first_name="Khách")[1])
+    return sum(created)
+
+
+def demo_is_loaded() -> bool:
+    return User.objects.filter(email=STAFF_EMAIL).exists()

@@ -1,0 +1,19 @@
+import graphene
+
+from marketplace.graphql.account.mutations import AccountRegister, CreateToken, RefreshToken
+from marketplace.graphql.account.types import User
+
+
+class AccountQueries(graphene.ObjectType):
+    me = graphene.Field(User, description="Return the currently authenticated user.")
+
+    @staticmethod
+    def resolve_me(root, info):
+        user = info.context.user
+        return user if user.is_authenticated else None
+
+
+class AccountMutations(graphene.ObjectType):
+    token_create = CreateToken.Field()
+    token_refresh = RefreshToken.Field()
+    account_register = AccountRegister.Field()

@@ -1,0 +1,83 @@
+"""JWT for API clients (`Authorization: Bearer <token>`) and the permission checks mutations share.
+
+Tokens are HS256 with the Django secret key. They carry a fingerprint of the user's password hash, so a
+password change (or deactivation) invalidates every token issued before it."""
+
+import datetime
+
+import jwt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from marketplace.graphql.core.errors import PermissionDenied
+
+ACCESS_TOKEN_TTL = datetime.timedelta(minutes=5)
+REFRESH_TOKEN_TTL = datetime.timedelta(days=30)
+ALGORITHM = "HS256"
+ISSUER = "ocop-marketplace"
+
+
+class TokenError(Exception):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _fingerprint(user) -> str:
+    return salted_hmac("marketplace.graphql.jwt", f"{user.pk}:{user.password}").hexdigest()[:20]
+
+
+def create_token(user, *, kind: str) -> str:
+    now = timezone.now()
+    ttl = ACCESS_TOKEN_TTL if kind == "access" else REFRESH_TOKEN_TTL
+    payload = {
+        "iss": ISSUER,
+        "type": kind,
+        "sub": str(user.pk),
+        "email": user.email,
+        "fp": _fingerprint(user),
+        "iat": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
+    }
+    return jwt.encode(payload, settings.SECRET_KEY, algorithm=ALGORITHM)
+
+
+def user_from_token(token: str, *, kind: str):
+    try:
+        payload = jwt.decode(
+            token,
+            settings.SECRET_KEY,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "type"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenError("Signature has expired", "JWT_SIGNATURE_EXPIRED") from exc
+    except jwt.PyJWTError as exc:
+        raise TokenError("Invalid token", "JWT_INVALID_TOKEN") from exc
+    if payload.get("type") != kind:
+        raise TokenError("Invalid token type", "JWT_INVALID_TOKEN")
+    user = get_user_model().objects.filter(pk=payload["sub"], is_active=True).first()
+    if user is None or not constant_time_compare(payload.get("fp", ""), _fingerprint(user)):
+        raise TokenError("Invalid token", "JWT_INVALID_TOKEN")
+    return user
+
+
+def require_login(info):
+    user = info.context.user
+    if not user.is_authenticated:
+        raise PermissionDenied("You need to be authenticated to perform this action")
+    return user
+
+
+def require_staff_permission(info, permission: str):
+    user = require_login(info)
+    if not (user.is_active and user.is_staff and user.has_perm(permission)):
+        raise PermissionDenied(f"You need the {permission} permission to perform this action")
+    return user
+
+
+def is_staff_with(user, permission: str) -> bool:
+    return bool(user.is_authenticated and user.is_staff and user.has_perm(permission))

@@ -1,0 +1,130 @@
+"""Saleor serves rich text as EditorJS JSON. We store sanitised HTML; these convert between the two."""
+
+import html
+import json
+from html.parser import HTMLParser
+
+EDITORJS_VERSION = "2.24.3"
+_BLOCK_TAGS = {"p": "paragraph", "h2": "header", "h3": "header", "h4": "header", "blockquote": "quote"}
+
+
+class _Blocks(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[dict] = []
+        self.current: dict | None = None
+        self.buffer: list[str] = []
+        self.list_items: list[str] | None = None
+        self.list_style = "unordered"
+        self.in_item = False
+
+    def _flush_loose_text(self):
+        text = "".join(self.buffer).strip()
+        if text:
+            self.blocks.append({"type": "paragraph", "data": {"text": text}})
+        self.buffer = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS and self.list_items is None:
+            self._flush_loose_text()
+            self.current = {"tag": tag}
+            return
+        if tag in ("ul", "ol"):
+            self._flush_loose_text()
+            self.list_items = []
+            self.list_style = "ordered" if tag == "ol" else "unordered"
+            return
+        if tag == "li" and self.list_items is not None:
+            self.in_item = True
+            self.buffer = []
+            return
+        if tag == "br":
+            self.buffer.append("<br>")
+            return
+        rendered = "".join(
+            f' {name}="{html.escape(value or "", quote=True)}"'
+            for name, value in attrs
+            if name in ("href", "title")
+        )
+        self.buffer.append(f"<{tag}{rendered}>")
+
+    def handle_endtag(self, tag):
+        if self.current is not None and tag == self.current["tag"]:
+            text = "".join(self.buffer).strip()
+            kind = _BLOCK_TAGS[tag]
+            if kind == "header":
+                self.blocks.append({"type": "header", "data": {"text": text, "level": int(tag[1])}})
+            elif kind == "quote":
+                self.blocks.append(
+                    {"type": "quote", "data": {"text": text, "caption": "", "alignment": "left"}}
+                )
+            else:
+                self.blocks.append({"type": "paragraph", "data": {"text": text}})
+            self.current = None
+            self.buffer = []
+            return
+        if tag == "li" and self.list_items is not None:
+            self.list_items.append("".join(self.buffer).strip())
+            self.buffer = []
+            self.in_item = False
+            return
+        if tag in ("ul", "ol") and self.list_items is not None:
+            self.blocks.append({"type": "list", "data": {"style": self.list_style, "items": self.list_items}})
+            self.list_items = None
+            return
+        if tag != "br":
+            self.buffer.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.buffer.append(data)
+
+    def handle_entityref(self, name):
+        self.buffer.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.buffer.append(f"&#{name};")
+
+    def close(self):
+        super().close()
+        self._flush_loose_text()
+
+
+def html_to_editorjs(value: str) -> dict | None:
+    """Sanitised HTML -> EditorJS document (None for empty text, as Saleor returns null)."""
+    if not (value or "").strip():
+        return None
+    parser = _Blocks()
+    parser.feed(value)
+    parser.close()
+    return {"time": 0, "blocks": parser.blocks, "version": EDITORJS_VERSION}
+
+
+def editorjs_to_html(document) -> str:
+    """EditorJS JSON (dict or string) -> HTML; the caller's service sanitises it."""
+    if document in (None, ""):
+        return ""
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return f"<p>{html.escape(document)}</p>"
+    if not isinstance(document, dict):
+        return ""
+    parts = []
+    for block in document.get("blocks") or []:
+        if not isinstance(block, dict):
+            continue
+        data = block.get("data") if isinstance(block.get("data"), dict) else {}
+        kind = block.get("type")
+        if kind == "header":
+            level = data.get("level") if data.get("level") in (2, 3, 4) else 2
+            parts.append(f"<h{level}>{data.get('text', '')}</h{level}>")
+        elif kind == "list":
+            tag = "ol" if data.get("style") == "ordered" else "ul"
+            items = "".join(f"<li>{item}</li>" for item in data.get("items") or [] if isinstance(item, str))
+            parts.append(f"<{tag}>{items}</{tag}>")
+        elif kind == "quote":
+            parts.append(f"<blockquote>{data.get('text', '')}</blockquote>")
+        else:
+            parts.append(f"<p>{data.get('text', '')}</p>")
+    return "".join(parts)

@@ -1,0 +1,76 @@
+from marketplace.catalog.models import Category, CollectionProduct, ProductImage, ProductVariant
+from marketplace.catalog.selectors import products_visible_to_shoppers
+from marketplace.graphql.certification.dataloaders import ActiveCertificationByProductIdLoader
+from marketplace.graphql.core.dataloaders import DataLoader, by_key, group_by
+from marketplace.graphql.producer.dataloaders import ProducerByIdLoader
+
+
+class VisibleProductByIdLoader(DataLoader):
+    """Products a shopper may see, by id (None for anything else): variant.product, checkout lines."""
+
+    context_key = "visible_product_by_id"
+
+    def batch_load(self, keys):
+        return by_key(products_visible_to_shoppers().filter(pk__in=keys), keys)
+
+
+class VariantsByProductIdLoader(DataLoader):
+    context_key = "variants_by_product_id"
+
+    def batch_load(self, keys):
+        rows = (
+            ProductVariant.objects.filter(product_id__in=keys)
+            .select_related("stock")
+            .order_by("sort_order", "id")
+        )
+        return group_by(rows, "product_id", keys)
+
+
+class VariantByIdLoader(DataLoader):
+    context_key = "variant_by_id"
+
+    def batch_load(self, keys):
+        return by_key(ProductVariant.objects.filter(pk__in=keys).select_related("stock"), keys)
+
+
+class ImagesByProductIdLoader(DataLoader):
+    context_key = "images_by_product_id"
+
+    def batch_load(self, keys):
+        rows = ProductImage.objects.filter(product_id__in=keys).order_by("sort_order", "id")
+        return group_by(rows, "product_id", keys)
+
+
+class CategoryByIdLoader(DataLoader):
+    context_key = "category_by_id"
+
+    def batch_load(self, keys):
+        return by_key(Category.objects.filter(pk__in=keys), keys)
+
+
+class CollectionsByProductIdLoader(DataLoader):
+    context_key = "collections_by_product_id"
+
+    def batch_load(self, keys):
+        grouped = {key: [] for key in keys}
+        for entry in (
+            CollectionProduct.objects.filter(product_id__in=keys)
+            .select_related("collection")
+            .order_by("collection__name", "id")
+        ):
+            grouped[entry.product_id].append(entry.collection)
+        return [grouped[key] for key in keys]
+
+
+def prime_products(context, products) -> None:
+    """A page of products was loaded: announce their keys so each nested field costs one query per page."""
+    ids = [product.pk for product in products]
+    visible = VisibleProductByIdLoader.for_context(context)
+    for product in products:
+        visible.prime(product.pk, product)
+    VariantsByProductIdLoader.for_context(context).prime_keys(ids)
+    ImagesByProductIdLoader.for_context(context).prime_keys(ids)
+    ActiveCertificationByProductIdLoader.for_context(context).prime_keys(ids)
+    CollectionsByProductIdLoader.for_context(context).prime_keys(ids)
+    CategoryByIdLoader.for_context(context).prime_keys(product.category_id for product in products)
+    ProducerByIdLoader.for_context(context).prime_keys(product.producer_id for product in products)

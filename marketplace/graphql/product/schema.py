@@ -1,0 +1,137 @@
+import graphene
+from django.conf import settings
+
+from marketplace.catalog import models
+from marketplace.catalog.selectors import products_visible_to_shoppers
+from marketplace.graphql.core.connection import connection_field, paginate
+from marketplace.graphql.core.errors import BadRequest
+from marketplace.graphql.core.ids import decode_id
+from marketplace.graphql.product.dataloaders import prime_products
+from marketplace.graphql.product.types import (
+    Category,
+    CategoryCountableConnection,
+    Channel,
+    Collection,
+    CollectionCountableConnection,
+    Product,
+    channel_argument,
+    check_channel,
+    product_connection_field,
+    resolve_product_connection,
+)
+
+
+def _one_of(id, slug) -> None:
+    if (id is None) == (slug is None):
+        raise BadRequest("Provide exactly one of the `id` or `slug` arguments.")
+
+
+class CategoryFilterInput(graphene.InputObjectType):
+    search = graphene.String()
+    slugs = graphene.List(graphene.NonNull(graphene.String))
+
+
+class ProductQueries(graphene.ObjectType):
+    product = graphene.Field(
+        Product,
+        id=graphene.ID(description="ID of the product."),
+        slug=graphene.String(description="Slug of the product."),
+        channel=channel_argument(),
+        description="Look up a product by ID or slug (only products visible to shoppers).",
+    )
+    products = product_connection_field(
+        search=graphene.String(description="Search products."),
+        description="List of the shop's products (only those visible to shoppers).",
+    )
+    category = graphene.Field(
+        Category, id=graphene.ID(), slug=graphene.String(), description="Look up a category by ID or slug."
+    )
+    categories = connection_field(
+        CategoryCountableConnection,
+        filter=graphene.Argument(CategoryFilterInput),
+        level=graphene.Int(description="Filter categories by the nesting level in the category tree."),
+        description="List of the shop's categories.",
+    )
+    collection = graphene.Field(
+        Collection,
+        id=graphene.ID(),
+        slug=graphene.String(),
+        channel=channel_argument(),
+        description="Look up a collection by ID or slug.",
+    )
+    collections = connection_field(
+        CollectionCountableConnection,
+        channel=channel_argument(),
+        description="List of the shop's collections.",
+    )
+    channel = graphene.Field(
+        Channel, id=graphene.ID(), slug=graphene.String(), description="Look up a channel."
+    )
+    channels = graphene.List(graphene.NonNull(Channel), description="List of all channels.")
+
+    @staticmethod
+    def resolve_product(root, info, id=None, slug=None, channel=None):
+        _one_of(id, slug)
+        check_channel(channel)
+        queryset = products_visible_to_shoppers()
+        queryset = (
+            queryset.filter(pk=decode_id(id, "Product")) if id is not None else queryset.filter(slug=slug)
+        )
+        product = queryset.first()
+        if product is not None:
+            prime_products(info.context, [product])
+        return product
+
+    @staticmethod
+    def resolve_products(root, info, **arguments):
+        return resolve_product_connection(info, **arguments)
+
+    @staticmethod
+    def resolve_category(root, info, id=None, slug=None):
+        _one_of(id, slug)
+        if id is not None:
+            return models.Category.objects.filter(pk=decode_id(id, "Category")).first()
+        return models.Category.objects.filter(slug=slug).first()
+
+    @staticmethod
+    def resolve_categories(root, info, filter=None, level=None, **page):
+        queryset = models.Category.objects.all()
+        if level is not None:
+            queryset = (
+                queryset.filter(parent__isnull=True) if level == 0 else queryset.filter(parent__isnull=False)
+            )
+        if filter:
+            if filter.get("search"):
+                queryset = queryset.filter(name__icontains=filter["search"][:200])
+            if filter.get("slugs") is not None:
+                queryset = queryset.filter(slug__in=filter["slugs"][:100])
+        return paginate(
+            queryset.order_by("sort_order", "name", "pk"), info, CategoryCountableConnection, **page
+        )
+
+    @staticmethod
+    def resolve_collection(root, info, id=None, slug=None, channel=None):
+        _one_of(id, slug)
+        check_channel(channel)
+        if id is not None:
+            return models.Collection.objects.filter(pk=decode_id(id, "Collection")).first()
+        return models.Collection.objects.filter(slug=slug).first()
+
+    @staticmethod
+    def resolve_collections(root, info, channel=None, **page):
+        check_channel(channel)
+        return paginate(
+            models.Collection.objects.order_by("name", "pk"), info, CollectionCountableConnection, **page
+        )
+
+    @staticmethod
+    def resolve_channel(root, info, id=None, slug=None):
+        _one_of(id, slug)
+        queryset = models.Channel.objects.filter(is_active=True)
+        if id is not None:
+            return queryset.filter(pk=decode_id(id, "Channel")).first()
+        return queryset.filter(slug=slug).first()
+
+    @staticmethod
+    def resolve_channels(root, info):
+        return list(models.Channel.objects.filter(slug=settings.DEFAULT_CHANNEL_SLUG))

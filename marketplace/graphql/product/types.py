@@ -1,0 +1,488 @@
+"""Catalogue types with Saleor's names: Product, ProductVariant, Category, Collection, Channel."""
+
+import graphene
+from django.conf import settings
+from django.db.models import Q
+
+from marketplace.catalog import models
+from marketplace.catalog.selectors import products_visible_to_shoppers
+from marketplace.graphql.certification.dataloaders import ActiveCertificationByProductIdLoader
+from marketplace.graphql.certification.types import OcopCertification
+from marketplace.graphql.core.connection import CountableConnection, connection_field, paginate
+from marketplace.graphql.core.editorjs import html_to_editorjs
+from marketplace.graphql.core.types import (
+    CountryDisplay,
+    Image,
+    TaxedMoney,
+    TaxedMoneyRange,
+    ThumbnailFormatEnum,
+    Weight,
+    absolute_media_url,
+    country,
+    taxed_money,
+)
+from marketplace.graphql.producer.dataloaders import ProducerByIdLoader
+from marketplace.graphql.product import filters, sorters
+from marketplace.graphql.product.dataloaders import (
+    CategoryByIdLoader,
+    CollectionsByProductIdLoader,
+    ImagesByProductIdLoader,
+    VariantsByProductIdLoader,
+    VisibleProductByIdLoader,
+    prime_products,
+)
+
+
+def channel_argument() -> graphene.String:
+    return graphene.String(description="Slug of a channel for which the data should be returned.")
+
+
+def check_channel(channel: str | None) -> None:
+    """The marketplace sells in one channel; any other slug is an error, as in Saleor."""
+    from marketplace.graphql.core.errors import BadRequest
+
+    if channel is not None and channel != settings.DEFAULT_CHANNEL_SLUG:
+        raise BadRequest(f"Channel with '{channel}' slug does not exist.")
+
+
+class Channel(graphene.ObjectType):
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    is_active = graphene.Boolean(required=True)
+    currency_code = graphene.String(required=True)
+    default_country = graphene.Field(CountryDisplay, required=True)
+    countries = graphene.List(graphene.NonNull(CountryDisplay))
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+        description = "Represents a channel (the marketplace has one: default-channel, VND)."
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, models.Channel)
+
+    @staticmethod
+    def resolve_default_country(root, info):
+        return country(root.default_country)
+
+    @staticmethod
+    def resolve_countries(root, info):
+        return [country(root.default_country)]
+
+
+class ProductMediaType(graphene.Enum):
+    IMAGE = "IMAGE"
+    VIDEO = "VIDEO"
+
+
+class ProductMedia(graphene.ObjectType):
+    sort_order = graphene.Int()
+    alt = graphene.String(required=True)
+    type = graphene.Field(ProductMediaType, required=True)
+    url = graphene.String(
+        required=True,
+        size=graphene.Int(description="Size of the image (the original is served)."),
+        format=graphene.Argument(ThumbnailFormatEnum),
+    )
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, models.ProductImage)
+
+    @staticmethod
+    def resolve_alt(root, info):
+        return root.alt
+
+    @staticmethod
+    def resolve_type(root, info):
+        return ProductMediaType.IMAGE
+
+    @staticmethod
+    def resolve_url(root, info, size=None, format=None):
+        return absolute_media_url(info, root.image.name)
+
+
+class VariantPricingInfo(graphene.ObjectType):
+    on_sale = graphene.Boolean()
+    discount = graphene.Field(TaxedMoney)
+    price = graphene.Field(TaxedMoney)
+    price_undiscounted = graphene.Field(TaxedMoney)
+
+
+class ProductPricingInfo(graphene.ObjectType):
+    on_sale = graphene.Boolean()
+    discount = graphene.Field(TaxedMoney)
+    price_range = graphene.Field(TaxedMoneyRange)
+    price_range_undiscounted = graphene.Field(TaxedMoneyRange)
+    display_gross_prices = graphene.Boolean(required=True)
+
+
+def _stock_available(variant) -> int:
+    stock = getattr(variant, "stock", None) if _has_stock(variant) else None
+    return stock.quantity_available if stock is not None else 0
+
+
+def _has_stock(variant) -> bool:
+    try:
+        variant.stock  # noqa: B018 - select_related cache or one query
+    except models.Stock.DoesNotExist:
+        return False
+    return True
+
+
+class ProductVariant(graphene.ObjectType):
+    name = graphene.String(required=True)
+    sku = graphene.String()
+    product = graphene.Field(lambda: Product, required=True)
+    quantity_available = graphene.Int(
+        country_code=graphene.String(description="Ignored: every producer ships nationwide."),
+        description="Quantity of a product available for sale.",
+    )
+    quantity_limit_per_customer = graphene.Int()
+    pricing = graphene.Field(VariantPricingInfo, address=graphene.String(description="Ignored."))
+    media = graphene.List(graphene.NonNull(ProductMedia))
+    weight = graphene.Field(Weight)
+    channel = graphene.String()
+    created = graphene.DateTime(required=True)
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+        description = "Represents a version of a product such as a pack size."
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, models.ProductVariant)
+
+    @staticmethod
+    def resolve_name(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_product(root, info):
+        # Loaded with its product only where the caller manages it (mutation payloads); shoppers get the
+        # product through the visibility loader.
+        if models.ProductVariant.product.is_cached(root):
+            return root.product
+        return VisibleProductByIdLoader.for_context(info.context).load(root.product_id)
+
+    @staticmethod
+    def resolve_quantity_available(root, info, country_code=None):
+        return _stock_available(root)
+
+    @staticmethod
+    def resolve_quantity_limit_per_customer(root, info):
+        return None
+
+    @staticmethod
+    def resolve_pricing(root, info, address=None):
+        price = taxed_money(root.price_amount)
+        return {"on_sale": False, "discount": None, "price": price, "price_undiscounted": price}
+
+    @staticmethod
+    def resolve_media(root, info):
+        return ImagesByProductIdLoader.for_context(info.context).load(root.product_id)
+
+    @staticmethod
+    def resolve_weight(root, info):
+        return {"unit": "G", "value": float(root.weight_grams)} if root.weight_grams else None
+
+    @staticmethod
+    def resolve_channel(root, info):
+        return settings.DEFAULT_CHANNEL_SLUG
+
+    @staticmethod
+    def resolve_created(root, info):
+        return root.created_at
+
+
+class Product(graphene.ObjectType):
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    description = graphene.JSONString(description="Description in EditorJS format.")
+    seo_title = graphene.String()
+    seo_description = graphene.String()
+    created = graphene.DateTime(required=True)
+    updated_at = graphene.DateTime(required=True)
+    channel = graphene.String()
+    category = graphene.Field(lambda: Category)
+    thumbnail = graphene.Field(
+        Image,
+        size=graphene.Int(description="Size of thumbnail (the original is served)."),
+        format=graphene.Argument(ThumbnailFormatEnum),
+    )
+    media = graphene.List(graphene.NonNull(ProductMedia))
+    variants = graphene.List(graphene.NonNull(ProductVariant))
+    default_variant = graphene.Field(ProductVariant)
+    pricing = graphene.Field(ProductPricingInfo, address=graphene.String(description="Ignored."))
+    is_available = graphene.Boolean(address=graphene.String(description="Ignored."))
+    is_available_for_purchase = graphene.Boolean()
+    rating = graphene.Float(description="The OCOP star rating, when certified.")
+    collections = graphene.List(graphene.NonNull(lambda: Collection))
+    producer = graphene.Field(
+        lambda: _producer_type(), required=True, description="The OCOP producer (seller)."
+    )
+    ocop = graphene.Field(OcopCertification, description="Active OCOP certificate; null without one.")
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+        description = "Represents an individual item for sale in the storefront."
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, models.Product)
+
+    @staticmethod
+    def resolve_description(root, info):
+        return html_to_editorjs(root.description)
+
+    @staticmethod
+    def resolve_seo_title(root, info):
+        return root.seo_title or None
+
+    @staticmethod
+    def resolve_seo_description(root, info):
+        return root.seo_description or None
+
+    @staticmethod
+    def resolve_created(root, info):
+        return root.created_at
+
+    @staticmethod
+    def resolve_channel(root, info):
+        return settings.DEFAULT_CHANNEL_SLUG
+
+    @staticmethod
+    def resolve_category(root, info):
+        return CategoryByIdLoader.for_context(info.context).load(root.category_id)
+
+    @staticmethod
+    def resolve_thumbnail(root, info, size=None, format=None):
+        images = ImagesByProductIdLoader.for_context(info.context).load(root.pk)
+        if not images:
+            return None
+        first = images[0]
+        return {"url": absolute_media_url(info, first.image.name), "alt": first.alt or root.name}
+
+    @staticmethod
+    def resolve_media(root, info):
+        return ImagesByProductIdLoader.for_context(info.context).load(root.pk)
+
+    @staticmethod
+    def resolve_variants(root, info):
+        return VariantsByProductIdLoader.for_context(info.context).load(root.pk)
+
+    @staticmethod
+    def resolve_default_variant(root, info):
+        variants = VariantsByProductIdLoader.for_context(info.context).load(root.pk)
+        return variants[0] if variants else None
+
+    @staticmethod
+    def resolve_pricing(root, info, address=None):
+        variants = VariantsByProductIdLoader.for_context(info.context).load(root.pk)
+        price_range = None
+        if variants:
+            prices = [variant.price_amount for variant in variants]
+            price_range = {"start": taxed_money(min(prices)), "stop": taxed_money(max(prices))}
+        return {
+            "on_sale": False,
+            "discount": None,
+            "price_range": price_range,
+            "price_range_undiscounted": price_range,
+            "display_gross_prices": True,
+        }
+
+    @staticmethod
+    def resolve_is_available(root, info, address=None):
+        variants = VariantsByProductIdLoader.for_context(info.context).load(root.pk)
+        return any(_stock_available(variant) > 0 for variant in variants)
+
+    @staticmethod
+    def resolve_is_available_for_purchase(root, info):
+        return True  # only visible (buyable) products are ever served
+
+    @staticmethod
+    def resolve_rating(root, info):
+        certificate = ActiveCertificationByProductIdLoader.for_context(info.context).load(root.pk)
+        return float(certificate.stars) if certificate else None
+
+    @staticmethod
+    def resolve_collections(root, info):
+        return CollectionsByProductIdLoader.for_context(info.context).load(root.pk)
+
+    @staticmethod
+    def resolve_producer(root, info):
+        return ProducerByIdLoader.for_context(info.context).load(root.producer_id)
+
+    @staticmethod
+    def resolve_ocop(root, info):
+        return ActiveCertificationByProductIdLoader.for_context(info.context).load(root.pk)
+
+
+def _producer_type():
+    from marketplace.graphql.producer.types import Producer
+
+    return Producer
+
+
+class ProductCountableConnection(CountableConnection):
+    class Meta:
+        node = Product
+
+
+def product_connection_field(**extra) -> graphene.Field:
+    return connection_field(
+        ProductCountableConnection,
+        filter=graphene.Argument(filters.ProductFilterInput, description="Filtering options for products."),
+        sort_by=graphene.Argument(sorters.ProductOrder, description="Sort products."),
+        channel=channel_argument(),
+        **extra,
+    )
+
+
+def resolve_product_connection(
+    info,
+    scope: Q | None = None,
+    *,
+    filter=None,
+    sort_by=None,
+    search=None,
+    channel=None,
+    collection_id=None,
+    **page,
+):
+    """Every product list of the API: products visible to shoppers (within `scope`), filtered, sorted,
+    paginated, with the page's DataLoaders primed."""
+    check_channel(channel)
+    queryset = products_visible_to_shoppers()
+    if scope is not None:
+        queryset = queryset.filter(scope)
+    queryset, search_ranked = filters.filter_products(queryset, filter or {}, search=search)
+    queryset = sorters.sort_products(
+        queryset, sort_by, search_ranked=search_ranked, collection_id=collection_id
+    )
+    return paginate(
+        queryset,
+        info,
+        ProductCountableConnection,
+        on_page=lambda rows: prime_products(info.context, rows),
+        **page,
+    )
+
+
+class Category(graphene.ObjectType):
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    description = graphene.JSONString()
+    seo_title = graphene.String()
+    seo_description = graphene.String()
+    level = graphene.Int(required=True)
+    parent = graphene.Field(lambda: Category)
+    background_image = graphene.Field(
+        Image, size=graphene.Int(), format=graphene.Argument(ThumbnailFormatEnum)
+    )
+    children = connection_field(lambda: CategoryCountableConnection)
+    products = product_connection_field()
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+        description = "Represents a single category of products (the roots are the six OCOP product groups)."
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, models.Category)
+
+    @staticmethod
+    def resolve_description(root, info):
+        return html_to_editorjs(root.description)
+
+    @staticmethod
+    def resolve_seo_title(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_seo_description(root, info):
+        return None
+
+    @staticmethod
+    def resolve_level(root, info):
+        return 0 if root.parent_id is None else 1
+
+    @staticmethod
+    def resolve_parent(root, info):
+        return CategoryByIdLoader.for_context(info.context).load(root.parent_id) if root.parent_id else None
+
+    @staticmethod
+    def resolve_background_image(root, info, size=None, format=None):
+        return None
+
+    @staticmethod
+    def resolve_children(root, info, **page):
+        children = models.Category.objects.filter(parent=root).order_by("sort_order", "name", "pk")
+        return paginate(children, info, CategoryCountableConnection, **page)
+
+    @staticmethod
+    def resolve_products(root, info, **arguments):
+        in_tree = Q(category=root) | Q(category__parent=root) | Q(category__parent__parent=root)
+        return resolve_product_connection(info, in_tree, **arguments)
+
+
+class CategoryCountableConnection(CountableConnection):
+    class Meta:
+        node = Category
+
+
+class Collection(graphene.ObjectType):
+    name = graphene.String(required=True)
+    slug = graphene.String(required=True)
+    description = graphene.JSONString()
+    seo_title = graphene.String()
+    seo_description = graphene.String()
+    channel = graphene.String()
+    background_image = graphene.Field(
+        Image, size=graphene.Int(), format=graphene.Argument(ThumbnailFormatEnum)
+    )
+    products = product_connection_field()
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+        description = "Represents a collection of products (e.g. featured-products)."
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, models.Collection)
+
+    @staticmethod
+    def resolve_description(root, info):
+        return html_to_editorjs(root.description)
+
+    @staticmethod
+    def resolve_seo_title(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_seo_description(root, info):
+        return None
+
+    @staticmethod
+    def resolve_channel(root, info):
+        return settings.DEFAULT_CHANNEL_SLUG
+
+    @staticmethod
+    def resolve_background_image(root, info, size=None, format=None):
+        return None
+
+    @staticmethod
+    def resolve_products(root, info, **arguments):
+        # Without sortBy: the curated order, as the home page shows it.
+        in_collection = Q(
+            pk__in=models.CollectionProduct.objects.filter(collection=root).values("product_id")
+        )
+        return resolve_product_connection(info, in_collection, collection_id=root.pk, **arguments)
+
+
+class CollectionCountableConnection(CountableConnection):
+    class Meta:
+        node = Collection

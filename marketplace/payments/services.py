@@ -1,0 +1,181 @@
+"""Card payments through Stripe PaymentIntents and the webhook that settles them.
+
+VND is a zero-decimal currency for Stripe: the amount sent is the number of dong, as stored."""
+
+import json
+import logging
+
+import stripe
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from marketplace.orders.models import Order, OrderStatus, PaymentState
+from marketplace.orders.services import order_mark_refunded, order_payment_received
+from marketplace.payments.error_codes import PaymentErrorCode
+from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus, StripeWebhookEvent
+
+logger = logging.getLogger(__name__)
+
+HANDLED_EVENTS = ("payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded")
+
+
+class WebhookSignatureError(Exception):
+    """The payload was not signed with our secret, or the signature is too old (replay window)."""
+
+
+def stripe_enabled() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
+
+
+def stripe_client() -> stripe.StripeClient:
+    base_addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY, base_addresses=base_addresses, max_network_retries=2
+    )
+
+
+def card_payment_start(*, order: Order) -> Payment:
+    """The order's PaymentIntent (created once; Stripe's idempotency key makes a retried call return the
+    same intent). The page confirms it with Stripe.js using the client secret."""
+    if order.payment_method != PaymentMethod.CARD or not stripe_enabled():
+        raise ValidationError(
+            {
+                "payment": ValidationError(
+                    "Card payment is not available.", code=PaymentErrorCode.UNAVAILABLE.value
+                )
+            }
+        )
+    payment = Payment.objects.filter(order=order, method=PaymentMethod.CARD).order_by("id").first()
+    if payment is None:
+        payment = Payment.objects.create(order=order, method=PaymentMethod.CARD, amount=order.total_amount)
+    if payment.stripe_payment_intent_id:
+        return payment
+    # The network call stays outside any transaction: no row lock is held while waiting for Stripe.
+    intent = stripe_client().v1.payment_intents.create(
+        params={
+            "amount": order.total_amount,
+            "currency": "vnd",
+            "payment_method_types": ["card"],
+            "metadata": {"order_number": order.number, "order_token": str(order.token)},
+        },
+        options={"idempotency_key": f"order-{order.token}-card"},
+    )
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if not payment.stripe_payment_intent_id:
+            payment.stripe_payment_intent_id = intent.id
+            payment.stripe_client_secret = intent.client_secret or ""
+            payment.save(update_fields=["stripe_payment_intent_id", "stripe_client_secret", "updated_at"])
+    return payment
+
+
+def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
+    """Stripe's scheme (HMAC-SHA256 of "timestamp.body" with the endpoint secret, 5-minute tolerance)
+    checked on the raw body, before any parsing."""
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret or not signature_header:
+        raise WebhookSignatureError("missing secret or signature")
+    try:
+        text = payload.decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            text, signature_header, secret, stripe.Webhook.DEFAULT_TOLERANCE
+        )
+        event = json.loads(text)
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
+        raise WebhookSignatureError(str(exc)) from exc
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+        raise WebhookSignatureError("not an event")
+    return event
+
+
+@transaction.atomic
+def stripe_event_process(*, event: dict) -> bool:
+    """Apply a verified event once. Returns False when this event id was already processed (a redelivery):
+    the unique event id row is written in the same transaction as the change it causes."""
+    try:
+        with transaction.atomic():
+            StripeWebhookEvent.objects.create(event_id=event["id"], type=event["type"])
+    except IntegrityError:
+        return False
+    obj = (event.get("data") or {}).get("object") or {}
+    kind = event["type"]
+    if kind == "payment_intent.succeeded":
+        _intent_succeeded(obj)
+    elif kind == "payment_intent.payment_failed":
+        _intent_failed(obj)
+    elif kind == "charge.refunded":
+        _charge_refunded(obj)
+    return True
+
+
+def _payment_for_intent(intent_id: str | None) -> Payment | None:
+    if not intent_id:
+        return None
+    payment = Payment.objects.select_for_update().filter(stripe_payment_intent_id=intent_id).first()
+    if payment is None:
+        logger.warning("stripe event for unknown payment intent %s", intent_id)
+    return payment
+
+
+def _intent_succeeded(intent: dict) -> None:
+    payment = _payment_for_intent(intent.get("id"))
+    if payment is None:
+        return
+    received = intent.get("amount_received") or intent.get("amount")
+    if str(intent.get("currency", "")).lower() != "vnd" or received != payment.amount:
+        logger.error("payment intent %s amount/currency mismatch", intent.get("id"))
+        payment.failure_message = "amount or currency mismatch"
+        payment.save(update_fields=["failure_message", "updated_at"])
+        return
+    if payment.status == PaymentStatus.PENDING or payment.status == PaymentStatus.FAILED:
+        payment.status = PaymentStatus.SUCCEEDED
+        payment.failure_message = ""
+        payment.save(update_fields=["status", "failure_message", "updated_at"])
+    order = payment.order
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        # Money arrived for an order that no longer exists for the shop: staff must refund it.
+        logger.error(
+            "payment %s succeeded for %s order %s: refund it", intent.get("id"), order.status, order.pk
+        )
+        return
+    if order.payment_state == PaymentState.UNPAID:
+        order_payment_received(order=order)
+
+
+def _intent_failed(intent: dict) -> None:
+    payment = _payment_for_intent(intent.get("id"))
+    if payment is None or payment.status != PaymentStatus.PENDING:
+        return
+    error = intent.get("last_payment_error") or {}
+    payment.status = PaymentStatus.FAILED
+    payment.failure_message = str(error.get("message") or "")[:500]
+    payment.save(update_fields=["status", "failure_message", "updated_at"])
+
+
+def _charge_refunded(charge: dict) -> None:
+    payment = _payment_for_intent(charge.get("payment_intent"))
+    if payment is None:
+        return
+    if charge.get("amount_refunded", 0) < payment.amount:
+        return  # a partial refund changes no status here; staff handle it by hand
+    payment.status = PaymentStatus.REFUNDED
+    payment.save(update_fields=["status", "updated_at"])
+    order_mark_refunded(order=payment.order)
+
+
+def card_order_release(*, order_id: int) -> bool:
+    """Cancel an abandoned card order: first its PaymentIntent at Stripe (so it can no longer succeed),
+    then the order, which puts its units back in stock. Returns False when the order must stay (paid in
+    the meantime, or the intent could not be cancelled: its webhook will settle it)."""
+    from marketplace.orders.services import order_release_unpaid
+
+    payment = Payment.objects.filter(order_id=order_id, method=PaymentMethod.CARD).order_by("id").first()
+    if payment is not None and payment.stripe_payment_intent_id and stripe_enabled():
+        try:
+            stripe_client().v1.payment_intents.cancel(payment.stripe_payment_intent_id)
+        except stripe.StripeError:
+            # Already succeeded or processing (or the gateway is down): never cancel money in flight.
+            logger.warning("could not cancel payment intent %s", payment.stripe_payment_intent_id)
+            return False
+    return order_release_unpaid(order_id=order_id)

@@ -1,0 +1,39 @@
+"""Reads of the search app: the single entry point views and the API use, whatever the backend."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from marketplace.catalog.selectors import products_visible_to_shoppers, with_shopper_relations
+from marketplace.search.backends.base import SearchBackend, SearchQuery, SearchResult
+
+
+@lru_cache(maxsize=4)
+def _backend_for(path: str) -> SearchBackend:
+    return import_string(path)()
+
+
+def search_backend() -> SearchBackend:
+    """The backend named by settings.SEARCH_BACKEND (cached per path, so tests may override the setting)."""
+    return _backend_for(settings.SEARCH_BACKEND)
+
+
+def search_products(query: SearchQuery) -> SearchResult:
+    """Ids of visible products in rank order for one page, the total and the facet counts. Callers load the
+    products through catalog.selectors (visibility + shopper relations) from these ids."""
+    return search_backend().search(query)
+
+
+def visible_products_in_order(product_ids: list[int]) -> list:
+    """Load the products of a result page through THE visibility rule (a stale index can never show a hidden
+    product), with what cards need, in the backend's rank order. Constant queries whatever the page size."""
+    if not product_ids:
+        return []
+    by_id = {
+        product.pk: product
+        for product in with_shopper_relations(products_visible_to_shoppers().filter(pk__in=product_ids))
+    }
+    return [by_id[pk] for pk in product_ids if pk in by_id]

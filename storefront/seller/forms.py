@@ -1,0 +1,105 @@
+"""Portal forms: they parse input; the catalogue and producer services decide and write."""
+
+import re
+
+from django import forms
+from django.conf import settings
+
+from marketplace.catalog.models import Category
+from marketplace.producers.models import Producer
+
+MAX_PRICE_VND = 1_000_000_000
+
+
+class VNDField(forms.IntegerField):
+    """Whole dong; accepts '185000', '185.000', '185 000 ₫'."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_PRICE_VND)
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s.,₫đ]|VND", "", value, flags=re.IGNORECASE)
+        return super().to_python(value)
+
+
+class ImageUploadField(forms.FileField):
+    """A plain file field: Pillow checks happen in the service (type from the bytes, not the name)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Ảnh (JPEG, PNG, WebP)")
+        kwargs.setdefault(
+            "help_text",
+            f"Tối đa {settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)} MB, cạnh dài tối đa "
+            f"{settings.IMAGE_UPLOAD_MAX_SIDE}px.",
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label="Tên sản phẩm", max_length=255)
+    category = forms.ModelChoiceField(label="Nhóm sản phẩm", queryset=Category.objects.all())
+    description = forms.CharField(
+        label="Mô tả",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Cho phép định dạng đơn giản: đoạn, in đậm, nghiêng, danh sách, liên kết.",
+    )
+    seo_title = forms.CharField(label="Tiêu đề SEO", max_length=120, required=False)
+    seo_description = forms.CharField(label="Mô tả SEO", max_length=300, required=False)
+
+
+class VariantForm(forms.Form):
+    name = forms.CharField(label="Tên phân loại", max_length=255, required=False, help_text="vd. Gói 500g")
+    sku = forms.CharField(label="Mã SKU", max_length=64, required=False, help_text="Để trống để tự tạo.")
+    price_amount = VNDField(label="Giá (₫)")
+    weight_grams = forms.IntegerField(label="Khối lượng (g)", min_value=0, required=False)
+    quantity = forms.IntegerField(label="Tồn kho", min_value=0, max_value=1_000_000, initial=0)
+
+
+class ImageForm(forms.Form):
+    image = ImageUploadField()
+    alt = forms.CharField(label="Mô tả ảnh", max_length=255, required=False)
+
+
+class ClaimForm(forms.Form):
+    """Complete an imported, certified product and publish it."""
+
+    variant_name = forms.CharField(label="Tên phân loại", max_length=255, required=False)
+    sku = forms.CharField(label="Mã SKU", max_length=64, required=False, help_text="Để trống để tự tạo.")
+    price_amount = VNDField(label="Giá (₫)")
+    quantity = forms.IntegerField(label="Tồn kho", min_value=0, max_value=1_000_000)
+    image = ImageUploadField()
+    alt = forms.CharField(label="Mô tả ảnh", max_length=255, required=False)
+
+
+class ProducerProfileForm(forms.ModelForm):
+    website = forms.URLField(label="Website", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Producer
+        fields = [
+            "description",
+            "address",
+            "commune",
+            "province",
+            "contact_name",
+            "phone",
+            "email",
+            "website",
+        ]
+        labels = {"description": "Câu chuyện của chúng tôi"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+
+
+class LogoForm(forms.Form):
+    logo = ImageUploadField(label="Logo (JPEG, PNG, WebP)")
+
+
+class TrackingForm(forms.Form):
+    tracking_code = forms.CharField(label="Mã vận đơn", max_length=100)

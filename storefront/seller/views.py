@@ -1,0 +1,501 @@
+"""Producer portal (/seller/). Every page acts for one producer named in the URL; the producer is looked up
+among the signed-in user's memberships, so another producer's slug or object ids answer 404."""
+
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from marketplace.catalog import selectors as catalog_selectors
+from marketplace.catalog import services as catalog_services
+from marketplace.catalog.models import ProductImage, ProductVariant
+from marketplace.certification.selectors import certifications_of_producer
+from marketplace.orders import services as order_services
+from marketplace.orders.models import OrderStatus, PaymentState
+from marketplace.orders.selectors import order_part_for_producer, order_parts_for_producer
+from marketplace.payments.models import PaymentMethod
+from marketplace.producers import services as producer_services
+from marketplace.producers.models import Producer, ProducerPhoto
+from marketplace.producers.selectors import producers_of_user
+from storefront.seller import forms
+
+
+def producer_required(view):
+    """Sign-in required; the `producer` URL slug must be one of the user's producers (404 otherwise)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, producer: str, **kwargs):
+        request.producer = get_object_or_404(producers_of_user(user=request.user), slug=producer)
+        request.user_producers = list(producers_of_user(user=request.user))
+        return view(request, **kwargs)
+
+    return wrapper
+
+
+def _product_or_404(request, pk: int):
+    product = catalog_selectors.producer_product_get(producer_id=request.producer.pk, product_id=pk)
+    if product is None:
+        raise Http404("No such product for this producer")
+    return product
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form (field errors where the field exists)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+OPEN_PART_STATUSES = (OrderStatus.UNCONFIRMED, OrderStatus.CONFIRMED)
+
+
+def _render(request, template: str, context: dict | None = None, status: int = 200):
+    base = {
+        "producer": request.producer,
+        "user_producers": request.user_producers,
+        "today": timezone.localdate(),
+    }
+    return render(request, template, {**base, **(context or {})}, status=status)
+
+
+# --- Entry and dashboard ----------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    producers = list(producers_of_user(user=request.user))
+    if not producers:
+        return render(request, "seller/not_member.html", status=403)
+    if len(producers) == 1:
+        return redirect("seller:dashboard", producer=producers[0].slug)
+    return render(request, "seller/choose.html", {"user_producers": producers})
+
+
+@producer_required
+def dashboard(request):
+    producer_id = request.producer.pk
+    today = timezone.localdate()
+    counts = catalog_selectors.products_of_producer(producer_id=producer_id).aggregate(
+        total=Count("id"),
+        published=Count("id", filter=Q(is_published=True)),
+        listed=Count("id", filter=Q(is_published=True, is_hidden=False, is_certified=True)),
+        hidden=Count("id", filter=Q(is_hidden=True)),
+    )
+    low_stock = list(
+        catalog_selectors.variants_low_on_stock(
+            producer_id=producer_id, threshold=settings.SELLER_LOW_STOCK_THRESHOLD
+        )[:50]
+    )
+    certifications = list(certifications_of_producer(producer_id=producer_id)[:100])
+    to_claim = list(catalog_selectors.products_to_claim(producer_id=producer_id))
+    listed = list(
+        catalog_selectors.products_listed_of_producer(producer_id=producer_id).only("pk", "name", "slug")[:20]
+    )
+    context = {
+        "counts": counts,
+        "low_stock": low_stock,
+        "threshold": settings.SELLER_LOW_STOCK_THRESHOLD,
+        "certifications": [
+            (cert, cert.status_on(today), (cert.valid_until - today).days) for cert in certifications
+        ],
+        "to_claim": to_claim,
+        "listed": listed,
+    }
+    context.update(_orders_summary(request))
+    return _render(request, "seller/dashboard.html", context)
+
+
+def _orders_summary(request) -> dict:
+    parts = order_parts_for_producer(producer_id=request.producer.pk).filter(status__in=OPEN_PART_STATUSES)
+    return {"orders_to_fulfil": list(parts[:20])}
+
+
+# --- Products ---------------------------------------------------------------------------------------
+
+
+@producer_required
+def product_list(request):
+    products = list(catalog_selectors.products_of_producer(producer_id=request.producer.pk))
+    return _render(request, "seller/product_list.html", {"products": products})
+
+
+@producer_required
+def product_create(request):
+    form = forms.ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = catalog_services.product_create(producer=request.producer, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã tạo sản phẩm. Thêm phân loại, giá và ảnh rồi đăng bán.")
+            return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+    return _render(request, "seller/product_form.html", {"form": form, "product": None})
+
+
+@producer_required
+def product_edit(request, pk: int):
+    product = _product_or_404(request, pk)
+    initial = {
+        "name": product.name,
+        "category": product.category_id,
+        "description": product.description,
+        "seo_title": product.seo_title,
+        "seo_description": product.seo_description,
+    }
+    form = forms.ProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalog_services.ensure_can_manage(by=request.user, producer_id=product.producer_id)
+            catalog_services.product_update(product=product, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu sản phẩm.")
+            return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+    context = {
+        "form": form,
+        "product": product,
+        "certification": catalog_selectors.product_active_certification(product),
+        "access": _shopper_status(product),
+        "image_form": forms.ImageForm(),
+        "variant_form": forms.VariantForm(),
+    }
+    return _render(request, "seller/product_form.html", context)
+
+
+def _shopper_status(product) -> str:
+    if product.is_hidden:
+        return "hidden"
+    if not product.is_published:
+        return "unpublished"
+    if not product.is_certified:
+        return "uncertified"
+    return "listed"
+
+
+@producer_required
+@require_POST
+def product_publish(request, pk: int):
+    product = _product_or_404(request, pk)
+    publish = request.POST.get("publish") == "1"
+    try:
+        catalog_services.product_set_published(product=product, is_published=publish, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã đăng bán." if publish else "Đã ngừng bán.")
+    return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+
+
+@producer_required
+def variant_create(request, pk: int):
+    product = _product_or_404(request, pk)
+    form = forms.VariantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalog_services.product_variant_add(product=product, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã thêm phân loại.")
+            return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+    return _render(request, "seller/variant_form.html", {"form": form, "product": product, "variant": None})
+
+
+@producer_required
+def variant_edit(request, pk: int, variant_pk: int):
+    product = _product_or_404(request, pk)
+    variant = get_object_or_404(
+        ProductVariant.objects.select_related("stock", "product"), pk=variant_pk, product=product
+    )
+    stock = getattr(variant, "stock", None)
+    initial = {
+        "name": variant.name,
+        "sku": variant.sku,
+        "price_amount": variant.price_amount,
+        "weight_grams": variant.weight_grams,
+        "quantity": stock.quantity if stock else 0,
+    }
+    form = forms.VariantForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            catalog_services.variant_update(
+                variant=variant,
+                name=data["name"],
+                sku=data["sku"] or variant.sku,
+                price_amount=data["price_amount"],
+                weight_grams=data["weight_grams"],
+                by=request.user,
+            )
+            catalog_services.stock_set(variant=variant, quantity=data["quantity"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu phân loại.")
+            return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+    return _render(
+        request, "seller/variant_form.html", {"form": form, "product": product, "variant": variant}
+    )
+
+
+@producer_required
+def image_add(request, pk: int):
+    product = _product_or_404(request, pk)
+    form = forms.ImageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalog_services.product_image_add(
+                product=product,
+                uploaded_file=form.cleaned_data["image"],
+                alt=form.cleaned_data["alt"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("image", exc.messages)
+        else:
+            messages.success(request, "Đã thêm ảnh.")
+            return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+    status = 400 if request.method == "POST" else 200
+    return _render(request, "seller/image_form.html", {"form": form, "product": product}, status=status)
+
+
+@producer_required
+@require_POST
+def image_delete(request, pk: int, image_pk: int):
+    product = _product_or_404(request, pk)
+    image = get_object_or_404(ProductImage.objects.select_related("product"), pk=image_pk, product=product)
+    catalog_services.product_image_delete(image=image, by=request.user)
+    messages.success(request, "Đã xoá ảnh.")
+    return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+
+
+# --- Claim and list ---------------------------------------------------------------------------------
+
+
+@producer_required
+def claim_list(request):
+    products = list(catalog_selectors.products_to_claim(producer_id=request.producer.pk))
+    return _render(request, "seller/claim_list.html", {"products": products})
+
+
+@producer_required
+def claim(request, pk: int):
+    product = catalog_selectors.products_to_claim(producer_id=request.producer.pk).filter(pk=pk).first()
+    if product is None:
+        raise Http404("Nothing to claim here")
+    form = forms.ClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            catalog_services.product_claim(
+                product=product,
+                price_amount=data["price_amount"],
+                quantity=data["quantity"],
+                variant_name=data["variant_name"],
+                sku=data["sku"],
+                uploaded_image=data["image"],
+                alt=data["alt"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) and str(exc.code).startswith("image_"):
+                form.add_error("image", exc.messages)
+            else:
+                _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã đăng bán sản phẩm được chứng nhận OCOP.")
+            return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+    context = {
+        "form": form,
+        "product": product,
+        "certification": catalog_selectors.product_active_certification(product),
+    }
+    return _render(request, "seller/claim_form.html", context, status=400 if form.errors else 200)
+
+
+# --- Producer profile -------------------------------------------------------------------------------
+
+
+@producer_required
+def profile(request):
+    fresh = Producer.objects.get(pk=request.producer.pk)  # the form writes into its instance while validating
+    form = forms.ProducerProfileForm(request.POST or None, instance=fresh)
+    if request.method == "POST" and form.is_valid():
+        try:
+            producer_services.producer_profile_update(
+                producer=request.producer, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu hồ sơ.")
+            return redirect("seller:profile", producer=request.producer.slug)
+    context = {
+        "form": form,
+        "logo_form": forms.LogoForm(),
+        "photo_form": forms.ImageForm(),
+        "photos": list(request.producer.photos.all()),
+    }
+    return _render(request, "seller/profile.html", context)
+
+
+@producer_required
+def logo_set(request):
+    form = forms.LogoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            producer_services.producer_logo_set(
+                producer=request.producer, uploaded_file=form.cleaned_data["logo"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("logo", exc.messages)
+        else:
+            messages.success(request, "Đã cập nhật logo.")
+            return redirect("seller:profile", producer=request.producer.slug)
+    status = 400 if request.method == "POST" else 200
+    return _render(request, "seller/upload_form.html", {"form": form, "title": "Logo"}, status=status)
+
+
+@producer_required
+def photo_add(request):
+    form = forms.ImageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            producer_services.producer_photo_add(
+                producer=request.producer,
+                uploaded_file=form.cleaned_data["image"],
+                alt=form.cleaned_data["alt"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("image", exc.messages)
+        else:
+            messages.success(request, "Đã thêm ảnh.")
+            return redirect("seller:profile", producer=request.producer.slug)
+    status = 400 if request.method == "POST" else 200
+    return _render(
+        request, "seller/upload_form.html", {"form": form, "title": "Ảnh giới thiệu"}, status=status
+    )
+
+
+@producer_required
+@require_POST
+def photo_delete(request, photo_pk: int):
+    photo = get_object_or_404(
+        ProducerPhoto.objects.select_related("producer"), pk=photo_pk, producer=request.producer
+    )
+    producer_services.producer_photo_delete(photo=photo, by=request.user)
+    messages.success(request, "Đã xoá ảnh.")
+    return redirect(reverse("seller:profile", kwargs={"producer": request.producer.slug}))
+
+
+# --- Orders: the producer's part of each order ------------------------------------------------------
+
+
+def _part_or_404(request, part_pk: int):
+    part = order_part_for_producer(producer_id=request.producer.pk, part_id=part_pk)
+    if part is None:
+        raise Http404("No such order part for this producer")
+    return part
+
+
+@producer_required
+def order_list(request):
+    show_all = request.GET.get("show") == "all"
+    parts = order_parts_for_producer(producer_id=request.producer.pk)
+    if not show_all:
+        parts = parts.filter(status__in=OPEN_PART_STATUSES)
+    return _render(request, "seller/order_list.html", {"parts": list(parts[:200]), "show_all": show_all})
+
+
+def _part_context(part, tracking_form=None) -> dict:
+    order = part.order
+    return {
+        "part": part,
+        "order": order,
+        "tracking_form": tracking_form or forms.TrackingForm(initial={"tracking_code": part.tracking_code}),
+        "can_confirm": part.status == OrderStatus.UNCONFIRMED,
+        "can_ship": part.status in OPEN_PART_STATUSES,
+        "can_deliver": part.status == OrderStatus.SHIPPED,
+        "can_mark_paid": order.payment_method == PaymentMethod.BANK_TRANSFER
+        and order.payment_state == PaymentState.UNPAID
+        and order.status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED),
+    }
+
+
+@producer_required
+def order_detail(request, part_pk: int):
+    part = _part_or_404(request, part_pk)
+    return _render(request, "seller/order_detail.html", _part_context(part))
+
+
+def _order_action(request, part_pk: int, action):
+    part = _part_or_404(request, part_pk)
+    try:
+        action(part)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("seller:order_detail", producer=request.producer.slug, part_pk=part.pk)
+
+
+@producer_required
+@require_POST
+def order_confirm(request, part_pk: int):
+    def confirm(part):
+        order_services.order_part_confirm(part=part, by=request.user)
+        messages.success(request, "Đã xác nhận đơn.")
+
+    return _order_action(request, part_pk, confirm)
+
+
+@producer_required
+@require_POST
+def order_ship(request, part_pk: int):
+    part = _part_or_404(request, part_pk)
+    form = forms.TrackingForm(request.POST)
+    if not form.is_valid():
+        return _render(request, "seller/order_detail.html", _part_context(part, form), status=400)
+    try:
+        order_services.order_part_mark_shipped(
+            part=part, by=request.user, tracking_code=form.cleaned_data["tracking_code"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã chuyển sang đang giao, kèm mã vận đơn.")
+    return redirect("seller:order_detail", producer=request.producer.slug, part_pk=part.pk)
+
+
+@producer_required
+@require_POST
+def order_deliver(request, part_pk: int):
+    def deliver(part):
+        order_services.order_part_mark_delivered(part=part, by=request.user)
+        messages.success(request, "Đã giao hàng.")
+
+    return _order_action(request, part_pk, deliver)
+
+
+@producer_required
+@require_POST
+def order_mark_paid(request, part_pk: int):
+    def mark_paid(part):
+        if part.order.payment_method != PaymentMethod.BANK_TRANSFER:
+            raise ValidationError("Chỉ đánh dấu đã nhận tiền cho đơn chuyển khoản.")
+        order_services.order_mark_paid(order=part.order, by=request.user)
+        messages.success(request, "Đã ghi nhận tiền chuyển khoản.")
+
+    return _order_action(request, part_pk, mark_paid)

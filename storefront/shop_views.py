@@ -1,0 +1,310 @@
+"""Cart, checkout, order pages and the Stripe webhook. They parse input, call a service/selector, render."""
+
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from marketplace.accounts.selectors import default_address
+from marketplace.checkout.models import Checkout
+from marketplace.checkout.selectors import (
+    checkout_by_token,
+    checkout_latest_for_user,
+    checkout_summary,
+    parse_token,
+)
+from marketplace.checkout.services import (
+    CheckoutDetails,
+    checkout_create,
+    checkout_line_update,
+    checkout_lines_add,
+    checkout_submit,
+    payment_methods_available,
+)
+from marketplace.core import provinces
+from marketplace.orders.models import Order, PaymentState
+from marketplace.orders.selectors import order_by_checkout_token, order_by_token
+from marketplace.orders.services import may_cancel_order, order_cancel, order_cancellable
+from marketplace.payments.models import PaymentMethod
+from marketplace.payments.services import (
+    WebhookSignatureError,
+    card_payment_start,
+    stripe_event_process,
+    stripe_signature_verify,
+)
+from marketplace.payments.vietqr import order_reference, qr_svg, vietqr_payload_for_order
+
+logger = logging.getLogger(__name__)
+SESSION_KEY = "checkout_token"
+
+
+# --- Session cart ---------------------------------------------------------------------------------
+def session_checkout(request, *, create: bool = False) -> Checkout | None:
+    """The shopper's cart: the token kept in the session, else (signed in) their latest checkout."""
+    checkout = checkout_by_token(token=request.session.get(SESSION_KEY))
+    if checkout is not None and checkout.user_id is not None and checkout.user_id != request.user.pk:
+        checkout = None  # somebody else's cart (signed out, another account): never shown
+    if checkout is None and request.user.is_authenticated:
+        checkout = checkout_latest_for_user(user=request.user)
+    if checkout is None and create:
+        checkout = checkout_create(user=request.user)
+    if checkout is not None and request.session.get(SESSION_KEY) != str(checkout.token):
+        request.session[SESSION_KEY] = str(checkout.token)
+    return checkout
+
+
+def _error_messages(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+def _positive_int(raw, default: int | None = None) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return default
+
+
+@never_cache
+@require_GET
+def cart(request):
+    summary = checkout_summary(checkout=session_checkout(request))
+    return render(request, "shop/cart.html", {"summary": summary})
+
+
+@require_POST
+def cart_add(request):
+    variant_id = _positive_int(request.POST.get("variant"))
+    quantity = _positive_int(request.POST.get("quantity"), 1)
+    if variant_id is None:
+        messages.error(request, _("Hãy chọn loại sản phẩm."))
+        return redirect("shop:cart")
+    checkout = session_checkout(request, create=True)
+    try:
+        line = checkout_lines_add(checkout=checkout, variant_id=variant_id, quantity=quantity)
+    except ValidationError as exc:
+        for message in _error_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã thêm «%(name)s» vào giỏ hàng.") % {"name": line.variant.product.name})
+    return redirect("shop:cart")
+
+
+@require_POST
+def cart_line(request, line_id: int):
+    checkout = session_checkout(request)
+    if checkout is None:
+        return redirect("shop:cart")
+    quantity = 0 if "remove" in request.POST else _positive_int(request.POST.get("quantity"))
+    if quantity is None:
+        messages.error(request, _("Số lượng không hợp lệ."))
+        return redirect("shop:cart")
+    try:
+        checkout_line_update(checkout=checkout, line_id=line_id, quantity=quantity)
+    except ValidationError as exc:
+        for message in _error_messages(exc):
+            messages.error(request, message)
+    return redirect("shop:cart")
+
+
+# --- Checkout -------------------------------------------------------------------------------------
+class CheckoutForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    full_name = forms.CharField(label=gettext_lazy("Người nhận"), max_length=120)
+    phone = forms.CharField(label=gettext_lazy("Số điện thoại"), max_length=20)
+    province = forms.ChoiceField(
+        label=gettext_lazy("Tỉnh / thành phố"), choices=[("", "—"), *provinces.CHOICES]
+    )
+    commune = forms.CharField(label=gettext_lazy("Xã / phường"), max_length=120)
+    street = forms.CharField(label=gettext_lazy("Số nhà, đường, thôn/bản"), max_length=255)
+    note = forms.CharField(
+        label=gettext_lazy("Ghi chú giao hàng"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    payment_method = forms.ChoiceField(label=gettext_lazy("Thanh toán"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        available = payment_methods_available()
+        self.fields["payment_method"].choices = [
+            (value, label) for value, label in PaymentMethod.choices if value in available
+        ]
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["full_name"].widget.attrs.update({"autocomplete": "name"})
+
+
+def _initial_for(request, checkout: Checkout) -> dict:
+    initial = {
+        "idempotency_key": checkout.token,
+        "email": checkout.email or (request.user.email if request.user.is_authenticated else ""),
+        "full_name": checkout.full_name,
+        "phone": checkout.phone,
+        "province": checkout.province,
+        "commune": checkout.commune,
+        "street": checkout.street,
+        "note": checkout.note,
+        "payment_method": checkout.payment_method or PaymentMethod.COD,
+    }
+    address = default_address(user=request.user)
+    if address is not None and not checkout.street:
+        initial.update(
+            full_name=address.full_name,
+            phone=address.phone,
+            province=address.province,
+            commune=address.commune,
+            street=address.street,
+        )
+    return initial
+
+
+def _after_order(order: Order):
+    if order.payment_method == PaymentMethod.CARD and order.payment_state == PaymentState.UNPAID:
+        return redirect("shop:order_pay", token=order.token)
+    return redirect("shop:order", token=order.token)
+
+
+@never_cache
+def checkout(request):
+    if request.method == "POST":
+        return _checkout_post(request)
+    checkout_obj = session_checkout(request)
+    summary = checkout_summary(checkout=checkout_obj)
+    if summary is None or not summary.lines:
+        return redirect("shop:cart")
+    form = CheckoutForm(initial=_initial_for(request, checkout_obj))
+    return render(request, "shop/checkout.html", {"form": form, "summary": summary})
+
+
+def _checkout_post(request):
+    # The idempotency key is the checkout's token: a second submit of the same form (double click, retry
+    # after a timeout) finds the order already made from it.
+    key = parse_token(request.POST.get("idempotency_key"))
+    if key is not None:
+        done = order_by_checkout_token(token=key)
+        if done is not None:
+            request.session.pop(SESSION_KEY, None)
+            return _after_order(done)
+    checkout_obj = session_checkout(request)
+    if checkout_obj is None or key != checkout_obj.token:
+        messages.error(request, _("Giỏ hàng đã thay đổi, vui lòng kiểm tra lại."))
+        return redirect("shop:cart")
+    form = CheckoutForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        details = CheckoutDetails(
+            email=data["email"],
+            phone=data["phone"],
+            full_name=data["full_name"],
+            province=data["province"],
+            commune=data["commune"],
+            street=data["street"],
+            note=data["note"],
+            payment_method=data["payment_method"],
+        )
+        try:
+            order = checkout_submit(token=checkout_obj.token, user=request.user, details=details)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error)
+        else:
+            request.session.pop(SESSION_KEY, None)
+            return _after_order(order)
+    summary = checkout_summary(checkout=checkout_by_token(token=checkout_obj.token))
+    return render(request, "shop/checkout.html", {"form": form, "summary": summary}, status=400)
+
+
+# --- Orders ---------------------------------------------------------------------------------------
+def _order_or_404(token) -> Order:
+    order = order_by_token(token=token)
+    if order is None:
+        raise Http404("No such order")
+    return order
+
+
+@never_cache
+@require_GET
+def order_detail(request, token):
+    order = _order_or_404(token)
+    context = {
+        "order": order,
+        "can_cancel": order_cancellable(order=order) and may_cancel_order(order=order, by=request.user),
+    }
+    # Back from Stripe.js before the webhook arrived: the payment is on its way, not missing.
+    context["payment_processing"] = (
+        order.payment_state == PaymentState.UNPAID and request.GET.get("redirect_status") == "succeeded"
+    )
+    if order.payment_method == PaymentMethod.BANK_TRANSFER and order.payment_state == PaymentState.UNPAID:
+        context.update(
+            vietqr_svg=qr_svg(vietqr_payload_for_order(order)),
+            transfer_reference=order_reference(order),
+            bank_bin=settings.VIETQR_BANK_BIN,
+            bank_account=settings.VIETQR_ACCOUNT_NUMBER,
+            bank_account_name=settings.VIETQR_ACCOUNT_NAME,
+        )
+    return render(request, "shop/order_detail.html", context)
+
+
+@never_cache
+@require_GET
+def order_pay(request, token):
+    order = _order_or_404(token)
+    if order.payment_method != PaymentMethod.CARD or order.payment_state != PaymentState.UNPAID:
+        return redirect("shop:order", token=order.token)
+    try:
+        payment = card_payment_start(order=order)
+    except ValidationError:
+        messages.error(request, _("Thanh toán thẻ tạm thời không khả dụng."))
+        return redirect("shop:order", token=order.token)
+    except Exception:  # the gateway is down or refused: tell the shopper, keep the order
+        logger.exception("stripe payment intent for order %s failed", order.pk)
+        messages.error(request, _("Không kết nối được cổng thanh toán, vui lòng thử lại sau."))
+        return redirect("shop:order", token=order.token)
+    context = {
+        "order": order,
+        "payment": payment,
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "return_url": request.build_absolute_uri(f"/orders/{order.token}/"),
+    }
+    return render(request, "shop/order_pay.html", context)
+
+
+@require_POST
+def order_cancel_view(request, token):
+    order = _order_or_404(token)
+    try:
+        order_cancel(order=order, by=request.user)
+    except PermissionDenied:
+        raise Http404("No such order") from None
+    except ValidationError as exc:
+        for message in _error_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đơn hàng đã được hủy."))
+    return redirect("shop:order", token=order.token)
+
+
+@csrf_exempt  # Stripe cannot send a CSRF token; the request is authenticated by its signature instead
+@require_POST
+def stripe_webhook(request):
+    try:
+        event = stripe_signature_verify(
+            payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
+        )
+    except WebhookSignatureError:
+        return HttpResponseBadRequest("invalid signature")
+    processed = stripe_event_process(event=event)
+    return HttpResponse("ok" if processed else "duplicate", content_type="text/plain")

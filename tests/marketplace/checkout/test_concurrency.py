@@ -1,0 +1,54 @@
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from marketplace.catalog.models import Stock
+from marketplace.checkout.services import checkout_complete
+from marketplace.orders.models import Order, OrderLine
+from tests.factories_orders import buyable_variant, filled_checkout
+from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
+
+BUYERS = 20
+
+pytestmark = pytest.mark.usefixtures("restore_seed_data")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_parallel_checkouts_for_five_units_sell_exactly_five():
+    variant = buyable_variant(quantity=5, name="Cà phê Arabica Sơn La")
+    checkouts = [filled_checkout((variant, 1), email=f"buyer{i}@example.vn") for i in range(BUYERS)]
+    barrier = threading.Barrier(BUYERS)
+    orders, refusals, crashes = [], [], []
+    lock = threading.Lock()
+
+    def buy(checkout):
+        try:
+            barrier.wait(timeout=30)
+            order = checkout_complete(token=checkout.token)
+            with lock:
+                orders.append(order.pk)
+        except ValidationError as exc:
+            with lock:
+                refusals.append((exc.error_dict["lines"][0].code, exc.messages[0]))
+        except Exception as exc:  # a deadlock or constraint error would land here and fail the test
+            with lock:
+                crashes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=buy, args=(checkout,)) for checkout in checkouts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert crashes == []
+    assert len(orders) == 5
+    assert len(refusals) == BUYERS - 5
+    assert {code for code, _message in refusals} == {"insufficient_stock"}
+    assert all(message == "«Cà phê Arabica Sơn La» đã hết hàng." for _code, message in refusals)
+    assert Stock.objects.get(variant=variant).quantity == 0
+    assert Order.objects.count() == 5
+    assert sum(OrderLine.objects.values_list("quantity", flat=True)) == 5

@@ -1,0 +1,54 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from marketplace.catalog.models import Product
+from marketplace.catalog.selectors import (
+    ShopperAccess,
+    collection_products,
+    product_shopper_access,
+    products_visible_to_shoppers,
+    with_shopper_relations,
+)
+from marketplace.core.demo.loader import DEMO_PASSWORD, demo_load
+from marketplace.producers.models import ProducerMembership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_demo_catalogue_is_complete_and_idempotent(fast_hashing):
+    first = demo_load()
+    assert (first.products, first.users) == (51, 4)
+    second = demo_load()
+    assert (second.producers, second.products, second.certifications, second.users) == (0, 0, 0, 0)
+
+    visible = list(with_shopper_relations(products_visible_to_shoppers()))
+    assert len(visible) == 42
+    assert {p.active_certification_list[0].stars for p in visible} == {3, 4, 5}
+    assert all(v.price_amount > 0 for p in visible for v in p.variants.all())
+
+    hidden = Product.objects.exclude(pk__in=[p.pk for p in visible])
+    access = {product.name: product_shopper_access(product=product) for product in hidden}
+    assert access["Gạo Cẩm Thành"] is ShopperAccess.REVOKED
+    assert access["Cà phê hạt rang Bích Thao"] is ShopperAccess.EXPIRED
+    assert sorted(access.values(), key=lambda a: a.value).count(ShopperAccess.REVOKED) == 3
+
+    # Sơn La coffee and tea lead the featured collection shown first on the home page.
+    featured = [p.name for p in collection_products(slug="featured-products")]
+    assert featured[:3] == ["Cà phê bột nguyên chất", "Trà Xanh Mây", "Trà Xanh Thiện"]
+
+
+def test_demo_accounts_sign_in(fast_hashing):
+    call_command("load_demo")
+    assert authenticate(email="staff@demo.ocop.vn", password=DEMO_PASSWORD).is_staff
+    bichthao = authenticate(email="bichthao@demo.ocop.vn", password=DEMO_PASSWORD)
+    assert ProducerMembership.objects.get(user=bichthao).producer.name == "HTX Cà phê Bích Thao"
+    taybac = authenticate(email="taybac@demo.ocop.vn", password=DEMO_PASSWORD)
+    assert ProducerMembership.objects.get(user=taybac).producer.name == "Công ty TNHH Trà và Đặc sản Tây Bắc"
+    shopper = authenticate(email="khach@demo.ocop.vn", password=DEMO_PASSWORD)
+    assert not shopper.is_staff and not shopper.producer_memberships.exists()

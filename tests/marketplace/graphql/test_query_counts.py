@@ -1,0 +1,77 @@
+"""Nested fields are batched by DataLoaders: the SQL count does not grow with the page size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.marketplace.graphql.factories_graphql import bulk_visible_products
+
+pytestmark = pytest.mark.django_db
+
+PRODUCTS_PAGE = """
+query {
+  products(first: 100, channel: "default-channel") {
+    totalCount
+    edges {
+      node {
+        id name slug
+        pricing { priceRange { start { gross { amount currency } } stop { gross { amount } } } }
+        thumbnail(size: 512, format: WEBP) { url alt }
+        category { id name slug }
+        producer { id name slug province kind }
+        ocop { stars status decisionNumber decisionDate issuer validUntil score }
+        variants { id name quantityAvailable pricing { price { gross { amount currency } } } }
+        collections { slug }
+        rating
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+# count, page, variants(+stock), images, categories, producers, certificates(+decision), collections
+EXPECTED_QUERIES = 8
+
+
+def run_page(api) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as queries:
+        data = api.data(PRODUCTS_PAGE)
+    return len(queries), data
+
+
+def test_products_page_runs_constant_queries(api):
+    bulk_visible_products(1)
+    small, data = run_page(api)
+    assert len(data["products"]["edges"]) == 1
+    bulk_visible_products(99)
+    large, data = run_page(api)
+    assert len(data["products"]["edges"]) == 100
+    assert data["products"]["totalCount"] == 100
+    node = data["products"]["edges"][-1]["node"]
+    assert node["ocop"]["stars"] == 4
+    assert node["ocop"]["status"] == "ACTIVE"
+    assert node["thumbnail"]["url"].endswith(".png")
+    assert small == large == EXPECTED_QUERIES
+
+
+def test_producer_products_and_category_products_are_batched(api):
+    products = bulk_visible_products(30)
+    slug = products[0].producer.slug
+    query = """query($slug: String!) {
+      producer(slug: $slug) {
+        name certifications { stars decisionNumber }
+        products(first: 50) { totalCount edges { node {
+          name pricing { priceRange { start { gross { amount } } } }
+          ocop { stars } producer { slug } category { slug } } } }
+      }
+      category(slug: "do-uong") {
+        products(first: 50) { edges { node { ocop { stars } thumbnail { url } } } }
+      }
+    }"""
+    with CaptureQueriesContext(connection) as queries:
+        data = api.data(query, {"slug": slug})
+    assert data["producer"]["products"]["totalCount"] == 30
+    assert len(data["producer"]["certifications"]) == 30
+    assert len(data["category"]["products"]["edges"]) == 30
+    assert len(queries) <= 14

@@ -1,0 +1,127 @@
+import time
+
+import pytest
+
+from marketplace.orders.models import Order, OrderStatus, PaymentState
+from marketplace.payments.models import Payment, PaymentStatus, StripeWebhookEvent
+from tests.factories_orders import buyable_variant, place_order
+from tests.stripe_helpers import WEBHOOK_SECRET, stripe_event, stripe_signature
+
+pytestmark = pytest.mark.django_db
+URL = "/payments/stripe/webhook/"
+
+
+@pytest.fixture
+def card_order(settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_x"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    order = place_order((buyable_variant(price=200_000), 2), payment_method="card")
+    Payment.objects.filter(order=order).update(stripe_payment_intent_id="pi_test_1")
+    return order
+
+
+def _intent(order, **extra) -> dict:
+    return {
+        "id": "pi_test_1",
+        "object": "payment_intent",
+        "amount": order.total_amount,
+        "currency": "vnd",
+        **extra,
+    }
+
+
+def _post(client, payload: bytes, signature: str):
+    return client.post(URL, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature)
+
+
+def _state(order) -> tuple:
+    order = Order.objects.get(pk=order.pk)
+    payment = Payment.objects.get(order=order)
+    return order.status, order.payment_state, payment.status, StripeWebhookEvent.objects.count()
+
+
+def test_signed_succeeded_event_marks_the_order_paid_and_confirmed(client, card_order):
+    payload = stripe_event("payment_intent.succeeded", _intent(card_order))
+    response = _post(client, payload, stripe_signature(payload))
+    assert response.status_code == 200
+    assert _state(card_order) == (OrderStatus.CONFIRMED, PaymentState.PAID, PaymentStatus.SUCCEEDED, 1)
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "t=1,v1=deadbeef",
+        "",
+        "garbage",
+        "forged-with-another-secret",
+        "stale",
+    ],
+)
+def test_forged_or_stale_signature_is_rejected_and_changes_nothing(client, card_order, signature):
+    payload = stripe_event("payment_intent.succeeded", _intent(card_order))
+    if signature == "forged-with-another-secret":
+        signature = stripe_signature(payload, secret="whsec_attacker")
+    elif signature == "stale":
+        signature = stripe_signature(payload, timestamp=int(time.time()) - 600)
+    before = _state(card_order)
+    response = _post(client, payload, signature)
+    assert response.status_code == 400
+    assert (
+        _state(card_order)
+        == before
+        == (OrderStatus.UNCONFIRMED, PaymentState.UNPAID, PaymentStatus.PENDING, 0)
+    )
+
+
+def test_tampered_body_is_rejected(client, card_order):
+    payload = stripe_event("payment_intent.succeeded", _intent(card_order))
+    signature = stripe_signature(payload)
+    tampered = payload.replace(b'"vnd"', b'"usd"')
+    assert _post(client, tampered, signature).status_code == 400
+    assert _state(card_order)[1] == PaymentState.UNPAID
+
+
+def test_replayed_event_changes_nothing_the_second_time(client, card_order):
+    payload = stripe_event("payment_intent.succeeded", _intent(card_order), event_id="evt_once")
+    assert _post(client, payload, stripe_signature(payload)).content == b"ok"
+    after_first = _state(card_order)
+    Order.objects.filter(pk=card_order.pk).update(status=OrderStatus.SHIPPED)  # life goes on
+    response = _post(client, payload, stripe_signature(payload))
+    assert response.status_code == 200 and response.content == b"duplicate"
+    assert _state(card_order) == (OrderStatus.SHIPPED, *after_first[1:])
+
+
+def test_failed_payment_is_recorded_and_order_stays_unpaid(client, card_order):
+    intent = _intent(card_order, last_payment_error={"message": "Your card was declined."})
+    payload = stripe_event("payment_intent.payment_failed", intent, event_id="evt_fail")
+    assert _post(client, payload, stripe_signature(payload)).status_code == 200
+    payment = Payment.objects.get(order=card_order)
+    assert (payment.status, payment.failure_message) == (PaymentStatus.FAILED, "Your card was declined.")
+    assert _state(card_order)[:2] == (OrderStatus.UNCONFIRMED, PaymentState.UNPAID)
+
+
+def test_amount_mismatch_does_not_mark_paid(client, card_order):
+    payload = stripe_event("payment_intent.succeeded", _intent(card_order, amount=1000), event_id="evt_cheap")
+    assert _post(client, payload, stripe_signature(payload)).status_code == 200
+    assert _state(card_order)[:3] == (OrderStatus.UNCONFIRMED, PaymentState.UNPAID, PaymentStatus.PENDING)
+
+
+def test_charge_refunded_refunds_the_order(client, card_order):
+    paid = stripe_event("payment_intent.succeeded", _intent(card_order), event_id="evt_paid")
+    _post(client, paid, stripe_signature(paid))
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": "pi_test_1",
+        "amount": card_order.total_amount,
+        "amount_refunded": card_order.total_amount,
+        "refunded": True,
+    }
+    refunded = stripe_event("charge.refunded", charge, event_id="evt_refund")
+    assert _post(client, refunded, stripe_signature(refunded)).status_code == 200
+    assert _state(card_order) == (OrderStatus.REFUNDED, PaymentState.REFUNDED, PaymentStatus.REFUNDED, 2)
+
+
+def test_webhook_accepts_only_post(client):
+    assert client.get(URL).status_code == 405
