@@ -28,6 +28,7 @@ from marketplace.certification.services import (
 )
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
+from marketplace.search.services import search_products_changed
 
 ISSUING = {Outcome.NEW, Outcome.RENEWED, Outcome.UPGRADED, Outcome.DOWNGRADED}
 
@@ -320,6 +321,9 @@ def import_undo(*, run: ImportRun, user=None) -> ImportRun:
     created_producers = [r.producer_id for r in rows if r.created_producer and r.producer_id]
     ImportRow.objects.filter(run=run).update(certification=None, previous_certification=None)
     Product.objects.filter(pk__in=created_products).delete()
+    # Restored or removed certificates change what shoppers see: the search index follows.
+    kept = {r.product_id for r in rows if r.product_id} - set(created_products)
+    search_products_changed(product_ids=kept)
     Producer.objects.filter(
         pk__in=created_producers, products__isnull=True, memberships__isnull=True
     ).delete()
