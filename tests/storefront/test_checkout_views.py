@@ -231,3 +231,11 @@ def test_account_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         html = client.get("/account/").content.decode()
     assert html.count("data-order-number=") == orders
+
+
+def test_cart_speaks_english_when_asked(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Your cart is empty." in client.get("/cart/").content.decode()
+    variant = buyable_variant(quantity=1, name="Mận hậu")
+    _add(client, variant, 2)
+    assert "Only 1 of “Mận hậu” left in stock." in client.get("/cart/").content.decode()
