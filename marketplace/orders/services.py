@@ -7,11 +7,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.catalog.models import Stock
+from marketplace.catalog.models import ProductVariant, Stock
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus, PaymentState
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus
 from marketplace.producers.models import ProducerMembership
+from marketplace.search.services import search_products_changed
 
 PIPELINE = [OrderStatus.UNCONFIRMED, OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
 PART_TRANSITIONS: dict[str, set[str]] = {
@@ -81,6 +82,9 @@ def _restock(lines) -> None:
     stocks = list(Stock.objects.select_for_update().filter(variant_id__in=quantities).order_by("pk"))
     for stock in stocks:
         Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + quantities[stock.variant_id])
+    search_products_changed(
+        product_ids=ProductVariant.objects.filter(pk__in=quantities).values_list("product_id", flat=True)
+    )
 
 
 @transaction.atomic
