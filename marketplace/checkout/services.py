@@ -453,3 +453,15 @@ def _order_from_lines(*, checkout: Checkout, lines: list[CheckoutLine], user, to
     order.save(update_fields=["number", "subtotal_amount", "shipping_amount", "total_amount"])
     Payment.objects.create(order=order, method=order.payment_method, amount=order.total_amount)
     return order
+
+
+@transaction.atomic
+def checkouts_delete_stale(*, older_than_days: int = 30) -> int:
+    """Carts nobody touched for a month (mostly guests who left): removed, lines with them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _by_model = Checkout.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted
