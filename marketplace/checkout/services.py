@@ -85,7 +85,10 @@ def checkout_create(*, user=None, email: str = "") -> Checkout:
 
 
 def _lock_checkout(checkout: Checkout) -> Checkout:
-    return Checkout.objects.select_for_update().get(pk=checkout.pk)
+    locked = Checkout.objects.select_for_update().filter(pk=checkout.pk).first()
+    if locked is None:  # completed (or forgotten) meanwhile
+        raise _error("token", _("Không tìm thấy giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
+    return locked
 
 
 @transaction.atomic

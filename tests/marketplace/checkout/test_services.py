@@ -231,3 +231,12 @@ def test_stale_carts_are_forgotten():
     Checkout.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=31))
     assert delete_stale_checkouts_task() == 2  # the checkout and its line
     assert list(Checkout.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_adding_to_a_checkout_completed_meanwhile_is_not_found():
+    variant = buyable_variant()
+    checkout = filled_checkout((variant, 1))
+    checkout_complete(token=checkout.token)
+    with pytest.raises(ValidationError) as exc:
+        checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1)
+    assert _codes(exc.value) == {"token": ["not_found"]}
