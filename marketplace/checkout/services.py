@@ -321,7 +321,9 @@ def checkout_submit(*, token: uuid.UUID | str, user=None, details: CheckoutDetai
             _apply_details(checkout, details)
         order = _complete_locked(checkout=checkout, user=user, token=parsed)
         order_id = order.pk
-        transaction.on_commit(lambda: order_emails_send_task.delay(order_id))
+        # A card order reaches its producers once paid (order_payment_received), not while abandoned.
+        notify_producers = order.payment_method != PaymentMethod.CARD
+        transaction.on_commit(lambda: order_emails_send_task.delay(order_id, producers=notify_producers))
     return order
 
 
