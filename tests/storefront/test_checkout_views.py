@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -239,3 +241,14 @@ def test_cart_speaks_english_when_asked(client, settings):
     variant = buyable_variant(quantity=1, name="Mận hậu")
     _add(client, variant, 2)
     assert "Only 1 of “Mận hậu” left in stock." in client.get("/cart/").content.decode()
+
+
+def test_product_with_several_variants_offers_a_choice_and_marks_sold_out_ones(client):
+    from tests.factories import VariantFactory
+
+    variant = buyable_variant(name="Chè Shan tuyết")
+    VariantFactory(product=variant.product, name="Hộp 1kg", price_amount=500_000, stock__quantity=0)
+    html = client.get(f"/products/{variant.product.slug}/").content.decode()
+    assert '<select id="variant-' in html
+    assert "Hộp 1kg – 500.000 ₫ (hết hàng)" in html
+    assert re.search(r'<option value="\d+" disabled>Hộp 1kg', html)
