@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.payments.tasks.release_abandoned_card_orders_task",
         "schedule": 10 * 60,
     },
+    "delete-stale-checkouts-daily": {
+        "task": "marketplace.checkout.tasks.delete_stale_checkouts_task",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # --- Search -------------------------------------------------------------------------------------

@@ -85,7 +85,10 @@ def checkout_create(*, user=None, email: str = "") -> Checkout:
 
 
 def _lock_checkout(checkout: Checkout) -> Checkout:
-    return Checkout.objects.select_for_update().get(pk=checkout.pk)
+    locked = Checkout.objects.select_for_update().filter(pk=checkout.pk).first()
+    if locked is None:  # completed (or forgotten) meanwhile
+        raise _error("token", _("Không tìm thấy giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
+    return locked
 
 
 @transaction.atomic
@@ -163,19 +166,13 @@ def _validate_phone(phone: str) -> str:
     return phone.strip()
 
 
-@transaction.atomic
-def checkout_email_update(*, checkout: Checkout, email: str) -> Checkout:
+def _clean_email(email: str) -> dict:
     email = (email or "").strip().lower()
     _validate_email(email)
-    checkout.email = email
-    checkout.save(update_fields=["email", "updated_at"])
-    return checkout
+    return {"email": email}
 
 
-@transaction.atomic
-def checkout_shipping_address_update(
-    *, checkout: Checkout, full_name: str, phone: str, province: str, commune: str, street: str
-) -> Checkout:
+def _clean_address(*, full_name: str, phone: str, province: str, commune: str, street: str) -> dict:
     errors: dict[str, ValidationError] = {}
     values = {"full_name": full_name, "commune": commune, "street": street}
     for name, value in values.items():
@@ -193,13 +190,13 @@ def checkout_shipping_address_update(
         errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
-    checkout.full_name = full_name.strip()
-    checkout.phone = phone
-    checkout.province = province
-    checkout.commune = commune.strip()
-    checkout.street = street.strip()
-    checkout.save(update_fields=["full_name", "phone", "province", "commune", "street", "updated_at"])
-    return checkout
+    return {
+        "full_name": full_name.strip(),
+        "phone": phone,
+        "province": province,
+        "commune": commune.strip(),
+        "street": street.strip(),
+    }
 
 
 def payment_methods_available() -> list[str]:
@@ -210,18 +207,41 @@ def payment_methods_available() -> list[str]:
     return methods
 
 
-@transaction.atomic
-def checkout_options_update(*, checkout: Checkout, note: str = "", payment_method: str) -> Checkout:
+def _clean_options(*, note: str, payment_method: str) -> dict:
     if payment_method not in payment_methods_available():
         raise _error(
             "payment_method",
             _("Phương thức thanh toán không khả dụng."),
             CheckoutErrorCode.PAYMENT_METHOD_UNAVAILABLE,
         )
-    checkout.note = (note or "").strip()[:500]
-    checkout.payment_method = payment_method
-    checkout.save(update_fields=["note", "payment_method", "updated_at"])
+    return {"note": (note or "").strip()[:500], "payment_method": payment_method}
+
+
+def _save(checkout: Checkout, values: dict) -> Checkout:
+    for name, value in values.items():
+        setattr(checkout, name, value)
+    checkout.save(update_fields=[*values, "updated_at"])
     return checkout
+
+
+@transaction.atomic
+def checkout_email_update(*, checkout: Checkout, email: str) -> Checkout:
+    return _save(checkout, _clean_email(email))
+
+
+@transaction.atomic
+def checkout_shipping_address_update(
+    *, checkout: Checkout, full_name: str, phone: str, province: str, commune: str, street: str
+) -> Checkout:
+    cleaned = _clean_address(
+        full_name=full_name, phone=phone, province=province, commune=commune, street=street
+    )
+    return _save(checkout, cleaned)
+
+
+@transaction.atomic
+def checkout_options_update(*, checkout: Checkout, note: str = "", payment_method: str) -> Checkout:
+    return _save(checkout, _clean_options(note=note, payment_method=payment_method))
 
 
 @transaction.atomic
@@ -318,32 +338,34 @@ def checkout_submit(*, token: uuid.UUID | str, user=None, details: CheckoutDetai
             _apply_details(checkout, details)
         order = _complete_locked(checkout=checkout, user=user, token=parsed)
         order_id = order.pk
-        transaction.on_commit(lambda: order_emails_send_task.delay(order_id))
+        # A card order reaches its producers once paid (order_payment_received), not while abandoned.
+        notify_producers = order.payment_method != PaymentMethod.CARD
+        transaction.on_commit(lambda: order_emails_send_task.delay(order_id, producers=notify_producers))
     return order
 
 
 def _apply_details(checkout: Checkout, details: CheckoutDetails) -> None:
+    """Validate every field first (all errors at once), then write them in one UPDATE."""
+    values: dict = {}
     errors: dict = {}
-    for update in (
-        lambda: checkout_email_update(checkout=checkout, email=details.email),
-        lambda: checkout_shipping_address_update(
-            checkout=checkout,
+    for clean in (
+        lambda: _clean_email(details.email),
+        lambda: _clean_address(
             full_name=details.full_name,
             phone=details.phone,
             province=details.province,
             commune=details.commune,
             street=details.street,
         ),
-        lambda: checkout_options_update(
-            checkout=checkout, note=details.note, payment_method=details.payment_method
-        ),
+        lambda: _clean_options(note=details.note, payment_method=details.payment_method),
     ):
         try:
-            update()
+            values.update(clean())
         except ValidationError as exc:
             errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
+    _save(checkout, values)
 
 
 def _complete_locked(*, checkout: Checkout, user, token: uuid.UUID) -> Order:
@@ -453,3 +475,15 @@ def _order_from_lines(*, checkout: Checkout, lines: list[CheckoutLine], user, to
     order.save(update_fields=["number", "subtotal_amount", "shipping_amount", "total_amount"])
     Payment.objects.create(order=order, method=order.payment_method, amount=order.total_amount)
     return order
+
+
+@transaction.atomic
+def checkouts_delete_stale(*, older_than_days: int = 30) -> int:
+    """Carts nobody touched for a month (mostly guests who left): removed, lines with them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _by_model = Checkout.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted

@@ -24,8 +24,8 @@ def producer_recipients(producer) -> list[str]:
     return sorted({email.lower() for email in emails if email})
 
 
-def order_emails_send(*, order_id: int) -> int:
-    """Returns how many messages went out."""
+def order_emails_send(*, order_id: int, shopper: bool = True, producers: bool = True) -> int:
+    """The shopper's confirmation and/or each producer's notice. Returns how many messages went out."""
     order = order_with_relations(Order.objects.filter(pk=order_id)).first()
     if order is None:
         return 0
@@ -41,8 +41,9 @@ def order_emails_send(*, order_id: int) -> int:
             }
         body = render_to_string("orders/email/confirmation.txt", context)
         subject = f"Chợ OCOP: xác nhận đơn hàng {order.number}"
-        sent += EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email]).send()
-        for part in order.parts.all():
+        if shopper:
+            sent += EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email]).send()
+        for part in order.parts.all() if producers else ():
             recipients = producer_recipients(part.producer)
             if not recipients:
                 continue

@@ -238,6 +238,11 @@ def order_payment_received(*, order: Order) -> Order:
         return order
     _set_paid(order)
     _confirm_unconfirmed_parts(order)
+    if order.payment_method == PaymentMethod.CARD:
+        from marketplace.orders.tasks import order_emails_send_task
+
+        order_id = order.pk
+        transaction.on_commit(lambda: order_emails_send_task.delay(order_id, shopper=False))
     return order
 
 

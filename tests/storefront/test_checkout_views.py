@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -231,3 +233,22 @@ def test_account_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         html = client.get("/account/").content.decode()
     assert html.count("data-order-number=") == orders
+
+
+def test_cart_speaks_english_when_asked(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Your cart is empty." in client.get("/cart/").content.decode()
+    variant = buyable_variant(quantity=1, name="Mận hậu")
+    _add(client, variant, 2)
+    assert "Only 1 of “Mận hậu” left in stock." in client.get("/cart/").content.decode()
+
+
+def test_product_with_several_variants_offers_a_choice_and_marks_sold_out_ones(client):
+    from tests.factories import VariantFactory
+
+    variant = buyable_variant(name="Chè Shan tuyết")
+    VariantFactory(product=variant.product, name="Hộp 1kg", price_amount=500_000, stock__quantity=0)
+    html = client.get(f"/products/{variant.product.slug}/").content.decode()
+    assert '<select id="variant-' in html
+    assert "Hộp 1kg – 500.000 ₫ (hết hàng)" in html
+    assert re.search(r'<option value="\d+" disabled>Hộp 1kg', html)

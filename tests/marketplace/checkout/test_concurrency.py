@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from marketplace.catalog.models import Stock
-from marketplace.checkout.services import checkout_complete
+from marketplace.checkout.services import checkout_complete, checkout_submit
 from marketplace.orders.models import Order, OrderLine
-from tests.factories_orders import buyable_variant, filled_checkout
+from tests.factories_orders import buyable_variant, details, filled_checkout
 from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
 
 BUYERS = 20
@@ -52,3 +52,30 @@ def test_twenty_parallel_checkouts_for_five_units_sell_exactly_five():
     assert Stock.objects.get(variant=variant).quantity == 0
     assert Order.objects.count() == 5
     assert sum(OrderLine.objects.values_list("quantity", flat=True)) == 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_checkout_submitted_twice_at_once_makes_one_order():
+    variant = buyable_variant(quantity=5)
+    checkout = filled_checkout((variant, 2))
+    barrier = threading.Barrier(2)
+    results, crashes = [], []
+
+    def submit():
+        try:
+            barrier.wait(timeout=30)
+            results.append(checkout_submit(token=checkout.token, details=details()).pk)
+        except Exception as exc:
+            crashes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert crashes == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert Order.objects.count() == 1
+    assert Stock.objects.get(variant=variant).quantity == 3

@@ -218,3 +218,25 @@ def test_bank_transfer_confirmation_email_tells_how_to_pay(django_capture_on_com
     assert "0011000000000" in body
     assert f"OCOP {order.number}" in body
     assert "500.000 ₫" in body
+
+
+def test_stale_carts_are_forgotten():
+    import datetime
+
+    from django.utils import timezone
+
+    from marketplace.checkout.tasks import delete_stale_checkouts_task
+
+    old, fresh = filled_checkout((buyable_variant(), 1)), filled_checkout((buyable_variant(), 1))
+    Checkout.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=31))
+    assert delete_stale_checkouts_task() == 2  # the checkout and its line
+    assert list(Checkout.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_adding_to_a_checkout_completed_meanwhile_is_not_found():
+    variant = buyable_variant()
+    checkout = filled_checkout((variant, 1))
+    checkout_complete(token=checkout.token)
+    with pytest.raises(ValidationError) as exc:
+        checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1)
+    assert _codes(exc.value) == {"token": ["not_found"]}

@@ -125,3 +125,23 @@ def test_charge_refunded_refunds_the_order(client, card_order):
 
 def test_webhook_accepts_only_post(client):
     assert client.get(URL).status_code == 405
+
+
+def test_producers_hear_of_a_card_order_only_once_it_is_paid(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.factories import ProducerFactory
+
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_x", "pk_test_x"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    producer = ProducerFactory(email="htx@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order((buyable_variant(producer=producer), 1), payment_method="card")
+    assert [m.to for m in mail.outbox] == [["khach@example.vn"]]
+    Payment.objects.filter(order=order).update(stripe_payment_intent_id="pi_test_1")
+    payload = stripe_event("payment_intent.succeeded", _intent(order))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(client, payload, stripe_signature(payload)).status_code == 200
+    assert [m.to for m in mail.outbox] == [["khach@example.vn"], ["htx@example.vn"]]
