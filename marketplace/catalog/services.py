@@ -341,8 +341,10 @@ def product_delete(*, product: Product) -> None:
             "Sản phẩm đã được chứng nhận OCOP không thể xoá; hãy ngừng bán.",
             code=CatalogErrorCode.INVALID.value,
         )
+    product_id = product.pk
     try:
         product.delete()
+        search_products_changed(product_ids=[product_id])  # removes it from an external index
     except ProtectedError as exc:
         raise ValidationError(
             "Sản phẩm đã có đơn hàng nên không thể xoá; hãy ngừng bán.", code=CatalogErrorCode.INVALID.value

@@ -105,7 +105,7 @@ def producer_profile_update(*, producer: Producer, by=None, **changes) -> Produc
         setattr(producer, field, value.strip() if isinstance(value, str) else value)
     producer.full_clean()
     producer.save()
-    # The producer's province is part of each of its products' search documents.
+    # Its name, kind and province are in every product's search document.
     search_products_changed(product_ids=producer.products.values_list("pk", flat=True))
     return producer
 
