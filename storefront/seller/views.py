@@ -235,15 +235,15 @@ def variant_edit(request, pk: int, variant_pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            catalog_services.variant_update(
+            catalog_services.variant_update_with_stock(
                 variant=variant,
                 name=data["name"],
                 sku=data["sku"] or variant.sku,
                 price_amount=data["price_amount"],
                 weight_grams=data["weight_grams"],
+                quantity=data["quantity"],
                 by=request.user,
             )
-            catalog_services.stock_set(variant=variant, quantity=data["quantity"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
