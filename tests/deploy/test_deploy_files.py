@@ -197,6 +197,16 @@ def test_probe_paths_answer(client, db):
     }
 
 
+def test_procfile_processes_exist(db):
+    """The same processes for Procfile-based platforms (release runs before the new web processes start)."""
+    processes = dict(
+        line.split(": ", 1) for line in (DEPLOY / "Procfile").read_text().splitlines() if line.strip()
+    )
+    assert set(processes) == {"release", "web", "worker", "beat"}
+    for command in processes.values():
+        check_command(command.split())
+
+
 # --- Dockerfile and the settings guide ---------------------------------------------------------------------
 
 
