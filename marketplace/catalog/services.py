@@ -288,6 +288,7 @@ def product_image_add(*, product: Product, uploaded_file, alt: str = "", by=None
     image.image.save(f"{product.pk}/{clean.content.name}", clean.content, save=False)
     image.thumbnail.save(f"{product.pk}/{clean.thumbnail.name}", clean.thumbnail, save=False)
     image.save()
+    search_products_changed(product_ids=[product.pk])
     return image
 
 
@@ -296,7 +297,9 @@ def product_image_delete(*, image: ProductImage, by=None) -> None:
     ensure_can_manage(by=by, producer_id=image.product.producer_id)
     files = [f for f in (image.image, image.thumbnail) if f]
     storage_names = [(f.storage, f.name) for f in files]
+    product_id = image.product_id
     image.delete()
+    search_products_changed(product_ids=[product_id])
     # Remove the files only once the row is really gone.
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in storage_names])
 

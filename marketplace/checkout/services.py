@@ -129,6 +129,19 @@ def checkout_line_update(*, checkout: Checkout, line_id: int, quantity: int) -> 
 
 
 @transaction.atomic
+def checkout_variant_quantity_set(
+    *, checkout: Checkout, variant_id: int, quantity: int
+) -> CheckoutLine | None:
+    """Saleor's checkoutLinesUpdate by variant: set that variant's quantity (0 removes, absent adds)."""
+    line = CheckoutLine.objects.filter(checkout=checkout, variant_id=variant_id).first()
+    if line is None:
+        if quantity <= 0:
+            return None
+        return checkout_lines_add(checkout=checkout, variant_id=variant_id, quantity=quantity)
+    return checkout_line_update(checkout=checkout, line_id=line.pk, quantity=quantity)
+
+
+@transaction.atomic
 def checkout_line_delete(*, checkout: Checkout, line_id: int) -> None:
     deleted, _count = CheckoutLine.objects.filter(checkout=checkout, pk=line_id).delete()
     if not deleted:

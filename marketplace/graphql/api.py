@@ -3,17 +3,21 @@
 import graphene
 
 from marketplace.graphql.account.schema import AccountMutations, AccountQueries
+from marketplace.graphql.checkout.mutations import CheckoutMutations
+from marketplace.graphql.checkout.schema import CheckoutQueries
 from marketplace.graphql.content.schema import ContentQueries
 from marketplace.graphql.producer.schema import ProducerQueries
 from marketplace.graphql.product.mutations import ProductMutations
 from marketplace.graphql.product.schema import ProductQueries
 
 
-class Query(ProductQueries, ProducerQueries, ContentQueries, AccountQueries, graphene.ObjectType):
+class Query(
+    ProductQueries, ProducerQueries, CheckoutQueries, ContentQueries, AccountQueries, graphene.ObjectType
+):
     pass
 
 
-class Mutation(ProductMutations, AccountMutations, graphene.ObjectType):
+class Mutation(CheckoutMutations, ProductMutations, AccountMutations, graphene.ObjectType):
     pass
 
 

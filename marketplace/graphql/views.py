@@ -19,8 +19,19 @@ from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_o
 
 from marketplace.graphql.core import limits
 from marketplace.graphql.core.auth import TokenError, user_from_token
+from marketplace.graphql.core.errors import BadRequest
 
 logger = logging.getLogger(__name__)
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _csrf_ok(request) -> bool:
@@ -61,7 +72,10 @@ class GraphQLView(BaseGraphQLView):
                 return None
             raise HttpError(HttpResponseBadRequest("Must provide query string."))
         if variables is not None and not isinstance(variables, dict):
-            return ExecutionResult(errors=[GraphQLError("Variables must be a JSON object.")])
+            return ExecutionResult(errors=[BadRequest("Variables must be a JSON object.")])
+        if "\x00" in query or "\\u0000" in query or _has_nul(variables):
+            # PostgreSQL cannot store NUL in text; refuse it up front instead of failing in a resolver.
+            return ExecutionResult(errors=[BadRequest("NUL characters are not allowed.")])
         try:
             document = parse(query, max_tokens=20_000)
         except GraphQLError as exc:

@@ -1,9 +1,7 @@
 import graphene
-from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.auth import authenticate
 
+from marketplace.accounts.services import user_register
 from marketplace.graphql.account.types import User
 from marketplace.graphql.core.auth import TokenError, create_token, user_from_token
 from marketplace.graphql.core.errors import InputError
@@ -14,6 +12,7 @@ class AccountErrorCode(graphene.Enum):
     GRAPHQL_ERROR = "graphql_error"
     INVALID = "invalid"
     INVALID_CREDENTIALS = "invalid_credentials"
+    INVALID_PASSWORD = "invalid_password"  # noqa: S105 - an error code
     INACTIVE = "inactive"
     JWT_INVALID_TOKEN = "jwt_invalid_token"  # noqa: S105 - an error code
     JWT_SIGNATURE_EXPIRED = "jwt_signature_expired"
@@ -96,6 +95,7 @@ class AccountRegisterInput(graphene.InputObjectType):
 
 
 class AccountRegister(BaseMutation):
+    code_map = {"PASSWORD_TOO_WEAK": "INVALID_PASSWORD"}
     requires_confirmation = graphene.Boolean(description="Informs whether users need to confirm their email.")
     user = graphene.Field(User)
     errors = graphene.List(graphene.NonNull(AccountError), required=True)
@@ -117,24 +117,3 @@ class AccountRegister(BaseMutation):
             last_name=input.get("last_name") or "",
         )
         return cls(requires_confirmation=False, user=user, errors=[])
-
-
-@transaction.atomic
-def user_register(*, email: str, password: str, first_name: str = "", last_name: str = ""):
-    """Shopper self-registration (the same rules as the storefront's sign-up form)."""
-    user_model = get_user_model()
-    email = user_model.objects.normalize_email(email.strip()).lower()
-    if not email or "@" not in email or len(email) > 254:
-        raise ValidationError({"email": ValidationError("Enter a valid email address.", code="invalid")})
-    if user_model.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": ValidationError("User with this Email already exists.", code="unique")}
-        )
-    candidate = user_model(email=email, first_name=first_name[:150], last_name=last_name[:150])
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.error_list}) from exc
-    return user_model.objects.create_user(
-        email=email, password=password, first_name=first_name[:150], last_name=last_name[:150]
-    )

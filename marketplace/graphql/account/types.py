@@ -1,7 +1,11 @@
 import graphene
 
 from marketplace.accounts.models import User as UserModel
+from marketplace.graphql.checkout.types import OrderCountableConnection
+from marketplace.graphql.core.connection import connection_field, paginate
+from marketplace.graphql.core.errors import PermissionDenied
 from marketplace.graphql.core.types import Image
+from marketplace.orders.selectors import orders_for_user
 
 
 class User(graphene.ObjectType):
@@ -12,6 +16,9 @@ class User(graphene.ObjectType):
     is_active = graphene.Boolean(required=True)
     date_joined = graphene.DateTime(required=True)
     avatar = graphene.Field(Image, size=graphene.Int(), format=graphene.String())
+    orders = connection_field(
+        OrderCountableConnection, description="List of the user's orders, newest first."
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
@@ -24,3 +31,9 @@ class User(graphene.ObjectType):
     @staticmethod
     def resolve_avatar(root, info, size=None, format=None):
         return None
+
+    @staticmethod
+    def resolve_orders(root, info, **page):
+        if info.context.user.pk != root.pk:
+            raise PermissionDenied()
+        return paginate(orders_for_user(user=root), info, OrderCountableConnection, **page)

@@ -1,8 +1,8 @@
 import graphene
-from graphql import GraphQLError
 
 from marketplace.content import selectors
 from marketplace.graphql.content.types import Menu, Page
+from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.product.types import channel_argument, check_channel
 
 
@@ -20,11 +20,11 @@ class ContentQueries(graphene.ObjectType):
     def resolve_menu(root, info, slug=None, name=None, channel=None):
         check_channel(channel)
         if slug is None and name is None:
-            raise GraphQLError("Provide the `slug` or `name` argument.")
+            raise BadRequest("Provide the `slug` or `name` argument.")
         return selectors.menu_by_slug(slug=slug if slug is not None else (name or "").lower())
 
     @staticmethod
     def resolve_page(root, info, slug=None):
         if slug is None:
-            raise GraphQLError("Provide the `slug` argument.")
+            raise BadRequest("Provide the `slug` argument.")
         return selectors.page_by_slug(slug=slug)

@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 
 import graphene
 from django.db.models import QuerySet
-from graphql import GraphQLError
+
+from marketplace.graphql.core.errors import BadRequest
 
 MAX_PAGE_SIZE = 100
 _PREFIX = "o:"
@@ -58,26 +59,26 @@ def _decode(cursor: str) -> int:
             raise ValueError(cursor)
         offset = int(raw[len(_PREFIX) :])
     except (binascii.Error, UnicodeError, ValueError) as exc:
-        raise GraphQLError(f"Received cursor ({cursor}) is invalid.") from exc
+        raise BadRequest(f"Received cursor ({cursor}) is invalid.") from exc
     if offset < 0 or offset > 10**9:
-        raise GraphQLError(f"Received cursor ({cursor}) is invalid.")
+        raise BadRequest(f"Received cursor ({cursor}) is invalid.")
     return offset
 
 
 def validate_page_arguments(field_name: str, first: int | None, last: int | None) -> None:
     if first is None and last is None:
-        raise GraphQLError(
+        raise BadRequest(
             f"You must provide a `first` or `last` value to properly paginate the `{field_name}` connection."
         )
     if first is not None and last is not None:
-        raise GraphQLError("Mixing 'first' and 'last' is not supported.")
+        raise BadRequest("Mixing 'first' and 'last' is not supported.")
     for name, value in (("first", first), ("last", last)):
         if value is None:
             continue
         if value < 0:
-            raise GraphQLError(f"Argument `{name}` on connection `{field_name}` cannot be less than zero.")
+            raise BadRequest(f"Argument `{name}` on connection `{field_name}` cannot be less than zero.")
         if value > MAX_PAGE_SIZE:
-            raise GraphQLError(
+            raise BadRequest(
                 f"Requesting {value} records on the `{field_name}` connection exceeds the `{name}` limit of "
                 f"{MAX_PAGE_SIZE} records."
             )

@@ -59,3 +59,13 @@ def validation_error_entries(
             message = item.message % item.params if item.params else item.message
             entries.append({"field": None, "message": str(message), "code": _code(item.code, allowed)})
     return entries
+
+
+class BadRequest(GraphQLError):
+    """A query the client must fix (bad ID, page size, cursor, filter). Marked as a client error both the
+    Saleor way and the Apollo way, so generic GraphQL tooling does not take it for a server failure."""
+
+    def __init__(self, message: str, **kwargs):
+        super().__init__(
+            message, extensions={"code": "BAD_USER_INPUT", "exception": {"code": "GraphQLError"}}, **kwargs
+        )

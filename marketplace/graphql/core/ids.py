@@ -1,9 +1,8 @@
 """Relay global IDs ("Product:12" in base64), validated against the expected type."""
 
-from graphql import GraphQLError
 from graphql_relay import from_global_id, to_global_id
 
-from marketplace.graphql.core.errors import InputError
+from marketplace.graphql.core.errors import BadRequest, InputError
 
 __all__ = ["decode_id", "decode_ids", "to_global_id"]
 
@@ -39,7 +38,7 @@ def decode_id(global_id: str, expected: str, *, field: str | None = None, as_uui
     except ValueError as exc:
         if field is not None:
             raise InputError(field, str(exc), "GRAPHQL_ERROR") from exc
-        raise GraphQLError(str(exc)) from exc
+        raise BadRequest(str(exc)) from exc
 
 
 def decode_ids(global_ids, expected: str, *, field: str | None = None) -> list[int]:

@@ -26,6 +26,8 @@ class BaseMutation(graphene.Mutation):
 
     error_codes: type[graphene.Enum]
     field_map: dict[str, str] = {}
+    # Service error codes that Saleor names differently.
+    code_map: dict[str, str] = {}
 
     @classmethod
     def perform(cls, root, info, **data):
@@ -38,7 +40,7 @@ class BaseMutation(graphene.Mutation):
         except InputError as exc:
             errors = [{"field": exc.field, "message": exc.message, "code": cls._code(exc.code)}]
         except ValidationError as exc:
-            allowed = [member.name for member in cls.error_codes]
+            allowed = [member.name for member in cls.error_codes] + list(cls.code_map)
             errors = [
                 {**entry, "code": cls._code(entry["code"])}
                 for entry in validation_error_entries(exc, allowed_codes=allowed, field_map=cls.field_map)
@@ -50,6 +52,7 @@ class BaseMutation(graphene.Mutation):
 
     @classmethod
     def _code(cls, code: str):
+        code = cls.code_map.get(code, code)
         names = {member.name for member in cls.error_codes}
         name = code if code in names else ("INVALID" if "INVALID" in names else "GRAPHQL_ERROR")
         return getattr(cls.error_codes, name)

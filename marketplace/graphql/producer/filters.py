@@ -1,8 +1,8 @@
 import graphene
 from django.db.models import Q, QuerySet
-from graphql import GraphQLError
 
 from marketplace.core.provinces import BY_CODE
+from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.producer.types import ProducerKind
 
 
@@ -20,7 +20,7 @@ def filter_producers(queryset: QuerySet, data) -> QuerySet:
         provinces = list(data["provinces"])[:100]
         unknown = sorted(set(provinces) - set(BY_CODE))
         if unknown:
-            raise GraphQLError(f"Unknown province code(s): {', '.join(unknown[:5])}.")
+            raise BadRequest(f"Unknown province code(s): {', '.join(unknown[:5])}.")
         queryset = queryset.filter(province__in=provinces)
     if data.get("kinds") is not None:
         queryset = queryset.filter(kind__in=[getattr(kind, "value", kind) for kind in data["kinds"]])

@@ -2,14 +2,17 @@
 
 import graphene
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
-from graphql import GraphQLError
+from django.db.models.expressions import RawSQL
 
 from marketplace.catalog.models import Category, ProductVariant, Stock
 from marketplace.catalog.selectors import active_certifications
 from marketplace.core.provinces import BY_CODE
+from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.core.ids import decode_ids
 
 MAX_FILTER_VALUES = 100
+# Search results beyond the best thousand are not worth paging through.
+MAX_SEARCH_HITS = 1000
 
 
 class PriceRangeInput(graphene.InputObjectType):
@@ -47,7 +50,7 @@ class ProductFilterInput(graphene.InputObjectType):
 def _bounded(name: str, values) -> list:
     values = list(values or [])
     if len(values) > MAX_FILTER_VALUES:
-        raise GraphQLError(f"Filter `{name}` accepts at most {MAX_FILTER_VALUES} values.")
+        raise BadRequest(f"Filter `{name}` accepts at most {MAX_FILTER_VALUES} values.")
     return values
 
 
@@ -63,10 +66,15 @@ def _price_q(prefix: str, price) -> Q:
 
 
 def search_products(queryset: QuerySet, text: str) -> QuerySet:
-    """Name or producer contains the text (the storefront's search selector replaces this once on main)."""
-    return queryset.filter(
-        Q(name__icontains=text) | Q(producer__name__icontains=text) | Q(slug__icontains=text)
-    )
+    """Products matching the text, through the storefront's search (PostgreSQL or Elasticsearch), annotated
+    with their rank position (`_search_position`, 1 = best) for RANK sorting. The top hits are then filtered,
+    sorted and paginated like any other product list, always within the visible queryset."""
+    from marketplace.search.backends.base import SearchQuery
+    from marketplace.search.selectors import search_products as search
+
+    ids = search(SearchQuery(text=text, sort="relevance", offset=0, limit=MAX_SEARCH_HITS)).product_ids
+    position = RawSQL("array_position(%s::bigint[], catalog_product.id)", (list(ids),))
+    return queryset.filter(pk__in=ids).annotate(_search_position=position)
 
 
 def filter_products(queryset: QuerySet, data, *, search: str | None = None) -> tuple[QuerySet, bool]:
@@ -110,7 +118,7 @@ def filter_products(queryset: QuerySet, data, *, search: str | None = None) -> t
         provinces = _bounded("provinces", data["provinces"])
         unknown = sorted(set(provinces) - set(BY_CODE))
         if unknown:
-            raise GraphQLError(f"Unknown province code(s): {', '.join(unknown[:5])}.")
+            raise BadRequest(f"Unknown province code(s): {', '.join(unknown[:5])}.")
         queryset = queryset.filter(producer__province__in=provinces)
     if data.get("producers") is not None:
         queryset = queryset.filter(

@@ -1,10 +1,10 @@
 import graphene
 from django.conf import settings
-from graphql import GraphQLError
 
 from marketplace.catalog import models
 from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.graphql.core.connection import connection_field, paginate
+from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.core.ids import decode_id
 from marketplace.graphql.product.dataloaders import prime_products
 from marketplace.graphql.product.types import (
@@ -23,7 +23,7 @@ from marketplace.graphql.product.types import (
 
 def _one_of(id, slug) -> None:
     if (id is None) == (slug is None):
-        raise GraphQLError("Provide exactly one of the `id` or `slug` arguments.")
+        raise BadRequest("Provide exactly one of the `id` or `slug` arguments.")
 
 
 class CategoryFilterInput(graphene.InputObjectType):

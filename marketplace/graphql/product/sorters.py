@@ -2,10 +2,10 @@
 
 import graphene
 from django.db.models import F, Min, OuterRef, QuerySet, Subquery
-from graphql import GraphQLError
 
 from marketplace.catalog.models import CollectionProduct
 from marketplace.catalog.selectors import active_certifications
+from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.core.types import OrderDirection
 
 
@@ -52,18 +52,19 @@ def sort_products(
     descending = (sort_by or {}).get("direction") == OrderDirection.DESC
     if sort_by is None or field is None:
         if search_ranked:
-            field = ProductOrderField.RANK
+            field, descending = ProductOrderField.RANK, True  # best match first
         elif collection_id is not None:
             field = ProductOrderField.COLLECTION
         else:
             field = ProductOrderField.NAME
     if field == ProductOrderField.RANK:
         if not search_ranked:
-            raise GraphQLError("Sorting by RANK is available only when using a search filter.")
-        return _ordered(queryset, F("name"), descending)
+            raise BadRequest("Sorting by RANK is available only when using a search filter.")
+        # Position 1 is the best match: "rank DESC" means ascending positions.
+        return _ordered(queryset, F("_search_position"), not descending)
     if field == ProductOrderField.COLLECTION:
         if collection_id is None:
-            raise GraphQLError("Sorting by COLLECTION is available only on a collection's products.")
+            raise BadRequest("Sorting by COLLECTION is available only on a collection's products.")
         position = CollectionProduct.objects.filter(
             collection_id=collection_id, product=OuterRef("pk")
         ).values("sort_order")[:1]

@@ -39,10 +39,10 @@ def channel_argument() -> graphene.String:
 
 def check_channel(channel: str | None) -> None:
     """The marketplace sells in one channel; any other slug is an error, as in Saleor."""
-    from graphql import GraphQLError
+    from marketplace.graphql.core.errors import BadRequest
 
     if channel is not None and channel != settings.DEFAULT_CHANNEL_SLUG:
-        raise GraphQLError(f"Channel with '{channel}' slug does not exist.")
+        raise BadRequest(f"Channel with '{channel}' slug does not exist.")
 
 
 class Channel(graphene.ObjectType):

@@ -265,3 +265,106 @@ def test_invalid_price_is_rejected(api, world):
     )
     assert body["data"]["productVariantUpdate"]["errors"] == [{"field": "price", "code": "INVALID_PRICE"}]
     assert snapshot() == before
+
+
+# Mutations open to every caller (the checkout token is the secret, as in Saleor); listed so that the
+# test below fails when a new mutation appears without a decision about who may call it.
+PUBLIC_MUTATIONS = {
+    "tokenCreate": (
+        'mutation { tokenCreate(email: "nobody@example.vn", password: "x") { token errors { code } } }',
+        lambda t: {},
+        [{"code": "INVALID_CREDENTIALS"}],
+    ),
+    "tokenRefresh": (
+        "mutation { tokenRefresh(refreshToken: null) { token errors { code } } }",
+        lambda t: {},
+        [{"code": "JWT_MISSING_TOKEN"}],
+    ),
+    "accountRegister": (
+        """mutation($email: String!) { accountRegister(input: {email: $email, password: "cà-phê-2026-ngon"}) {
+            user { email } errors { code } } }""",
+        lambda t: {"email": "new-buyer@example.vn"},
+        [],
+    ),
+    "checkoutCreate": (
+        """mutation($v: ID!) { checkoutCreate(input: {channel: "default-channel", email: "a@example.vn",
+            lines: [{quantity: 1, variantId: $v}]}) { checkout { id } errors { code } } }""",
+        lambda t: {"v": gid(t["sold"].variants.get())},
+        [],
+    ),
+    "checkoutLinesAdd": (
+        """mutation($id: ID!, $v: ID!) { checkoutLinesAdd(id: $id, lines: [{quantity: 1, variantId: $v}]) {
+            checkout { id } errors { code } } }""",
+        lambda t: {"id": t["checkout"], "v": gid(t["sold"].variants.get())},
+        [],
+    ),
+    "checkoutLinesUpdate": (
+        """mutation($id: ID!, $v: ID!) { checkoutLinesUpdate(id: $id, lines: [{quantity: 2, variantId: $v}]) {
+            checkout { id } errors { code } } }""",
+        lambda t: {"id": t["checkout"], "v": gid(t["sold"].variants.get())},
+        [],
+    ),
+    "checkoutLinesDelete": (
+        """mutation($id: ID!, $line: ID!) { checkoutLinesDelete(id: $id, linesIds: [$line]) {
+            checkout { id } errors { code } } }""",
+        lambda t: {"id": t["checkout"], "line": t["line"]},
+        [],
+    ),
+    "checkoutEmailUpdate": (
+        """mutation($id: ID!) { checkoutEmailUpdate(id: $id, email: "b@example.vn") { checkout { email }
+            errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
+    "checkoutShippingAddressUpdate": (
+        """mutation($id: ID!) { checkoutShippingAddressUpdate(id: $id, shippingAddress: {firstName: "Lan",
+            streetAddress1: "1 Tô Hiệu", city: "Tô Hiệu", countryArea: "son-la", phone: "0912345678"}) {
+            checkout { id } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
+    "checkoutComplete": (
+        """mutation($id: ID!) { checkoutComplete(id: $id) { order { id } errors { code } } }""",
+        lambda t: {"id": t["ready_checkout"]},
+        [],
+    ),
+}
+
+
+def test_every_mutation_has_an_authorisation_decision():
+    from marketplace.graphql.api import schema
+
+    assert set(schema.graphql_schema.mutation_type.fields) == set(MUTATIONS) | set(PUBLIC_MUTATIONS)
+
+
+@pytest.mark.parametrize("name", list(PUBLIC_MUTATIONS))
+def test_public_mutations_for_every_caller(api, world, name):
+    from marketplace.checkout import services as checkout_services
+
+    query, variables, expected_errors = PUBLIC_MUTATIONS[name]
+    for actor in ACTORS:
+        with transaction.atomic():
+            t = dict(world["a"])
+            checkout = checkout_services.checkout_create(email="c@example.vn")
+            line = checkout_services.checkout_lines_add(
+                checkout=checkout, variant_id=t["sold"].variants.get().pk
+            )
+            ready = checkout_services.checkout_create(email="d@example.vn")
+            checkout_services.checkout_lines_add(checkout=ready, variant_id=t["sold"].variants.get().pk)
+            checkout_services.checkout_shipping_address_update(
+                checkout=ready,
+                full_name="Lan",
+                phone="0912345678",
+                province="son-la",
+                commune="Tô Hiệu",
+                street="1",
+            )
+            t |= {
+                "checkout": to_global_id("Checkout", str(checkout.token)),
+                "line": to_global_id("CheckoutLine", line.pk),
+                "ready_checkout": to_global_id("Checkout", str(ready.token)),
+            }
+            body = api(query, variables(t), user=world["users"][actor])
+            assert "errors" not in body, (actor, body)
+            assert body["data"][name]["errors"] == expected_errors, actor
+            transaction.set_rollback(True)

@@ -1,0 +1,293 @@
+"""Checkout mutations on marketplace.checkout.services: the same writes as the storefront's cart and
+checkout form. The checkout's token (inside its global ID) is the secret that grants access, as in Saleor."""
+
+import graphene
+
+from marketplace.checkout import services
+from marketplace.checkout.models import Checkout as CheckoutModel
+from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
+from marketplace.core.provinces import BY_CODE, province_code_for
+from marketplace.graphql.checkout.types import Checkout, CheckoutErrorCode, Order
+from marketplace.graphql.core.errors import InputError
+from marketplace.graphql.core.ids import decode_id
+from marketplace.graphql.core.mutations import BaseMutation, error_type
+from marketplace.graphql.product.types import check_channel
+from marketplace.orders.selectors import order_by_token
+
+MAX_LINES_PER_CALL = 100
+
+CheckoutError = error_type(
+    "CheckoutError",
+    CheckoutErrorCode,
+    variants=graphene.List(
+        graphene.NonNull(graphene.ID), description="List of variant IDs which causes the error."
+    ),
+    lines=graphene.List(graphene.NonNull(graphene.ID), description="List of line IDs which cause the error."),
+)
+
+
+class CheckoutLineInput(graphene.InputObjectType):
+    quantity = graphene.Int(required=True, description="The number of items purchased.")
+    variant_id = graphene.ID(required=True, description="ID of the product variant.")
+
+
+class CheckoutLineUpdateInput(graphene.InputObjectType):
+    quantity = graphene.Int(description="The number of items purchased; 0 removes the line.")
+    variant_id = graphene.ID(description="ID of the product variant (or give lineId).")
+    line_id = graphene.ID(description="ID of the line.")
+
+
+class AddressInput(graphene.InputObjectType):
+    first_name = graphene.String(description="Given name (with lastName: the recipient).")
+    last_name = graphene.String(description="Family name.")
+    company_name = graphene.String(description="Company or organization.")
+    street_address_1 = graphene.String(description="House number and street.")
+    street_address_2 = graphene.String(description="More of the street address.")
+    city = graphene.String(description="Commune or ward (xã, phường).")
+    city_area = graphene.String(description="Commune or ward, if city is not given.")
+    postal_code = graphene.String(description="Ignored.")
+    country = graphene.String(description="Country code: only VN.")
+    country_area = graphene.String(description="Province: code (son-la) or name (Sơn La, old names too).")
+    phone = graphene.String(description="Phone number.")
+
+
+class CheckoutCreateInput(graphene.InputObjectType):
+    channel = graphene.String(description="Slug of a channel in which to create a checkout.")
+    lines = graphene.List(graphene.NonNull(CheckoutLineInput), description="A list of checkout lines.")
+    email = graphene.String(description="The customer's email address.")
+    shipping_address = AddressInput(description="The mailing address to where the checkout will be shipped.")
+
+
+def _checkout(global_id: str | None, token=None) -> CheckoutModel:
+    if global_id is None and token is None:
+        raise InputError("id", "Provide the checkout's id.", "REQUIRED")
+    key = token if token is not None else decode_id(global_id, "Checkout", field="id", as_uuid=True)
+    checkout = CheckoutModel.objects.filter(token=key).first()
+    if checkout is None:
+        raise InputError("id", f"Couldn't resolve to a node: {global_id or token}", "NOT_FOUND")
+    return checkout
+
+
+def _bounded(lines, field: str) -> list:
+    lines = list(lines or [])
+    if len(lines) > MAX_LINES_PER_CALL:
+        raise InputError(field, f"At most {MAX_LINES_PER_CALL} lines per call.", "INVALID")
+    return lines
+
+
+def _add_lines(checkout: CheckoutModel, lines) -> None:
+    for line in _bounded(lines, "lines"):
+        variant_pk = decode_id(line["variant_id"], "ProductVariant", field="variantId")
+        services.checkout_lines_add(checkout=checkout, variant_id=variant_pk, quantity=line["quantity"])
+
+
+def _address(data) -> dict:
+    """Saleor's AddressInput -> the checkout service's Vietnamese address fields."""
+    country = (data.get("country") or "VN").upper()
+    if country != "VN":
+        raise InputError("country", "Delivery is only within Viet Nam.", "INVALID")
+    province_text = (data.get("country_area") or "").strip()
+    province = (
+        province_text if province_text in BY_CODE else (province_code_for(province_text) or province_text)
+    )
+    street = ", ".join(
+        part.strip() for part in (data.get("street_address_1"), data.get("street_address_2")) if part
+    )
+    full_name = " ".join(part.strip() for part in (data.get("first_name"), data.get("last_name")) if part)
+    return {
+        "full_name": full_name,
+        "phone": data.get("phone") or "",
+        "province": province,
+        "commune": (data.get("city") or data.get("city_area") or "").strip(),
+        "street": street,
+    }
+
+
+class CheckoutMutation(BaseMutation):
+    class Meta:
+        abstract = True
+
+    error_codes = CheckoutErrorCode
+    field_map = {
+        "variant": "variantId",
+        "line": "lineId",
+        "full_name": "firstName",
+        "street": "streetAddress1",
+        "commune": "city",
+        "province": "countryArea",
+        "shipping_address": "shippingAddress",
+        "payment_method": "paymentMethod",
+    }
+
+
+class CheckoutCreate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        input = CheckoutCreateInput(required=True, description="Fields required to create checkout.")
+
+    class Meta:
+        description = "Create a new checkout (signed-in shoppers own it)."
+
+    @classmethod
+    def perform(cls, root, info, input):
+        check_channel(input.get("channel"))
+        checkout = services.checkout_create(user=info.context.user, email=(input.get("email") or "").strip())
+        _add_lines(checkout, input.get("lines"))
+        if input.get("shipping_address") is not None:
+            checkout = services.checkout_shipping_address_update(
+                checkout=checkout, **_address(input["shipping_address"])
+            )
+        return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
+
+
+class CheckoutLinesAdd(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        lines = graphene.List(graphene.NonNull(CheckoutLineInput), required=True)
+
+    class Meta:
+        description = "Adds a checkout line to the existing checkout (adding to a line's quantity)."
+
+    @classmethod
+    def perform(cls, root, info, lines, id=None, token=None):
+        checkout = _checkout(id, token)
+        _add_lines(checkout, lines)
+        return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
+
+
+class CheckoutLinesUpdate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        lines = graphene.List(graphene.NonNull(CheckoutLineUpdateInput), required=True)
+
+    class Meta:
+        description = "Updates checkout line(s) in the existing checkout."
+
+    @classmethod
+    def perform(cls, root, info, lines, id=None, token=None):
+        checkout = _checkout(id, token)
+        for line in _bounded(lines, "lines"):
+            if line.get("quantity") is None:
+                raise InputError("quantity", "This field is required.", "REQUIRED")
+            if line.get("line_id") is not None:
+                line_pk = decode_id(line["line_id"], "CheckoutLine", field="lineId")
+            elif line.get("variant_id") is not None:
+                variant_pk = decode_id(line["variant_id"], "ProductVariant", field="variantId")
+                existing = CheckoutLineModel.objects.filter(checkout=checkout, variant_id=variant_pk).first()
+                if existing is None:
+                    raise InputError("variantId", "This variant is not in the checkout.", "NOT_FOUND")
+                line_pk = existing.pk
+            else:
+                raise InputError("lineId", "Provide lineId or variantId.", "REQUIRED")
+            services.checkout_line_update(checkout=checkout, line_id=line_pk, quantity=line["quantity"])
+        return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
+
+
+class CheckoutLinesDelete(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        lines_ids = graphene.List(
+            graphene.NonNull(graphene.ID), required=True, description="A list of line IDs."
+        )
+
+    class Meta:
+        description = "Deletes checkout lines."
+
+    @classmethod
+    def perform(cls, root, info, lines_ids, id=None, token=None):
+        checkout = _checkout(id, token)
+        for line_id in _bounded(lines_ids, "linesIds"):
+            line_pk = decode_id(line_id, "CheckoutLine", field="linesIds")
+            services.checkout_line_delete(checkout=checkout, line_id=line_pk)
+        return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
+
+
+class CheckoutEmailUpdate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        email = graphene.String(required=True, description="email.")
+
+    class Meta:
+        description = "Updates email address in the existing checkout object."
+
+    @classmethod
+    def perform(cls, root, info, email, id=None, token=None):
+        checkout = services.checkout_email_update(checkout=_checkout(id, token), email=email)
+        return cls(checkout=checkout, errors=[])
+
+
+class CheckoutShippingAddressUpdate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        shipping_address = AddressInput(required=True, description="The mailing address.")
+
+    class Meta:
+        description = "Update shipping address in the existing checkout."
+
+    @classmethod
+    def perform(cls, root, info, shipping_address, id=None, token=None):
+        checkout = services.checkout_shipping_address_update(
+            checkout=_checkout(id, token), **_address(shipping_address)
+        )
+        return cls(checkout=checkout, errors=[])
+
+
+class CheckoutComplete(CheckoutMutation):
+    order = graphene.Field(Order)
+    confirmation_needed = graphene.Boolean(required=True)
+    confirmation_data = graphene.JSONString()
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        payment_data = graphene.JSONString(description="Ignored: cash on delivery.")
+        redirect_url = graphene.String(description="Ignored.")
+        store_source = graphene.Boolean(description="Ignored.")
+
+    class Meta:
+        description = "Completes the checkout as an order paid cash on delivery."
+
+    @staticmethod
+    def resolve_confirmation_needed(root, info):
+        return bool(root.confirmation_needed)
+
+    @classmethod
+    def perform(
+        cls, root, info, id=None, token=None, payment_data=None, redirect_url=None, store_source=None
+    ):
+        checkout = _checkout(id, token)
+        order = services.checkout_complete(token=checkout.token, user=info.context.user)
+        return cls(order=order_by_token(token=order.token), confirmation_needed=False, errors=[])
+
+
+class CheckoutMutations(graphene.ObjectType):
+    checkout_create = CheckoutCreate.Field()
+    checkout_lines_add = CheckoutLinesAdd.Field()
+    checkout_lines_update = CheckoutLinesUpdate.Field()
+    checkout_lines_delete = CheckoutLinesDelete.Field()
+    checkout_email_update = CheckoutEmailUpdate.Field()
+    checkout_shipping_address_update = CheckoutShippingAddressUpdate.Field()
+    checkout_complete = CheckoutComplete.Field()
