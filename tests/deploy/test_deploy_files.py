@@ -207,6 +207,20 @@ def test_procfile_processes_exist(db):
         check_command(command.split())
 
 
+def test_readiness_reports_an_unreachable_search_cluster_without_failing(client, db, settings):
+    from marketplace.search.selectors import _backend_for
+
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
+    settings.SEARCH_BACKEND = "marketplace.search.backends.elasticsearch.ElasticsearchBackend"
+    _backend_for.cache_clear()
+    try:
+        response = client.get("/readyz")
+    finally:
+        _backend_for.cache_clear()
+    assert response.status_code == 200
+    assert response.json()["search"] == "unreachable"
+
+
 # --- Dockerfile and the settings guide ---------------------------------------------------------------------
 
 

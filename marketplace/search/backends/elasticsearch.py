@@ -377,7 +377,8 @@ class ElasticsearchBackend(SearchBackend):
         )
 
     def ping(self) -> bool:
-        return bool(self.client.ping())
+        # Short and without retries: /readyz must answer within the probe's timeout when the cluster is down.
+        return bool(self.client.options(request_timeout=2, max_retries=0).ping())
 
     # Writes
     def new_index_name(self) -> str:
