@@ -176,9 +176,10 @@ def _column_label(table: RawTable, header: Header, index: int) -> str:
 
 def _is_repeated_header(cells: list[str], header: Header) -> bool:
     index = header.columns["product"]
+    # Cheap test first: a data row's product name is rarely as short as a header cell.
     return (
         index < len(cells)
-        and field_of(cells[index]) == "product"
+        and len(cells[index]) <= len(header.labels[index]) + 2
         and fold(cells[index]) == fold(header.labels[index])
     )
 
@@ -205,9 +206,10 @@ def parse_document(document: RawDocument) -> ParsedDocument:
         else:
             continue
         columns |= set(header.columns)
+        labels = {name: _column_label(table, header, i) for name, i in header.columns.items()}
         group = ""
         for raw in table.rows[start:]:
-            parsed = _row(document.filename, table, header, raw)
+            parsed = _row(document.filename, table, header, raw, labels)
             if parsed is None:
                 continue
             if isinstance(parsed, str):
@@ -221,7 +223,9 @@ def parse_document(document: RawDocument) -> ParsedDocument:
     )
 
 
-def _row(filename: str, table: RawTable, header: Header, raw: RawRow) -> SourceRow | str | None:
+def _row(
+    filename: str, table: RawTable, header: Header, raw: RawRow, labels: dict[str, str]
+) -> SourceRow | str | None:
     """A data row, a section heading (its text), or None for empty, numbering and repeated header rows."""
     cells = raw.cells
     if not any(cells):
@@ -230,7 +234,7 @@ def _row(filename: str, table: RawTable, header: Header, raw: RawRow) -> SourceR
         return None
     values = {name: (cells[i] if i < len(cells) else "") for name, i in header.columns.items()}
     non_empty = [c for c in cells if c]
-    if all(_NUMBERING.match(c) for c in non_empty) and not raw.formulas:
+    if len(non_empty[0]) <= 4 and all(_NUMBERING.match(c) for c in non_empty) and not raw.formulas:
         return None  # "(1) (2) (3)" under the header
     distinct = set(non_empty)
     if len(distinct) == 1 and not raw.formulas and not values.get("stars"):
@@ -247,7 +251,7 @@ def _row(filename: str, table: RawTable, header: Header, raw: RawRow) -> SourceR
         group=values.get("group", ""),
         note=values.get("note", ""),
         cited=values.get("cited", ""),
-        columns={name: _column_label(table, header, i) for name, i in header.columns.items()},
+        columns=labels,  # shared by the rows of a table: read only
     )
     for index, formula in raw.formulas.items():
         row.formulas[_column_label(table, header, index)] = formula

@@ -15,6 +15,7 @@ from catalog_import.error_codes import ImportErrorCode
 from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
 from catalog_import.planning import NewProducer, Plan, build_plan, category_for
 from marketplace.catalog.models import Category, Product
+from marketplace.certification.bulk import copy_insert
 from marketplace.certification.models import Certification, CertificationState, Decision, DecisionKind
 from marketplace.certification.services import (
     certification_issue,
@@ -177,35 +178,61 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
     run.counts = plan.counts()
     run.errors = []
     run.save()
-    ImportRow.objects.bulk_create(
-        [
-            ImportRow(
-                run=run,
-                file=r.source.file[:255],
-                row_number=r.source.number,
-                location=r.source.location[:120],
-                product_name=r.source.product[:500],
-                producer_name=r.source.producer[:500],
-                address=r.source.address[:500],
-                stars=r.stars,
-                score=r.score,
-                outcome=r.outcome,
-                message=r.message,
-                candidates=r.candidates,
-                product_id=r.product_id,
-                producer_id=r.producer_id,
-                created_product=id(r) in created_rows,
-                created_producer=r.new_producer is not None
-                and first_of_producer[r.new_producer.key] == id(r),
-                certification_id=certificates.get(r.product_id) if r.outcome in ISSUING else None,
-                previous_certification_id=r.previous_certification_id,
-                previous_state=r.previous_state,
-            )
-            for r in plan.rows
-        ],
-        batch_size=2000,
+    copy_insert(
+        ImportRow,
+        ROW_FIELDS,
+        (_row_values(run, r, created_rows, first_of_producer, certificates) for r in plan.rows),
     )
     return run
+
+
+ROW_FIELDS = [
+    "run",
+    "file",
+    "row_number",
+    "location",
+    "product_name",
+    "producer_name",
+    "address",
+    "stars",
+    "score",
+    "outcome",
+    "message",
+    "candidates",
+    "product",
+    "producer",
+    "created_product",
+    "created_producer",
+    "certification",
+    "previous_certification",
+    "previous_state",
+]
+
+
+def _row_values(
+    run: ImportRun, r, created_rows: set[int], first_of_producer: dict, certificates: dict
+) -> tuple:
+    return (
+        run.pk,
+        r.source.file[:255],
+        r.source.number,
+        r.source.location[:120],
+        r.source.product[:500],
+        r.source.producer[:500],
+        r.source.address[:500],
+        r.stars,
+        r.score,
+        r.outcome,
+        r.message,
+        r.candidates,
+        r.product_id,
+        r.producer_id,
+        id(r) in created_rows,
+        r.new_producer is not None and first_of_producer[r.new_producer.key] == id(r),
+        certificates.get(r.product_id) if r.outcome in ISSUING else None,
+        r.previous_certification_id,
+        r.previous_state,
+    )
 
 
 def import_files(

@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.search.tasks.search_index_dirty_task",
         "schedule": 5 * 60,
     },
+    "release-abandoned-card-orders": {
+        "task": "marketplace.payments.tasks.release_abandoned_card_orders_task",
+        "schedule": 10 * 60,
+    },
 }
 
 # --- Search -------------------------------------------------------------------------------------
@@ -268,6 +272,8 @@ VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "CONG TY OCOP MARKETPLACE")
 SHIPPING_FLAT_RATE_VND = env_int("SHIPPING_FLAT_RATE_VND", 30_000)
 SHIPPING_FREE_THRESHOLD_VND = env_int("SHIPPING_FREE_THRESHOLD_VND", 500_000)
 CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 99)
+# A card order not paid within this time is cancelled and its stock released (beat task below).
+CARD_PAYMENT_TIMEOUT_MINUTES = env_int("CARD_PAYMENT_TIMEOUT_MINUTES", 60)
 
 # --- Marketplace rules --------------------------------------------------------------------------
 DEFAULT_CHANNEL_SLUG = "default-channel"

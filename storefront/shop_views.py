@@ -32,14 +32,14 @@ from marketplace.checkout.services import (
 )
 from marketplace.core import provinces
 from marketplace.orders.models import Order, PaymentState
-from marketplace.orders.selectors import order_by_token
-from marketplace.orders.services import may_cancel_order, order_cancel
+from marketplace.orders.selectors import order_by_checkout_token, order_by_token
+from marketplace.orders.services import may_cancel_order, order_cancel, order_cancellable
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.services import (
     WebhookSignatureError,
     card_payment_start,
     stripe_event_process,
-    verify_stripe_signature,
+    stripe_signature_verify,
 )
 from marketplace.payments.vietqr import order_reference, qr_svg, vietqr_payload_for_order
 
@@ -192,7 +192,7 @@ def _checkout_post(request):
     # after a timeout) finds the order already made from it.
     key = parse_token(request.POST.get("idempotency_key"))
     if key is not None:
-        done = Order.objects.filter(checkout_token=key).first()
+        done = order_by_checkout_token(token=key)
         if done is not None:
             request.session.pop(SESSION_KEY, None)
             return _after_order(done)
@@ -241,10 +241,12 @@ def order_detail(request, token):
     order = _order_or_404(token)
     context = {
         "order": order,
-        "can_cancel": may_cancel_order(order=order, by=request.user)
-        and order.payment_state == PaymentState.UNPAID
-        and order.status in ("unconfirmed", "confirmed"),
+        "can_cancel": order_cancellable(order=order) and may_cancel_order(order=order, by=request.user),
     }
+    # Back from Stripe.js before the webhook arrived: the payment is on its way, not missing.
+    context["payment_processing"] = (
+        order.payment_state == PaymentState.UNPAID and request.GET.get("redirect_status") == "succeeded"
+    )
     if order.payment_method == PaymentMethod.BANK_TRANSFER and order.payment_state == PaymentState.UNPAID:
         context.update(
             vietqr_svg=qr_svg(vietqr_payload_for_order(order)),
@@ -299,7 +301,7 @@ def order_cancel_view(request, token):
 @require_POST
 def stripe_webhook(request):
     try:
-        event = verify_stripe_signature(
+        event = stripe_signature_verify(
             payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
         )
     except WebhookSignatureError:

@@ -1,6 +1,10 @@
-"""PDF annexes with a text layer: the table of each page (the header is usually repeated on every page and
-is dropped later by the table parser); the text above the first table gives the title lines. A scanned PDF
-(pages that are only images) is refused with a clear message: OCR is not done here."""
+"""PDF annexes with a text layer: the table of each page (the header is usually repeated on every page and is
+dropped later by the table parser); the text above the first table gives the title lines. A scanned PDF
+(pages that are only pictures) is refused with a clear message: OCR is not done here.
+
+Ruled tables whose cells are drawn as boxes are read through PDFium (cell boxes, then the text inside each
+box): fast enough for annexes of thousands of rows. Other layouts go through pdfplumber's table finder.
+"""
 
 from __future__ import annotations
 
@@ -12,55 +16,163 @@ from catalog_import.readers.base import ImportFileError, RawDocument, RawRow, Ra
 
 _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _TEXT = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+TOLERANCE = 3.0  # points: box edges closer than this are the same grid line (stroke widths overlap)
+
+
+def _cluster(values: list[float]) -> list[float]:
+    lines: list[float] = []
+    for value in sorted(values):
+        if not lines or value - lines[-1] > TOLERANCE:
+            lines.append(value)
+    return lines
+
+
+def _nearest(lines: list[float], value: float) -> int:
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
+
+
+def _cell_text(textpage, box) -> str:
+    left, bottom, right, top = box
+    text = textpage.get_text_bounded(left + 1, bottom + 1, right - 1, top - 1)
+    return clean_cell(" ".join(text.split()))
+
+
+def _box_rows(page, textpage) -> tuple[list[list[str]], float] | None:
+    """Rows of a table drawn as cell boxes, merged cells filled in; None when the page has no such table."""
+    import pypdfium2.raw as pdfium_c
+
+    boxes = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)):
+        left, bottom, right, top = obj.get_bounds()
+        if right - left > 5 and top - bottom > 5:
+            boxes.append((left, bottom, right, top))
+    if len(boxes) < 4:
+        return None
+    columns = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
+    if len(columns) < 3:
+        return None
+    width = len(columns) - 1
+    by_top: dict[float, list] = {}
+    tops = _cluster([b[3] for b in boxes])
+    for box in boxes:
+        by_top.setdefault(tops[_nearest(tops, box[3])], []).append(box)
+    rows: list[list[str]] = []
+    tall: list[
+        tuple[int, int, float, str]
+    ] = []  # (first column, last column, bottom, text) of boxes spanning rows
+    for top in sorted(by_top, reverse=True):
+        values = [""] * width
+        filled = [False] * width
+        for box in sorted(by_top[top]):
+            first, last = _nearest(columns, box[0]), _nearest(columns, box[2])
+            text = _cell_text(textpage, box)
+            for column in range(first, max(last, first + 1)):
+                if column < width:
+                    values[column], filled[column] = text, True
+            tall.append((first, last, box[1], text))
+        for first, last, bottom, text in tall:
+            if bottom < top - TOLERANCE:  # a box from an earlier row reaching down past this row's top
+                for column in range(first, max(last, first + 1)):
+                    if column < width and not filled[column]:
+                        values[column] = text
+        tall = [t for t in tall if t[2] < top - TOLERANCE]
+        rows.append(values)
+    return rows, max(b[3] for b in boxes)
+
+
+def _title(textpage, page, table_top: float) -> list[str]:
+    width, height = page.get_size()
+    text = textpage.get_text_bounded(0, table_top + 1, width, height)
+    return [clean_cell(line) for line in text.splitlines() if line.strip()]
 
 
 def read_pdf(path: Path, name: str) -> RawDocument:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    import pypdfium2 as pdfium
 
     try:
-        pdf = pdfplumber.open(str(path))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise ImportFileError(
-            f"{name}: the file is password-protected (encrypted); save it without a password."
-        ) from exc
-    except Exception as exc:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ImportFileError(
+                f"{name}: the file is password-protected (encrypted); save it without a password."
+            ) from exc
         raise ImportFileError(f"{name}: the file is damaged or truncated ({exc}).") from exc
     title_lines: list[str] = []
     rows: list[RawRow] = []
     any_text = False
+    plumber_pages: list[int] = []
     max_rows = settings.IMPORT_MAX_ROWS
     try:
-        for page_number, page in enumerate(pdf.pages, start=1):
-            if not page.chars:
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            if textpage.count_chars() == 0:
                 continue
             any_text = True
-            tables = page.find_tables(_LINES)
-            if not tables:
-                tables = page.find_tables(_TEXT)
-            if page_number == 1 or not rows:
-                top = min((t.bbox[1] for t in tables), default=page.height)
-                above = page.crop((0, 0, page.width, max(top, 1))).extract_text() or ""
-                title_lines += [clean_cell(line) for line in above.splitlines() if line.strip()]
-            for table in tables:
-                for row_index, cells in enumerate(table.extract(), start=1):
-                    values = [clean_cell((c or "").replace("\n", " ")) for c in cells]
-                    rows.append(
-                        RawRow(
-                            number=len(rows) + 1, location=f"page {page_number} row {row_index}", cells=values
-                        )
-                    )
-                    if len(rows) > max_rows + 50:
-                        raise ImportFileError(f"{name}: more than {max_rows} rows; split the file.")
-            page.flush_cache()
-    except ImportFileError:
-        raise
-    except Exception as exc:
-        raise ImportFileError(f"{name}: the file is damaged or truncated ({exc}).") from exc
+            found = _box_rows(page, textpage)
+            if found is None:
+                plumber_pages.append(index)
+                continue
+            table, top = found
+            if not rows:
+                title_lines += _title(textpage, page, top)
+            for row_index, values in enumerate(table, start=1):
+                rows.append(
+                    RawRow(number=len(rows) + 1, location=f"page {index + 1} row {row_index}", cells=values)
+                )
+            if len(rows) > max_rows + 50:
+                raise ImportFileError(f"{name}: more than {max_rows} rows; split the file.")
     finally:
-        pdf.close()
+        document.close()
     if not any_text:
         raise ImportFileError(
             f"{name}: the PDF has no text layer (a scan); OCR it or ask for the Word/Excel annex."
         )
+    if plumber_pages:
+        title_lines, rows = _read_with_pdfplumber(path, name, title_lines, rows, set(plumber_pages))
     return RawDocument(filename=name, title_lines=title_lines, tables=[RawTable(name="pdf", rows=rows)])
+
+
+def _read_with_pdfplumber(path: Path, name: str, title_lines, rows, pages: set[int]):
+    """Pages whose table is not drawn as boxes (ruling lines only, or none): pdfplumber's table finder."""
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as exc:
+        raise ImportFileError(f"{name}: the file is damaged or truncated ({exc}).") from exc
+    by_page: dict[int, list[RawRow]] = {}
+    try:
+        for index in sorted(pages):
+            page = pdf.pages[index]
+            tables = page.find_tables(_LINES) or page.find_tables(_TEXT)
+            if index == min(pages) and not rows:
+                top = min((t.bbox[1] for t in tables), default=page.height)
+                above = page.crop((0, 0, page.width, max(top, 1))).extract_text() or ""
+                title_lines += [clean_cell(line) for line in above.splitlines() if line.strip()]
+            found = []
+            for table in tables:
+                for row_index, cells in enumerate(table.extract(), start=1):
+                    values = [clean_cell(" ".join((c or "").split())) for c in cells]
+                    found.append(RawRow(number=0, location=f"page {index + 1} row {row_index}", cells=values))
+            by_page[index] = found
+            page.flush_cache()
+    finally:
+        pdf.close()
+    # Keep page order: rows read by PDFium carry their page in the location.
+    merged: list[RawRow] = []
+    pdfium_rows = iter(rows)
+    pending = next(pdfium_rows, None)
+    for index in sorted(set(by_page) | {_page_of(r) for r in rows}):
+        if index in by_page:
+            merged += by_page[index]
+        while pending is not None and _page_of(pending) == index:
+            merged.append(pending)
+            pending = next(pdfium_rows, None)
+    for number, row in enumerate(merged, start=1):
+        row.number = number
+    return title_lines, merged
+
+
+def _page_of(row: RawRow) -> int:
+    return int(row.location.split()[1]) - 1

@@ -142,8 +142,13 @@ def products_of_producer(*, producer_id: int, today: datetime.date | None = None
 def products_to_claim(*, producer_id: int, today: datetime.date | None = None) -> QuerySet[Product]:
     """Certified but unlisted: created by an import (unpublished) and holding an active certificate."""
     return products_of_producer(producer_id=producer_id, today=today).filter(
-        is_published=False, is_certified=True
+        is_published=False, is_certified=True, is_hidden=False
     )
+
+
+def products_listed_of_producer(*, producer_id: int, today: datetime.date | None = None) -> QuerySet[Product]:
+    """What shoppers see of this producer right now (the visibility rule, scoped to the producer)."""
+    return products_visible_to_shoppers(today=today).filter(producer_id=producer_id).order_by("name", "id")
 
 
 def producer_product_get(*, producer_id: int, product_id: int) -> Product | None:

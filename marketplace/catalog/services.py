@@ -262,6 +262,7 @@ def product_set_published(*, product: Product, is_published: bool, by=None) -> P
         )
     product.is_published = is_published
     product.save(update_fields=["is_published", "updated_at"])
+    search_products_changed(product_ids=[product.pk])
     return product
 
 
@@ -287,6 +288,7 @@ def product_image_add(*, product: Product, uploaded_file, alt: str = "", by=None
     image.image.save(f"{product.pk}/{clean.content.name}", clean.content, save=False)
     image.thumbnail.save(f"{product.pk}/{clean.thumbnail.name}", clean.thumbnail, save=False)
     image.save()
+    search_products_changed(product_ids=[product.pk])
     return image
 
 
@@ -295,7 +297,9 @@ def product_image_delete(*, image: ProductImage, by=None) -> None:
     ensure_can_manage(by=by, producer_id=image.product.producer_id)
     files = [f for f in (image.image, image.thumbnail) if f]
     storage_names = [(f.storage, f.name) for f in files]
+    product_id = image.product_id
     image.delete()
+    search_products_changed(product_ids=[product_id])
     # Remove the files only once the row is really gone.
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in storage_names])
 
@@ -337,8 +341,10 @@ def product_delete(*, product: Product) -> None:
             "Sản phẩm đã được chứng nhận OCOP không thể xoá; hãy ngừng bán.",
             code=CatalogErrorCode.INVALID.value,
         )
+    product_id = product.pk
     try:
         product.delete()
+        search_products_changed(product_ids=[product_id])  # removes it from an external index
     except ProtectedError as exc:
         raise ValidationError(
             "Sản phẩm đã có đơn hàng nên không thể xoá; hãy ngừng bán.", code=CatalogErrorCode.INVALID.value
@@ -372,4 +378,5 @@ def variant_update(*, variant: ProductVariant, by=None, **changes) -> ProductVar
         setattr(variant, field, value)
     variant.full_clean()
     variant.save(update_fields=sorted(changes) or None)
+    search_products_changed(product_ids=[variant.product_id])
     return variant

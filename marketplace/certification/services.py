@@ -5,10 +5,11 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from marketplace.catalog.models import Product
+from marketplace.certification.bulk import copy_insert
 from marketplace.certification.error_codes import CertificationErrorCode
 from marketplace.certification.models import (
     Certification,
@@ -181,28 +182,36 @@ def certifications_issue_bulk(
         )
     valid_until = certificate_valid_until(decision.date)
     state = CertificationState.ACTIVE if valid_until >= timezone.localdate() else CertificationState.EXPIRED
-    created = Certification.objects.bulk_create(
+    ended_at = None if state == CertificationState.ACTIVE else now
+    copy_insert(
+        Certification,
         [
-            Certification(
-                product_id=product_id,
-                decision=decision,
-                stars=stars,
-                score=score,
-                valid_from=decision.date,
-                valid_until=valid_until,
-                state=state,
-                ended_at=None if state == CertificationState.ACTIVE else now,
-            )
-            for product_id, stars, score in ratings
+            "product",
+            "decision",
+            "stars",
+            "score",
+            "valid_from",
+            "valid_until",
+            "state",
+            "ended_at",
+            "created_at",
         ],
-        batch_size=2000,
+        (
+            (product_id, decision.pk, stars, score, decision.date, valid_until, state, ended_at, now)
+            for product_id, stars, score in ratings
+        ),
     )
+    created = list(Certification.objects.filter(decision=decision).only("id", "product_id", "decision_id"))
     if current:
-        by_product = {c.product_id: c.pk for c in created}
-        links = [
-            Certification(pk=old_id, superseded_by_id=by_product[pid]) for pid, old_id in current.items()
-        ]
-        Certification.objects.bulk_update(links, ["superseded_by"], batch_size=2000)
+        # One joined UPDATE (a correlated subquery per row scans the decision's certificates each time).
+        table = Certification._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS old SET superseded_by_id = new.id FROM {table} AS new "  # noqa: S608
+                "WHERE old.id = ANY(%s) AND new.decision_id = %s AND new.product_id = old.product_id",
+                [list(current.values()), decision.pk],
+            )
+    search_products_changed(product_ids=product_ids)
     return created
 
 
@@ -212,7 +221,9 @@ def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequenc
     if decision.kind != DecisionKind.REVOCATION:
         raise ValidationError("Only a revocation decision can revoke.", code="wrong_decision_kind")
     certifications = Certification.objects.filter(pk__in=certification_ids)
-    lock_products(certifications.values_list("product_id", flat=True))
+    product_ids = list(certifications.values_list("product_id", flat=True))
+    lock_products(product_ids)
+    search_products_changed(product_ids=product_ids)
     return certifications.update(
         state=CertificationState.REVOKED, revoked_by=decision, ended_at=timezone.now()
     )

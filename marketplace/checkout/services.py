@@ -28,6 +28,7 @@ from marketplace.checkout.selectors import (
 from marketplace.core import provinces
 from marketplace.orders.models import Order, OrderLine, OrderPart
 from marketplace.payments.models import Payment, PaymentMethod
+from marketplace.search.services import search_products_changed
 
 
 def _error(field: str, message: str, code: CheckoutErrorCode) -> ValidationError:
@@ -125,6 +126,19 @@ def checkout_line_update(*, checkout: Checkout, line_id: int, quantity: int) -> 
     line.save(update_fields=["quantity"])
     checkout.save(update_fields=["updated_at"])
     return line
+
+
+@transaction.atomic
+def checkout_variant_quantity_set(
+    *, checkout: Checkout, variant_id: int, quantity: int
+) -> CheckoutLine | None:
+    """Saleor's checkoutLinesUpdate by variant: set that variant's quantity (0 removes, absent adds)."""
+    line = CheckoutLine.objects.filter(checkout=checkout, variant_id=variant_id).first()
+    if line is None:
+        if quantity <= 0:
+            return None
+        return checkout_lines_add(checkout=checkout, variant_id=variant_id, quantity=quantity)
+    return checkout_line_update(checkout=checkout, line_id=line.pk, quantity=quantity)
 
 
 @transaction.atomic
@@ -376,6 +390,8 @@ def _complete_locked(*, checkout: Checkout, user, token: uuid.UUID) -> Order:
         raise ValidationError({"lines": shortages})
     for line in sorted(lines, key=lambda item: stocks[item.variant_id].pk):
         Stock.objects.filter(pk=stocks[line.variant_id].pk).update(quantity=F("quantity") - line.quantity)
+    # "In stock" is a search filter: an external index learns of the new quantities after commit.
+    search_products_changed(product_ids=[line.variant.product_id for line in lines])
 
     order = _order_from_lines(checkout=checkout, lines=lines, user=user, token=token)
     checkout.delete()

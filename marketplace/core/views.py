@@ -51,7 +51,8 @@ def _broker_status() -> str:
 
 
 def _search_status() -> str:
-    from marketplace.search.services import search_backend, search_uses_external_index
+    from marketplace.search.selectors import search_backend
+    from marketplace.search.services import search_uses_external_index
 
     if not search_uses_external_index():
         return "postgresql"

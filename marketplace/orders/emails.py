@@ -7,6 +7,8 @@ from django.utils import translation
 
 from marketplace.orders.models import Order
 from marketplace.orders.selectors import order_with_relations
+from marketplace.payments.models import PaymentMethod
+from marketplace.payments.vietqr import order_reference
 from marketplace.producers.models import ProducerMembership
 
 
@@ -30,6 +32,13 @@ def order_emails_send(*, order_id: int) -> int:
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         context = {"order": order, "order_url": order_url(order)}
+        if order.payment_method == PaymentMethod.BANK_TRANSFER:
+            context["bank"] = {
+                "bin": settings.VIETQR_BANK_BIN,
+                "account": settings.VIETQR_ACCOUNT_NUMBER,
+                "name": settings.VIETQR_ACCOUNT_NAME,
+                "reference": order_reference(order),
+            }
         body = render_to_string("orders/email/confirmation.txt", context)
         subject = f"Chợ OCOP: xác nhận đơn hàng {order.number}"
         sent += EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email]).send()

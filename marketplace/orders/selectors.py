@@ -29,17 +29,29 @@ def order_by_token(*, token) -> Order | None:
     return order_with_relations(Order.objects.filter(token=parsed)).first()
 
 
+def order_by_checkout_token(*, token) -> Order | None:
+    """The order a checkout became (a repeated submit of the checkout form finds it)."""
+    try:
+        parsed = token if isinstance(token, uuid.UUID) else uuid.UUID(str(token))
+    except (TypeError, ValueError):
+        return None
+    return Order.objects.filter(checkout_token=parsed).first()
+
+
 def orders_for_user(*, user) -> QuerySet[Order]:
     if not getattr(user, "is_authenticated", False):
         return Order.objects.none()
     return order_with_relations(Order.objects.filter(user=user).order_by("-created_at", "-id"))
 
 
-def order_parts_for_producer(*, producer_id: int) -> QuerySet[OrderPart]:
-    """The producer's own parts, newest first, with the order (address, payment) and its lines."""
+def order_parts_for_producer(*, producer_id: int, statuses: list[str] | None = None) -> QuerySet[OrderPart]:
+    """The producer's own parts, newest first, with the order (address, payment) and its lines.
+    `statuses` narrows it, e.g. [UNCONFIRMED, CONFIRMED] for what is left to ship."""
+    parts = OrderPart.objects.filter(producer_id=producer_id)
+    if statuses:
+        parts = parts.filter(status__in=statuses)
     return (
-        OrderPart.objects.filter(producer_id=producer_id)
-        .select_related("order", "producer")
+        parts.select_related("order", "producer")
         .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
         .order_by("-created_at", "-id")
     )

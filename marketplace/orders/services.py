@@ -7,11 +7,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.catalog.models import Stock
+from marketplace.catalog.models import ProductVariant, Stock
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus, PaymentState
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus
 from marketplace.producers.models import ProducerMembership
+from marketplace.search.services import search_products_changed
 
 PIPELINE = [OrderStatus.UNCONFIRMED, OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
 PART_TRANSITIONS: dict[str, set[str]] = {
@@ -59,7 +60,7 @@ def _transition(part: OrderPart, target: str) -> None:
     part.status = target
 
 
-def order_status_refresh(order: Order) -> Order:
+def order_status_refresh(*, order: Order) -> Order:
     """The order follows its parts: cancelled when all are, otherwise the least advanced live part."""
     if order.status == OrderStatus.REFUNDED:
         return order
@@ -81,6 +82,9 @@ def _restock(lines) -> None:
     stocks = list(Stock.objects.select_for_update().filter(variant_id__in=quantities).order_by("pk"))
     for stock in stocks:
         Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + quantities[stock.variant_id])
+    search_products_changed(
+        product_ids=ProductVariant.objects.filter(pk__in=quantities).values_list("product_id", flat=True)
+    )
 
 
 @transaction.atomic
@@ -91,7 +95,7 @@ def order_part_confirm(*, part: OrderPart, by) -> OrderPart:
     _transition(part, OrderStatus.CONFIRMED)
     part.confirmed_at = timezone.now()
     part.save(update_fields=["status", "confirmed_at", "updated_at"])
-    order_status_refresh(order)
+    order_status_refresh(order=order)
     return part
 
 
@@ -108,7 +112,7 @@ def order_part_mark_shipped(*, part: OrderPart, by, tracking_code: str = "") -> 
     part.tracking_code = (tracking_code or "").strip()[:100]
     part.shipped_at = timezone.now()
     part.save(update_fields=["status", "confirmed_at", "tracking_code", "shipped_at", "updated_at"])
-    order_status_refresh(order)
+    order_status_refresh(order=order)
     return part
 
 
@@ -120,7 +124,7 @@ def order_part_mark_delivered(*, part: OrderPart, by) -> OrderPart:
     _transition(part, OrderStatus.DELIVERED)
     part.delivered_at = timezone.now()
     part.save(update_fields=["status", "delivered_at", "updated_at"])
-    order_status_refresh(order)
+    order_status_refresh(order=order)
     if (
         order.payment_method == PaymentMethod.COD
         and order.status == OrderStatus.DELIVERED
@@ -141,14 +145,23 @@ def order_part_cancel(*, part: OrderPart, by) -> OrderPart:
     part.cancelled_at = timezone.now()
     part.save(update_fields=["status", "cancelled_at", "updated_at"])
     _restock(OrderLine.objects.filter(part=part))
-    order_status_refresh(order)
+    order_status_refresh(order=order)
     return part
 
 
 def may_cancel_order(*, order: Order, by) -> bool:
+    """Who may cancel: the shopper who placed it, or staff."""
     if by is None or not by.is_authenticated:
         return False
     return by.is_staff or (order.user_id is not None and order.user_id == by.pk)
+
+
+def order_cancellable(*, order: Order) -> bool:
+    """When: nothing shipped and nothing paid yet."""
+    return order.payment_state == PaymentState.UNPAID and order.status in (
+        OrderStatus.UNCONFIRMED,
+        OrderStatus.CONFIRMED,
+    )
 
 
 @transaction.atomic
@@ -158,9 +171,14 @@ def order_cancel(*, order: Order, by) -> Order:
         raise PermissionDenied(OrderErrorCode.PERMISSION_DENIED.value)
     order = _lock_order(order.pk)
     parts = list(OrderPart.objects.select_for_update().filter(order=order).order_by("pk"))
-    if order.payment_state != PaymentState.UNPAID:
+    if not order_cancellable(order=order):
         raise ValidationError(
-            {"status": ValidationError(_("Đơn đã thanh toán, không thể tự hủy."), code="already_paid")}
+            {
+                "status": ValidationError(
+                    _("Đơn đã thanh toán hoặc đang giao, không thể hủy."),
+                    code=OrderErrorCode.INVALID_TRANSITION.value,
+                )
+            }
         )
     live = [part for part in parts if part.status != OrderStatus.CANCELLED]
     now = timezone.now()
@@ -170,7 +188,7 @@ def order_cancel(*, order: Order, by) -> Order:
     OrderPart.objects.bulk_update(live, ["status", "cancelled_at"])
     _restock(OrderLine.objects.filter(part__in=live))
     Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(status=PaymentStatus.FAILED)
-    return order_status_refresh(order)
+    return order_status_refresh(order=order)
 
 
 def _set_paid(order: Order) -> None:
@@ -184,7 +202,7 @@ def _confirm_unconfirmed_parts(order: Order) -> None:
     OrderPart.objects.filter(order=order, status=OrderStatus.UNCONFIRMED).update(
         status=OrderStatus.CONFIRMED, confirmed_at=timezone.now()
     )
-    order_status_refresh(order)
+    order_status_refresh(order=order)
 
 
 def may_mark_paid(*, order: Order, by) -> bool:
@@ -244,3 +262,25 @@ def order_mark_refunded(*, order: Order) -> Order:
         status=OrderStatus.REFUNDED
     )
     return order
+
+
+@transaction.atomic
+def order_release_unpaid(*, order_id: int) -> bool:
+    """System path: cancel an order nobody paid for (abandoned card payment) and restock it. Does nothing
+    when it was paid or moved on in the meantime."""
+    order = _lock_order(order_id)
+    if order.payment_state != PaymentState.UNPAID or order.status != OrderStatus.UNCONFIRMED:
+        return False
+    parts = list(OrderPart.objects.select_for_update().filter(order=order).order_by("pk"))
+    live = [part for part in parts if part.status == OrderStatus.UNCONFIRMED]
+    now = timezone.now()
+    for part in live:
+        part.status = OrderStatus.CANCELLED
+        part.cancelled_at = now
+    OrderPart.objects.bulk_update(live, ["status", "cancelled_at"])
+    _restock(OrderLine.objects.filter(part__in=live))
+    Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
+        status=PaymentStatus.FAILED, failure_message="abandoned"
+    )
+    order_status_refresh(order=order)
+    return True

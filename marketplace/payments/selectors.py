@@ -1,5 +1,25 @@
+import datetime
+
+from django.utils import timezone
+
+from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.payments.models import Payment, PaymentMethod
 
 
 def card_payment_for_order(*, order) -> Payment | None:
     return Payment.objects.filter(order=order, method=PaymentMethod.CARD).order_by("id").first()
+
+
+def card_orders_abandoned(*, older_than_minutes: int) -> list[int]:
+    """Card orders still unpaid and unconfirmed after the timeout: their stock is held for nobody."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
+    return list(
+        Order.objects.filter(
+            payment_method=PaymentMethod.CARD,
+            payment_state=PaymentState.UNPAID,
+            status=OrderStatus.UNCONFIRMED,
+            created_at__lt=cutoff,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

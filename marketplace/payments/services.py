@@ -70,7 +70,7 @@ def card_payment_start(*, order: Order) -> Payment:
     return payment
 
 
-def verify_stripe_signature(*, payload: bytes, signature_header: str) -> dict:
+def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
     """Stripe's scheme (HMAC-SHA256 of "timestamp.body" with the endpoint secret, 5-minute tolerance)
     checked on the raw body, before any parsing."""
     secret = settings.STRIPE_WEBHOOK_SECRET
@@ -133,10 +133,13 @@ def _intent_succeeded(intent: dict) -> None:
         payment.failure_message = ""
         payment.save(update_fields=["status", "failure_message", "updated_at"])
     order = payment.order
-    if order.payment_state == PaymentState.UNPAID and order.status not in (
-        OrderStatus.CANCELLED,
-        OrderStatus.REFUNDED,
-    ):
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        # Money arrived for an order that no longer exists for the shop: staff must refund it.
+        logger.error(
+            "payment %s succeeded for %s order %s: refund it", intent.get("id"), order.status, order.pk
+        )
+        return
+    if order.payment_state == PaymentState.UNPAID:
         order_payment_received(order=order)
 
 
@@ -159,3 +162,20 @@ def _charge_refunded(charge: dict) -> None:
     payment.status = PaymentStatus.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
     order_mark_refunded(order=payment.order)
+
+
+def card_order_release(*, order_id: int) -> bool:
+    """Cancel an abandoned card order: first its PaymentIntent at Stripe (so it can no longer succeed),
+    then the order, which puts its units back in stock. Returns False when the order must stay (paid in
+    the meantime, or the intent could not be cancelled: its webhook will settle it)."""
+    from marketplace.orders.services import order_release_unpaid
+
+    payment = Payment.objects.filter(order_id=order_id, method=PaymentMethod.CARD).order_by("id").first()
+    if payment is not None and payment.stripe_payment_intent_id and stripe_enabled():
+        try:
+            stripe_client().v1.payment_intents.cancel(payment.stripe_payment_intent_id)
+        except stripe.StripeError:
+            # Already succeeded or processing (or the gateway is down): never cancel money in flight.
+            logger.warning("could not cancel payment intent %s", payment.stripe_payment_intent_id)
+            return False
+    return order_release_unpaid(order_id=order_id)

@@ -6,6 +6,7 @@ from marketplace.core.provinces import province_code_for, province_in_address
 from marketplace.core.text import slugify_vi
 from marketplace.producers.error_codes import ProducerErrorCode
 from marketplace.producers.models import MembershipRole, Producer, ProducerMembership, ProducerPhoto
+from marketplace.search.services import search_products_changed
 
 PRODUCER_MAX_PHOTOS = 12
 
@@ -104,6 +105,8 @@ def producer_profile_update(*, producer: Producer, by=None, **changes) -> Produc
         setattr(producer, field, value.strip() if isinstance(value, str) else value)
     producer.full_clean()
     producer.save()
+    # Its name, kind and province are in every product's search document.
+    search_products_changed(product_ids=producer.products.values_list("pk", flat=True))
     return producer
 
 

@@ -10,26 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
-from marketplace.search.backends.base import SearchBackend
 from marketplace.search.models import DirtyProduct
+from marketplace.search.selectors import search_backend
 
 logger = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=4)
-def _backend_for(path: str) -> SearchBackend:
-    return import_string(path)()
-
-
-def search_backend() -> SearchBackend:
-    """The configured backend (settings.SEARCH_BACKEND), one instance per process."""
-    return _backend_for(settings.SEARCH_BACKEND)
 
 
 def search_uses_external_index() -> bool:

@@ -31,4 +31,10 @@ urlpatterns = [
     path("<slug:producer>/profile/logo/", views.logo_set, name="logo"),
     path("<slug:producer>/profile/photos/new/", views.photo_add, name="photo_add"),
     path("<slug:producer>/profile/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("<slug:producer>/orders/", views.order_list, name="order_list"),
+    path("<slug:producer>/orders/<int:part_pk>/", views.order_detail, name="order_detail"),
+    path("<slug:producer>/orders/<int:part_pk>/confirm/", views.order_confirm, name="order_confirm"),
+    path("<slug:producer>/orders/<int:part_pk>/ship/", views.order_ship, name="order_ship"),
+    path("<slug:producer>/orders/<int:part_pk>/deliver/", views.order_deliver, name="order_deliver"),
+    path("<slug:producer>/orders/<int:part_pk>/paid/", views.order_mark_paid, name="order_mark_paid"),
 ]

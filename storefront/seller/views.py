@@ -18,6 +18,10 @@ from marketplace.catalog import selectors as catalog_selectors
 from marketplace.catalog import services as catalog_services
 from marketplace.catalog.models import ProductImage, ProductVariant
 from marketplace.certification.selectors import certifications_of_producer
+from marketplace.orders import services as order_services
+from marketplace.orders.models import OrderStatus, PaymentState
+from marketplace.orders.selectors import order_part_for_producer, order_parts_for_producer
+from marketplace.payments.models import PaymentMethod
 from marketplace.producers import services as producer_services
 from marketplace.producers.models import Producer, ProducerPhoto
 from marketplace.producers.selectors import producers_of_user
@@ -51,6 +55,9 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+OPEN_PART_STATUSES = (OrderStatus.UNCONFIRMED, OrderStatus.CONFIRMED)
 
 
 def _render(request, template: str, context: dict | None = None, status: int = 200):
@@ -92,6 +99,9 @@ def dashboard(request):
     )
     certifications = list(certifications_of_producer(producer_id=producer_id)[:100])
     to_claim = list(catalog_selectors.products_to_claim(producer_id=producer_id))
+    listed = list(
+        catalog_selectors.products_listed_of_producer(producer_id=producer_id).only("pk", "name", "slug")[:20]
+    )
     context = {
         "counts": counts,
         "low_stock": low_stock,
@@ -100,13 +110,15 @@ def dashboard(request):
             (cert, cert.status_on(today), (cert.valid_until - today).days) for cert in certifications
         ],
         "to_claim": to_claim,
+        "listed": listed,
     }
     context.update(_orders_summary(request))
     return _render(request, "seller/dashboard.html", context)
 
 
 def _orders_summary(request) -> dict:
-    return {"orders_available": False, "orders_to_fulfil": []}
+    parts = order_parts_for_producer(producer_id=request.producer.pk).filter(status__in=OPEN_PART_STATUSES)
+    return {"orders_to_fulfil": list(parts[:20])}
 
 
 # --- Products ---------------------------------------------------------------------------------------
@@ -388,3 +400,102 @@ def photo_delete(request, photo_pk: int):
     producer_services.producer_photo_delete(photo=photo, by=request.user)
     messages.success(request, "Đã xoá ảnh.")
     return redirect(reverse("seller:profile", kwargs={"producer": request.producer.slug}))
+
+
+# --- Orders: the producer's part of each order ------------------------------------------------------
+
+
+def _part_or_404(request, part_pk: int):
+    part = order_part_for_producer(producer_id=request.producer.pk, part_id=part_pk)
+    if part is None:
+        raise Http404("No such order part for this producer")
+    return part
+
+
+@producer_required
+def order_list(request):
+    show_all = request.GET.get("show") == "all"
+    parts = order_parts_for_producer(producer_id=request.producer.pk)
+    if not show_all:
+        parts = parts.filter(status__in=OPEN_PART_STATUSES)
+    return _render(request, "seller/order_list.html", {"parts": list(parts[:200]), "show_all": show_all})
+
+
+def _part_context(part, tracking_form=None) -> dict:
+    order = part.order
+    return {
+        "part": part,
+        "order": order,
+        "tracking_form": tracking_form or forms.TrackingForm(initial={"tracking_code": part.tracking_code}),
+        "can_confirm": part.status == OrderStatus.UNCONFIRMED,
+        "can_ship": part.status in OPEN_PART_STATUSES,
+        "can_deliver": part.status == OrderStatus.SHIPPED,
+        "can_mark_paid": order.payment_method == PaymentMethod.BANK_TRANSFER
+        and order.payment_state == PaymentState.UNPAID
+        and order.status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED),
+    }
+
+
+@producer_required
+def order_detail(request, part_pk: int):
+    part = _part_or_404(request, part_pk)
+    return _render(request, "seller/order_detail.html", _part_context(part))
+
+
+def _order_action(request, part_pk: int, action):
+    part = _part_or_404(request, part_pk)
+    try:
+        action(part)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("seller:order_detail", producer=request.producer.slug, part_pk=part.pk)
+
+
+@producer_required
+@require_POST
+def order_confirm(request, part_pk: int):
+    def confirm(part):
+        order_services.order_part_confirm(part=part, by=request.user)
+        messages.success(request, "Đã xác nhận đơn.")
+
+    return _order_action(request, part_pk, confirm)
+
+
+@producer_required
+@require_POST
+def order_ship(request, part_pk: int):
+    part = _part_or_404(request, part_pk)
+    form = forms.TrackingForm(request.POST)
+    if not form.is_valid():
+        return _render(request, "seller/order_detail.html", _part_context(part, form), status=400)
+    try:
+        order_services.order_part_mark_shipped(
+            part=part, by=request.user, tracking_code=form.cleaned_data["tracking_code"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã chuyển sang đang giao, kèm mã vận đơn.")
+    return redirect("seller:order_detail", producer=request.producer.slug, part_pk=part.pk)
+
+
+@producer_required
+@require_POST
+def order_deliver(request, part_pk: int):
+    def deliver(part):
+        order_services.order_part_mark_delivered(part=part, by=request.user)
+        messages.success(request, "Đã giao hàng.")
+
+    return _order_action(request, part_pk, deliver)
+
+
+@producer_required
+@require_POST
+def order_mark_paid(request, part_pk: int):
+    def mark_paid(part):
+        if part.order.payment_method != PaymentMethod.BANK_TRANSFER:
+            raise ValidationError("Chỉ đánh dấu đã nhận tiền cho đơn chuyển khoản.")
+        order_services.order_mark_paid(order=part.order, by=request.user)
+        messages.success(request, "Đã ghi nhận tiền chuyển khoản.")
+
+    return _order_action(request, part_pk, mark_paid)

@@ -152,8 +152,10 @@ def pdf_font() -> str | None:
     return next((f for f in FONT_CANDIDATES if Path(f).exists()), None)
 
 
-def write_pdf(path: Path, header, rows, *, title=(), rows_per_page=30, widths=None) -> Path:
-    """A text-layer PDF: title lines on page 1, then a ruled table, its header repeated on every page."""
+def write_pdf(path: Path, header, rows, *, title=(), rows_per_page=30, widths=None, ruling="boxes") -> Path:
+    """A text-layer PDF: title lines on page 1, then a ruled table, its header repeated on every page.
+    ruling="boxes" draws each cell as a rectangle (as Word and LibreOffice exports do); "lines" draws only
+    the grid lines."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -186,8 +188,15 @@ def write_pdf(path: Path, header, rows, *, title=(), rows_per_page=30, widths=No
         wrapped = [wrap(c, w) for c, w in zip(cells, widths, strict=True)]
         height = max(len(w) for w in wrapped) * line_height + 4
         x = margin
+        if ruling == "lines":
+            pdf.line(margin, top, margin + sum(widths), top)
+            pdf.line(margin, top - height, margin + sum(widths), top - height)
         for lines, width in zip(wrapped, widths, strict=True):
-            pdf.rect(x, top - height, width, height, stroke=1, fill=0)
+            if ruling == "lines":
+                pdf.line(x, top, x, top - height)
+                pdf.line(x + width, top, x + width, top - height)
+            else:
+                pdf.rect(x, top - height, width, height, stroke=1, fill=0)
             for index, line in enumerate(lines):
                 pdf.drawString(x + 3, top - 10 - index * line_height, line)
             x += width

@@ -77,6 +77,17 @@ def test_pdf_header_repeated_on_every_page_is_read_once(files, need_pdf_font):
     assert parsed.rows[6].location == "page 2 row 2"
 
 
+def test_pdf_ruled_with_lines_only_is_read_by_pdfplumber(files, need_pdf_font):
+    header, rows = laocai()
+    path = df.write_pdf(
+        files / "lines.pdf", header, rows, title=LAOCAI_TITLE, rows_per_page=10, ruling="lines"
+    )
+    parsed = parse(path)
+    assert [(r.product, r.producer, r.stars) for r in parsed.rows] == [(r[1], r[2], r[3]) for r in rows]
+    assert meta_from_title(parsed.title_lines).number == "4261/QĐ-UBND"
+    assert parsed.rows[10].location == "page 2 row 2"
+
+
 def test_scanned_pdf_is_refused_for_missing_text_layer(files):
     with pytest.raises(ImportFileError, match="no text layer"):
         read_document(df.write_scanned_pdf(files / "scan.pdf"))
@@ -187,3 +198,23 @@ def test_title_and_command_line_disagreeing_is_an_error():
     merged, problems = reconcile(title, issuer="Ủy ban nhân dân tỉnh Lào Cai")
     assert problems == []
     assert merged.issuer == "Ủy ban nhân dân tỉnh Lào Cai"
+
+
+def test_fast_xlsx_reader_agrees_with_openpyxl(files):
+    from catalog_import.readers.xlsx import _read_fast, _read_openpyxl
+
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"]
+    _, rows = df.reference_rows("sonla_mocchau_2023.txt")
+    path = df.write_xlsx(
+        files / "m.xlsx",
+        header,
+        rows,
+        title=["UBND huyện Mộc Châu"],
+        merged_header=True,
+        sheets={"B": rows},
+        formulas={(1, 1): '=HYPERLINK("http://example.vn","x")'},
+    )
+    fast, slow = _read_fast(path, "m.xlsx"), _read_openpyxl(path, "m.xlsx")
+    assert [[(r.number, r.location, r.cells, r.formulas) for r in t.rows] for t in fast.tables] == [
+        [(r.number, r.location, r.cells, r.formulas) for r in t.rows] for t in slow.tables
+    ]

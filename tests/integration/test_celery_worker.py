@@ -2,7 +2,8 @@
 
 Runs when CELERY_TEST_BROKER_URL (set by .ci/run when Redis answers on 127.0.0.1:6379) or CELERY_BROKER_URL
 is set; skipped with the reason otherwise. The worker consumes a queue of its own, so other workers on the
-same Redis never see these messages and this worker never sees theirs.
+same Redis never see these messages and this worker never sees theirs. Checked through it: the daily
+certificate expiry, search re-indexing, a decision import from the inbox, and JSON log lines.
 """
 
 import datetime
@@ -71,6 +72,7 @@ def worker(django_db_setup, tmp_path_factory):
         pytest.skip(f"NOTICE: the Celery broker {BROKER_URL} does not answer; worker test skipped")
     queue = f"ocop-test-{uuid.uuid4().hex[:12]}"
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    inbox = tmp_path_factory.mktemp("decisions-inbox")
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(connection.settings_dict),
@@ -79,6 +81,7 @@ def worker(django_db_setup, tmp_path_factory):
         "CELERY_RESULT_BACKEND": BROKER_URL,
         "MARKETPLACE_DATA_DIR": str(tmp_path_factory.mktemp("worker-data")),
         "LOG_FORMAT": "json",
+        "DECISIONS_INBOX": str(inbox),
     }
     command = [
         sys.executable,
@@ -102,7 +105,7 @@ def worker(django_db_setup, tmp_path_factory):
     client = Celery("ocop-worker-test", broker=BROKER_URL, backend=BROKER_URL)
     client.conf.task_default_queue = queue
     try:
-        yield client, queue, process, log_path
+        yield client, queue, process, log_path, inbox
     finally:
         process.terminate()
         try:
@@ -114,7 +117,7 @@ def worker(django_db_setup, tmp_path_factory):
 
 
 def run_in_worker(worker, task_name: str, *args, **kwargs):
-    client, queue, process, log_path = worker
+    client, queue, process, log_path, _inbox = worker
     result = client.send_task(task_name, args=args, kwargs=kwargs, queue=queue)
     deadline = time.monotonic() + TASK_TIMEOUT
     while not result.ready():
@@ -156,6 +159,28 @@ def test_search_reindex_runs_in_the_worker(worker):
     assert handled == 3
     assert not DirtyProduct.objects.exists()
     assert run_in_worker(worker, "marketplace.search.tasks.search_index_dirty_task") == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_decision_import_runs_in_the_worker(worker):
+    """Beat's inbox task: a decision dropped into DECISIONS_INBOX is imported by the worker."""
+    from catalog_import.models import ImportRun, RunStatus
+    from tests.catalog_import import decision_files as df
+    from tests.catalog_import.test_import_decision import days_ago, songma_rows, songma_title
+
+    inbox = worker[4]
+    df.write_xlsx(inbox / "songma.xlsx", df.HEADER, songma_rows(), title=songma_title(days_ago(60)))
+
+    assert run_in_worker(worker, "catalog_import.tasks.scan_decisions_inbox_task") == 1
+
+    assert [p.name for p in (inbox / "done").iterdir()] == ["songma.xlsx"]
+    run = ImportRun.objects.get()
+    assert run.status == RunStatus.APPLIED
+    assert Certification.objects.filter(state=CertificationState.ACTIVE).count() == 7
+    # Dropped again: recognised by its checksum, not imported twice (idempotent).
+    (inbox / "done" / "songma.xlsx").rename(inbox / "songma.xlsx")
+    assert run_in_worker(worker, "catalog_import.tasks.scan_decisions_inbox_task") == 1
+    assert ImportRun.objects.count() == 1
 
 
 def test_worker_logs_are_json_lines(worker):

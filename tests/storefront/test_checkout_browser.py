@@ -15,6 +15,7 @@ from tests.stripe_helpers import (  # noqa: F401 - fixtures
     stripe_event,
     stripe_signature,
 )
+from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
 
 PASSWORD = "pass-word-123"
 
@@ -30,15 +31,24 @@ def _fill_delivery(page, *, email: str | None = None) -> None:
     page.fill("#id_note", "Gọi trước khi giao")
 
 
+pytestmark = pytest.mark.usefixtures("restore_seed_data")
+
+
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page, screenshot):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_search_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page, screenshot):
     UserFactory(email="mai@example.vn")
     variant = buyable_variant(
         quantity=5, price=185_000, name="Cà phê Arabica Sơn La", slug="ca-phe-arabica-son-la"
     )
 
-    page.goto(page.base_url + "/products/ca-phe-arabica-son-la/")
+    # Search (without diacritics, as people type on a phone) → product page → add to cart.
+    page.goto(page.base_url + "/")
+    page.get_by_label("Tìm sản phẩm").fill("ca phe arabica son la")
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    page.locator('.results [data-product-slug="ca-phe-arabica-son-la"] h3 a').click()
+    page.wait_for_url(re.compile(r"/products/ca-phe-arabica-son-la/$"))
     page.fill("input[name=quantity]", "2")
     page.click("form.add-to-cart button[type=submit]")
     page.wait_for_url(re.compile(r"/cart/$"))
@@ -59,6 +69,8 @@ def test_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page, scree
     assert page.input_value("#id_email") == "mai@example.vn"
     _fill_delivery(page)
     assert page.is_checked("input[name=payment_method][value=cod]")
+    # Nothing overflows the 360-pixel phone screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "checkout")
     page.click("[data-action=place-order]")
 
@@ -68,6 +80,7 @@ def test_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page, scree
     assert confirmation.get_attribute("data-order-status") == "unconfirmed"
     assert "Cà phê Arabica Sơn La" in confirmation.inner_text()
     assert page.locator("[data-order-total]").get_attribute("data-order-total") == "400000"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "confirmation")
 
     page.goto(page.base_url + "/account/")
@@ -82,7 +95,7 @@ def test_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page, scree
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("localstripe")
 def test_pay_by_card_against_localstripe_and_complete_through_the_signed_webhook(
     page, screenshot, live_server

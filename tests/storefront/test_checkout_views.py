@@ -8,13 +8,19 @@ from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments.vietqr import crc16_ccitt
 from tests.factories import ProducerFactory
-from tests.factories_orders import ADDRESS, buyable_variant, decertify, place_order
+from tests.factories_orders import ADDRESS, buyable_variant, decertify, filled_checkout, place_order
 
 pytestmark = pytest.mark.django_db
 
 
 def _add(client: Client, variant, quantity: int = 1):
     return client.post("/cart/add/", {"variant": variant.pk, "quantity": quantity})
+
+
+def _use_cart(client: Client, checkout: Checkout) -> None:
+    session = client.session
+    session["checkout_token"] = str(checkout.token)
+    session.save()
 
 
 def _cart(client: Client) -> Checkout:
@@ -83,8 +89,7 @@ def test_someone_elses_cart_line_cannot_be_touched(client):
 @pytest.mark.parametrize("lines", [1, 50])
 def test_cart_page_runs_a_constant_number_of_queries(client, django_assert_max_num_queries, lines):
     producer = ProducerFactory()
-    for _ in range(lines):
-        _add(client, buyable_variant(producer=producer), 1)
+    _use_cart(client, filled_checkout(*[(buyable_variant(producer=producer), 1) for _ in range(lines)]))
     with django_assert_max_num_queries(6):
         response = client.get("/cart/")
     assert response.content.decode().count("data-cart-line=") == lines
@@ -198,3 +203,31 @@ def test_a_guest_cannot_cancel_someone_elses_order(client, shopper):
     order.refresh_from_db()
     assert order.status == OrderStatus.UNCONFIRMED
     assert Stock.objects.get(variant=variant).quantity == 3
+
+
+@pytest.mark.parametrize("lines", [1, 30])
+def test_checkout_and_order_pages_run_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, lines
+):
+    producers = [ProducerFactory(), ProducerFactory()]
+    variants = [buyable_variant(producer=producers[i % 2]) for i in range(lines)]
+    _use_cart(client, filled_checkout(*[(variant, 1) for variant in variants]))
+    with django_assert_max_num_queries(7):
+        assert client.get("/checkout/").status_code == 200
+    order = place_order(*[(variant, 1) for variant in variants])
+    with django_assert_max_num_queries(5):
+        html = client.get(f"/orders/{order.token}/").content.decode()
+    assert html.count("<li>") >= lines
+
+
+@pytest.mark.parametrize("orders", [1, 20])
+def test_account_page_runs_a_constant_number_of_queries(
+    client, shopper, django_assert_max_num_queries, orders
+):
+    variant = buyable_variant(quantity=100)
+    for _ in range(orders):
+        place_order((variant, 1), user=shopper)
+    client.force_login(shopper)
+    with django_assert_max_num_queries(8):
+        html = client.get("/account/").content.decode()
+    assert html.count("data-order-number=") == orders

@@ -18,7 +18,7 @@ INVISIBLE_SLUGS = {"an-hidden", "an-unpublished", "an-expired", "an-lapsed", "an
 LISTING_QUERIES = 6  # categories, search (ids + facets in one statement), products + 3 prefetches
 CATEGORY_QUERIES = LISTING_QUERIES + 1  # the category itself
 PRODUCT_QUERIES = 6  # product, visibility check, product with relations + 3 prefetches
-PRODUCER_QUERIES = 6  # producer, products + 3 prefetches, certifications
+PRODUCER_QUERIES = 7  # producer, products + 3 prefetches, certifications, profile photos (portal)
 
 
 @pytest.fixture

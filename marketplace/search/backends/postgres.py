@@ -26,7 +26,13 @@ from marketplace.search.backends.base import SearchBackend, SearchFilters, Searc
 MAX_WORDS = 8
 MAX_QUERY_CHARS = 120
 FACETS = ("stars", "province", "category", "kind", "in_stock")
-ALL_FLAGS = "f_stars AND f_province AND f_category AND f_kind AND f_price AND f_stock AND f_fixed"
+FLAGS = ("f_stars", "f_province", "f_category", "f_kind", "f_price", "f_stock", "f_fixed")
+ALL_FLAGS = " AND ".join(FLAGS)
+
+
+def _all_but(flag: str) -> str:
+    return " AND ".join(f for f in FLAGS if f != flag)
+
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -113,32 +119,21 @@ class PostgresBackend(SearchBackend):
         flagged AS MATERIALIZED (
             SELECT base.*, {filters_sql} FROM base
         )
-        SELECT 'stars', stars::text, count(*) FILTER (WHERE f_province AND f_category AND f_kind AND f_price
-                                                       AND f_stock AND f_fixed), NULL::bigint[]
-            FROM flagged GROUP BY stars
-        UNION ALL
-        SELECT 'province', province, count(*) FILTER (WHERE f_stars AND f_category AND f_kind AND f_price
-                                                       AND f_stock AND f_fixed), NULL
-            FROM flagged GROUP BY province
-        UNION ALL
-        SELECT 'category', category_id::text, count(*) FILTER (WHERE f_stars AND f_province AND f_kind
-                                                       AND f_price AND f_stock AND f_fixed), NULL
-            FROM flagged GROUP BY category_id
-        UNION ALL
-        SELECT 'kind', kind, count(*) FILTER (WHERE f_stars AND f_province AND f_category AND f_price
-                                               AND f_stock AND f_fixed), NULL
-            FROM flagged GROUP BY kind
-        UNION ALL
-        SELECT 'in_stock', 'true', count(*) FILTER (WHERE in_stock AND f_stars AND f_province AND f_category
-                                                     AND f_kind AND f_price AND f_fixed), NULL
-            FROM flagged
-        UNION ALL
-        SELECT 'total', NULL, count(*) FILTER (WHERE {ALL_FLAGS}), (
-            SELECT array_agg(id) FROM (
-                SELECT id FROM flagged WHERE {ALL_FLAGS} ORDER BY {order_by}
-                LIMIT %s OFFSET %s
-            ) page
-        ) FROM flagged
+        SELECT stars, province, category_id, kind,
+               count(*) FILTER (WHERE {_all_but("f_stars")}),
+               count(*) FILTER (WHERE {_all_but("f_province")}),
+               count(*) FILTER (WHERE {_all_but("f_category")}),
+               count(*) FILTER (WHERE {_all_but("f_kind")}),
+               count(*) FILTER (WHERE in_stock AND {_all_but("f_stock")}),
+               count(*) FILTER (WHERE {ALL_FLAGS}),
+               CASE WHEN GROUPING(stars, province, category_id, kind) = 15 THEN (
+                   SELECT array_agg(id) FROM (
+                       SELECT id FROM flagged WHERE {ALL_FLAGS} ORDER BY {order_by} LIMIT %s OFFSET %s
+                   ) page
+               ) END
+        FROM flagged
+        -- One pass over the candidates for every facet and the total.
+        GROUP BY GROUPING SETS ((stars), (province), (category_id), (kind), ())
         """
         params = [
             *text_params,
@@ -155,12 +150,23 @@ class PostgresBackend(SearchBackend):
 
         facets: dict[str, dict] = {name: {} for name in FACETS}
         total, ids = 0, []
-        for facet, value, count, page_ids in rows:
-            if facet == "total":
-                total, ids = count, list(page_ids or [])
-            elif count:
-                key = int(value) if facet in ("stars", "category") else value
-                facets[facet][key] = count
+        for stars, province, category_id, kind, *counts, page_ids in rows:
+            by_stars, by_province, by_category, by_kind, in_stock, matching = counts
+            # The grouped columns are never NULL in the data, so the one set in a row names its facet.
+            if stars is not None:
+                facets["stars"][stars] = by_stars
+            elif province is not None:
+                facets["province"][province] = by_province
+            elif category_id is not None:
+                facets["category"][category_id] = by_category
+            elif kind is not None:
+                facets["kind"][kind] = by_kind
+            else:
+                total, ids = matching, list(page_ids or [])
+                facets["in_stock"]["true"] = in_stock
+        for values in facets.values():
+            for key in [key for key, count in values.items() if not count]:
+                del values[key]
         return SearchResult(product_ids=ids, total=total, facets=facets)
 
 

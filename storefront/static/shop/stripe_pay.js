@@ -8,6 +8,7 @@
     var status = form.querySelector(".payment-status");
     if (typeof window.Stripe !== "function") {
       status.textContent = status.dataset.unavailable;
+      form.querySelector("button[type=submit]").hidden = true;
       return;
     }
     var stripe = window.Stripe(form.dataset.publishableKey);

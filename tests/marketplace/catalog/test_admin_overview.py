@@ -85,8 +85,11 @@ def test_product_changelist_links_the_moderation_pages(staff_client, db):
         "/admin/catalog/product/overview/",
         "/admin/catalog/productexpiringsoon/",
         "/admin/catalog/productmoderation/",
+        "/admin/catalog_import/reviewitem/",  # the import pipeline's review queue
     ):
         assert f'href="{url}"' in body
+    overview = staff_client.get("/admin/catalog/product/overview/").content.decode()
+    assert 'href="/admin/catalog_import/reviewitem/" data-import-review' in overview
 
 
 @pytest.mark.parametrize("url", ["/admin/catalog/product/overview/", "/admin/catalog/productexpiringsoon/"])

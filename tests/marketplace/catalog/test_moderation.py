@@ -42,6 +42,41 @@ def test_hidden_product_vanishes_from_storefront_at_once(product, staff, staff_c
     assert 'data-shopper-status="hidden"' in portal
 
 
+PRODUCTS_QUERY = """
+query { products(first: 20, channel: "default-channel") { totalCount edges { node { slug } } } }
+"""
+
+
+def _everywhere(client) -> dict[str, bool]:
+    """Where a shopper (or an API client) finds the product, list by list."""
+    import json
+
+    api = client.post(
+        "/graphql/", data=json.dumps({"query": PRODUCTS_QUERY}), content_type="application/json"
+    ).json()
+    return {
+        "home": 'data-product-slug="robusta"' in client.get("/").content.decode(),
+        "listing": 'data-product-slug="robusta"' in client.get("/products/").content.decode(),
+        "search": 'data-product-slug="robusta"' in client.get("/search/?q=robusta").content.decode(),
+        "category": 'data-product-slug="robusta"' in client.get("/categories/do-uong/").content.decode(),
+        "producer": 'data-product-slug="robusta"' in client.get("/producers/bich-thao/").content.decode(),
+        "sitemap": "/products/robusta/" in client.get("/sitemap.xml").content.decode(),
+        "api": [edge["node"]["slug"] for edge in api["data"]["products"]["edges"]] == ["robusta"],
+        "page": client.get("/products/robusta/").status_code == 200,
+    }
+
+
+def test_hidden_product_vanishes_from_lists_search_sitemap_and_api(product, staff_client, client):
+    assert set(_everywhere(client).values()) == {True}
+    _hide_through_admin(staff_client, product, "Nhãn ghi sai hạng sao")
+    assert _everywhere(client) == dict.fromkeys(_everywhere(client), False)
+    assert client.get("/products/robusta/").status_code == 404
+    staff_client.post(
+        "/admin/catalog/product/", {"action": "unhide_products", "_selected_action": [product.pk]}
+    )
+    assert set(_everywhere(client).values()) == {True}
+
+
 def test_audit_list_shows_who_when_why(product, staff, staff_client):
     before = timezone.now()
     _hide_through_admin(staff_client, product, "Nhãn ghi sai hạng sao")

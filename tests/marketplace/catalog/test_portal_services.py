@@ -126,3 +126,24 @@ def test_system_callers_pass_none(producers):
     assert services.product_set_published(product=product, is_published=True, by=None).is_published
     assert UserFactory().producer_memberships.count() == 0
     assert Product.objects.get(pk=product.pk).is_published
+
+
+def test_portal_writes_queue_the_product_for_an_external_search_index(producers, settings):
+    from marketplace.producers.services import producer_profile_update
+    from marketplace.search.models import DirtyProduct
+
+    settings.SEARCH_BACKEND = "marketplace.search.backends.elasticsearch.ElasticsearchBackend"
+    a, _, owner_a, _ = producers
+    product = ProductFactory(producer=a, is_published=False)
+    variant = VariantFactory(product=product)
+    writes = [
+        lambda: services.product_set_published(product=product, is_published=True, by=owner_a),
+        lambda: services.product_image_add(product=product, uploaded_file=png_upload(), by=owner_a),
+        lambda: services.product_image_delete(image=product.images.get(), by=owner_a),
+        lambda: services.variant_update(variant=variant, price_amount=1, by=owner_a),
+        lambda: producer_profile_update(producer=a, by=owner_a, province="lao-cai"),
+    ]
+    for write in writes:
+        DirtyProduct.objects.all().delete()
+        write()
+        assert list(DirtyProduct.objects.values_list("product_id", flat=True)) == [product.pk]

@@ -8,11 +8,14 @@ from marketplace.catalog.models import Stock
 from marketplace.checkout.services import checkout_complete
 from marketplace.orders.models import Order, OrderLine
 from tests.factories_orders import buyable_variant, filled_checkout
+from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
 
 BUYERS = 20
 
+pytestmark = pytest.mark.usefixtures("restore_seed_data")
 
-@pytest.mark.django_db(transaction=True)
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_parallel_checkouts_for_five_units_sell_exactly_five():
     variant = buyable_variant(quantity=5, name="Cà phê Arabica Sơn La")
     checkouts = [filled_checkout((variant, 1), email=f"buyer{i}@example.vn") for i in range(BUYERS)]

@@ -17,6 +17,7 @@ from marketplace.checkout.services import (
     checkout_lines_add,
     checkout_shipping_address_update,
     checkout_submit,
+    checkout_variant_quantity_set,
 )
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus
 from marketplace.payments.models import Payment
@@ -194,3 +195,26 @@ def test_order_remembers_the_signed_in_user():
     checkout = filled_checkout((variant, 1))
     order = checkout_submit(token=checkout.token, user=user, details=details())
     assert order.user == user
+
+
+def test_variant_quantity_set_adds_updates_and_removes():
+    variant = buyable_variant(quantity=5)
+    checkout = checkout_create()
+    assert checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=0) is None
+    assert checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=2).quantity == 2
+    assert checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=5).quantity == 5
+    with pytest.raises(ValidationError):
+        checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=6)
+    assert checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=0) is None
+    assert not checkout.lines.exists()
+
+
+def test_bank_transfer_confirmation_email_tells_how_to_pay(django_capture_on_commit_callbacks, settings):
+    settings.VIETQR_ACCOUNT_NUMBER = "0011000000000"
+    checkout = filled_checkout((buyable_variant(price=250_000), 2), payment_method="bank_transfer")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = checkout_complete(token=checkout.token)
+    body = mail.outbox[0].body
+    assert "0011000000000" in body
+    assert f"OCOP {order.number}" in body
+    assert "500.000 ₫" in body

@@ -14,7 +14,8 @@ from django.utils import timezone
 from marketplace.catalog import services as catalog_services
 from marketplace.search.backends.base import SearchFilters, SearchQuery
 from marketplace.search.backends.postgres import PostgresBackend
-from marketplace.search.services import _backend_for, search_index_dirty_batch
+from marketplace.search.selectors import _backend_for
+from marketplace.search.services import search_index_dirty_batch
 from tests.factories import ProducerFactory, StaffFactory, visible_product
 from tests.factories_storefront import invisible_products
 

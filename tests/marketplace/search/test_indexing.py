@@ -11,6 +11,7 @@ from django.utils import timezone
 from marketplace.catalog import services as catalog_services
 from marketplace.certification import services as certification_services
 from marketplace.certification.models import DecisionKind
+from marketplace.producers import services as producer_services
 from marketplace.search.models import DirtyProduct
 from marketplace.search.services import (
     _clear_entries,
@@ -22,6 +23,7 @@ from tests.factories import (
     CertificationFactory,
     DecisionFactory,
     ProducerFactory,
+    ProductFactory,
     StaffFactory,
     VariantFactory,
     category,
@@ -122,6 +124,18 @@ def _expire(product):
     certification_services.certifications_expire()
 
 
+def _issue_bulk(product):
+    decision = DecisionFactory(date=timezone.localdate() - datetime.timedelta(days=10))
+    certification_services.certifications_issue_bulk(decision=decision, ratings=[(product.pk, 4, 80)])
+
+
+def _revoke_bulk(product):
+    revocation = DecisionFactory(kind=DecisionKind.REVOCATION)
+    certification_services.certifications_revoke_bulk(
+        decision=revocation, certification_ids=[product.certifications.get().pk]
+    )
+
+
 CHANGES = {
     "product_update": lambda p: catalog_services.product_update(product=p, description="<p>Mới</p>"),
     "variant_create": lambda p: catalog_services.variant_create(product=p, sku=f"NEW-{p.pk}", price_amount=1),
@@ -131,6 +145,13 @@ CHANGES = {
     "certification_issue": _issue,
     "certification_revoke": _revoke,
     "certifications_expire": _expire,
+    "certifications_issue_bulk": _issue_bulk,
+    "certifications_revoke_bulk": _revoke_bulk,
+    "product_set_published": lambda p: catalog_services.product_set_published(product=p, is_published=False),
+    "variant_update": lambda p: catalog_services.variant_update(variant=p.variants.first(), price_amount=9),
+    "producer_profile_update": lambda p: producer_services.producer_profile_update(
+        producer=p.producer, province="dien-bien"
+    ),
 }
 
 
@@ -142,6 +163,13 @@ def test_every_catalogue_and_certification_change_queues_the_product(elasticsear
     CHANGES[change](product)
     assert queued() == {product.pk: 1}
     assert other.pk not in queued()
+
+
+def test_a_deleted_product_is_queued_for_removal(elasticsearch_configured):
+    product = ProductFactory()
+    product_id = product.pk
+    catalog_services.product_delete(product=product)
+    assert queued() == {product_id: 1}
 
 
 def test_product_create_queues_the_new_product(elasticsearch_configured):

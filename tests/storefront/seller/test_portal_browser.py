@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from marketplace.catalog.models import Product
@@ -15,19 +14,13 @@ from tests.factories import ProducerFactory, category
 from tests.factories_portal import image_bytes, member_of
 
 
-def _sign_in(page, user) -> None:
-    # The checkout helper owns /account/login/; until it lands, reuse a Django session in the browser.
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": page.base_url,
-            }
-        ]
-    )
+def _sign_in(page, email: str) -> None:
+    """Through the real login page: /seller/ sends an anonymous visitor there and back."""
+    page.goto(page.base_url + "/seller/")
+    assert page.url.startswith(page.base_url + "/account/login/?next=/seller/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill("pass-word-123")  # tests.factories.UserFactory's password
+    page.locator("form.auth-form button[type=submit]").click()
 
 
 def _certify_like_the_import(product: Product, *, stars: int) -> None:
@@ -48,12 +41,11 @@ def _png_file(name: str) -> dict:
 def test_producer_lists_a_product_and_claims_an_imported_one(page, screenshot, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"  # the live server thread shares these settings
     producer = ProducerFactory(name="HTX Cà phê Bích Thao", slug="bich-thao")
-    owner = member_of(producer, email="bichthao@example.vn")
-    _sign_in(page, owner)
+    member_of(producer, email="bichthao@example.vn")
     base = page.base_url
 
-    # Create, add an image and a variant, publish.
-    page.goto(base + "/seller/")
+    # Sign in, land on the dashboard; create, add an image and a variant, publish.
+    _sign_in(page, "bichthao@example.vn")
     assert page.url == base + "/seller/bich-thao/"
     page.get_by_role("link", name="Thêm sản phẩm").first.click()
     page.locator("#id_name").fill("Cà phê Arabica rang mộc")

@@ -7,6 +7,8 @@ from django.forms.models import model_to_dict
 
 from marketplace.catalog.models import Product, ProductImage, ProductModeration, ProductVariant, Stock
 from marketplace.catalog.services import product_image_add
+from marketplace.orders.models import Order, OrderPart
+from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer, ProducerPhoto
 from tests.factories import (
     CertificationFactory,
@@ -16,6 +18,7 @@ from tests.factories import (
     UserFactory,
     VariantFactory,
 )
+from tests.factories_orders import place_order
 from tests.factories_portal import image_bytes, member_of, png_upload
 
 
@@ -33,6 +36,9 @@ class World:
     claimable: Product
     photo: ProducerPhoto
     product_b: Product
+    order: Order
+    part_a: OrderPart
+    part_b: OrderPart
 
 
 def build_world() -> World:
@@ -50,7 +56,10 @@ def build_world() -> World:
     photo.image.save("a.png", ContentFile(image_bytes()), save=False)
     photo.save()
     product_b = ProductFactory(producer=producer_b, name="Chè B", slug="che-b", is_published=True)
-    VariantFactory(product=product_b, sku="B-1")
+    CertificationFactory(product=product_b)
+    variant_b = VariantFactory(product=product_b, sku="B-1")
+    # One order with a part for each producer, paid by bank transfer (not yet received).
+    order = place_order((variant, 2), (variant_b, 1), payment_method=PaymentMethod.BANK_TRANSFER)
     return World(
         producer_a=producer_a,
         producer_b=producer_b,
@@ -64,6 +73,9 @@ def build_world() -> World:
         claimable=claimable,
         photo=photo,
         product_b=product_b,
+        order=order,
+        part_a=order.parts.get(producer=producer_a),
+        part_b=order.parts.get(producer=producer_b),
     )
 
 
@@ -86,4 +98,6 @@ def snapshot() -> dict:
         "producers": rows(Producer),
         "photos": sorted(ProducerPhoto.objects.values_list("pk", "producer_id", "image")),
         "moderations": sorted(ProductModeration.objects.values_list("pk", "product_id", "unhidden_at")),
+        "orders": sorted(Order.objects.values_list("pk", "status", "payment_state", "paid_at")),
+        "parts": sorted(OrderPart.objects.values_list("pk", "status", "tracking_code", "shipped_at")),
     }

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from marketplace.search.models import DirtyProduct
-from marketplace.search.services import search_backend, search_index_dirty_batch, search_index_rebuild
+from marketplace.search.selectors import search_backend
+from marketplace.search.services import search_index_dirty_batch, search_index_rebuild
 
 
 class Command(BaseCommand):
