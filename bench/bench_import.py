@@ -46,7 +46,7 @@ def dataset(rows: int, seed: int = 7) -> tuple[list[tuple], list[list[str]]]:
     """(existing catalogue entries, decision rows). Catalogue: (producer, product, stars); rows: STT, product,
     producer, address, stars."""
     rng = random.Random(seed)
-    producers = list(dict.fromkeys(f"{rng.choice(FORMS)} {_name(rng, 3)}" for _ in range(rows // 3)))
+    producers = list(dict.fromkeys(f"{rng.choice(FORMS)} {_name(rng, 4)}" for _ in range(rows // 3)))
     catalogue = []
     used = set()
     for index in range(rows // 2):

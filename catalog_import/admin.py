@@ -36,17 +36,27 @@ class UploadForm(forms.Form):
         return upload
 
 
-class ImportRowInline(admin.TabularInline):
-    model = ImportRow
-    fields = ["location", "product_name", "producer_name", "stars", "outcome", "message", "product"]
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-    max_num = 0
-    show_change_link = False
+@admin.register(ImportRow)
+class ImportRowAdmin(admin.ModelAdmin):
+    """Every row of every import, read only (filter by import and outcome)."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("product")
+    list_display = ["location", "product_name", "producer_name", "stars", "outcome", "message", "run"]
+    list_filter = ["outcome"]
+    search_fields = ["product_name", "producer_name"]
+    list_select_related = ["run"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ImportRow._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ImportRun)
@@ -69,9 +79,9 @@ class ImportRunAdmin(admin.ModelAdmin):
         "undone_at",
         "undone_by",
         "undo_link",
+        "rows_link",
     ]
     exclude = ["upload", "given_meta", "created_decision"]
-    inlines = [ImportRowInline]
 
     def has_add_permission(self, request):
         return False
@@ -90,6 +100,15 @@ class ImportRunAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:catalog_import_importrun_undo", args=[run.pk])
         return format_html('<a class="button" href="{}">Hoàn tác / Undo</a>', url)
+
+    @admin.display(description="rows")
+    def rows_link(self, run):
+        url = reverse("admin:catalog_import_importrow_changelist") + f"?run__id__exact={run.pk}"
+        return format_html(
+            '<a href="{}">{} rows</a>',
+            url,
+            sum((run.counts or {}).values()) - (run.counts or {}).get("errors", 0),
+        )
 
     def get_urls(self):
         own = [

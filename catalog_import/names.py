@@ -76,6 +76,11 @@ def name_key(name: str) -> str:
     return " ".join(text.split())
 
 
+def legal_words(key: str) -> set[str]:
+    """The legal-form words of a name key ('htx', 'cty', 'tnhh', ...)."""
+    return {w for w in key.split() if w in LEGAL_WORDS - {"ho", "co", "so"}}
+
+
 def core_key(key: str) -> str:
     """A name key without its legal-form words, for fuzzy scoring: 'htx ca phe' → 'ca phe'."""
     words = [w for w in key.split() if w not in LEGAL_WORDS]

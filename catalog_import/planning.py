@@ -23,7 +23,7 @@ from catalog_import.columns import (
 )
 from catalog_import.meta import DecisionMeta, meta_from_title, reconcile
 from catalog_import.models import Outcome
-from catalog_import.names import core_key, kind_from_name, name_key, product_key
+from catalog_import.names import core_key, kind_from_name, legal_words, name_key, product_key
 from catalog_import.readers import ImportFileError, read_document
 from marketplace.catalog.models import Product
 from marketplace.certification.models import Certification, CertificationState, Decision, DecisionKind
@@ -241,9 +241,7 @@ class Matcher:
             key = name_key(name)
             self.by_key.setdefault(key, []).append(pk)
             self.by_core.setdefault(core_key(key), []).append(pk)
-        # token_sort_ratio is the ratio of the words sorted: sorting the choices once makes lookups cheap.
         self.core_choices = list(self.by_core)
-        self.sorted_choices = [" ".join(sorted(c.split())) for c in self.core_choices]
         self.products: dict[int, dict[str, list[int]]] = {}  # producer -> product key -> ids
         self.product_names: dict[int, str] = {}
         self.product_producer: dict[int, int] = {}
@@ -275,11 +273,15 @@ class Matcher:
             return self._prefer_province(self.by_key[key], province), 100.0
         core = core_key(key)
         if core in self.by_core:
-            return self._prefer_province(self.by_core[core], province), 96.0
+            ids = self._prefer_province(self.by_core[core], province)
+            # "HTX Sơn Hòa" and "Công ty TNHH Sơn Hòa" share a name, not a legal person: a close call.
+            forms = {frozenset(legal_words(name_key(self.producers[pk][0]))) for pk in ids}
+            same_form = forms == {frozenset(legal_words(key))} or not legal_words(key)
+            return ids, 96.0 if same_form else 90.0
         if core not in self._fuzzy_cache:
-            query = " ".join(sorted(core.split()))
+            # Word order is part of a Vietnamese name ("Minh Ngọc" is not "Ngọc Minh"): plain ratio.
             found = process.extract(
-                query, self.sorted_choices, scorer=fuzz.ratio, limit=3, score_cutoff=PRODUCER_CLOSE
+                core, self.core_choices, scorer=fuzz.ratio, limit=3, score_cutoff=PRODUCER_CLOSE
             )
             self._fuzzy_cache[core] = [(self.core_choices[index], score) for _, score, index in found]
         found = self._fuzzy_cache[core]

@@ -16,17 +16,19 @@ from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
 from catalog_import.planning import NewProducer, Plan, build_plan, category_for
 from marketplace.catalog.models import Category, Product
 from marketplace.certification.bulk import copy_insert
-from marketplace.certification.models import Certification, CertificationState, Decision, DecisionKind
+from marketplace.certification.models import Certification, CertificationState, DecisionKind
 from marketplace.certification.services import (
     certification_issue,
     certification_revoke,
     certifications_issue_bulk,
     certifications_revoke_bulk,
     decision_get_or_create,
+    lock_product_ids,
     lock_products,
 )
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
+from marketplace.search.services import search_products_changed
 
 ISSUING = {Outcome.NEW, Outcome.RENEWED, Outcome.UPGRADED, Outcome.DOWNGRADED}
 
@@ -137,7 +139,7 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
         # The decision appeared between planning and applying: plan again against what is stored now.
         raise ValidationError("The decision changed while planning; run the import again.", code="stale_plan")
     existing = sorted({r.product_id for r in plan.rows if r.product_id})
-    lock_products(existing)
+    lock_product_ids(existing)
     active = [r for r in plan.rows if r.outcome in ISSUING or r.outcome == Outcome.REVOKED]
     # Producers and products that the decision brings in for the first time.
     new_specs = {r.new_producer.key: r.new_producer for r in active if r.new_producer is not None}
@@ -153,11 +155,10 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
         _create_products(to_create, names)
     certificates: dict[int, int] = {}
     if meta.kind == DecisionKind.RECOGNITION:
-        issued = certifications_issue_bulk(
+        certificates = certifications_issue_bulk(
             decision=decision,
             ratings=[(r.product_id, r.stars, r.score) for r in active if r.outcome in ISSUING],
         )
-        certificates = {c.product_id: c.pk for c in issued}
     else:
         certifications_revoke_bulk(
             decision=decision, certification_ids=[r.previous_certification_id for r in active]
@@ -301,7 +302,7 @@ def import_undo(*, run: ImportRun, user=None) -> ImportRun:
     it superseded or revoked come back, products and producers it created are removed."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     rows = list(run.rows.all())
-    lock_products(r.product_id for r in rows if r.product_id)
+    lock_product_ids(r.product_id for r in rows if r.product_id)
     blockers = import_undo_blockers(run=run)
     if blockers:
         raise ValidationError("; ".join(blockers), code=ImportErrorCode.UNDO_BLOCKED.value)
@@ -320,6 +321,9 @@ def import_undo(*, run: ImportRun, user=None) -> ImportRun:
     created_producers = [r.producer_id for r in rows if r.created_producer and r.producer_id]
     ImportRow.objects.filter(run=run).update(certification=None, previous_certification=None)
     Product.objects.filter(pk__in=created_products).delete()
+    # Restored or removed certificates change what shoppers see: the search index follows.
+    kept = {r.product_id for r in rows if r.product_id} - set(created_products)
+    search_products_changed(product_ids=kept)
     Producer.objects.filter(
         pk__in=created_producers, products__isnull=True, memberships__isnull=True
     ).delete()
@@ -405,17 +409,6 @@ def review_resolve(
     row.resolved_by = user
     row.save()
     return row
-
-
-def decision_visible_effect(*, decision: Decision) -> list[int]:
-    """Products whose certificates this decision issued or revoked (for cache/search refresh hooks)."""
-    return sorted(
-        set(
-            Certification.objects.filter(Q(decision=decision) | Q(revoked_by=decision)).values_list(
-                "product_id", flat=True
-            )
-        )
-    )
 
 
 # --- Uploads (admin) and the inbox ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from marketplace.catalog import charts, selectors, services
 from marketplace.catalog.models import (
@@ -206,7 +207,15 @@ def moderation_links() -> dict:
 class ProductExpiringSoonAdmin(admin.ModelAdmin):
     """The queue of products whose active certificate ends within CERTIFICATE_REMINDER_DAYS (30)."""
 
-    list_display = ["name", "producer", "stars", "decision", "valid_until", "days_left", "is_published"]
+    list_display = [
+        "product_link",
+        "producer",
+        "stars",
+        "decision",
+        "valid_until",
+        "days_left",
+        "is_published",
+    ]
     list_display_links = None
     search_fields = ["name", "producer__name"]
     list_filter = ["producer__province"]
@@ -216,6 +225,12 @@ class ProductExpiringSoonAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["cert_valid_until", "id"]
+
+    @admin.display(description="sản phẩm / product", ordering="name")
+    def product_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:catalog_product_change", args=[obj.pk]), obj.name
+        )
 
     @admin.display(description="hạng / stars", ordering="cert_stars")
     def stars(self, obj):

@@ -380,3 +380,22 @@ def variant_update(*, variant: ProductVariant, by=None, **changes) -> ProductVar
     variant.save(update_fields=sorted(changes) or None)
     search_products_changed(product_ids=[variant.product_id])
     return variant
+
+
+@transaction.atomic
+def variant_update_with_stock(
+    *,
+    variant: ProductVariant,
+    name: str,
+    sku: str,
+    price_amount: int,
+    weight_grams: int | None,
+    quantity: int,
+    by=None,
+) -> ProductVariant:
+    """The portal's variant form: fields and stock change together or not at all."""
+    variant = variant_update(
+        variant=variant, name=name, sku=sku, price_amount=price_amount, weight_grams=weight_grams, by=by
+    )
+    stock_set(variant=variant, quantity=quantity)
+    return variant

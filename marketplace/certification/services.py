@@ -76,6 +76,12 @@ def lock_products(product_ids: Iterable[int]) -> list[Product]:
     return list(Product.objects.select_for_update().filter(pk__in=set(product_ids)).order_by("pk"))
 
 
+def lock_product_ids(product_ids: Iterable[int]) -> list[int]:
+    """lock_products without loading the rows: for imports that lock tens of thousands at once."""
+    ids = Product.objects.select_for_update().filter(pk__in=set(product_ids)).order_by("pk")
+    return list(ids.values_list("pk", flat=True))
+
+
 @transaction.atomic
 def certification_issue(
     *, product: Product, decision: Decision, stars: int, score: int | None = None
@@ -148,9 +154,10 @@ def certifications_expire(*, today: datetime.date | None = None) -> list[int]:
 @transaction.atomic
 def certifications_issue_bulk(
     *, decision: Decision, ratings: Sequence[tuple[int, int, int | None]]
-) -> list[Certification]:
+) -> dict[int, int]:
     """certification_issue for many products at once (product_id, stars, score): one lock, one update to
-    supersede the current certificates, one insert. Used by decision imports of tens of thousands of rows."""
+    supersede the current certificates, one insert. Used by decision imports of tens of thousands of rows.
+    Returns {product_id: new certification id}."""
     if decision.kind != DecisionKind.RECOGNITION:
         raise ValidationError("Only a recognition decision can issue stars.", code="wrong_decision_kind")
     for product_id, stars, score in ratings:
@@ -168,8 +175,8 @@ def certifications_issue_bulk(
     if len(set(product_ids)) != len(product_ids):
         raise ValidationError("A product can be rated once per decision.", code="duplicate_product")
     if not product_ids:
-        return []
-    lock_products(product_ids)
+        return {}
+    lock_product_ids(product_ids)
     now = timezone.now()
     current = dict(
         Certification.objects.filter(product_id__in=product_ids, state=CertificationState.ACTIVE).values_list(
@@ -201,7 +208,7 @@ def certifications_issue_bulk(
             for product_id, stars, score in ratings
         ),
     )
-    created = list(Certification.objects.filter(decision=decision).only("id", "product_id", "decision_id"))
+    created = dict(Certification.objects.filter(decision=decision).values_list("product_id", "id"))
     if current:
         # One joined UPDATE (a correlated subquery per row scans the decision's certificates each time).
         table = Certification._meta.db_table
@@ -222,7 +229,7 @@ def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequenc
         raise ValidationError("Only a revocation decision can revoke.", code="wrong_decision_kind")
     certifications = Certification.objects.filter(pk__in=certification_ids)
     product_ids = list(certifications.values_list("product_id", flat=True))
-    lock_products(product_ids)
+    lock_product_ids(product_ids)
     search_products_changed(product_ids=product_ids)
     return certifications.update(
         state=CertificationState.REVOKED, revoked_by=decision, ended_at=timezone.now()

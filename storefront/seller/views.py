@@ -34,8 +34,10 @@ def producer_required(view):
     @login_required
     @functools.wraps(view)
     def wrapper(request, producer: str, **kwargs):
-        request.producer = get_object_or_404(producers_of_user(user=request.user), slug=producer)
         request.user_producers = list(producers_of_user(user=request.user))
+        request.producer = next((p for p in request.user_producers if p.slug == producer), None)
+        if request.producer is None:
+            raise Http404("Not a producer of this user")
         return view(request, **kwargs)
 
     return wrapper
@@ -98,7 +100,8 @@ def dashboard(request):
         )[:50]
     )
     certifications = list(certifications_of_producer(producer_id=producer_id)[:100])
-    to_claim = list(catalog_selectors.products_to_claim(producer_id=producer_id))
+    # Names only: no need for the list's prefetches here.
+    to_claim = list(catalog_selectors.products_to_claim(producer_id=producer_id).prefetch_related(None))
     listed = list(
         catalog_selectors.products_listed_of_producer(producer_id=producer_id).only("pk", "name", "slug")[:20]
     )
@@ -232,15 +235,15 @@ def variant_edit(request, pk: int, variant_pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            catalog_services.variant_update(
+            catalog_services.variant_update_with_stock(
                 variant=variant,
                 name=data["name"],
                 sku=data["sku"] or variant.sku,
                 price_amount=data["price_amount"],
                 weight_grams=data["weight_grams"],
+                quantity=data["quantity"],
                 by=request.user,
             )
-            catalog_services.stock_set(variant=variant, quantity=data["quantity"])
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

@@ -129,13 +129,13 @@ def write_docx(path: Path, header, rows, *, title=()) -> Path:
     document = docx.Document()
     for line in title:
         document.add_paragraph(line)
-    table = document.add_table(rows=1, cols=len(header))
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = str(text)
+    from docx.table import _Cell
+
+    # Rows made at once and filled through their XML cells: add_row() per row is slow for big annexes.
+    table = document.add_table(rows=len(rows) + 1, cols=len(header))
+    for tr, values in zip(table._tbl.tr_lst, [header, *rows], strict=True):
+        for tc, text in zip(tr.tc_lst, values, strict=True):
+            _Cell(tc, table).text = str(text)
     document.save(str(path))
     return path
 

@@ -106,3 +106,21 @@ def test_review_queue_lists_close_calls_and_resolves_one(staff_client, files, im
     assert (
         "Ruốc lợn Mường Khương" not in staff_client.get("/admin/catalog_import/reviewitem/").content.decode()
     )
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_import_lists_run_a_constant_number_of_queries(
+    rows, staff_client, files, import_decision, django_assert_max_num_queries
+):
+    header, _ = df.reference_rows("laocai_4261.txt")
+    table = [[str(i + 1), f"Sản phẩm thử {i}", f"HTX Thử nghiệm số {i}", "3 sao"] for i in range(rows)]
+    import_decision(df.write_csv(files / "a.csv", header, table, title=laocai_title(days_ago(30))))
+    run = ImportRun.objects.get()
+    with django_assert_max_num_queries(12):
+        assert staff_client.get("/admin/catalog_import/importrun/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert (
+            staff_client.get(f"/admin/catalog_import/importrow/?run__id__exact={run.pk}").status_code == 200
+        )
+    with django_assert_max_num_queries(12):
+        assert staff_client.get(f"/admin/catalog_import/importrun/{run.pk}/change/").status_code == 200

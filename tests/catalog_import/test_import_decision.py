@@ -116,8 +116,10 @@ def test_recognition_creates_certified_but_unlisted_products(fmt, files, import_
 
 
 def test_same_decision_again_changes_nothing(files, import_decision):
-    path = df.write_xlsx(files / "songma.xlsx", df.HEADER, songma_rows(), title=songma_title(days_ago(100)))
-    assert import_decision(path, "--json").code == 0
+    path = df.write_xlsx(
+        files / "songma.xlsx", df.HEADER, songma_rows(), title=songma_title(days_ago(100)), merged_header=True
+    )
+    assert import_decision(path, "--json").json["created"] == 7
     before = domain(snapshot())
 
     again = import_decision(path, "--json")
@@ -239,3 +241,26 @@ def test_close_product_name_goes_to_the_review_queue(files, import_decision, sta
 
     assert (resolved.outcome, resolved.certification.stars) == (Outcome.UPGRADED, 4)
     assert resolved.product.name == "Ruốc lợn bản Mường Khương"
+
+
+def test_same_name_under_another_legal_form_is_a_close_call(files, import_decision):
+    from tests.factories import ProducerFactory, ProductFactory
+
+    cooperative = ProducerFactory(name="HTX Sơn Hòa", province="lao-cai")
+    ProductFactory(producer=cooperative, name="Khẩu nhục Mường Khương")
+    header, _ = df.reference_rows("laocai_4261.txt")
+    rows = [["1", "Khẩu nhục Mường Khương", "Công ty TNHH Sơn Hòa", "3 sao"]]
+    path = df.write_csv(files / "700.csv", header, rows, title=laocai_title(days_ago(10), "700/QĐ-UBND"))
+
+    result = import_decision(path, "--json")
+
+    [close] = result.json["ambiguous"]
+    assert close["candidates"] == [
+        {
+            "producer_id": cooperative.pk,
+            "producer": "HTX Sơn Hòa",
+            "product_id": None,
+            "product": "",
+            "score": 90,
+        }
+    ]

@@ -134,8 +134,49 @@ def test_active_certificate_of_an_import_keeps_product_visible_once_listed(files
     run = ImportRun.objects.get()
     product = run.rows.get(product_name="Lê Nậm Pung").product
     assert not products_visible_to_shoppers().filter(pk=product.pk).exists()  # certified but unlisted
+    from marketplace.certification.selectors import products_certified_unlisted
+
+    claimable = products_certified_unlisted(producer_id=product.producer_id)
+    assert list(claimable.values_list("name", flat=True)) == ["Lê Nậm Pung"]
     product.is_published = True  # the producer claims and lists it
     product.save()
     assert products_visible_to_shoppers().filter(pk=product.pk).exists()
     assert CertificationFactory._meta.model.objects.get(product=product).valid_from == days_ago(30)
     assert timezone.localdate() > days_ago(30)
+
+
+def test_revocation_metadata_from_the_command_line(files, import_decision):
+    products = hatinh_catalogue(days_ago(300))
+    path = df.write_csv(files / "annex.csv", REVOCATION_HEADER, hatinh_rows())  # an annex without title lines
+    date = days_ago(1).isoformat()
+
+    result = import_decision(
+        path, "--json", "--kind", "revocation", "--number", "3763/QĐ-UBND", "--date", date,
+        "--issuer", "UBND tỉnh Hà Tĩnh",
+    )  # fmt: skip
+
+    assert result.code == 0, result.stdout
+    assert result.json["decision"] == {
+        "number": "3763/QĐ-UBND",
+        "date": date,
+        "issuer": "UBND tỉnh Hà Tĩnh",
+        "kind": "revocation",
+        "title": "",
+    }
+    assert result.json["revoked"] == 4
+    assert not products_visible_to_shoppers().filter(pk__in=[p.pk for p in products.values()]).exists()
+
+
+def test_missing_metadata_is_an_error(files, import_decision):
+    path = df.write_csv(files / "annex.csv", REVOCATION_HEADER, hatinh_rows())
+
+    result = import_decision(path, "--json")
+
+    assert result.code == 2
+    # ...and, taken for a recognition (the kind is not given either), its rows lack stars.
+    assert [e["message"] for e in result.json["errors"]][:4] == [
+        "annex.csv: decision number missing: not in the document's title lines; pass --number.",
+        "annex.csv: decision date missing: not in the document's title lines; pass --date.",
+        "annex.csv: issuer missing: not in the document's title lines; pass --issuer.",
+        "annex.csv, line 2, column 'Hạng sao' (missing): no star rating.",
+    ]

@@ -197,6 +197,30 @@ def test_probe_paths_answer(client, db):
     }
 
 
+def test_procfile_processes_exist(db):
+    """The same processes for Procfile-based platforms (release runs before the new web processes start)."""
+    processes = dict(
+        line.split(": ", 1) for line in (DEPLOY / "Procfile").read_text().splitlines() if line.strip()
+    )
+    assert set(processes) == {"release", "web", "worker", "beat"}
+    for command in processes.values():
+        check_command(command.split())
+
+
+def test_readiness_reports_an_unreachable_search_cluster_without_failing(client, db, settings):
+    from marketplace.search.selectors import _backend_for
+
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
+    settings.SEARCH_BACKEND = "marketplace.search.backends.elasticsearch.ElasticsearchBackend"
+    _backend_for.cache_clear()
+    try:
+        response = client.get("/readyz")
+    finally:
+        _backend_for.cache_clear()
+    assert response.status_code == 200
+    assert response.json()["search"] == "unreachable"
+
+
 # --- Dockerfile and the settings guide ---------------------------------------------------------------------
 
 

@@ -105,6 +105,37 @@ class ProductMedia(graphene.ObjectType):
         return absolute_media_url(info, root.image.name)
 
 
+class VariantAttributeScope(graphene.Enum):
+    ALL = "all"
+    VARIANT_SELECTION = "variant_selection"
+    NOT_VARIANT_SELECTION = "not_variant_selection"
+
+
+class Attribute(graphene.ObjectType):
+    name = graphene.String()
+    slug = graphene.String()
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+
+
+class AttributeValue(graphene.ObjectType):
+    name = graphene.String()
+    slug = graphene.String()
+    value = graphene.String()
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+
+
+class SelectedAttribute(graphene.ObjectType):
+    attribute = graphene.Field(Attribute, required=True)
+    values = graphene.List(AttributeValue, required=True)
+
+    class Meta:
+        description = "Saleor's product attributes; OCOP products have none (always an empty list)."
+
+
 class VariantPricingInfo(graphene.ObjectType):
     on_sale = graphene.Boolean()
     discount = graphene.Field(TaxedMoney)
@@ -144,6 +175,12 @@ class ProductVariant(graphene.ObjectType):
     quantity_limit_per_customer = graphene.Int()
     pricing = graphene.Field(VariantPricingInfo, address=graphene.String(description="Ignored."))
     media = graphene.List(graphene.NonNull(ProductMedia))
+    attributes = graphene.List(
+        graphene.NonNull(SelectedAttribute),
+        required=True,
+        variant_selection=graphene.Argument(VariantAttributeScope),
+        description="Always empty: variants differ by name (pack size) only.",
+    )
     weight = graphene.Field(Weight)
     channel = graphene.String()
     created = graphene.DateTime(required=True)
@@ -186,6 +223,10 @@ class ProductVariant(graphene.ObjectType):
         return ImagesByProductIdLoader.for_context(info.context).load(root.product_id)
 
     @staticmethod
+    def resolve_attributes(root, info, variant_selection=None):
+        return []
+
+    @staticmethod
     def resolve_weight(root, info):
         return {"unit": "G", "value": float(root.weight_grams)} if root.weight_grams else None
 
@@ -214,6 +255,9 @@ class Product(graphene.ObjectType):
         format=graphene.Argument(ThumbnailFormatEnum),
     )
     media = graphene.List(graphene.NonNull(ProductMedia))
+    attributes = graphene.List(
+        graphene.NonNull(SelectedAttribute), required=True, description="Always empty."
+    )
     variants = graphene.List(graphene.NonNull(ProductVariant))
     default_variant = graphene.Field(ProductVariant)
     pricing = graphene.Field(ProductPricingInfo, address=graphene.String(description="Ignored."))
@@ -269,6 +313,10 @@ class Product(graphene.ObjectType):
     @staticmethod
     def resolve_media(root, info):
         return ImagesByProductIdLoader.for_context(info.context).load(root.pk)
+
+    @staticmethod
+    def resolve_attributes(root, info):
+        return []
 
     @staticmethod
     def resolve_variants(root, info):

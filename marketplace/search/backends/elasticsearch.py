@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from collections.abc import Iterable, Iterator
 from html import unescape
 
@@ -102,7 +103,20 @@ def product_index(name: str) -> Index:
 # --- Documents ------------------------------------------------------------------------------------
 
 
+def read_version() -> int:
+    """A document version: microseconds when its data was read. With `external_gte`, a write made from
+    older data (a rebuild that read a product before its last change) never replaces a newer one."""
+    return time.time_ns() // 1_000
+
+
 def product_documents(product_ids: Iterable[int] | None = None, *, batch_size: int = 2_000) -> Iterator[dict]:
+    for _version, documents in product_document_batches(product_ids, batch_size=batch_size):
+        yield from documents
+
+
+def product_document_batches(
+    product_ids: Iterable[int] | None = None, *, batch_size: int = 2_000
+) -> Iterator[tuple[int, list[dict]]]:
     """Index bodies of the visible products among `product_ids` (all visible products when None). One flat
     query per batch, starting from the visibility selector (rows, not model instances: a full rebuild reads
     the whole catalogue)."""
@@ -118,6 +132,7 @@ def product_documents(product_ids: Iterable[int] | None = None, *, batch_size: i
     certificate = active_certifications().filter(product=OuterRef("pk")).order_by("-valid_from")
     available = Stock.objects.filter(variant__product=OuterRef("pk"), quantity__gt=F("quantity_allocated"))
     for start in range(0, len(ids), batch_size):
+        version = read_version()
         rows = (
             products_visible_to_shoppers()
             .filter(pk__in=ids[start : start + batch_size])
@@ -145,8 +160,7 @@ def product_documents(product_ids: Iterable[int] | None = None, *, batch_size: i
                 "in_stock",
             )
         )
-        for row in rows:
-            yield product_document(row)
+        yield version, [product_document(row) for row in rows]
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -363,11 +377,17 @@ class ElasticsearchBackend(SearchBackend):
         )
 
     def ping(self) -> bool:
-        return bool(self.client.ping())
+        # Short and without retries: /readyz must answer within the probe's timeout when the cluster is down.
+        return bool(self.client.options(request_timeout=2, max_retries=0).ping())
 
     # Writes
     def new_index_name(self) -> str:
         return f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+
+    @property
+    def building_alias(self) -> str:
+        # Set on an index while a rebuild fills it, so changes made meanwhile are written there too.
+        return f"{self.alias}-building"
 
     def ensure_index(self) -> str:
         """Create the first index behind the alias if there is none yet; returns the alias."""
@@ -377,46 +397,87 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.put_alias(index=name, name=self.alias)
         return self.alias
 
-    def _actions(self, index: str, product_ids: Iterable[int] | None) -> Iterator[dict]:
-        for body in product_documents(product_ids):
-            yield {"_op_type": "index", "_index": index, "_id": body["product_id"], "_source": body}
+    def _indices_behind(self, alias: str) -> list[str]:
+        try:
+            return sorted(self.client.indices.get_alias(name=alias))
+        except NotFoundError:
+            return []
+
+    def write_indices(self) -> list[str]:
+        """The live index and, during a rebuild, the one being built."""
+        self.ensure_index()
+        return sorted({*self._indices_behind(self.alias), *self._indices_behind(self.building_alias)})
+
+    def index_actions(self, indices: list[str], product_ids: Iterable[int] | None) -> Iterator[dict]:
+        """Bulk actions: the visible products indexed, and (for explicit ids) the others deleted, each write
+        versioned by the time its data was read."""
+        wanted = None if product_ids is None else sorted(set(product_ids))
+        deleted_version = read_version()
+        indexed: set[int] = set()
+        for version, documents in product_document_batches(wanted):
+            for body in documents:
+                indexed.add(body["product_id"])
+                for index in indices:
+                    yield {
+                        "_op_type": "index",
+                        "_index": index,
+                        "_id": body["product_id"],
+                        "_version": version,
+                        "_version_type": "external_gte",
+                        "_source": body,
+                    }
+        for product_id in [pk for pk in wanted or [] if pk not in indexed]:
+            for index in indices:
+                yield {
+                    "_op_type": "delete",
+                    "_index": index,
+                    "_id": product_id,
+                    "_version": deleted_version,
+                    "_version_type": "external_gte",
+                }
+
+    def _bulk(self, actions: Iterator[dict], **kwargs) -> int:
+        count, errors = bulk(self.client, actions, raise_on_error=False, **kwargs)
+        # Expected, not failures: deleting a document that was never indexed (404), and a write from older
+        # data than the document already holds (409). Anything else raises, so the products stay queued
+        # for the task's retry.
+        failures = [
+            error
+            for error in errors
+            for op, result in error.items()
+            if not ((op == "delete" and result.get("status") == 404) or result.get("status") == 409)
+        ]
+        if failures:
+            raise BulkIndexError(f"{len(failures)} document(s) failed to index", failures)
+        return count
 
     def index_products(self, product_ids: list[int]) -> None:
         """Upsert the visible ones, delete the rest (hidden, unpublished, decertified, deleted)."""
-        if not product_ids:
-            return
-        index = self.ensure_index()
-        indexed: set[int] = set()
-
-        def actions() -> Iterator[dict]:
-            for action in self._actions(index, product_ids):
-                indexed.add(action["_id"])
-                yield action
-            for product_id in sorted(set(product_ids) - indexed):
-                yield {"_op_type": "delete", "_index": index, "_id": product_id}
-
-        _count, errors = bulk(self.client, actions(), raise_on_error=False, refresh=False)
-        # Deleting a document that was never indexed answers 404: expected. Anything else is a failure, and
-        # raising keeps the products queued for the task's retry.
-        failures = [e for e in errors if not ("delete" in e and e["delete"].get("status") == 404)]
-        if failures:
-            raise BulkIndexError(f"{len(failures)} document(s) failed to index", failures)
+        if product_ids:
+            self._bulk(self.index_actions(self.write_indices(), product_ids), refresh=False)
 
     def rebuild(self) -> int:
-        """Fill a new index, then point the alias at it and drop the old ones in one atomic swap."""
+        """Fill a new index, then point the alias at it and drop the old ones in one atomic swap. While it
+        fills, the index also carries the building alias, so the indexing task writes changes to both."""
         name = self.new_index_name()
         product_index(name).create(using=self.client)
-        count, _errors = bulk(self.client, self._actions(name, None), refresh="wait_for")
+        self.client.indices.put_alias(index=name, name=self.building_alias)
         try:
-            old = list(self.client.indices.get_alias(name=self.alias))
-        except NotFoundError:
-            old = []
+            count = self._bulk(self.index_actions([name], None), refresh=False)
+            self.client.indices.refresh(index=name)  # once, so the swapped-in index answers complete
+        except Exception:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        old = self._indices_behind(self.alias)
         # An index (not an alias) squatting the alias name is removed in the same atomic call.
         squatter = not old and self.client.indices.exists(index=self.alias)
         swap = [{"remove": {"index": old_name, "alias": self.alias}} for old_name in old]
         if squatter:
             swap.append({"remove_index": {"index": self.alias}})
-        swap.append({"add": {"index": name, "alias": self.alias}})
+        swap += [
+            {"add": {"index": name, "alias": self.alias}},
+            {"remove": {"index": name, "alias": self.building_alias}},
+        ]
         self.client.indices.update_aliases(actions=swap)
         for old_name in old:
             self.client.indices.delete(index=old_name, ignore_unavailable=True)

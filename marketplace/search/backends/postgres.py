@@ -45,6 +45,21 @@ PRODUCER_DOC = (
 PRODUCER_TEXT = "search_fold({t}.name || ' ' || replace({t}.province, '-', ' '))"
 CATEGORY_DOC = "to_tsvector('simple'::regconfig, search_fold({t}.name))"
 
+# Cheapest price and stock per product. With a text query only the matching rows need it (an index lookup
+# each); a plain listing needs all of them, where one grouped pass over the variants is faster.
+VARIANTS_ALL = """LEFT JOIN (
+                SELECT v.product_id, min(v.price_amount) AS min_price,
+                       bool_or(COALESCE(s.quantity - s.quantity_allocated, 0) > 0) AS in_stock
+                FROM catalog_productvariant v LEFT JOIN catalog_stock s ON s.variant_id = v.id
+                GROUP BY v.product_id
+            ) agg ON agg.product_id = p.id"""
+VARIANTS_PER_ROW = """LEFT JOIN LATERAL (
+                SELECT min(v.price_amount) AS min_price,
+                       bool_or(COALESCE(s.quantity - s.quantity_allocated, 0) > 0) AS in_stock
+                FROM catalog_productvariant v LEFT JOIN catalog_stock s ON s.variant_id = v.id
+                WHERE v.product_id = p.id
+            ) agg ON true"""
+
 SORTS = {
     "relevance": "rank DESC, stars DESC, created_at DESC, id DESC",
     "price": "min_price ASC NULLS LAST, id ASC",
@@ -100,6 +115,7 @@ class PostgresBackend(SearchBackend):
         filters_sql, filter_params = _filter_flags(query.filters)
 
         order_by = SORTS.get(query.sort) or SORTS["relevance"]
+        variants_join = VARIANTS_PER_ROW if matched_sql else VARIANTS_ALL
         sql = f"""
         WITH {matched_cte} base AS (
             SELECT p.id, p.created_at, p.category_id, p.producer_id, pr.province, pr.kind, c.stars,
@@ -108,12 +124,7 @@ class PostgresBackend(SearchBackend):
             FROM catalog_product p
             JOIN producers_producer pr ON pr.id = p.producer_id
             JOIN ({active_sql}) c ON c.product_id = p.id
-            LEFT JOIN (
-                SELECT v.product_id, min(v.price_amount) AS min_price,
-                       bool_or(COALESCE(s.quantity - s.quantity_allocated, 0) > 0) AS in_stock
-                FROM catalog_productvariant v LEFT JOIN catalog_stock s ON s.variant_id = v.id
-                GROUP BY v.product_id
-            ) agg ON agg.product_id = p.id
+            {variants_join}
             WHERE p.id IN ({visible_sql}) {text_where}
         ),
         flagged AS MATERIALIZED (

@@ -55,6 +55,7 @@ def test_expiring_queue_lists_products_ending_within_30_days_soonest_first(catal
     assert body.index("Chè Shan tuyết") < body.index("Mật ong bạc hà")
     assert "Cà phê Arabica" not in body and "Mận hậu" not in body and "Măng khô" not in body
     assert "5 ★" in body
+    assert f'href="/admin/catalog/product/{catalogue["soon"].pk}/change/"' in body
 
 
 def test_overview_draws_the_three_charts_as_inline_svg(catalogue, staff_client):

@@ -147,3 +147,31 @@ def test_portal_writes_queue_the_product_for_an_external_search_index(producers,
         DirtyProduct.objects.all().delete()
         write()
         assert list(DirtyProduct.objects.values_list("product_id", flat=True)) == [product.pk]
+
+
+def test_variant_fields_and_stock_change_together_or_not_at_all(producers):
+    a, _, owner_a, _ = producers
+    product = ProductFactory(producer=a)
+    variant = VariantFactory(product=product, sku="A-1", price_amount=100, stock__quantity=5)
+    with pytest.raises(ValidationError):
+        services.variant_update_with_stock(
+            variant=variant,
+            name="Mới",
+            sku="A-1",
+            price_amount=200,
+            weight_grams=None,
+            quantity=-1,
+            by=owner_a,
+        )
+    variant.refresh_from_db()
+    assert (variant.name, variant.price_amount, variant.stock.quantity) == ("Gói 500g", 100, 5)
+    services.variant_update_with_stock(
+        variant=variant, name="Mới", sku="A-1", price_amount=200, weight_grams=250, quantity=9, by=owner_a
+    )
+    variant.refresh_from_db()
+    assert (variant.name, variant.price_amount, variant.weight_grams, variant.stock.quantity) == (
+        "Mới",
+        200,
+        250,
+        9,
+    )

@@ -203,3 +203,31 @@ def _gid(type_name, pk):
     from graphql_relay import to_global_id
 
     return to_global_id(type_name, pk)
+
+
+def test_producers_filter(api):
+    from tests.factories import ProducerFactory
+
+    visible_product(
+        producer=ProducerFactory(name="HTX Cà phê Bích Thao", slug="bich-thao", province="son-la")
+    )
+    visible_product(
+        producer=ProducerFactory(
+            name="Công ty Trà Tây Bắc", slug="tay-bac", province="lao-cai", kind="company"
+        )
+    )
+    ProducerFactory(name="HTX chưa có sản phẩm", slug="chua-co")  # nothing on sale: not listed
+    query = """query($filter: ProducerFilterInput) {
+      producers(first: 10, filter: $filter) {
+        totalCount edges { node { slug kind province provinceName } } } }"""
+
+    def slugs(filter=None):
+        data = api.data(query, {"filter": filter})["producers"]
+        return [edge["node"]["slug"] for edge in data["edges"]]
+
+    assert slugs() == ["tay-bac", "bich-thao"]
+    assert slugs({"kinds": ["COMPANY"]}) == ["tay-bac"]
+    assert slugs({"provinces": ["son-la"]}) == ["bich-thao"]
+    assert slugs({"search": "cà phê"}) == ["bich-thao"]
+    node = api.data(query, {"filter": {"provinces": ["lao-cai"]}})["producers"]["edges"][0]["node"]
+    assert node == {"slug": "tay-bac", "kind": "COMPANY", "province": "lao-cai", "provinceName": "Lào Cai"}

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.test import override_settings
 from graphql_relay import to_global_id
 
 from marketplace.catalog.models import Product, ProductModeration, ProductVariant, Stock
@@ -32,8 +33,22 @@ def gid(obj) -> str:
     return to_global_id(type(obj).__name__, obj.pk)
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """Built once for the module in a transaction rolled back at the end (like setUpTestData); each test
+    and each caller inside a test then run in savepoints, so their writes vanish after them."""
+    fast_hash = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast_hash), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world():
+def world(_module_world, db):
+    return _module_world
+
+
+def build_world():
     member_a = MembershipFactory()
     member_b = MembershipFactory()
 

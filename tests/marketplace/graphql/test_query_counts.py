@@ -75,3 +75,27 @@ def test_producer_products_and_category_products_are_batched(api):
     assert len(data["producer"]["certifications"]) == 30
     assert len(data["category"]["products"]["edges"]) == 30
     assert len(queries) <= 14
+
+
+def test_checkout_find_runs_constant_queries(api):
+    from graphql_relay import to_global_id
+
+    from marketplace.checkout import services
+    from tests.marketplace.graphql import storefront_operations as ops
+    from tests.marketplace.graphql.factories_graphql import product_with_image
+
+    checkout = services.checkout_create(email="lan@example.vn")
+    checkout_id = to_global_id("Checkout", str(checkout.token))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            api.data(ops.CHECKOUT_FIND, {"id": checkout_id})
+        return len(queries)
+
+    product = product_with_image()
+    services.checkout_lines_add(checkout=checkout, variant_id=product.variants.get().pk)
+    one = count()
+    for _ in range(9):
+        product = product_with_image()
+        services.checkout_lines_add(checkout=checkout, variant_id=product.variants.get().pk)
+    assert count() == one

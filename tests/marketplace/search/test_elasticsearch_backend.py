@@ -3,6 +3,7 @@ PostgreSQL through the visibility selector) and the request bodies it sends, all
 server (ELASTICSEARCH_URL) the contract suite, test_backend_contract.py, runs the same searches for real."""
 
 import datetime
+import time
 
 import pytest
 
@@ -344,3 +345,29 @@ def test_documents_are_read_in_a_constant_number_of_queries(count, django_assert
     with django_assert_num_queries(2):
         documents = list(product_documents([p.pk for p in products], batch_size=500))
     assert len(documents) == count
+
+
+@pytest.mark.django_db
+def test_bulk_actions_write_every_target_index_with_read_versions():
+    """What index_products sends (to the live index and, during a rebuild, the one being built): visible
+    products indexed, the others deleted, every write versioned by when its data was read."""
+    shown = visible_product()
+    hidden = visible_product()
+    ModerationFactory(product=hidden)
+    backend = ElasticsearchBackend(client=object(), prefix="t")
+    before = time.time_ns() // 1000
+
+    actions = list(backend.index_actions(["t-products-1", "t-products-2"], [hidden.pk, shown.pk, 999_999]))
+
+    versions = {action.pop("_version") for action in actions}
+    assert len(versions) == 2 and all(before <= v <= time.time_ns() // 1000 for v in versions)
+    assert [(a["_op_type"], a["_index"], a["_id"], a["_version_type"]) for a in actions] == [
+        ("index", "t-products-1", shown.pk, "external_gte"),
+        ("index", "t-products-2", shown.pk, "external_gte"),
+        ("delete", "t-products-1", hidden.pk, "external_gte"),
+        ("delete", "t-products-2", hidden.pk, "external_gte"),
+        ("delete", "t-products-1", 999_999, "external_gte"),
+        ("delete", "t-products-2", 999_999, "external_gte"),
+    ]
+    assert actions[0]["_source"]["product_id"] == shown.pk
+    assert backend.building_alias == "t-products-building"

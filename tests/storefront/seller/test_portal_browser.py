@@ -104,3 +104,6 @@ def test_producer_lists_a_product_and_claims_an_imported_one(page, screenshot, t
     claimed = page.locator(f'[data-product-slug="{imported.slug}"]')
     assert claimed.locator("[data-ocop-stars]").get_attribute("data-ocop-stars") == "5"
     assert claimed.locator("[data-price-vnd]").get_attribute("data-price-vnd") == "240000"
+    page.goto(base + "/seller/bich-thao/")
+    assert page.locator("[data-section=products] [data-listed]").count() == 2
+    screenshot(page, "dashboard")
