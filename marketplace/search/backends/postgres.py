@@ -14,8 +14,11 @@ only ever count visible products.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -74,8 +77,44 @@ def query_words(text: str) -> list[str]:
     return _WORD.findall(fold(nfc(text or "")[:MAX_QUERY_CHARS]))[:MAX_WORDS]
 
 
+# Cached answers are keyed by a generation number: forgetting them all is one increment, never a scan.
+CACHE_GENERATION_KEY = "search:pg:generation"
+
+
+def forget_cached_results() -> None:
+    try:
+        cache.incr(CACHE_GENERATION_KEY)
+    except ValueError:  # no generation yet (or evicted): any new one differs from what keys were made with
+        cache.set(CACHE_GENERATION_KEY, int(timezone.now().timestamp() * 1000), None)
+
+
+def _cache_key(query: SearchQuery, today: datetime.date) -> str:
+    generation = cache.get(CACHE_GENERATION_KEY)
+    if generation is None:
+        generation = int(timezone.now().timestamp() * 1000)
+        cache.add(CACHE_GENERATION_KEY, generation, None)
+        generation = cache.get(CACHE_GENERATION_KEY, generation)
+    # `today` in the key: a certificate that lapses at midnight drops out of every answer at once.
+    digest = hashlib.sha256(repr((query, today.isoformat())).encode()).hexdigest()
+    return f"search:pg:{generation}:{digest}"
+
+
 class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResult:
+        """With SEARCH_RESULT_CACHE_SECONDS the answer (ids, total, facets) is reused for that long, or until a
+        service reports a product change. Products are still loaded through the visibility rule, so a cached
+        answer can at worst count a product that has just become invisible, never show it."""
+        seconds = settings.SEARCH_RESULT_CACHE_SECONDS
+        if seconds <= 0:
+            return self._search(query)
+        key = _cache_key(query, timezone.localdate())
+        result = cache.get(key)
+        if result is None:
+            result = self._search(query)
+            cache.set(key, result, seconds)
+        return result
+
+    def _search(self, query: SearchQuery) -> SearchResult:
         today = timezone.localdate()
         words = query_words(query.text)
         if query.text.strip() and not words:
