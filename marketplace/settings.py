@@ -255,6 +255,9 @@ ELASTICSEARCH_REPLICAS = env_int("ELASTICSEARCH_REPLICAS", 1)  # 0 on a single-n
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 10)  # seconds per request
 # Changed products are queued in search.DirtyProduct and re-indexed this many at a time.
 SEARCH_INDEX_BATCH_SIZE = env_int("SEARCH_INDEX_BATCH_SIZE", 500)
+# PostgreSQL backend: seconds a search answer (page ids, total, facets) is reused from the cache; 0 = off.
+# Every search_products_changed() drops all cached answers after commit; see docs/adr/ (search result cache).
+SEARCH_RESULT_CACHE_SECONDS = env_int("SEARCH_RESULT_CACHE_SECONDS", 0)
 SEARCH_BACKEND = (
     "marketplace.search.backends.elasticsearch.ElasticsearchBackend"
     if ELASTICSEARCH_URL

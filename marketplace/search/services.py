@@ -28,6 +28,9 @@ def search_uses_external_index() -> bool:
 def search_products_changed(*, product_ids: Iterable[int]) -> int:
     """Queue these products for re-indexing; returns how many were queued (0 with PostgreSQL search)."""
     ids = sorted({int(pk) for pk in product_ids if pk is not None})
+    if ids and settings.SEARCH_RESULT_CACHE_SECONDS:
+        # After commit: a reader must not cache the old answer again between the drop and the commit.
+        transaction.on_commit(search_results_forget)
     if not ids or not search_uses_external_index():
         return 0
     with transaction.atomic():
@@ -44,6 +47,13 @@ def search_products_changed(*, product_ids: Iterable[int]) -> int:
             )
         transaction.on_commit(_enqueue_indexing)
     return len(ids)
+
+
+def search_results_forget() -> None:
+    """Drop every cached search answer (PostgreSQL backend's result cache), whatever its query."""
+    from marketplace.search.backends.postgres import forget_cached_results
+
+    forget_cached_results()
 
 
 def _enqueue_indexing() -> None:

@@ -14,8 +14,11 @@ only ever count visible products.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -74,8 +77,44 @@ def query_words(text: str) -> list[str]:
     return _WORD.findall(fold(nfc(text or "")[:MAX_QUERY_CHARS]))[:MAX_WORDS]
 
 
+# Cached answers are keyed by a generation number: forgetting them all is one increment, never a scan.
+CACHE_GENERATION_KEY = "search:pg:generation"
+
+
+def forget_cached_results() -> None:
+    try:
+        cache.incr(CACHE_GENERATION_KEY)
+    except ValueError:  # no generation yet (or evicted): any new one differs from what keys were made with
+        cache.set(CACHE_GENERATION_KEY, int(timezone.now().timestamp() * 1000), None)
+
+
+def _cache_key(query: SearchQuery, today: datetime.date) -> str:
+    generation = cache.get(CACHE_GENERATION_KEY)
+    if generation is None:
+        generation = int(timezone.now().timestamp() * 1000)
+        cache.add(CACHE_GENERATION_KEY, generation, None)
+        generation = cache.get(CACHE_GENERATION_KEY, generation)
+    # `today` in the key: a certificate that lapses at midnight drops out of every answer at once.
+    digest = hashlib.sha256(repr((query, today.isoformat())).encode()).hexdigest()
+    return f"search:pg:{generation}:{digest}"
+
+
 class PostgresBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResult:
+        """With SEARCH_RESULT_CACHE_SECONDS the answer (ids, total, facets) is reused for that long, or until
+        a service reports a product change. Products are still loaded through the visibility rule, so a
+        cached answer can at worst count a product that has just become invisible, never show it."""
+        seconds = settings.SEARCH_RESULT_CACHE_SECONDS
+        if seconds <= 0:
+            return self._search(query)
+        key = _cache_key(query, timezone.localdate())
+        result = cache.get(key)
+        if result is None:
+            result = self._search(query)
+            cache.set(key, result, seconds)
+        return result
+
+    def _search(self, query: SearchQuery) -> SearchResult:
         today = timezone.localdate()
         words = query_words(query.text)
         if query.text.strip() and not words:
@@ -98,9 +137,13 @@ class PostgresBackend(SearchBackend):
         self, query: SearchQuery, words: list[str], today: datetime.date, *, fuzzy: bool
     ) -> SearchResult:
         params: list = []
-        visible_sql, visible_params = (
-            products_visible_to_shoppers(today=today).values("id").query.sql_with_params()
-        )
+        # The visible products with the columns the answer needs, straight from THE visibility rule (one scan
+        # of the products; without its model ordering, which would sort every row for nothing).
+        visible_sql, visible_params = _unordered(
+            products_visible_to_shoppers(today=today).values(
+                "id", "created_at", "category_id", "producer_id", *(("name",) if fuzzy else ())
+            )
+        ).sql_with_params()
         active_sql, active_params = (
             active_certifications(today=today)
             .order_by()
@@ -121,11 +164,11 @@ class PostgresBackend(SearchBackend):
             SELECT p.id, p.created_at, p.category_id, p.producer_id, pr.province, pr.kind, c.stars,
                    agg.min_price, COALESCE(agg.in_stock, false) AS in_stock,
                    {rank_sql} AS rank
-            FROM catalog_product p
+            FROM ({visible_sql}) p
             JOIN producers_producer pr ON pr.id = p.producer_id
             JOIN ({active_sql}) c ON c.product_id = p.id
             {variants_join}
-            WHERE p.id IN ({visible_sql}) {text_where}
+            WHERE true {text_where}
         ),
         flagged AS MATERIALIZED (
             SELECT base.*, {filters_sql} FROM base
@@ -149,8 +192,8 @@ class PostgresBackend(SearchBackend):
         params = [
             *text_params,
             *rank_params,
-            *active_params,
             *visible_params,
+            *active_params,
             *filter_params,
             max(int(query.limit), 0),
             max(int(query.offset), 0),
