@@ -420,7 +420,28 @@ def resolve_product_connection(
     )
 
 
-class Category(graphene.ObjectType):
+class _NamedGroup:
+    """Category and Collection share Saleor's presentation fields: the description as EditorJS, the name as
+    SEO title, no SEO text and no background image (none are stored)."""
+
+    @staticmethod
+    def resolve_description(root, info):
+        return html_to_editorjs(root.description)
+
+    @staticmethod
+    def resolve_seo_title(root, info):
+        return root.name
+
+    @staticmethod
+    def resolve_seo_description(root, info):
+        return None
+
+    @staticmethod
+    def resolve_background_image(root, info, size=None, format=None):
+        return None
+
+
+class Category(_NamedGroup, graphene.ObjectType):
     name = graphene.String(required=True)
     slug = graphene.String(required=True)
     description = graphene.JSONString()
@@ -443,28 +464,12 @@ class Category(graphene.ObjectType):
         return isinstance(root, models.Category)
 
     @staticmethod
-    def resolve_description(root, info):
-        return html_to_editorjs(root.description)
-
-    @staticmethod
-    def resolve_seo_title(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_seo_description(root, info):
-        return None
-
-    @staticmethod
     def resolve_level(root, info):
         return 0 if root.parent_id is None else 1
 
     @staticmethod
     def resolve_parent(root, info):
         return CategoryByIdLoader.for_context(info.context).load(root.parent_id) if root.parent_id else None
-
-    @staticmethod
-    def resolve_background_image(root, info, size=None, format=None):
-        return None
 
     @staticmethod
     def resolve_children(root, info, **page):
@@ -482,7 +487,7 @@ class CategoryCountableConnection(CountableConnection):
         node = Category
 
 
-class Collection(graphene.ObjectType):
+class Collection(_NamedGroup, graphene.ObjectType):
     name = graphene.String(required=True)
     slug = graphene.String(required=True)
     description = graphene.JSONString()
@@ -503,24 +508,8 @@ class Collection(graphene.ObjectType):
         return isinstance(root, models.Collection)
 
     @staticmethod
-    def resolve_description(root, info):
-        return html_to_editorjs(root.description)
-
-    @staticmethod
-    def resolve_seo_title(root, info):
-        return root.name
-
-    @staticmethod
-    def resolve_seo_description(root, info):
-        return None
-
-    @staticmethod
     def resolve_channel(root, info):
         return settings.DEFAULT_CHANNEL_SLUG
-
-    @staticmethod
-    def resolve_background_image(root, info, size=None, format=None):
-        return None
 
     @staticmethod
     def resolve_products(root, info, **arguments):
