@@ -238,6 +238,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.search.tasks.search_index_dirty_task",
         "schedule": 5 * 60,
     },
+    # PostgreSQL search: fold the facet-count deltas appended by the catalogue triggers.
+    "search-facets-compact": {
+        "task": "marketplace.search.tasks.search_facets_compact_task",
+        "schedule": 60,
+    },
     "release-abandoned-card-orders": {
         "task": "marketplace.payments.tasks.release_abandoned_card_orders_task",
         "schedule": 10 * 60,

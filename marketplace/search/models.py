@@ -1,4 +1,7 @@
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
 
 
 class DirtyProduct(models.Model):
@@ -18,3 +21,89 @@ class DirtyProduct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} (v{self.version})"
+
+
+class ProductDocument(models.Model):
+    """What PostgreSQL search reads: one narrow row per *listable* product (published, not hidden by staff,
+    holding an active-state certificate), with the certificate's `valid_until` so the date part of the
+    visibility rule is applied at query time (a certificate lapsing at midnight drops out at once).
+
+    Kept by database triggers on the catalogue, certification and producer tables (search/migrations/0004),
+    in the writer's own transaction: whatever writes (a service, an import's COPY, the admin, a test factory,
+    raw SQL) the documents are never stale, and a rollback takes them back too. Ids only, no foreign keys:
+    the triggers delete a document when its product goes."""
+
+    product_id = models.BigIntegerField(primary_key=True)
+    producer_id = models.BigIntegerField(db_index=True)
+    category_id = models.BigIntegerField(db_index=True)
+    province = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20)
+    stars = models.SmallIntegerField()
+    valid_until = models.DateField(db_index=True)
+    min_price = models.BigIntegerField(null=True)
+    in_stock = models.BooleanField()
+    created_at = models.DateTimeField()
+    # Folded texts: `document` (product name + description, producer name + province, category name) answers
+    # "every word occurs somewhere"; the two others rank name matches above producer matches.
+    name_folded = models.TextField()
+    document = SearchVectorField()
+    name_vector = SearchVectorField()
+    producer_vector = SearchVectorField()
+
+    class Meta:
+        indexes = [
+            # fastupdate off: a pending list would be scanned by every search until vacuum; writes are rare.
+            GinIndex(fields=["document"], name="search_doc_document_gin", fastupdate=False),
+            GinIndex(
+                OpClass("name_folded", name="gin_trgm_ops"), name="search_doc_name_trgm", fastupdate=False
+            ),
+            # One index per sort, so a page is read in order instead of sorting every visible product.
+            models.Index(F("created_at").desc(), F("product_id").desc(), name="search_doc_newest"),
+            models.Index(
+                F("stars").desc(), F("created_at").desc(), F("product_id").desc(), name="search_doc_stars"
+            ),
+            models.Index(F("min_price").asc(nulls_last=True), "product_id", name="search_doc_price"),
+            models.Index(F("min_price").desc(nulls_last=True), "product_id", name="search_doc_price_desc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"document of product {self.product_id}"
+
+
+class FacetKey(models.Model):
+    """One combination of facet values and expiry date, with a number of products."""
+
+    stars = models.SmallIntegerField()
+    province = models.CharField(max_length=40)
+    category_id = models.BigIntegerField()
+    kind = models.CharField(max_length=20)
+    in_stock = models.BooleanField()
+    valid_until = models.DateField()
+    products = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return (
+            f"{self.stars}/{self.province}/{self.category_id}/{self.kind}/{self.valid_until}: {self.products}"
+        )
+
+
+class FacetCount(FacetKey):
+    """Listable products per facet combination and expiry date: the unfiltered and facet-filtered listings
+    count from these few hundred rows instead of every product. Exact at all times as `FacetCount +
+    FacetDelta`: triggers only ever append deltas (no hot counter rows for concurrent checkouts to queue on),
+    and `search_facets_compact()` folds them in by recounting from the documents."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stars", "province", "category_id", "kind", "in_stock", "valid_until"],
+                name="search_facetcount_unique_key",
+            )
+        ]
+
+
+class FacetDelta(FacetKey):
+    """A change to `FacetCount` (+n / -n products for one combination) not folded in yet."""

@@ -109,3 +109,13 @@ def search_index_rebuild() -> int:
     """Full rebuild of the configured backend's index; returns the number of products indexed. The queue is
     left alone: re-indexing a queued product once more is harmless, dropping a change is not."""
     return search_backend().rebuild()
+
+
+@transaction.atomic
+def search_facets_compact() -> int:
+    """Fold the facet deltas the catalogue triggers appended into `search_facetcount`, by recounting from
+    the documents (which also repairs any drift); returns the number of deltas folded. Counts stay exact
+    while it runs: readers see counts + deltas from one snapshot, writers wait for it to commit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_facets_compact()")
+        return cursor.fetchone()[0]

@@ -9,7 +9,11 @@ from django.conf import settings
 from elasticsearch import TransportError
 from elasticsearch.helpers import BulkIndexError
 
-from marketplace.search.services import search_index_dirty_batch, search_index_rebuild
+from marketplace.search.services import (
+    search_facets_compact,
+    search_index_dirty_batch,
+    search_index_rebuild,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +60,9 @@ def search_index_dirty_task(self) -> int:
 def search_index_rebuild_task() -> int:
     """Full rebuild with an alias swap (the same work as `manage.py search_index --rebuild`)."""
     return search_index_rebuild()
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def search_facets_compact_task() -> int:
+    """Beat, every minute: keeps the facet deltas (read by every listing) down to a handful of rows."""
+    return search_facets_compact()

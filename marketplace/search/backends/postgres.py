@@ -1,13 +1,18 @@
-"""PostgreSQL search over the live catalogue tables: accent-folded full text (unaccent + 'simple' config)
-with a pg_trgm fallback for typos. One SQL statement returns the page of ids, the total and every facet count.
+"""PostgreSQL search over `search_productdocument`: one narrow row per listable product, kept by triggers in
+the writers' transactions (search/migrations/0004), with accent-folded full text (unaccent + 'simple' config)
+and a pg_trgm fallback for typos. One SQL statement returns the page of ids, the total and every facet count.
 
 Matching: each query word must occur in the product (name, description), its producer (name, province) or its
-category. Words are folded like Vietnamese shoppers type them ("Sơn La" = "son la" = "SON LA"). When nothing
-matches, a tolerant pass accepts trigram-similar names and all-but-one words, and flags the result as fuzzy.
+category: all of them are folded into the document's one tsvector, so a query is one GIN lookup. Words are
+folded like Vietnamese shoppers type them ("Sơn La" = "son la" = "SON LA"). When nothing matches, a tolerant
+pass accepts trigram-similar names and all-but-one words, and flags the result as fuzzy.
 
-Visibility is never re-implemented here: the candidate set is the SQL of
-`catalog.selectors.products_visible_to_shoppers()` (and `active_certifications()` for the stars), so facets
-only ever count visible products.
+Visibility: a document exists exactly for the products that `catalog.selectors.products_visible_to_shoppers()`
+accepts on some day; its date part (`valid_until >= today`) is applied here, at query time (tested against
+the selector over every case). Pages are loaded through the selector anyway (`visible_products_in_order`).
+
+Facet counts: with no text, price or producer scope (the plain and facet-filtered listings), they come from
+`search_facetcount` + `search_facetdelta`, a few hundred rows, instead of every visible product.
 """
 
 # ruff: noqa: S608 - SQL is assembled only from constant fragments here; every user value is a bound parameter.
@@ -16,52 +21,42 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from marketplace.catalog.selectors import active_certifications, products_visible_to_shoppers
+from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.core.text import fold, nfc
 from marketplace.search.backends.base import SearchBackend, SearchFilters, SearchQuery, SearchResult
 
 MAX_WORDS = 8
 MAX_QUERY_CHARS = 120
 FACETS = ("stars", "province", "category", "kind", "in_stock")
-FLAGS = ("f_stars", "f_province", "f_category", "f_kind", "f_price", "f_stock", "f_fixed")
-ALL_FLAGS = " AND ".join(FLAGS)
 
 
-def _all_but(flag: str) -> str:
-    return " AND ".join(f for f in FLAGS if f != flag)
+@dataclass(frozen=True)
+class _Flags:
+    """The active filters as boolean columns (`columns`, with `params`), so each facet can count with every
+    filter but its own. Inactive filters are left out altogether: no column, no condition to evaluate."""
+
+    names: tuple[str, ...]
+    columns: str
+    params: list
+
+    def all_but(self, name: str = "") -> str:
+        return " AND ".join(flag for flag in self.names if flag != name) or "true"
+
+    def select(self) -> str:
+        return f", {self.columns}" if self.columns else ""
 
 
 _WORD = re.compile(r"[a-z0-9]+")
 
-# Expressions matching the indexes of search/migrations/0001 exactly (so the planner can use them).
-PRODUCT_DOC = "to_tsvector('simple'::regconfig, search_fold({t}.name || ' ' || {t}.description))"
-PRODUCT_NAME = "to_tsvector('simple'::regconfig, search_fold({t}.name))"
-PRODUCER_DOC = (
-    "to_tsvector('simple'::regconfig, search_fold({t}.name || ' ' || replace({t}.province, '-', ' ')))"
-)
+# Producer name + province words, as indexed by search/migrations/0001 (the producer branch of the typo pass).
 PRODUCER_TEXT = "search_fold({t}.name || ' ' || replace({t}.province, '-', ' '))"
-CATEGORY_DOC = "to_tsvector('simple'::regconfig, search_fold({t}.name))"
-
-# Cheapest price and stock per product. With a text query only the matching rows need it (an index lookup
-# each); a plain listing needs all of them, where one grouped pass over the variants is faster.
-VARIANTS_ALL = """LEFT JOIN (
-                SELECT v.product_id, min(v.price_amount) AS min_price,
-                       bool_or(COALESCE(s.quantity - s.quantity_allocated, 0) > 0) AS in_stock
-                FROM catalog_productvariant v LEFT JOIN catalog_stock s ON s.variant_id = v.id
-                GROUP BY v.product_id
-            ) agg ON agg.product_id = p.id"""
-VARIANTS_PER_ROW = """LEFT JOIN LATERAL (
-                SELECT min(v.price_amount) AS min_price,
-                       bool_or(COALESCE(s.quantity - s.quantity_allocated, 0) > 0) AS in_stock
-                FROM catalog_productvariant v LEFT JOIN catalog_stock s ON s.variant_id = v.id
-                WHERE v.product_id = p.id
-            ) agg ON true"""
 
 SORTS = {
     "relevance": "rank DESC, stars DESC, created_at DESC, id DESC",
@@ -70,6 +65,17 @@ SORTS = {
     "newest": "created_at DESC, id DESC",
     "stars": "stars DESC, rank DESC, created_at DESC, id DESC",
 }
+# Without a text every rank is 0: the same orders, spelled so that the documents' sort indexes serve them.
+SORTS_WITHOUT_TEXT = {
+    **SORTS,
+    "relevance": "stars DESC, created_at DESC, id DESC",
+    "stars": "stars DESC, created_at DESC, id DESC",
+}
+DOCUMENT_COLUMNS = (
+    "d.product_id AS id, d.created_at, d.category_id, d.producer_id, d.province, d.kind, d.stars, \
+d.min_price, d.in_stock"
+)
+COUNT_COLUMNS = "stars, province, category_id, kind, in_stock, products"
 
 
 def query_words(text: str) -> list[str]:
@@ -126,78 +132,27 @@ class PostgresBackend(SearchBackend):
             result.fuzzy = result.total > 0
         return result
 
-    # The index lives in PostgreSQL itself: nothing to push or rebuild.
+    # The documents are kept by triggers in the writers' transactions: nothing to push.
     def index_products(self, product_ids: list[int]) -> None:
         return None
 
     def rebuild(self) -> int:
+        """Recompute every document and the facet counts from the catalogue (the triggers keep them; this is
+        for repairs and after restoring data with triggers disabled)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_rebuild_documents()")
         return products_visible_to_shoppers().count()
 
     def _run(
         self, query: SearchQuery, words: list[str], today: datetime.date, *, fuzzy: bool
     ) -> SearchResult:
-        params: list = []
-        # The visible products with the columns the answer needs, straight from THE visibility rule (one scan
-        # of the products; without its model ordering, which would sort every row for nothing).
-        visible_sql, visible_params = _unordered(
-            products_visible_to_shoppers(today=today).values(
-                "id", "created_at", "category_id", "producer_id", *(("name",) if fuzzy else ())
-            )
-        ).sql_with_params()
-        active_sql, active_params = (
-            active_certifications(today=today)
-            .order_by()
-            .values("product_id", "stars")
-            .query.sql_with_params()
-        )
-
-        matched_sql, rank_sql, text_params, rank_params = _text_sql(words, fuzzy=fuzzy)
-        # The matching ids first, from indexes only (MATERIALIZED: computed once, never re-planned per row).
-        matched_cte = f"matched AS MATERIALIZED ({matched_sql})," if matched_sql else ""
-        text_where = "AND p.id IN (SELECT id FROM matched)" if matched_sql else ""
-        filters_sql, filter_params = _filter_flags(query.filters)
-
-        order_by = SORTS.get(query.sort) or SORTS["relevance"]
-        variants_join = VARIANTS_PER_ROW if matched_sql else VARIANTS_ALL
-        sql = f"""
-        WITH {matched_cte} base AS (
-            SELECT p.id, p.created_at, p.category_id, p.producer_id, pr.province, pr.kind, c.stars,
-                   agg.min_price, COALESCE(agg.in_stock, false) AS in_stock,
-                   {rank_sql} AS rank
-            FROM ({visible_sql}) p
-            JOIN producers_producer pr ON pr.id = p.producer_id
-            JOIN ({active_sql}) c ON c.product_id = p.id
-            {variants_join}
-            WHERE true {text_where}
-        ),
-        flagged AS MATERIALIZED (
-            SELECT base.*, {filters_sql} FROM base
-        )
-        SELECT stars, province, category_id, kind,
-               count(*) FILTER (WHERE {_all_but("f_stars")}),
-               count(*) FILTER (WHERE {_all_but("f_province")}),
-               count(*) FILTER (WHERE {_all_but("f_category")}),
-               count(*) FILTER (WHERE {_all_but("f_kind")}),
-               count(*) FILTER (WHERE in_stock AND {_all_but("f_stock")}),
-               count(*) FILTER (WHERE {ALL_FLAGS}),
-               CASE WHEN GROUPING(stars, province, category_id, kind) = 15 THEN (
-                   SELECT array_agg(id) FROM (
-                       SELECT id FROM flagged WHERE {ALL_FLAGS} ORDER BY {order_by} LIMIT %s OFFSET %s
-                   ) page
-               ) END
-        FROM flagged
-        -- One pass over the candidates for every facet and the total.
-        GROUP BY GROUPING SETS ((stars), (province), (category_id), (kind), ())
-        """
-        params = [
-            *text_params,
-            *rank_params,
-            *visible_params,
-            *active_params,
-            *filter_params,
-            max(int(query.limit), 0),
-            max(int(query.offset), 0),
-        ]
+        filters = query.filters
+        flags = _filter_flags(filters)
+        page = [max(int(query.limit), 0), max(int(query.offset), 0)]
+        if not words and filters.price_min is None and filters.price_max is None and not filters.producer_ids:
+            sql, params = _counted_sql(query, flags, today, page)
+        else:
+            sql, params = _scanned_sql(query, words, flags, today, page, fuzzy=fuzzy)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -205,7 +160,7 @@ class PostgresBackend(SearchBackend):
         facets: dict[str, dict] = {name: {} for name in FACETS}
         total, ids = 0, []
         for stars, province, category_id, kind, *counts, page_ids in rows:
-            by_stars, by_province, by_category, by_kind, in_stock, matching = counts
+            by_stars, by_province, by_category, by_kind, in_stock, matching = (int(n or 0) for n in counts)
             # The grouped columns are never NULL in the data, so the one set in a row names its facet.
             if stars is not None:
                 facets["stars"][stars] = by_stars
@@ -224,109 +179,134 @@ class PostgresBackend(SearchBackend):
         return SearchResult(product_ids=ids, total=total, facets=facets)
 
 
-def _word_set() -> str:
-    """Ids of the products where one word occurs: in the product (name, description), its producer (name,
-    province) or its category. Each branch is a plain indexed lookup (GIN on the folded text, btree on the
-    foreign keys), so no row's text is folded at query time (that costs ~100 µs a row)."""
-    tsq = "to_tsquery('simple', %s)"
-    return (
-        f"SELECT wp.id FROM catalog_product wp WHERE {PRODUCT_DOC.format(t='wp')} @@ {tsq}"
-        f" UNION SELECT wp.id FROM catalog_product wp WHERE wp.producer_id = ANY(ARRAY("
-        f"SELECT pw.id FROM producers_producer pw WHERE {PRODUCER_DOC.format(t='pw')} @@ {tsq}))"
-        f" UNION SELECT wp.id FROM catalog_product wp WHERE wp.category_id = ANY(ARRAY("
-        f"SELECT cw.id FROM catalog_category cw WHERE {CATEGORY_DOC.format(t='cw')} @@ {tsq}))"
+def _facet_select(source: str, count: str, page_sql: str, flags: _Flags) -> str:
+    """Every facet (each with every filter but its own), the total and the page, in one pass over `source`
+    (rows carrying the filter flags)."""
+    return f"""
+        SELECT stars, province, category_id, kind,
+               {count} FILTER (WHERE {flags.all_but("f_stars")}),
+               {count} FILTER (WHERE {flags.all_but("f_province")}),
+               {count} FILTER (WHERE {flags.all_but("f_category")}),
+               {count} FILTER (WHERE {flags.all_but("f_kind")}),
+               {count} FILTER (WHERE in_stock AND {flags.all_but("f_stock")}),
+               {count} FILTER (WHERE {flags.all_but()}),
+               CASE WHEN GROUPING(stars, province, category_id, kind) = 15 THEN ({page_sql}) END
+        FROM {source}
+        GROUP BY GROUPING SETS ((stars), (province), (category_id), (kind), ())
+    """
+
+
+def _counted_sql(query: SearchQuery, flags: _Flags, today, page: list) -> tuple[str, list]:
+    """No text, price or producer scope: counts from the facet tables, the page straight from a sort index."""
+    order_by = SORTS_WITHOUT_TEXT.get(query.sort) or SORTS_WITHOUT_TEXT["relevance"]
+    page_sql = f"""
+        SELECT array_agg(id) FROM (
+            SELECT id FROM (
+                SELECT {DOCUMENT_COLUMNS}{flags.select()}
+                FROM search_productdocument d WHERE d.valid_until >= %s
+            ) docs
+            WHERE {flags.all_but()} ORDER BY {order_by} LIMIT %s OFFSET %s
+        ) page
+    """
+    sql = f"""
+        WITH counted AS (
+            SELECT {COUNT_COLUMNS} FROM search_facetcount WHERE valid_until >= %s
+            UNION ALL
+            SELECT {COUNT_COLUMNS} FROM search_facetdelta WHERE valid_until >= %s
+        ),
+        flagged AS (SELECT counted.*{flags.select()} FROM counted)
+        {_facet_select("flagged", "sum(products)", page_sql, flags)}
+    """
+    return sql, [today, today, *flags.params, *flags.params, today, *page]
+
+
+def _scanned_sql(
+    query: SearchQuery, words: list[str], flags: _Flags, today, page: list, *, fuzzy: bool
+) -> tuple[str, list]:
+    """A text, a price range or a producer scope: the matching documents once (MATERIALIZED), then every
+    count and the page from them."""
+    match_sql, rank_sql, match_params, rank_params = _text_sql(words, fuzzy=fuzzy)
+    order_by = SORTS.get(query.sort) or SORTS["relevance"]
+    page_sql = (
+        f"SELECT array_agg(id) FROM (SELECT id FROM matched WHERE {flags.all_but()} "
+        f"ORDER BY {order_by} LIMIT %s OFFSET %s) page"
     )
+    sql = f"""
+        WITH matched AS MATERIALIZED (
+            SELECT {DOCUMENT_COLUMNS}, {rank_sql} AS rank{flags.select()}
+            FROM search_productdocument d
+            WHERE d.valid_until >= %s AND {match_sql}
+        )
+        {_facet_select("matched", "count(*)", page_sql, flags)}
+    """
+    return sql, [*rank_params, *flags.params, today, *match_params, *page]
 
 
-def _all_words_set(words: list[str]) -> tuple[str, list[str]]:
-    sql = " INTERSECT ".join(f"({_word_set()})" for _ in words)
-    # _word_set() uses its word three times (product, producer, category).
-    return sql, [word for word in words for _ in range(3)]
+def _all_words(words: list[str]) -> str:
+    # Words are [a-z0-9]+ (query_words), so they are safe tsquery operands; still passed as a parameter.
+    return " & ".join(words)
 
 
 def _text_sql(words: list[str], *, fuzzy: bool) -> tuple[str, str, list, list]:
-    """(SQL of the matching ids, rank expression, their params). Rank: each word found in the product name
+    """(condition on the document, rank expression, their params). Rank: each word found in the product name
     counts far more than one found in the producer, so name matches come first; description-only last."""
     if not words:
-        return "", "0", [], []
-    name_hits = " + ".join(
-        f"(CASE WHEN p.id IN (SELECT pn.id FROM catalog_product pn "
-        f"WHERE {PRODUCT_NAME.format(t='pn')} @@ to_tsquery('simple', %s)) THEN 10 ELSE 0 END)"
-        for _ in words
+        return "true", "0", [], []
+    rank_sql = " + ".join(
+        [
+            *("(CASE WHEN d.name_vector @@ to_tsquery('simple', %s) THEN 10 ELSE 0 END)" for _ in words),
+            *("(CASE WHEN d.producer_vector @@ to_tsquery('simple', %s) THEN 3 ELSE 0 END)" for _ in words),
+        ]
     )
-    producer_hits = " + ".join(
-        f"(CASE WHEN p.producer_id IN (SELECT pp.id FROM producers_producer pp "
-        f"WHERE {PRODUCER_DOC.format(t='pp')} @@ to_tsquery('simple', %s)) THEN 3 ELSE 0 END)"
-        for _ in words
-    )
-    rank_sql = f"({name_hits} + {producer_hits})"
     rank_params = [*words, *words]
     if not fuzzy:
-        matched, params = _all_words_set(words)
-        return matched, rank_sql, params, rank_params
+        return "d.document @@ to_tsquery('simple', %s)", f"({rank_sql})", [_all_words(words)], rank_params
     # Tolerant pass: the phrase is trigram-close (pg_trgm's indexed `<%`) to the name or the producer, or,
     # for three words or more, all words but one match.
     phrase = " ".join(words)
     branches = [
-        "SELECT fp.id FROM catalog_product fp WHERE %s <%% search_fold(fp.name)",
-        "SELECT fp.id FROM catalog_product fp WHERE fp.producer_id = ANY(ARRAY(SELECT pf.id FROM "
-        f"producers_producer pf WHERE %s <%% {PRODUCER_TEXT.format(t='pf')}))",
+        "%s <%% d.name_folded",
+        "d.producer_id = ANY(ARRAY(SELECT pf.id FROM producers_producer pf "
+        f"WHERE %s <%% {PRODUCER_TEXT.format(t='pf')}))",
     ]
     params: list = [phrase, phrase]
     if len(words) >= 3:
-        for skipped in range(len(words)):
-            sql, word_params = _all_words_set([word for i, word in enumerate(words) if i != skipped])
-            branches.append(f"SELECT * FROM ({sql}) all_but_{skipped}")
-            params.extend(word_params)
-    rank_sql = f"({rank_sql} + (word_similarity(%s, search_fold(p.name)) * 10)::int)"
-    rank_params = [*rank_params, phrase]
-    return " UNION ".join(f"({branch})" for branch in branches), rank_sql, params, rank_params
+        all_but_one = " | ".join(
+            f"({_all_words([word for i, word in enumerate(words) if i != skipped])})"
+            for skipped in range(len(words))
+        )
+        branches.append("d.document @@ to_tsquery('simple', %s)")
+        params.append(all_but_one)
+    rank_sql = f"({rank_sql} + (word_similarity(%s, d.name_folded) * 10)::int)"
+    return f"({' OR '.join(branches)})", rank_sql, params, [*rank_params, phrase]
 
 
-def _filter_flags(filters: SearchFilters) -> tuple[str, list]:
-    """One boolean column per filter, so each facet can count with every filter but its own."""
-    params: list = []
-
-    def flag(condition: str | None, *values) -> str:
-        if condition is None:
-            return "true"
-        params.extend(values)
-        return condition
-
-    price_parts = []
-    price_values = []
+def _filter_flags(filters: SearchFilters) -> _Flags:
+    price_parts, price_values = [], []
     if filters.price_min is not None:
         price_parts.append("min_price >= %s")
         price_values.append(int(filters.price_min))
     if filters.price_max is not None:
         price_parts.append("min_price <= %s")
         price_values.append(int(filters.price_max))
-    columns = {
-        "f_stars": flag("stars = ANY(%s)" if filters.stars else None, *_listed(filters.stars)),
-        "f_province": flag("province = ANY(%s)" if filters.provinces else None, *_listed(filters.provinces)),
-        "f_category": flag(
-            "category_id = ANY(%s)" if filters.category_ids else None, *_listed(filters.category_ids)
-        ),
-        "f_kind": flag(
-            "kind = ANY(%s)" if filters.producer_kinds else None, *_listed(filters.producer_kinds)
-        ),
-        "f_price": flag(" AND ".join(price_parts) if price_parts else None, *price_values),
-        "f_stock": "in_stock" if filters.in_stock else "true",
+    # (flag, condition, its parameters, whether the shopper asked for it)
+    candidates = [
+        ("f_stars", "stars = ANY(%s)", _listed(filters.stars), bool(filters.stars)),
+        ("f_province", "province = ANY(%s)", _listed(filters.provinces), bool(filters.provinces)),
+        ("f_category", "category_id = ANY(%s)", _listed(filters.category_ids), bool(filters.category_ids)),
+        ("f_kind", "kind = ANY(%s)", _listed(filters.producer_kinds), bool(filters.producer_kinds)),
+        ("f_price", " AND ".join(price_parts), price_values, bool(price_parts)),
+        ("f_stock", "in_stock", [], filters.in_stock),
         # Not a facet: a scope (e.g. one producer's products).
-        "f_fixed": flag(
-            "producer_id = ANY(%s)" if filters.producer_ids else None,
-            *_listed(filters.producer_ids),
-        ),
-    }
-    return ", ".join(f"{expr} AS {name}" for name, expr in columns.items()), params
+        ("f_fixed", "producer_id = ANY(%s)", _listed(filters.producer_ids), bool(filters.producer_ids)),
+    ]
+    active = [(name, sql, values) for name, sql, values, asked in candidates if asked]
+    return _Flags(
+        names=tuple(name for name, _, _ in active),
+        columns=", ".join(f"({sql}) AS {name}" for name, sql, _ in active),
+        params=[value for _, _, values in active for value in values],
+    )
 
 
 def _listed(values) -> list:
     return [list(values)] if values else []
-
-
-def _unordered(queryset):
-    # A model's default ordering is useless (and costs a sort) inside a subquery.
-    query = queryset.query.clone()
-    query.clear_ordering(force=True)
-    return query

@@ -1,0 +1,269 @@
+"""Triggers that keep `search_productdocument` and the facet deltas in line with the catalogue, in the writer's
+own transaction (see the models' docstrings and docs/adr/0003-search-documents.md).
+
+The listable part of the visibility rule (published, not hidden, an active-state certificate) is restated
+here in SQL; tests/marketplace/search/test_documents.py checks it against
+`catalog.selectors.products_visible_to_shoppers()` over every visibility case, so the two cannot drift.
+Statement-level triggers with transition tables: a COPY or bulk update of 20,000 rows refreshes its
+products in one set-based pass, not 20,000 calls.
+"""
+
+from django.db import migrations
+
+# The folded texts cost tens of microseconds a row (search_fold), so they are only recomputed for products
+# whose texts may have changed (`retext`) or that have no document yet; every other column is cheap.
+REFRESH_FUNCTION = """
+CREATE OR REPLACE FUNCTION search_refresh_documents(changed bigint[], retext bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF changed IS NULL OR cardinality(changed) = 0 THEN
+        RETURN;
+    END IF;
+    WITH fresh AS MATERIALIZED (
+        SELECT p.id AS product_id, p.producer_id, p.category_id, pr.province, pr.kind, c.stars,
+               c.valid_until, agg.min_price, COALESCE(agg.in_stock, false) AS in_stock, p.created_at,
+               (rt.id IS NOT NULL OR d.product_id IS NULL) AS with_text,
+               p.name, p.description, pr.name AS producer_name, cat.name AS category_name,
+               d.name_folded, d.document, d.name_vector, d.producer_vector
+        FROM (SELECT DISTINCT unnest(changed) AS id) ch
+        JOIN catalog_product p ON p.id = ch.id
+        JOIN producers_producer pr ON pr.id = p.producer_id
+        JOIN catalog_category cat ON cat.id = p.category_id
+        JOIN certification_certification c ON c.product_id = p.id AND c.state = 'active'
+        LEFT JOIN (SELECT DISTINCT unnest(retext) AS id) rt ON rt.id = p.id
+        LEFT JOIN search_productdocument d ON d.product_id = p.id
+        LEFT JOIN LATERAL (
+            SELECT min(v.price_amount) AS min_price,
+                   bool_or(COALESCE(s.quantity - s.quantity_allocated, 0) > 0) AS in_stock
+            FROM catalog_productvariant v LEFT JOIN catalog_stock s ON s.variant_id = v.id
+            WHERE v.product_id = p.id
+        ) agg ON true
+        WHERE p.is_published
+          AND NOT EXISTS (
+              SELECT 1 FROM catalog_productmoderation m WHERE m.product_id = p.id AND m.unhidden_at IS NULL
+          )
+    ),
+    old AS (
+        SELECT d.* FROM search_productdocument d WHERE d.product_id = ANY(changed)
+    ),
+    gone AS (
+        DELETE FROM search_productdocument d
+        WHERE d.product_id = ANY(changed) AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.product_id = d.product_id)
+    ),
+    saved AS (
+        INSERT INTO search_productdocument AS d (
+            product_id, producer_id, category_id, province, kind, stars, valid_until, min_price, in_stock,
+            created_at, name_folded, document, name_vector, producer_vector)
+        SELECT f.product_id, f.producer_id, f.category_id, f.province, f.kind, f.stars, f.valid_until,
+               f.min_price, f.in_stock, f.created_at,
+               CASE WHEN f.with_text THEN search_fold(f.name) ELSE f.name_folded END,
+               CASE WHEN f.with_text THEN to_tsvector('simple'::regconfig, search_fold(
+                   f.name || ' ' || f.description || ' ' || f.producer_name || ' '
+                   || replace(f.province, '-', ' ') || ' ' || f.category_name)) ELSE f.document END,
+               CASE WHEN f.with_text THEN to_tsvector('simple'::regconfig, search_fold(f.name))
+                    ELSE f.name_vector END,
+               CASE WHEN f.with_text THEN to_tsvector('simple'::regconfig, search_fold(
+                   f.producer_name || ' ' || replace(f.province, '-', ' '))) ELSE f.producer_vector END
+        FROM fresh f
+        ORDER BY f.product_id
+        ON CONFLICT (product_id) DO UPDATE SET
+            producer_id = EXCLUDED.producer_id, category_id = EXCLUDED.category_id,
+            province = EXCLUDED.province, kind = EXCLUDED.kind, stars = EXCLUDED.stars,
+            valid_until = EXCLUDED.valid_until, min_price = EXCLUDED.min_price, in_stock = EXCLUDED.in_stock,
+            created_at = EXCLUDED.created_at,
+            name_folded = EXCLUDED.name_folded, document = EXCLUDED.document,
+            name_vector = EXCLUDED.name_vector, producer_vector = EXCLUDED.producer_vector
+        -- Most writes (a stock decrement, a timestamp) change nothing a shopper searches by: no new row version.
+        WHERE (d.producer_id, d.category_id, d.province, d.kind, d.stars, d.valid_until, d.min_price,
+               d.in_stock, d.created_at, d.name_folded, d.document, d.name_vector, d.producer_vector)
+              IS DISTINCT FROM
+              (EXCLUDED.producer_id, EXCLUDED.category_id, EXCLUDED.province, EXCLUDED.kind, EXCLUDED.stars,
+               EXCLUDED.valid_until, EXCLUDED.min_price, EXCLUDED.in_stock, EXCLUDED.created_at,
+               EXCLUDED.name_folded, EXCLUDED.document, EXCLUDED.name_vector, EXCLUDED.producer_vector)
+    )
+    -- Facet counts change by (new rows - old rows) per combination; appended, never updated in place.
+    INSERT INTO search_facetdelta (stars, province, category_id, kind, in_stock, valid_until, products)
+    SELECT stars, province, category_id, kind, in_stock, valid_until, sum(n)
+    FROM (
+        SELECT stars, province, category_id, kind, in_stock, valid_until, -1 AS n FROM old
+        UNION ALL
+        SELECT stars, province, category_id, kind, in_stock, valid_until, 1 AS n FROM fresh
+    ) moves
+    GROUP BY stars, province, category_id, kind, in_stock, valid_until
+    HAVING sum(n) <> 0;
+END;
+$$;
+"""
+
+# Fold the deltas into the counts by recounting from the documents. The EXCLUSIVE lock waits for writers
+# that have appended deltas to commit and holds new ones back until this commits, so counts + deltas stay
+# exact; readers are never blocked.
+COMPACT_FUNCTION = """
+CREATE OR REPLACE FUNCTION search_facets_compact() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    folded integer;
+BEGIN
+    LOCK TABLE search_facetdelta IN EXCLUSIVE MODE;
+    SELECT count(*) INTO folded FROM search_facetdelta;
+    DELETE FROM search_facetcount;
+    INSERT INTO search_facetcount (stars, province, category_id, kind, in_stock, valid_until, products)
+    SELECT stars, province, category_id, kind, in_stock, valid_until, count(*)
+    FROM search_productdocument
+    GROUP BY stars, province, category_id, kind, in_stock, valid_until;
+    DELETE FROM search_facetdelta;
+    RETURN folded;
+END;
+$$;
+"""
+
+REBUILD_FUNCTION = """
+CREATE OR REPLACE FUNCTION search_rebuild_documents() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    ids := ARRAY(SELECT id FROM catalog_product ORDER BY id);
+    DELETE FROM search_productdocument d WHERE NOT EXISTS (SELECT 1 FROM catalog_product p WHERE p.id = d.product_id);
+    PERFORM search_refresh_documents(ids, ids);
+    PERFORM search_facets_compact();
+    RETURN (SELECT count(*) FROM search_productdocument);
+END;
+$$;
+"""
+
+# Trigger functions: which products a statement touched. `retext` only where searched words may change.
+TRIGGER_FUNCTIONS = {
+    # Variants, stock-less rows, certificates and staff hiding carry a product_id.
+    "search_touch_by_product_id": """
+        IF TG_OP = 'INSERT' THEN
+            ids := ARRAY(SELECT DISTINCT product_id FROM new_rows);
+        ELSIF TG_OP = 'UPDATE' THEN
+            ids := ARRAY(SELECT product_id FROM new_rows UNION SELECT product_id FROM old_rows);
+        ELSE
+            ids := ARRAY(SELECT DISTINCT product_id FROM old_rows);
+        END IF;
+        PERFORM search_refresh_documents(ids, ARRAY[]::bigint[]);
+    """,
+    "search_touch_by_stock": """
+        IF TG_OP = 'INSERT' THEN
+            ids := ARRAY(SELECT DISTINCT v.product_id FROM new_rows s JOIN catalog_productvariant v ON v.id = s.variant_id);
+        ELSIF TG_OP = 'UPDATE' THEN
+            ids := ARRAY(SELECT v.product_id FROM (SELECT variant_id FROM new_rows UNION SELECT variant_id FROM old_rows) s
+                         JOIN catalog_productvariant v ON v.id = s.variant_id);
+        ELSE
+            -- A variant deleted in the same cascade refreshes its product through its own trigger.
+            ids := ARRAY(SELECT DISTINCT v.product_id FROM old_rows s JOIN catalog_productvariant v ON v.id = s.variant_id);
+        END IF;
+        PERFORM search_refresh_documents(ids, ARRAY[]::bigint[]);
+    """,
+    "search_touch_by_product": """
+        IF TG_OP = 'INSERT' THEN
+            ids := ARRAY(SELECT id FROM new_rows);
+            retext := ids;
+        ELSIF TG_OP = 'UPDATE' THEN
+            ids := ARRAY(SELECT id FROM new_rows UNION SELECT id FROM old_rows);
+            retext := ARRAY(
+                SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE (n.name, n.description, n.category_id, n.producer_id)
+                      IS DISTINCT FROM (o.name, o.description, o.category_id, o.producer_id));
+        ELSE
+            ids := ARRAY(SELECT id FROM old_rows);
+        END IF;
+        PERFORM search_refresh_documents(ids, retext);
+    """,
+    "search_touch_by_producer": """
+        ids := ARRAY(
+            SELECT p.id FROM catalog_product p
+            WHERE p.producer_id IN (
+                SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE (n.name, n.province, n.kind) IS DISTINCT FROM (o.name, o.province, o.kind)));
+        retext := ARRAY(
+            SELECT p.id FROM catalog_product p
+            WHERE p.producer_id IN (
+                SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE (n.name, n.province) IS DISTINCT FROM (o.name, o.province)));
+        PERFORM search_refresh_documents(ids, retext);
+    """,
+    "search_touch_by_category": """
+        ids := ARRAY(
+            SELECT p.id FROM catalog_product p
+            WHERE p.category_id IN (
+                SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.name IS DISTINCT FROM o.name));
+        PERFORM search_refresh_documents(ids, ids);
+    """,
+}
+
+# (table, trigger function, events). Producers and categories are PROTECTed by their products, so only their
+# updates matter; a new one has no products yet.
+TRIGGERS = [
+    ("catalog_product", "search_touch_by_product", ("INSERT", "UPDATE", "DELETE")),
+    ("catalog_productvariant", "search_touch_by_product_id", ("INSERT", "UPDATE", "DELETE")),
+    ("catalog_stock", "search_touch_by_stock", ("INSERT", "UPDATE", "DELETE")),
+    ("catalog_productmoderation", "search_touch_by_product_id", ("INSERT", "UPDATE", "DELETE")),
+    ("certification_certification", "search_touch_by_product_id", ("INSERT", "UPDATE", "DELETE")),
+    ("producers_producer", "search_touch_by_producer", ("UPDATE",)),
+    ("catalog_category", "search_touch_by_category", ("UPDATE",)),
+]
+
+REFERENCING = {
+    "INSERT": "REFERENCING NEW TABLE AS new_rows",
+    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "REFERENCING OLD TABLE AS old_rows",
+}
+
+
+def _function(name: str, body: str) -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+    retext bigint[] := ARRAY[]::bigint[];
+BEGIN
+{body}
+    RETURN NULL;
+END;
+$$;
+"""
+
+
+def _trigger_name(table: str, event: str) -> str:
+    return f"search_doc_{table}_{event.lower()}"
+
+
+FORWARD = [
+    REFRESH_FUNCTION,
+    COMPACT_FUNCTION,
+    REBUILD_FUNCTION,
+    *(_function(name, body) for name, body in TRIGGER_FUNCTIONS.items()),
+    *(
+        f"CREATE TRIGGER {_trigger_name(table, event)} AFTER {event} ON {table} {REFERENCING[event]} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
+        for table, function, events in TRIGGERS
+        for event in events
+    ),
+]
+
+BACKWARD = [
+    *(
+        f"DROP TRIGGER IF EXISTS {_trigger_name(table, event)} ON {table};"
+        for table, _, events in TRIGGERS
+        for event in events
+    ),
+    *(f"DROP FUNCTION IF EXISTS {name}();" for name in TRIGGER_FUNCTIONS),
+    "DROP FUNCTION IF EXISTS search_rebuild_documents();",
+    "DROP FUNCTION IF EXISTS search_facets_compact();",
+    "DROP FUNCTION IF EXISTS search_refresh_documents(bigint[], bigint[]);",
+]
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0003_add_product_documents_and_facet_counts"),
+        ("catalog", "0003_portal_image_thumbnails_expiring_queue"),
+        ("certification", "0002_add_expiry_reminder"),
+        ("producers", "0002_portal_producer_photos"),
+    ]
+
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]

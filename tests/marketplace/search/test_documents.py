@@ -1,0 +1,215 @@
+"""The search documents and facet counts kept by the catalogue triggers (search/migrations/0004)."""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from marketplace.catalog.models import Category, ProductVariant, Stock
+from marketplace.catalog.selectors import products_visible_to_shoppers
+from marketplace.certification.models import Certification, CertificationState
+from marketplace.search.backends.base import SearchFilters, SearchQuery
+from marketplace.search.backends.postgres import PostgresBackend
+from marketplace.search.models import FacetCount, FacetDelta, ProductDocument
+from marketplace.search.services import search_facets_compact
+from tests.factories import (
+    CertificationFactory,
+    DecisionFactory,
+    ModerationFactory,
+    ProducerFactory,
+    ProductFactory,
+    visible_product,
+)
+from tests.marketplace.catalog.test_visibility import CERT_CASES, TODAY, build_certificate
+
+pytestmark = pytest.mark.django_db
+KEY = ("stars", "province", "category_id", "kind", "in_stock", "valid_until")
+
+
+def visible_by_documents(today: datetime.date) -> list[int]:
+    return sorted(ProductDocument.objects.filter(valid_until__gte=today).values_list("product_id", flat=True))
+
+
+def counts_from_documents() -> dict:
+    """What the facet tables must add up to: documents grouped by the facet key."""
+    counts: dict = {}
+    for row in ProductDocument.objects.values(*KEY):
+        key = tuple(row[name] for name in KEY)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def counts_from_facet_tables() -> dict:
+    counts: dict = {}
+    for model in (FacetCount, FacetDelta):
+        for row in model.objects.values(*KEY, "products"):
+            key = tuple(row[name] for name in KEY)
+            counts[key] = counts.get(key, 0) + row["products"]
+    return {key: n for key, n in counts.items() if n}
+
+
+@pytest.mark.parametrize(
+    ("published", "hidden", "unhidden_before", "cert_case"),
+    list(itertools.product([True, False], [True, False], [True, False], list(CERT_CASES))),
+)
+def test_documents_agree_with_the_visibility_rule(published, hidden, unhidden_before, cert_case):
+    """The SQL restatement of the rule in the triggers gives exactly the selector's answer, every case."""
+    product = ProductFactory(is_published=published)
+    if unhidden_before:
+        ModerationFactory(product=product, unhidden_at=timezone.now())
+    if hidden:
+        ModerationFactory(product=product)
+    build_certificate(product, cert_case)
+    ProductFactory()
+
+    expected = sorted(products_visible_to_shoppers(today=TODAY).values_list("pk", flat=True))
+    assert visible_by_documents(TODAY) == expected
+    # The day after, the same agreement (certificates ending today drop out of both).
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    assert visible_by_documents(tomorrow) == sorted(
+        products_visible_to_shoppers(today=tomorrow).values_list("pk", flat=True)
+    )
+
+
+def test_every_kind_of_write_keeps_documents_and_counts_exact():
+    producer = ProducerFactory(province="son-la", kind="cooperative")
+    coffee = visible_product(name="Cà phê Arabica", producer=producer, stars=4, price=185_000, quantity=3)
+    tea = visible_product(name="Chè Shan tuyết", producer=producer, stars=3, price=95_000, quantity=0)
+    honey = visible_product(name="Mật ong bạc hà", stars=5, price=250_000)
+    doc = ProductDocument.objects.get(product_id=coffee.pk)
+    assert (doc.stars, doc.province, doc.kind, doc.min_price, doc.in_stock) == (
+        4,
+        "son-la",
+        "cooperative",
+        185_000,
+        True,
+    )
+    assert ProductDocument.objects.get(product_id=tea.pk).in_stock is False
+    assert counts_from_facet_tables() == counts_from_documents()
+
+    # Stock runs out, a cheaper variant appears, the producer moves, staff hide one, one is revoked.
+    Stock.objects.filter(variant__product=coffee).update(quantity=0)
+    variant = ProductVariant.objects.create(
+        product=coffee, sku="CF-100", name="Gói 100g", price_amount=60_000
+    )
+    Stock.objects.create(variant=variant, quantity=2)
+    producer.province = "lai-chau"
+    producer.save()
+    ModerationFactory(product=tea)
+    Certification.objects.filter(product=honey).update(
+        state=CertificationState.REVOKED, revoked_by=DecisionFactory(kind="revocation")
+    )
+
+    doc = ProductDocument.objects.get(product_id=coffee.pk)
+    assert (doc.province, doc.min_price, doc.in_stock) == ("lai-chau", 60_000, True)
+    assert visible_by_documents(timezone.localdate()) == [coffee.pk]
+    assert counts_from_facet_tables() == counts_from_documents()
+
+    folded = search_facets_compact()
+    assert folded > 0
+    assert FacetDelta.objects.count() == 0
+    assert counts_from_facet_tables() == counts_from_documents()
+    assert PostgresBackend().search(SearchQuery()).facets["province"] == {"lai-chau": 1}
+
+
+def test_facet_counts_from_the_count_tables_equal_a_scan_of_the_documents():
+    """The two query paths (counts for plain listings, a scan for price filters) count alike."""
+    for index in range(12):
+        visible_product(
+            name=f"Sản phẩm {index}",
+            producer=ProducerFactory(province=("son-la", "ha-noi", "lai-chau")[index % 3]),
+            stars=3 + index % 3,
+            price=100_000 + index * 1_000,
+            quantity=index % 4,
+        )
+    search_facets_compact()
+    visible_product(name="Thêm sau", stars=5, price=1_000)  # a delta, not compacted
+    backend = PostgresBackend()
+    for filters in (
+        SearchFilters(),
+        SearchFilters(stars=(4,)),
+        SearchFilters(provinces=("son-la",), in_stock=True),
+        SearchFilters(stars=(3, 5), provinces=("ha-noi", "lai-chau")),
+    ):
+        counted = backend.search(SearchQuery(filters=filters, limit=50))
+        # A price range wide enough to keep everything forces the scanning path over the same products.
+        scanned = backend.search(
+            SearchQuery(
+                filters=SearchFilters(**{**filters.__dict__, "price_min": 0, "price_max": 10**9}), limit=50
+            )
+        )
+        assert counted.total == scanned.total
+        assert counted.facets == scanned.facets
+        assert counted.product_ids == scanned.product_ids
+
+
+def test_renaming_a_product_producer_or_category_is_searchable_at_once():
+    producer = ProducerFactory(name="HTX Bích Thao", province="son-la")
+    product = visible_product(name="Cà phê Arabica", producer=producer)
+    backend = PostgresBackend()
+
+    def found(text: str) -> list[int]:
+        return backend.search(SearchQuery(text=text)).product_ids
+
+    assert found("arabica") == [product.pk]
+    product.name = "Cà phê Moka"
+    product.save()
+    assert found("moka") == [product.pk]
+    assert found("arabica") == []
+
+    producer.name = "HTX Chiềng Ban"
+    producer.save()
+    assert found("chieng ban") == [product.pk]
+
+    category = Category.objects.get(pk=product.category_id)
+    category.name = "Đồ uống đặc sản vùng cao"
+    category.save()
+    assert found("vung cao") == [product.pk]
+
+
+def test_a_rolled_back_write_leaves_documents_and_counts_as_they_were():
+    product = visible_product(name="Rượu ngô", stars=3)
+    before = (list(ProductDocument.objects.values()), counts_from_facet_tables())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Certification.objects.filter(product=product).update(stars=5)
+        ModerationFactory(product=product)
+        raise RuntimeError("failure half-way")
+    assert (list(ProductDocument.objects.values()), counts_from_facet_tables()) == before
+
+
+def test_one_statement_over_many_products_refreshes_them_all_at_once():
+    decision = DecisionFactory(date=timezone.localdate() - datetime.timedelta(days=10))
+    products = ProductFactory.create_batch(30)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO certification_certification (product_id, decision_id, stars, valid_from, valid_until,
+                state, created_at)
+            SELECT unnest(%s::bigint[]), %s, 4, %s, %s, 'active', now()
+            """,
+            [
+                [p.pk for p in products],
+                decision.pk,
+                decision.date,
+                decision.date + datetime.timedelta(days=1000),
+            ],
+        )
+    assert visible_by_documents(timezone.localdate()) == sorted(p.pk for p in products)
+    assert counts_from_facet_tables() == counts_from_documents()
+
+
+def test_rebuild_repairs_documents_written_around_the_triggers():
+    product = visible_product(name="Miến dong")
+    CertificationFactory(product=ProductFactory())  # listable too
+    ProductDocument.objects.all().delete()
+    FacetCount.objects.all().delete()
+    FacetDelta.objects.all().delete()
+    assert PostgresBackend().search(SearchQuery()).total == 0
+
+    assert PostgresBackend().rebuild() == 2
+    assert product.pk in visible_by_documents(timezone.localdate())
+    assert FacetDelta.objects.count() == 0
+    assert counts_from_facet_tables() == counts_from_documents()
+    assert PostgresBackend().search(SearchQuery()).total == 2
