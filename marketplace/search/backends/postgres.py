@@ -39,12 +39,15 @@ FACETS = ("stars", "province", "category", "kind", "in_stock")
 
 @dataclass(frozen=True)
 class _Flags:
-    """The active filters as boolean columns (`columns`, with `params`), so each facet can count with every
-    filter but its own. Inactive filters are left out altogether: no column, no condition to evaluate."""
+    """The shopper's facet filters as boolean columns (`columns`, with `params`), so each facet can count
+    with every filter but its own; inactive ones are left out altogether. `scope` (price range, producer)
+    has no facet of its own: it narrows every count, so it is a plain condition that indexes can serve."""
 
     names: tuple[str, ...]
     columns: str
     params: list
+    scope: str
+    scope_params: list
 
     def all_but(self, name: str = "") -> str:
         return " AND ".join(flag for flag in self.names if flag != name) or "true"
@@ -149,7 +152,7 @@ class PostgresBackend(SearchBackend):
         filters = query.filters
         flags = _filter_flags(filters)
         page = [max(int(query.limit), 0), max(int(query.offset), 0)]
-        if not words and filters.price_min is None and filters.price_max is None and not filters.producer_ids:
+        if not words and not flags.scope_params:
             sql, params = _counted_sql(query, flags, today, page)
         else:
             sql, params = _scanned_sql(query, words, flags, today, page, fuzzy=fuzzy)
@@ -235,11 +238,11 @@ def _scanned_sql(
         WITH matched AS MATERIALIZED (
             SELECT {DOCUMENT_COLUMNS}, {rank_sql} AS rank{flags.select()}
             FROM search_productdocument d
-            WHERE d.valid_until >= %s AND {match_sql}
+            WHERE d.valid_until >= %s AND {match_sql} AND {flags.scope}
         )
         {_facet_select("matched", "count(*)", page_sql, flags)}
     """
-    return sql, [*rank_params, *flags.params, today, *match_params, *page]
+    return sql, [*rank_params, *flags.params, today, *match_params, *flags.scope_params, *page]
 
 
 def _all_words(words: list[str]) -> str:
@@ -282,29 +285,31 @@ def _text_sql(words: list[str], *, fuzzy: bool) -> tuple[str, str, list, list]:
 
 
 def _filter_flags(filters: SearchFilters) -> _Flags:
-    price_parts, price_values = [], []
-    if filters.price_min is not None:
-        price_parts.append("min_price >= %s")
-        price_values.append(int(filters.price_min))
-    if filters.price_max is not None:
-        price_parts.append("min_price <= %s")
-        price_values.append(int(filters.price_max))
     # (flag, condition, its parameters, whether the shopper asked for it)
     candidates = [
         ("f_stars", "stars = ANY(%s)", _listed(filters.stars), bool(filters.stars)),
         ("f_province", "province = ANY(%s)", _listed(filters.provinces), bool(filters.provinces)),
         ("f_category", "category_id = ANY(%s)", _listed(filters.category_ids), bool(filters.category_ids)),
         ("f_kind", "kind = ANY(%s)", _listed(filters.producer_kinds), bool(filters.producer_kinds)),
-        ("f_price", " AND ".join(price_parts), price_values, bool(price_parts)),
         ("f_stock", "in_stock", [], filters.in_stock),
-        # Not a facet: a scope (e.g. one producer's products).
-        ("f_fixed", "producer_id = ANY(%s)", _listed(filters.producer_ids), bool(filters.producer_ids)),
     ]
     active = [(name, sql, values) for name, sql, values, asked in candidates if asked]
+    scope, scope_params = ["true"], []
+    if filters.price_min is not None:
+        scope.append("d.min_price >= %s")
+        scope_params.append(int(filters.price_min))
+    if filters.price_max is not None:
+        scope.append("d.min_price <= %s")
+        scope_params.append(int(filters.price_max))
+    if filters.producer_ids:  # not a facet: one producer's page
+        scope.append("d.producer_id = ANY(%s)")
+        scope_params.append(list(filters.producer_ids))
     return _Flags(
         names=tuple(name for name, _, _ in active),
         columns=", ".join(f"({sql}) AS {name}" for name, sql, _ in active),
         params=[value for _, _, values in active for value in values],
+        scope=" AND ".join(scope),
+        scope_params=scope_params,
     )
 
 
