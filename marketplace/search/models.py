@@ -24,9 +24,10 @@ class DirtyProduct(models.Model):
 
 
 class ProductDocument(models.Model):
-    """What PostgreSQL search reads: one narrow row per *listable* product (published, not hidden by staff,
-    holding an active-state certificate), with the certificate's `valid_until` so the date part of the
-    visibility rule is applied at query time (a certificate lapsing at midnight drops out at once).
+    """What PostgreSQL search filters, sorts and counts by: one narrow row per *listable* product (published,
+    not hidden by staff, holding an active-state certificate), with the certificate's `valid_until` so the
+    date part of the visibility rule is applied at query time (a certificate lapsing at midnight drops out
+    at once).
 
     Kept by database triggers on the catalogue, certification and producer tables (search/migrations/0004),
     in the writer's own transaction: whatever writes (a service, an import's COPY, the admin, a test factory,
@@ -35,28 +36,17 @@ class ProductDocument(models.Model):
 
     product_id = models.BigIntegerField(primary_key=True)
     producer_id = models.BigIntegerField(db_index=True)
-    category_id = models.BigIntegerField(db_index=True)
+    category_id = models.BigIntegerField()
     province = models.CharField(max_length=40)
     kind = models.CharField(max_length=20)
     stars = models.SmallIntegerField()
-    valid_until = models.DateField(db_index=True)
+    valid_until = models.DateField()
     min_price = models.BigIntegerField(null=True)
     in_stock = models.BooleanField()
     created_at = models.DateTimeField()
-    # Folded texts: `document` (product name + description, producer name + province, category name) answers
-    # "every word occurs somewhere"; the two others rank name matches above producer matches.
-    name_folded = models.TextField()
-    document = SearchVectorField()
-    name_vector = SearchVectorField()
-    producer_vector = SearchVectorField()
 
     class Meta:
         indexes = [
-            # fastupdate off: a pending list would be scanned by every search until vacuum; writes are rare.
-            GinIndex(fields=["document"], name="search_doc_document_gin", fastupdate=False),
-            GinIndex(
-                OpClass("name_folded", name="gin_trgm_ops"), name="search_doc_name_trgm", fastupdate=False
-            ),
             # One index per sort, so a page is read in order instead of sorting every visible product.
             models.Index(F("created_at").desc(), F("product_id").desc(), name="search_doc_newest"),
             models.Index(
@@ -68,6 +58,42 @@ class ProductDocument(models.Model):
 
     def __str__(self) -> str:
         return f"document of product {self.product_id}"
+
+
+class ProductText(models.Model):
+    """The folded words of every product (listable or not), apart from `ProductDocument` so that the
+    frequent writes (stock, prices, certificates) never rewrite texts or their GIN indexes; only a change of
+    a product's, its producer's or its category's words does (triggers, search/migrations/0004).
+
+    `document` (product name + description, producer name + province, category name) answers "every word
+    occurs somewhere"; `name_vector` and `producer_vector` rank name matches above producer matches;
+    `name_folded` serves the trigram typo pass. A search reads only this table: it also carries a copy of
+    the product's `ProductDocument` columns (NULL while not listable), written by the same trigger. None of
+    them is indexed, so those updates are HOT (in-page, no index writes; the table keeps free space)."""
+
+    product_id = models.BigIntegerField(primary_key=True)
+    name_folded = models.TextField()
+    document = SearchVectorField()
+    name_vector = SearchVectorField()
+    producer_vector = SearchVectorField()
+    producer_id = models.BigIntegerField(null=True)
+    category_id = models.BigIntegerField(null=True)
+    province = models.CharField(max_length=40, null=True)
+    kind = models.CharField(max_length=20, null=True)
+    stars = models.SmallIntegerField(null=True)
+    valid_until = models.DateField(null=True)
+    min_price = models.BigIntegerField(null=True)
+    in_stock = models.BooleanField(null=True)
+    created_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["document"], name="search_text_document_gin"),
+            GinIndex(OpClass("name_folded", name="gin_trgm_ops"), name="search_text_name_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"words of product {self.product_id}"
 
 
 class FacetKey(models.Model):

@@ -1,6 +1,7 @@
-"""PostgreSQL search over `search_productdocument`: one narrow row per listable product, kept by triggers in
-the writers' transactions (search/migrations/0004), with accent-folded full text (unaccent + 'simple' config)
-and a pg_trgm fallback for typos. One SQL statement returns the page of ids, the total and every facet count.
+"""PostgreSQL search over `search_productdocument` (one narrow row per listable product) and
+`search_producttext` (its folded words), kept by triggers in the writers' transactions
+(search/migrations/0004): accent-folded full text (unaccent + 'simple' config) and a pg_trgm fallback for
+typos. One SQL statement returns the page of ids, the total and every facet count.
 
 Matching: each query word must occur in the product (name, description), its producer (name, province) or its
 category: all of them are folded into the document's one tsvector, so a query is one GIN lookup. Words are
@@ -234,10 +235,12 @@ def _scanned_sql(
         f"SELECT array_agg(id) FROM (SELECT id FROM matched WHERE {flags.all_but()} "
         f"ORDER BY {order_by} LIMIT %s OFFSET %s) page"
     )
+    # With words, the texts table (it carries the document columns too: one table, one heap visit a match).
+    source = "search_producttext" if words else "search_productdocument"
     sql = f"""
         WITH matched AS MATERIALIZED (
             SELECT {DOCUMENT_COLUMNS}, {rank_sql} AS rank{flags.select()}
-            FROM search_productdocument d
+            FROM {source} d
             WHERE d.valid_until >= %s AND {match_sql} AND {flags.scope}
         )
         {_facet_select("matched", "count(*)", page_sql, flags)}
@@ -268,9 +271,9 @@ def _text_sql(words: list[str], *, fuzzy: bool) -> tuple[str, str, list, list]:
     # for three words or more, all words but one match.
     phrase = " ".join(words)
     branches = [
-        "%s <%% d.name_folded",
-        "d.producer_id = ANY(ARRAY(SELECT pf.id FROM producers_producer pf "
-        f"WHERE %s <%% {PRODUCER_TEXT.format(t='pf')}))",
+        "SELECT product_id FROM search_producttext WHERE %s <%% name_folded",
+        "SELECT product_id FROM search_productdocument WHERE producer_id = ANY(ARRAY("
+        f"SELECT pf.id FROM producers_producer pf WHERE %s <%% {PRODUCER_TEXT.format(t='pf')}))",
     ]
     params: list = [phrase, phrase]
     if len(words) >= 3:
@@ -278,10 +281,13 @@ def _text_sql(words: list[str], *, fuzzy: bool) -> tuple[str, str, list, list]:
             f"({_all_words([word for i, word in enumerate(words) if i != skipped])})"
             for skipped in range(len(words))
         )
-        branches.append("d.document @@ to_tsquery('simple', %s)")
+        branches.append(
+            "SELECT product_id FROM search_producttext WHERE document @@ to_tsquery('simple', %s)"
+        )
         params.append(all_but_one)
     rank_sql = f"({rank_sql} + (word_similarity(%s, d.name_folded) * 10)::int)"
-    return f"({' OR '.join(branches)})", rank_sql, params, [*rank_params, phrase]
+    # Each branch on its own index, then one id list (an OR across the two tables would scan them all).
+    return f"d.product_id IN ({' UNION '.join(branches)})", rank_sql, params, [*rank_params, phrase]
 
 
 def _filter_flags(filters: SearchFilters) -> _Flags:

@@ -1,5 +1,5 @@
-"""Triggers that keep `search_productdocument` and the facet deltas in line with the catalogue, in the writer's
-own transaction (see the models' docstrings and docs/adr/0003-search-documents.md).
+"""Triggers that keep `search_productdocument`, `search_producttext` and the facet deltas in line with the
+catalogue, in the writer's own transaction (see the models' docstrings and docs/adr/0003-search-documents.md).
 
 The listable part of the visibility rule (published, not hidden, an active-state certificate) is restated
 here in SQL; tests/marketplace/search/test_documents.py checks it against
@@ -10,10 +10,8 @@ products in one set-based pass, not 20,000 calls.
 
 from django.db import migrations
 
-# The folded texts cost tens of microseconds a row (search_fold), so they are only recomputed for products
-# whose texts may have changed (`retext`) or that have no document yet; every other column is cheap.
 REFRESH_FUNCTION = """
-CREATE OR REPLACE FUNCTION search_refresh_documents(changed bigint[], retext bigint[]) RETURNS void
+CREATE OR REPLACE FUNCTION search_refresh_documents(changed bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
     IF changed IS NULL OR cardinality(changed) = 0 THEN
@@ -21,17 +19,11 @@ BEGIN
     END IF;
     WITH fresh AS MATERIALIZED (
         SELECT p.id AS product_id, p.producer_id, p.category_id, pr.province, pr.kind, c.stars,
-               c.valid_until, agg.min_price, COALESCE(agg.in_stock, false) AS in_stock, p.created_at,
-               (rt.id IS NOT NULL OR d.product_id IS NULL) AS with_text,
-               p.name, p.description, pr.name AS producer_name, cat.name AS category_name,
-               d.name_folded, d.document, d.name_vector, d.producer_vector
+               c.valid_until, agg.min_price, COALESCE(agg.in_stock, false) AS in_stock, p.created_at
         FROM (SELECT DISTINCT unnest(changed) AS id) ch
         JOIN catalog_product p ON p.id = ch.id
         JOIN producers_producer pr ON pr.id = p.producer_id
-        JOIN catalog_category cat ON cat.id = p.category_id
         JOIN certification_certification c ON c.product_id = p.id AND c.state = 'active'
-        LEFT JOIN (SELECT DISTINCT unnest(retext) AS id) rt ON rt.id = p.id
-        LEFT JOIN search_productdocument d ON d.product_id = p.id
         LEFT JOIN LATERAL (
             SELECT min(v.price_amount) AS min_price,
                    bool_or(COALESCE(s.quantity - s.quantity_allocated, 0) > 0) AS in_stock
@@ -43,43 +35,51 @@ BEGIN
               SELECT 1 FROM catalog_productmoderation m WHERE m.product_id = p.id AND m.unhidden_at IS NULL
           )
     ),
+    -- Joins with the id list, never `= ANY(changed)`: that compares each row with the whole array, which
+    -- is quadratic for a bulk statement over tens of thousands of products.
     old AS (
-        SELECT d.* FROM search_productdocument d WHERE d.product_id = ANY(changed)
+        SELECT d.* FROM search_productdocument d JOIN (SELECT DISTINCT unnest(changed) AS id) ch ON ch.id = d.product_id
     ),
     gone AS (
         DELETE FROM search_productdocument d
-        WHERE d.product_id = ANY(changed) AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.product_id = d.product_id)
+        USING old
+        WHERE d.product_id = old.product_id AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.product_id = d.product_id)
     ),
     saved AS (
         INSERT INTO search_productdocument AS d (
             product_id, producer_id, category_id, province, kind, stars, valid_until, min_price, in_stock,
-            created_at, name_folded, document, name_vector, producer_vector)
-        SELECT f.product_id, f.producer_id, f.category_id, f.province, f.kind, f.stars, f.valid_until,
-               f.min_price, f.in_stock, f.created_at,
-               CASE WHEN f.with_text THEN search_fold(f.name) ELSE f.name_folded END,
-               CASE WHEN f.with_text THEN to_tsvector('simple'::regconfig, search_fold(
-                   f.name || ' ' || f.description || ' ' || f.producer_name || ' '
-                   || replace(f.province, '-', ' ') || ' ' || f.category_name)) ELSE f.document END,
-               CASE WHEN f.with_text THEN to_tsvector('simple'::regconfig, search_fold(f.name))
-                    ELSE f.name_vector END,
-               CASE WHEN f.with_text THEN to_tsvector('simple'::regconfig, search_fold(
-                   f.producer_name || ' ' || replace(f.province, '-', ' '))) ELSE f.producer_vector END
-        FROM fresh f
-        ORDER BY f.product_id
+            created_at)
+        SELECT * FROM fresh
+        ORDER BY product_id
         ON CONFLICT (product_id) DO UPDATE SET
             producer_id = EXCLUDED.producer_id, category_id = EXCLUDED.category_id,
             province = EXCLUDED.province, kind = EXCLUDED.kind, stars = EXCLUDED.stars,
             valid_until = EXCLUDED.valid_until, min_price = EXCLUDED.min_price, in_stock = EXCLUDED.in_stock,
-            created_at = EXCLUDED.created_at,
-            name_folded = EXCLUDED.name_folded, document = EXCLUDED.document,
-            name_vector = EXCLUDED.name_vector, producer_vector = EXCLUDED.producer_vector
+            created_at = EXCLUDED.created_at
         -- Most writes (a stock decrement, a timestamp) change nothing a shopper searches by: no new row version.
         WHERE (d.producer_id, d.category_id, d.province, d.kind, d.stars, d.valid_until, d.min_price,
-               d.in_stock, d.created_at, d.name_folded, d.document, d.name_vector, d.producer_vector)
+               d.in_stock, d.created_at)
               IS DISTINCT FROM
               (EXCLUDED.producer_id, EXCLUDED.category_id, EXCLUDED.province, EXCLUDED.kind, EXCLUDED.stars,
-               EXCLUDED.valid_until, EXCLUDED.min_price, EXCLUDED.in_stock, EXCLUDED.created_at,
-               EXCLUDED.name_folded, EXCLUDED.document, EXCLUDED.name_vector, EXCLUDED.producer_vector)
+               EXCLUDED.valid_until, EXCLUDED.min_price, EXCLUDED.in_stock, EXCLUDED.created_at)
+    ),
+    -- The copy searches read next to the words (NULL for products no longer listable); HOT updates.
+    texts AS (
+        UPDATE search_producttext t
+        SET producer_id = x.producer_id, category_id = x.category_id, province = x.province, kind = x.kind,
+            stars = x.stars, valid_until = x.valid_until, min_price = x.min_price, in_stock = x.in_stock,
+            created_at = x.created_at
+        FROM (
+            SELECT ch.id, f.producer_id, f.category_id, f.province, f.kind, f.stars, f.valid_until, f.min_price,
+                   f.in_stock, f.created_at
+            FROM (SELECT DISTINCT unnest(changed) AS id) ch LEFT JOIN fresh f ON f.product_id = ch.id
+        ) x
+        WHERE t.product_id = x.id
+          AND (t.producer_id, t.category_id, t.province, t.kind, t.stars, t.valid_until, t.min_price, t.in_stock,
+               t.created_at)
+              IS DISTINCT FROM
+              (x.producer_id, x.category_id, x.province, x.kind, x.stars, x.valid_until, x.min_price, x.in_stock,
+               x.created_at)
     )
     -- Facet counts change by (new rows - old rows) per combination; appended, never updated in place.
     INSERT INTO search_facetdelta (stars, province, category_id, kind, in_stock, valid_until, products)
@@ -91,6 +91,58 @@ BEGIN
     ) moves
     GROUP BY stars, province, category_id, kind, in_stock, valid_until
     HAVING sum(n) <> 0;
+END;
+$$;
+"""
+
+# Folding costs tens of microseconds a row (search_fold), which is why texts live in their own table and are
+# only recomputed when words may have changed.
+REFRESH_TEXTS_FUNCTION = """
+CREATE OR REPLACE FUNCTION search_refresh_texts(changed bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF changed IS NULL OR cardinality(changed) = 0 THEN
+        RETURN;
+    END IF;
+    DELETE FROM search_producttext t
+    USING (SELECT DISTINCT unnest(changed) AS id) ch
+    WHERE t.product_id = ch.id AND NOT EXISTS (SELECT 1 FROM catalog_product p WHERE p.id = ch.id);
+    -- Producer and category words are folded once each, not once per product (folding is per character,
+    -- so folding the parts equals folding their concatenation).
+    WITH products AS MATERIALIZED (
+        SELECT p.id, search_fold(p.name) AS name, search_fold(p.description) AS description, p.producer_id,
+               p.category_id
+        FROM (SELECT DISTINCT unnest(changed) AS id) ch JOIN catalog_product p ON p.id = ch.id
+    ),
+    producers AS MATERIALIZED (
+        SELECT pr.id, search_fold(pr.name || ' ' || replace(pr.province, '-', ' ')) AS words
+        FROM producers_producer pr WHERE pr.id IN (SELECT producer_id FROM products)
+    ),
+    categories AS MATERIALIZED (
+        SELECT cat.id, search_fold(cat.name) AS words
+        FROM catalog_category cat WHERE cat.id IN (SELECT category_id FROM products)
+    )
+    INSERT INTO search_producttext AS t (
+        product_id, name_folded, document, name_vector, producer_vector, producer_id, category_id, province,
+        kind, stars, valid_until, min_price, in_stock, created_at)
+    -- strip(): no word positions (nothing ranks by proximity), so rows are smaller and searches read fewer pages.
+    SELECT p.id, p.name,
+           strip(to_tsvector('simple'::regconfig, p.name || ' ' || p.description || ' ' || pr.words || ' ' || cat.words)),
+           strip(to_tsvector('simple'::regconfig, p.name)),
+           strip(to_tsvector('simple'::regconfig, pr.words)),
+           d.producer_id, d.category_id, d.province, d.kind, d.stars, d.valid_until, d.min_price, d.in_stock,
+           d.created_at
+    FROM products p
+    JOIN producers pr ON pr.id = p.producer_id
+    JOIN categories cat ON cat.id = p.category_id
+    LEFT JOIN search_productdocument d ON d.product_id = p.id
+    ORDER BY p.id
+    ON CONFLICT (product_id) DO UPDATE SET
+        name_folded = EXCLUDED.name_folded, document = EXCLUDED.document,
+        name_vector = EXCLUDED.name_vector, producer_vector = EXCLUDED.producer_vector
+    WHERE (t.name_folded, t.document, t.name_vector, t.producer_vector)
+          IS DISTINCT FROM
+          (EXCLUDED.name_folded, EXCLUDED.document, EXCLUDED.name_vector, EXCLUDED.producer_vector);
 END;
 $$;
 """
@@ -112,6 +164,9 @@ BEGIN
     FROM search_productdocument
     GROUP BY stars, province, category_id, kind, in_stock, valid_until;
     DELETE FROM search_facetdelta;
+    -- New words wait in the GIN pending lists (cheap bulk writes); searches scan those lists until merged.
+    PERFORM gin_clean_pending_list('search_text_document_gin'::regclass);
+    PERFORM gin_clean_pending_list('search_text_name_trgm'::regclass);
     RETURN folded;
 END;
 $$;
@@ -125,7 +180,9 @@ DECLARE
 BEGIN
     ids := ARRAY(SELECT id FROM catalog_product ORDER BY id);
     DELETE FROM search_productdocument d WHERE NOT EXISTS (SELECT 1 FROM catalog_product p WHERE p.id = d.product_id);
-    PERFORM search_refresh_documents(ids, ids);
+    DELETE FROM search_producttext t WHERE NOT EXISTS (SELECT 1 FROM catalog_product p WHERE p.id = t.product_id);
+    PERFORM search_refresh_texts(ids);
+    PERFORM search_refresh_documents(ids);
     PERFORM search_facets_compact();
     RETURN (SELECT count(*) FROM search_productdocument);
 END;
@@ -134,7 +191,7 @@ $$;
 
 # Trigger functions: which products a statement touched. `retext` only where searched words may change.
 TRIGGER_FUNCTIONS = {
-    # Variants, stock-less rows, certificates and staff hiding carry a product_id.
+    # Variants, certificates and staff hidings carry a product_id.
     "search_touch_by_product_id": """
         IF TG_OP = 'INSERT' THEN
             ids := ARRAY(SELECT DISTINCT product_id FROM new_rows);
@@ -143,19 +200,19 @@ TRIGGER_FUNCTIONS = {
         ELSE
             ids := ARRAY(SELECT DISTINCT product_id FROM old_rows);
         END IF;
-        PERFORM search_refresh_documents(ids, ARRAY[]::bigint[]);
+        PERFORM search_refresh_documents(ids);
     """,
     "search_touch_by_stock": """
         IF TG_OP = 'INSERT' THEN
             ids := ARRAY(SELECT DISTINCT v.product_id FROM new_rows s JOIN catalog_productvariant v ON v.id = s.variant_id);
         ELSIF TG_OP = 'UPDATE' THEN
-            ids := ARRAY(SELECT v.product_id FROM (SELECT variant_id FROM new_rows UNION SELECT variant_id FROM old_rows) s
+            ids := ARRAY(SELECT DISTINCT v.product_id FROM (SELECT variant_id FROM new_rows UNION SELECT variant_id FROM old_rows) s
                          JOIN catalog_productvariant v ON v.id = s.variant_id);
         ELSE
             -- A variant deleted in the same cascade refreshes its product through its own trigger.
             ids := ARRAY(SELECT DISTINCT v.product_id FROM old_rows s JOIN catalog_productvariant v ON v.id = s.variant_id);
         END IF;
-        PERFORM search_refresh_documents(ids, ARRAY[]::bigint[]);
+        PERFORM search_refresh_documents(ids);
     """,
     "search_touch_by_product": """
         IF TG_OP = 'INSERT' THEN
@@ -169,28 +226,31 @@ TRIGGER_FUNCTIONS = {
                       IS DISTINCT FROM (o.name, o.description, o.category_id, o.producer_id));
         ELSE
             ids := ARRAY(SELECT id FROM old_rows);
+            retext := ids;
         END IF;
-        PERFORM search_refresh_documents(ids, retext);
+        PERFORM search_refresh_texts(retext);
+        PERFORM search_refresh_documents(ids);
     """,
     "search_touch_by_producer": """
         ids := ARRAY(
             SELECT p.id FROM catalog_product p
             WHERE p.producer_id IN (
                 SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                WHERE (n.name, n.province, n.kind) IS DISTINCT FROM (o.name, o.province, o.kind)));
+                WHERE (n.province, n.kind) IS DISTINCT FROM (o.province, o.kind)));
         retext := ARRAY(
             SELECT p.id FROM catalog_product p
             WHERE p.producer_id IN (
                 SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
                 WHERE (n.name, n.province) IS DISTINCT FROM (o.name, o.province)));
-        PERFORM search_refresh_documents(ids, retext);
+        PERFORM search_refresh_texts(retext);
+        PERFORM search_refresh_documents(ids);
     """,
     "search_touch_by_category": """
-        ids := ARRAY(
+        retext := ARRAY(
             SELECT p.id FROM catalog_product p
             WHERE p.category_id IN (
                 SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.name IS DISTINCT FROM o.name));
-        PERFORM search_refresh_documents(ids, ids);
+        PERFORM search_refresh_texts(retext);
     """,
 }
 
@@ -233,7 +293,10 @@ def _trigger_name(table: str, event: str) -> str:
 
 
 FORWARD = [
+    # Room in each page for the HOT updates of the listing columns copied into the texts.
+    "ALTER TABLE search_producttext SET (fillfactor = 80);",
     REFRESH_FUNCTION,
+    REFRESH_TEXTS_FUNCTION,
     COMPACT_FUNCTION,
     REBUILD_FUNCTION,
     *(_function(name, body) for name, body in TRIGGER_FUNCTIONS.items()),
@@ -246,6 +309,7 @@ FORWARD = [
 ]
 
 BACKWARD = [
+    "ALTER TABLE search_producttext RESET (fillfactor);",
     *(
         f"DROP TRIGGER IF EXISTS {_trigger_name(table, event)} ON {table};"
         for table, _, events in TRIGGERS
@@ -254,7 +318,8 @@ BACKWARD = [
     *(f"DROP FUNCTION IF EXISTS {name}();" for name in TRIGGER_FUNCTIONS),
     "DROP FUNCTION IF EXISTS search_rebuild_documents();",
     "DROP FUNCTION IF EXISTS search_facets_compact();",
-    "DROP FUNCTION IF EXISTS search_refresh_documents(bigint[], bigint[]);",
+    "DROP FUNCTION IF EXISTS search_refresh_texts(bigint[]);",
+    "DROP FUNCTION IF EXISTS search_refresh_documents(bigint[]);",
 ]
 
 

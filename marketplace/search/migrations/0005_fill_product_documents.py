@@ -1,9 +1,12 @@
-"""Data: documents and facet counts for the products that exist when the triggers arrive."""
+"""Data: documents, texts and facet counts for the products that exist when the triggers arrive."""
 
 from django.db import migrations
 
 FORWARD = "SELECT search_rebuild_documents();"
-BACKWARD = "DELETE FROM search_facetdelta; DELETE FROM search_facetcount; DELETE FROM search_productdocument;"
+BACKWARD = (
+    "DELETE FROM search_facetdelta; DELETE FROM search_facetcount; DELETE FROM search_productdocument; "
+    "DELETE FROM search_producttext;"
+)
 
 
 class Migration(migrations.Migration):

@@ -12,7 +12,7 @@ from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.certification.models import Certification, CertificationState
 from marketplace.search.backends.base import SearchFilters, SearchQuery
 from marketplace.search.backends.postgres import PostgresBackend
-from marketplace.search.models import FacetCount, FacetDelta, ProductDocument
+from marketplace.search.models import FacetCount, FacetDelta, ProductDocument, ProductText
 from marketplace.search.services import search_facets_compact
 from tests.factories import (
     CertificationFactory,
@@ -41,6 +41,18 @@ def counts_from_documents() -> dict:
     return counts
 
 
+LISTING = ("producer_id", "category_id", "province", "kind", "stars", "valid_until", "min_price", "in_stock")
+
+
+def assert_texts_mirror_documents() -> None:
+    """Searches read the listing columns from the texts table: the same values, NULL when not listable."""
+    documents = {row["product_id"]: row for row in ProductDocument.objects.values("product_id", *LISTING)}
+    for row in ProductText.objects.values("product_id", *LISTING):
+        expected = documents.get(row["product_id"], dict.fromkeys(LISTING))
+        assert {name: row[name] for name in LISTING} == {name: expected[name] for name in LISTING}
+    assert set(documents) <= set(ProductText.objects.values_list("product_id", flat=True))
+
+
 def counts_from_facet_tables() -> dict:
     counts: dict = {}
     for model in (FacetCount, FacetDelta):
@@ -66,6 +78,7 @@ def test_documents_agree_with_the_visibility_rule(published, hidden, unhidden_be
 
     expected = sorted(products_visible_to_shoppers(today=TODAY).values_list("pk", flat=True))
     assert visible_by_documents(TODAY) == expected
+    assert_texts_mirror_documents()
     # The day after, the same agreement (certificates ending today drop out of both).
     tomorrow = TODAY + datetime.timedelta(days=1)
     assert visible_by_documents(tomorrow) == sorted(
@@ -104,6 +117,7 @@ def test_every_kind_of_write_keeps_documents_and_counts_exact():
 
     doc = ProductDocument.objects.get(product_id=coffee.pk)
     assert (doc.province, doc.min_price, doc.in_stock) == ("lai-chau", 60_000, True)
+    assert_texts_mirror_documents()
     assert visible_by_documents(timezone.localdate()) == [coffee.pk]
     assert counts_from_facet_tables() == counts_from_documents()
 
@@ -198,12 +212,14 @@ def test_one_statement_over_many_products_refreshes_them_all_at_once():
         )
     assert visible_by_documents(timezone.localdate()) == sorted(p.pk for p in products)
     assert counts_from_facet_tables() == counts_from_documents()
+    assert_texts_mirror_documents()
 
 
 def test_rebuild_repairs_documents_written_around_the_triggers():
     product = visible_product(name="Miến dong")
     CertificationFactory(product=ProductFactory())  # listable too
     ProductDocument.objects.all().delete()
+    ProductText.objects.all().delete()
     FacetCount.objects.all().delete()
     FacetDelta.objects.all().delete()
     assert PostgresBackend().search(SearchQuery()).total == 0
@@ -213,3 +229,14 @@ def test_rebuild_repairs_documents_written_around_the_triggers():
     assert FacetDelta.objects.count() == 0
     assert counts_from_facet_tables() == counts_from_documents()
     assert PostgresBackend().search(SearchQuery()).total == 2
+    assert PostgresBackend().search(SearchQuery(text="mien dong")).product_ids == [product.pk]
+    assert ProductText.objects.count() == 2
+    assert_texts_mirror_documents()
+
+
+def test_every_product_has_its_words_and_a_deleted_product_leaves_none():
+    draft = ProductFactory(name="Trà hoa vàng", is_published=False)
+    assert ProductText.objects.get(product_id=draft.pk).name_folded == "tra hoa vang"
+    assert not ProductDocument.objects.filter(product_id=draft.pk).exists()
+    draft.delete()
+    assert not ProductText.objects.filter(product_id=draft.pk).exists()
