@@ -1,7 +1,8 @@
 """Keeping the search index in line with the catalogue.
 
 Catalogue and certification services call `search_products_changed(product_ids=...)` inside their
-transaction. With the PostgreSQL backend (the default) that is a no-op: it searches the live tables. With
+transaction. With the PostgreSQL backend (the default) that is a no-op: its documents are kept by database
+triggers in the same transaction (search/migrations/0004). With
 Elasticsearch the products are queued in `search.DirtyProduct` (same transaction, so a rollback queues
 nothing) and, after commit, a Celery task re-indexes the queue in batches.
 """
