@@ -27,6 +27,7 @@ from catalog_import.names import core_key, kind_from_name, legal_words, name_key
 from catalog_import.readers import ImportFileError, read_document
 from marketplace.catalog.models import Product
 from marketplace.certification.models import Certification, CertificationState, Decision, DecisionKind
+from marketplace.core.memory import gc_paused
 from marketplace.core.provinces import province_code_for, province_in_address
 from marketplace.core.text import fold
 from marketplace.producers.models import Producer
@@ -344,6 +345,7 @@ def _cited(row: SourceRow, meta: DecisionMeta) -> list[str]:
     return numbers or list(meta.cited_numbers)
 
 
+@gc_paused()  # tens of thousands of rows, keys and candidates: see gc_paused
 def build_plan(
     paths: list[Path],
     *,

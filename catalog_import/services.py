@@ -26,6 +26,7 @@ from marketplace.certification.services import (
     lock_product_ids,
     lock_products,
 )
+from marketplace.core.memory import gc_paused
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
 from marketplace.search.services import search_products_changed
@@ -124,6 +125,7 @@ def _create_products(rows: list, producer_slugs: dict[int, str]) -> None:
         row.product_id = pk
 
 
+@gc_paused()
 @transaction.atomic
 def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_name: str = "") -> ImportRun:
     """Carry out a plan: all of it or none of it. Importing the same decision again changes nothing."""
