@@ -11,8 +11,10 @@ from django.db.models import Field, ForeignObject, Lookup
 @ForeignObject.register_lookup  # foreign keys take only their own lookups: ids, not model instances
 class AnyOf(Lookup):
     lookup_name = "any"
-    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return list(self.rhs)  # once: a generator must survive the query being compiled again
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+        return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]

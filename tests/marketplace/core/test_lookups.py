@@ -19,6 +19,13 @@ def test_any_selects_the_same_rows_as_in():
     assert not Product.objects.filter(pk__any=[]).exists()
 
 
+def test_any_takes_a_generator_and_the_query_runs_twice():
+    products = ProductFactory.create_batch(2)
+    query = Product.objects.filter(pk__any=(p.pk for p in products))
+    assert query.count() == 2
+    assert set(query.values_list("pk", flat=True)) == {p.pk for p in products}
+
+
 def test_any_on_a_foreign_key_takes_ids():
     cert = CertificationFactory()
     CertificationFactory()
