@@ -27,6 +27,7 @@ from catalog_import.names import core_key, kind_from_name, legal_words, name_key
 from catalog_import.readers import ImportFileError, read_document
 from marketplace.catalog.models import Product
 from marketplace.certification.models import Certification, CertificationState, Decision, DecisionKind
+from marketplace.core.memory import gc_paused
 from marketplace.core.provinces import province_code_for, province_in_address
 from marketplace.core.text import fold
 from marketplace.producers.models import Producer
@@ -151,18 +152,23 @@ _GROUP_NUMBERS = {
 }
 
 
+# The same words matched as whole words inside a product name.
+_NAME_WORDS = [(slug, tuple(f" {word.strip()} " for word in words)) for slug, words in _GROUP_WORDS]
+
+
 def category_for(group: str, product_name: str) -> str:
-    folded = f" {fold(group)} "
-    if fold(group).strip() in _GROUP_NUMBERS:
-        return _GROUP_NUMBERS[fold(group).strip()]
+    group = fold(group)
+    if group in _GROUP_NUMBERS:
+        return _GROUP_NUMBERS[group]
+    folded = f" {group} "
     if "thuc pham" in folded:
         return "thuc-pham"
     for slug, words in _GROUP_WORDS:
         if any(word in folded for word in words):
             return slug
     name = f" {fold(product_name)} "
-    for slug, words in _GROUP_WORDS:
-        if any(f" {word.strip()} " in name for word in words):
+    for slug, words in _NAME_WORDS:
+        if any(word in name for word in words):
             return slug
     return "thuc-pham"
 
@@ -339,6 +345,7 @@ def _cited(row: SourceRow, meta: DecisionMeta) -> list[str]:
     return numbers or list(meta.cited_numbers)
 
 
+@gc_paused()  # tens of thousands of rows, keys and candidates: see gc_paused
 def build_plan(
     paths: list[Path],
     *,
@@ -493,7 +500,7 @@ def _compare_certificates(plan: Plan, decision: Decision | None) -> None:
     product_ids = {r.product_id for r in plan.rows if r.product_id}
     by_product: dict[int, list[CertRow]] = {}
     certs = (
-        Certification.objects.filter(product_id__in=product_ids)
+        Certification.objects.filter(product_id__any=product_ids)
         .order_by("product_id", "-valid_from", "-id")
         .values_list(*CertRow._fields)
     )

@@ -15,7 +15,7 @@ from catalog_import.error_codes import ImportErrorCode
 from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
 from catalog_import.planning import NewProducer, Plan, build_plan, category_for
 from marketplace.catalog.models import Category, Product
-from marketplace.certification.bulk import copy_insert
+from marketplace.certification.bulk import copy_create, copy_insert
 from marketplace.certification.models import Certification, CertificationState, DecisionKind
 from marketplace.certification.services import (
     certification_issue,
@@ -26,6 +26,7 @@ from marketplace.certification.services import (
     lock_product_ids,
     lock_products,
 )
+from marketplace.core.memory import gc_paused
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
 from marketplace.search.services import search_products_changed
@@ -57,7 +58,7 @@ def _free_slugs(model, wanted: list[tuple[str, str]]) -> list[str]:
                 candidates[index] = alternative
             else:
                 candidates[index] = f"{base[:100]}-{attempt}"
-        taken = set(model.objects.filter(slug__in=set(candidates.values())).values_list("slug", flat=True))
+        taken = set(model.objects.filter(slug__any=set(candidates.values())).values_list("slug", flat=True))
         still = []
         for index, slug in candidates.items():
             if slug in taken or slug in used:
@@ -70,11 +71,12 @@ def _free_slugs(model, wanted: list[tuple[str, str]]) -> list[str]:
     return [slug for slug in result if slug is not None]
 
 
-def _create_producers(new: list[NewProducer]) -> dict[str, Producer]:
+def _create_producers(new: list[NewProducer]) -> dict[str, int]:
+    """The decision's new producers by key → id (COPY: a decision can bring thousands)."""
     slugs = _free_slugs(
         Producer, [(slugify_vi(p.name, 90), slugify_vi(f"{p.name} {p.province}", 100)) for p in new]
     )
-    producers = []
+    rows = []
     for spec, slug in zip(new, slugs, strict=True):
         producer = Producer(
             name=spec.name[:255],
@@ -84,37 +86,46 @@ def _create_producers(new: list[NewProducer]) -> dict[str, Producer]:
             address=spec.address[:500],
         )
         producer.clean_fields(exclude=["slug"])
-        producers.append(producer)
-    created = Producer.objects.bulk_create(producers, batch_size=2000)
-    return {spec.key: producer for spec, producer in zip(new, created, strict=True)}
+        rows.append(
+            {
+                "name": producer.name,
+                "slug": slug,
+                "kind": producer.kind,
+                "province": producer.province,
+                "address": producer.address,
+            }
+        )
+    ids = copy_create(Producer, rows)
+    return {spec.key: pk for spec, pk in zip(new, ids, strict=True)}
 
 
-def _create_products(rows: list, producers_by_id: dict[int, str]) -> None:
+def _create_products(rows: list, producer_slugs: dict[int, str]) -> None:
     """Certified-but-unlisted products: unpublished until their producer claims and lists them."""
     categories = dict(Category.objects.filter(parent__isnull=True).values_list("slug", "id"))
     fallback = categories.get("thuc-pham") or next(iter(categories.values()))
     wanted = [
         (
             slugify_vi(r.source.product, 90),
-            slugify_vi(f"{r.source.product} {producers_by_id[r.producer_id]}", 110),
+            slugify_vi(f"{r.source.product} {producer_slugs[r.producer_id]}", 110),
         )
         for r in rows
     ]
     slugs = _free_slugs(Product, wanted)
     products = [
-        Product(
-            producer_id=r.producer_id,
-            category_id=categories.get(r.new_product_category, fallback),
-            name=r.source.product.strip()[:255],
-            slug=slug,
-            is_published=False,
-        )
+        {
+            "producer_id": r.producer_id,
+            "category_id": categories.get(r.new_product_category, fallback),
+            "name": r.source.product.strip()[:255],
+            "slug": slug,
+            "is_published": False,
+        }
         for r, slug in zip(rows, slugs, strict=True)
     ]
-    for product, row in zip(Product.objects.bulk_create(products, batch_size=2000), rows, strict=True):
-        row.product_id = product.pk
+    for row, pk in zip(rows, copy_create(Product, products), strict=True):
+        row.product_id = pk
 
 
+@gc_paused()
 @transaction.atomic
 def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_name: str = "") -> ImportRun:
     """Carry out a plan: all of it or none of it. Importing the same decision again changes nothing."""
@@ -138,21 +149,23 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
     if plan.decision_id is None and not created_decision:
         # The decision appeared between planning and applying: plan again against what is stored now.
         raise ValidationError("The decision changed while planning; run the import again.", code="stale_plan")
-    existing = sorted({r.product_id for r in plan.rows if r.product_id})
-    lock_product_ids(existing)
+    # Lock the known products before creating anything, so an overlapping import waits here and then picks
+    # its slugs after this one commits. The certification service locks again: rows this transaction already
+    # holds cost little, one array parameter each time.
+    lock_product_ids(r.product_id for r in plan.rows if r.product_id)
     active = [r for r in plan.rows if r.outcome in ISSUING or r.outcome == Outcome.REVOKED]
     # Producers and products that the decision brings in for the first time.
     new_specs = {r.new_producer.key: r.new_producer for r in active if r.new_producer is not None}
     created_producers = _create_producers(list(new_specs.values())) if new_specs else {}
     for row in active:
         if row.new_producer is not None:
-            row.producer_id = created_producers[row.new_producer.key].pk
+            row.producer_id = created_producers[row.new_producer.key]
     to_create = [r for r in active if r.product_id is None and r.outcome in ISSUING]
     if to_create:
-        names = dict(
-            Producer.objects.filter(pk__in={r.producer_id for r in to_create}).values_list("id", "slug")
+        producer_slugs = dict(
+            Producer.objects.filter(pk__any={r.producer_id for r in to_create}).values_list("id", "slug")
         )
-        _create_products(to_create, names)
+        _create_products(to_create, producer_slugs)
     certificates: dict[int, int] = {}
     if meta.kind == DecisionKind.RECOGNITION:
         certificates = certifications_issue_bulk(

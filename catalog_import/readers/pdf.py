@@ -8,6 +8,8 @@ box): fast enough for annexes of thousands of rows. Other layouts go through pdf
 
 from __future__ import annotations
 
+import bisect
+import ctypes
 from pathlib import Path
 
 from django.conf import settings
@@ -28,22 +30,68 @@ def _cluster(values: list[float]) -> list[float]:
 
 
 def _nearest(lines: list[float], value: float) -> int:
-    return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
+    """Index of the line closest to value (the lower one on a tie); lines are sorted."""
+    index = bisect.bisect_left(lines, value)
+    if index == 0:
+        return 0
+    if index == len(lines) or value - lines[index - 1] <= lines[index] - value:
+        return index - 1
+    return index
 
 
-def _cell_text(textpage, box) -> str:
+class _BoundedText:
+    """Text inside a rectangle of one page. pypdfium2's get_text_bounded asks PDFium twice per call (length,
+    then text), and each ask scans the whole page: one ask into a buffer sized for the page halves that."""
+
+    def __init__(self, textpage) -> None:
+        self.textpage = textpage
+        self.size = 2 * textpage.count_chars() + 16
+        self.buffer = (ctypes.c_ushort * self.size)()
+
+    def __call__(self, left: float, bottom: float, right: float, top: float) -> str:
+        import pypdfium2.raw as pdfium_c
+
+        written = pdfium_c.FPDFText_GetBoundedText(
+            self.textpage, left, top, right, bottom, self.buffer, self.size
+        )
+        if written >= self.size:  # cannot happen (a page has no more text than chars); ask the long way
+            return self.textpage.get_text_bounded(left, bottom, right, top)
+        if written > 0 and self.buffer[written - 1] == 0:
+            written -= 1  # the count includes the terminating NUL when there is room for it
+        return ctypes.string_at(self.buffer, 2 * max(written, 0)).decode("utf-16-le", errors="ignore")
+
+
+def _cell_text(bounded: _BoundedText, box) -> str:
     left, bottom, right, top = box
-    text = textpage.get_text_bounded(left + 1, bottom + 1, right - 1, top - 1)
+    text = bounded(left + 1, bottom + 1, right - 1, top - 1)
     return clean_cell(" ".join(text.split()))
+
+
+def _path_bounds(page, max_depth: int = 15):
+    """(left, bottom, right, top) of the page's path objects, form objects descended: what
+    page.get_objects(filter=PATH) gives, without a Python object per page object (tens of thousands)."""
+    import pypdfium2.raw as pdfium_c
+
+    corners = [ctypes.c_float() for _ in range(4)]
+
+    def walk(count, get, parent, level):
+        for index in range(count(parent)):
+            obj = get(parent, index)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH and pdfium_c.FPDFPageObj_GetBounds(obj, *corners):
+                yield tuple(c.value for c in corners)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < max_depth - 1:
+                yield from walk(
+                    pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, obj, level + 1
+                )
+
+    yield from walk(pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, page.raw, 0)
 
 
 def _box_rows(page, textpage) -> tuple[list[list[str]], float] | None:
     """Rows of a table drawn as cell boxes, merged cells filled in; None when the page has no such table."""
-    import pypdfium2.raw as pdfium_c
-
     boxes = []
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)):
-        left, bottom, right, top = obj.get_bounds()
+    for left, bottom, right, top in _path_bounds(page):
         if right - left > 5 and top - bottom > 5:
             boxes.append((left, bottom, right, top))
     if len(boxes) < 4:
@@ -56,6 +104,7 @@ def _box_rows(page, textpage) -> tuple[list[list[str]], float] | None:
     tops = _cluster([b[3] for b in boxes])
     for box in boxes:
         by_top.setdefault(tops[_nearest(tops, box[3])], []).append(box)
+    bounded = _BoundedText(textpage)
     rows: list[list[str]] = []
     tall: list[
         tuple[int, int, float, str]
@@ -65,7 +114,7 @@ def _box_rows(page, textpage) -> tuple[list[list[str]], float] | None:
         filled = [False] * width
         for box in sorted(by_top[top]):
             first, last = _nearest(columns, box[0]), _nearest(columns, box[2])
-            text = _cell_text(textpage, box)
+            text = _cell_text(bounded, box)
             for column in range(first, max(last, first + 1)):
                 if column < width:
                     values[column], filled[column] = text, True

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from marketplace.catalog.models import Product
-from marketplace.certification.bulk import copy_insert
+from marketplace.certification.bulk import copy_insert, reserve_ids
 from marketplace.certification.error_codes import CertificationErrorCode
 from marketplace.certification.models import (
     Certification,
@@ -78,7 +78,7 @@ def lock_products(product_ids: Iterable[int]) -> list[Product]:
 
 def lock_product_ids(product_ids: Iterable[int]) -> list[int]:
     """lock_products without loading the rows: for imports that lock tens of thousands at once."""
-    ids = Product.objects.select_for_update().filter(pk__in=set(product_ids)).order_by("pk")
+    ids = Product.objects.select_for_update().filter(pk__any=sorted(set(product_ids))).order_by("pk")
     return list(ids.values_list("pk", flat=True))
 
 
@@ -178,21 +178,25 @@ def certifications_issue_bulk(
         return {}
     lock_product_ids(product_ids)
     now = timezone.now()
-    current = dict(
-        Certification.objects.filter(product_id__in=product_ids, state=CertificationState.ACTIVE).values_list(
-            "product_id", "id"
-        )
-    )
-    if current:
-        Certification.objects.filter(pk__in=current.values()).update(
-            state=CertificationState.SUPERSEDED, ended_at=now
-        )
     valid_until = certificate_valid_until(decision.date)
     state = CertificationState.ACTIVE if valid_until >= timezone.localdate() else CertificationState.EXPIRED
     ended_at = None if state == CertificationState.ACTIVE else now
+    ids = reserve_ids(Certification, len(ratings))
+    # Supersede the current certificates and link each to its successor in one statement, before the insert
+    # (one active certificate per product). The successors do not exist yet: Django's foreign keys are
+    # deferred, so superseded_by is checked at commit.
+    table = Certification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS old SET state = %s, ended_at = %s, superseded_by_id = new.id "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS new(product_id, id) "
+            "WHERE old.product_id = new.product_id AND old.state = %s",
+            [CertificationState.SUPERSEDED.value, now, product_ids, ids, CertificationState.ACTIVE.value],
+        )
     copy_insert(
         Certification,
         [
+            "id",
             "product",
             "decision",
             "stars",
@@ -204,22 +208,12 @@ def certifications_issue_bulk(
             "created_at",
         ],
         (
-            (product_id, decision.pk, stars, score, decision.date, valid_until, state, ended_at, now)
-            for product_id, stars, score in ratings
+            (pk, product_id, decision.pk, stars, score, decision.date, valid_until, state, ended_at, now)
+            for pk, (product_id, stars, score) in zip(ids, ratings, strict=True)
         ),
     )
-    created = dict(Certification.objects.filter(decision=decision).values_list("product_id", "id"))
-    if current:
-        # One joined UPDATE (a correlated subquery per row scans the decision's certificates each time).
-        table = Certification._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} AS old SET superseded_by_id = new.id FROM {table} AS new "  # noqa: S608
-                "WHERE old.id = ANY(%s) AND new.decision_id = %s AND new.product_id = old.product_id",
-                [list(current.values()), decision.pk],
-            )
     search_products_changed(product_ids=product_ids)
-    return created
+    return dict(zip(product_ids, ids, strict=True))
 
 
 @transaction.atomic
@@ -227,7 +221,7 @@ def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequenc
     """End the cited certificates under a revocation decision; their products leave the storefront at once."""
     if decision.kind != DecisionKind.REVOCATION:
         raise ValidationError("Only a revocation decision can revoke.", code="wrong_decision_kind")
-    certifications = Certification.objects.filter(pk__in=certification_ids)
+    certifications = Certification.objects.filter(pk__any=certification_ids)
     product_ids = list(certifications.values_list("product_id", flat=True))
     lock_product_ids(product_ids)
     search_products_changed(product_ids=product_ids)

@@ -5,6 +5,7 @@ import datetime
 import unicodedata
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
@@ -264,3 +265,40 @@ def test_same_name_under_another_legal_form_is_a_close_call(files, import_decisi
             "score": 90,
         }
     ]
+
+
+def _as_the_orm_writes_it(model, row: dict) -> dict:
+    """The row bulk_create would store for the same given values (in a savepoint rolled back)."""
+    given = {f.attname: row[f.attname] for f in model._meta.concrete_fields if f.attname in GIVEN[model]}
+    with transaction.atomic():
+        [obj] = model.objects.bulk_create([model(**{**given, "slug": "orm-twin"})])
+        stored = model.objects.filter(pk=obj.pk).values()[0]
+        transaction.set_rollback(True)
+    return {k: v for k, v in stored.items() if k not in {"id", "slug", "created_at", "updated_at"}}
+
+
+GIVEN = {
+    Producer: {"name", "kind", "province", "address"},
+    Product: {"producer_id", "category_id", "name", "is_published"},
+}
+
+
+def test_new_producers_and_products_are_the_rows_the_orm_wrote(files, import_decision):
+    """They are written by COPY (a decision brings thousands): every column as bulk_create would set it."""
+    path = df.write("csv", files / "songma.csv", df.HEADER, songma_rows(), title=songma_title(days_ago(100)))
+    started = timezone.now()
+
+    assert import_decision(path).code == 0
+
+    for model in (Producer, Product):
+        rows = list(model.objects.values())
+        assert rows
+        for row in rows:
+            assert {k: v for k, v in row.items() if k not in {"id", "slug", "created_at", "updated_at"}} == (
+                _as_the_orm_writes_it(model, row)
+            )
+            assert row["slug"] and started <= row["created_at"] == row["updated_at"] <= timezone.now()
+    run_rows = ImportRow.objects.filter(created_product=True)
+    assert set(run_rows.values_list("product_id", flat=True)) == set(
+        Product.objects.values_list("pk", flat=True)
+    )

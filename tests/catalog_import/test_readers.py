@@ -77,6 +77,31 @@ def test_pdf_header_repeated_on_every_page_is_read_once(files, need_pdf_font):
     assert parsed.rows[6].location == "page 2 row 2"
 
 
+def test_pdf_boxes_and_cell_text_read_through_pdfium_directly_match_its_helpers(files, need_pdf_font):
+    """The box reader calls PDFium itself (one object walk, one text ask per cell): same answers as
+    pypdfium2's helpers, which are slower."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    from catalog_import.readers.pdf import _BoundedText, _nearest, _path_bounds
+
+    header, rows = laocai()
+    document = pdfium.PdfDocument(str(df.write_pdf(files / "boxes.pdf", header, rows, title=LAOCAI_TITLE)))
+    try:
+        page = document[0]
+        textpage = page.get_textpage()
+        paths = [o.get_bounds() for o in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,))]
+        assert list(_path_bounds(page)) == paths and len(paths) > 20
+        bounded = _BoundedText(textpage)
+        for left, bottom, right, top in paths:
+            assert bounded(left, bottom, right, top) == textpage.get_text_bounded(left, bottom, right, top)
+        assert bounded(0, 0, 1, 1) == ""
+    finally:
+        document.close()
+    lines = [10.0, 20.0, 30.0]
+    assert [_nearest(lines, v) for v in (-5, 10, 14.9, 15, 15.1, 29, 99)] == [0, 0, 0, 0, 1, 2, 2]
+
+
 def test_pdf_ruled_with_lines_only_is_read_by_pdfplumber(files, need_pdf_font):
     header, rows = laocai()
     path = df.write_pdf(
