@@ -14,7 +14,7 @@ from marketplace.catalog.models import Category
 from marketplace.core import provinces
 from marketplace.producers.models import ProducerKind
 from marketplace.search.backends.base import SearchFilters, SearchQuery, SearchResult
-from marketplace.search.selectors import search_products, visible_products_in_order
+from marketplace.search.selectors import search_products, visible_product_cards_in_order
 
 PER_PAGE = 24
 MAX_PER_PAGE = 60
@@ -110,8 +110,8 @@ def _descendants(categories: list[Category], root_ids: set[int]) -> set[int]:
 
 
 def build_listing(params: QueryDict, *, scope_category: Category | None = None, default_sort: str = "newest"):
-    """Parse the URL, run one search and load the page's products (constant queries: categories, search,
-    products with their relations)."""
+    """Parse the URL, run one search and load the page's product cards (constant queries: categories,
+    search, cards)."""
     categories = list(Category.objects.all())
     by_slug = {cat.slug: cat for cat in categories}
     text = params.get("q", "").strip()
@@ -145,7 +145,7 @@ def build_listing(params: QueryDict, *, scope_category: Category | None = None, 
     listing = Listing(
         query=query,
         result=result,
-        products=visible_products_in_order(result.product_ids),
+        products=visible_product_cards_in_order(result.product_ids),
         page=page,
         per_page=per_page,
         params=params,

@@ -14,6 +14,7 @@ from marketplace.catalog.selectors import (
     collection_products,
     latest_certification,
     product_active_certification,
+    product_cards,
     product_shopper_access,
     products_visible_to_shoppers,
     with_shopper_relations,
@@ -29,11 +30,13 @@ HOME_NEWEST = 12
 
 
 def home(request):
-    featured = list(collection_products(slug="featured-products")[:HOME_FEATURED])
-    featured_ids = [product.pk for product in featured]
-    newest = with_shopper_relations(
-        products_visible_to_shoppers().exclude(pk__in=featured_ids).order_by("-created_at", "-id")
-    )[:HOME_NEWEST]
+    featured = product_cards(collection_products(slug="featured-products"), limit=HOME_FEATURED)
+    newest = product_cards(
+        products_visible_to_shoppers()
+        .exclude(pk__in=[card.id for card in featured])
+        .order_by("-created_at", "-id"),
+        limit=HOME_NEWEST,
+    )
     # Counts for the group and province links (visible products only), from one search with no page.
     facets = search_products(SearchQuery(limit=0)).facets
     category_counts = facets.get("category", {})
@@ -179,9 +182,7 @@ def _available(variant) -> int:
 
 def producer_detail(request, slug: str):
     producer = get_object_or_404(Producer, slug=slug)
-    products = with_shopper_relations(
-        products_visible_to_shoppers().filter(producer=producer).order_by("name")
-    )
+    products = product_cards(products_visible_to_shoppers().filter(producer=producer).order_by("name"))
     certifications = (
         active_certifications()
         .filter(product__in=products_visible_to_shoppers().filter(producer=producer))

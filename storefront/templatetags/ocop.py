@@ -1,4 +1,5 @@
 import json
+from functools import lru_cache
 
 from django import template
 from django.utils.html import format_html
@@ -19,6 +20,18 @@ def vnd(amount) -> str:
 
 
 @register.simple_tag
+@lru_cache(maxsize=8)
+def ocop_badge(stars: int) -> str:
+    """The OCOP star badge (3, 4 or 5 stars); built once per star count, it shows on every card."""
+    return format_html(
+        '<span class="ocop-badge stars-{0}" data-ocop-stars="{0}" role="img" aria-label="OCOP {0} sao">'
+        'OCOP {0} sao <span aria-hidden="true">{1}</span></span>',
+        stars,
+        "★" * int(stars),
+    )
+
+
+@register.simple_tag
 def active_certification(product):
     return product_active_certification(product)
 
@@ -27,15 +40,6 @@ def active_certification(product):
 def min_price(product) -> int | None:
     prices = [variant.price_amount for variant in product.variants.all()]
     return min(prices) if prices else None
-
-
-@register.simple_tag
-def in_stock(product) -> bool:
-    for variant in product.variants.all():
-        stock = getattr(variant, "stock", None)
-        if stock is not None and stock.quantity_available > 0:
-            return True
-    return False
 
 
 @register.filter
