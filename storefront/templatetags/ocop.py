@@ -1,9 +1,12 @@
 import json
+import re
 from functools import lru_cache
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from marketplace.catalog.selectors import product_active_certification
 from marketplace.core.money import format_vnd
@@ -17,6 +20,28 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 @register.filter
 def vnd(amount) -> str:
     return format_vnd(int(amount or 0))
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SLUG_MARK = "0slug0"
+
+
+@register.filter
+def slug_url(slug: str, view_name: str) -> str:
+    """`{% url view_name slug %}` for a route whose one argument is a <slug:>: the route is reversed once
+    and the slug put in its place, since a listing links each of its dozens of cards twice and {% url %}
+    cost as much as the rest of a card. Anything but a plain slug goes through reverse() itself."""
+    if not _SLUG.fullmatch(slug):
+        return reverse(view_name, args=[slug])
+    head, tail = _slug_route(view_name, get_script_prefix(), get_urlconf(), get_language())
+    return head + slug + tail
+
+
+@lru_cache(maxsize=64)
+def _slug_route(view_name: str, script_prefix: str, urlconf, language: str) -> tuple[str, str]:
+    # The key holds everything reverse() reads besides its arguments.
+    head, _, tail = reverse(view_name, urlconf=urlconf, args=[_SLUG_MARK]).rpartition(_SLUG_MARK)
+    return head, tail
 
 
 @register.simple_tag
