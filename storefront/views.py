@@ -17,7 +17,7 @@ from marketplace.catalog.selectors import (
     product_cards,
     product_shopper_access,
     products_visible_to_shoppers,
-    with_shopper_relations,
+    visible_product_for_page,
 )
 from marketplace.core import provinces
 from marketplace.producers.models import Producer
@@ -102,20 +102,9 @@ def category_detail(request, slug: str):
 
 
 def product_detail(request, slug: str):
-    product = get_object_or_404(Product.objects.select_related("producer", "category"), slug=slug)
-    access = product_shopper_access(product=product)
-    if access is ShopperAccess.NOT_FOUND:
-        raise Http404("No such product")
-    if access in (ShopperAccess.EXPIRED, ShopperAccess.REVOKED):
-        context = {
-            "product": product,
-            "access": access.value,
-            "certification": latest_certification(product=product),
-        }
-        return render(request, "storefront/product_gone.html", context, status=410)
-    product = with_shopper_relations(
-        Product.objects.filter(pk=product.pk).select_related("category__parent")
-    ).get()
+    product = visible_product_for_page(slug=slug)
+    if product is None:
+        return _product_not_shown(request, slug)
     certification = product_active_certification(product)
     url = request.build_absolute_uri(reverse("storefront:product", args=[product.slug]))
     images = [request.build_absolute_uri(image.image.url) for image in product.images.all()]
@@ -129,6 +118,21 @@ def product_detail(request, slug: str):
         "json_ld": _product_json_ld(product, certification, variants, url, images),
     }
     return render(request, "storefront/product_detail.html", context)
+
+
+def _product_not_shown(request, slug: str):
+    """404, or 410 with the reason when the certificate lapsed or was revoked."""
+    product = get_object_or_404(Product.objects.select_related("producer", "category"), slug=slug)
+    access = product_shopper_access(product=product)
+    if access not in (ShopperAccess.EXPIRED, ShopperAccess.REVOKED):
+        # Not found, or visible only since the query above: a reload shows it.
+        raise Http404("No such product")
+    context = {
+        "product": product,
+        "access": access.value,
+        "certification": latest_certification(product=product),
+    }
+    return render(request, "storefront/product_gone.html", context, status=410)
 
 
 def _product_json_ld(product, certification, variants, url, images) -> dict:

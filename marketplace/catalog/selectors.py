@@ -133,6 +133,13 @@ def product_active_certification(product: Product) -> Certification | None:
     return certs[0] if certs else None
 
 
+def visible_product_for_page(*, slug: str, today: datetime.date | None = None) -> Product | None:
+    """The product page's product when a shopper may see it, with its shopper relations and the category's
+    parent (None: ask product_shopper_access why not)."""
+    visible = products_visible_to_shoppers(today=today).filter(slug=slug).select_related("category__parent")
+    return with_shopper_relations(visible, today=today).first()
+
+
 class ShopperAccess(enum.Enum):
     VISIBLE = "visible"
     NOT_FOUND = "not_found"  # hidden by staff, unpublished, or never certified: 404

@@ -17,7 +17,7 @@ INVISIBLE_SLUGS = {"an-hidden", "an-unpublished", "an-expired", "an-lapsed", "an
 # Queries per page, whatever the number of products shown (asserted at 1 and 50 below).
 LISTING_QUERIES = 3  # categories, search (ids + facets in one statement), product cards
 CATEGORY_QUERIES = LISTING_QUERIES + 1  # the category itself
-PRODUCT_QUERIES = 6  # product, visibility check, product with relations + 3 prefetches
+PRODUCT_QUERIES = 4  # visible product with relations + 3 prefetches
 PRODUCER_QUERIES = 4  # producer, product cards, certifications, profile photos (portal)
 
 
