@@ -2,6 +2,7 @@
 (lists go through the search selector, which loads its ids through it)."""
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.selectors import (
+    COLLECTION_ORDER,
     ShopperAccess,
     active_certifications,
-    collection_products,
+    in_collection,
     latest_certification,
     product_active_certification,
     product_cards,
@@ -30,12 +32,11 @@ HOME_NEWEST = 12
 
 
 def home(request):
-    featured = product_cards(collection_products(slug="featured-products"), limit=HOME_FEATURED)
+    featured = product_cards(
+        where=in_collection("featured-products"), order_by=COLLECTION_ORDER, limit=HOME_FEATURED
+    )
     newest = product_cards(
-        products_visible_to_shoppers()
-        .exclude(pk__in=[card.id for card in featured])
-        .order_by("-created_at", "-id"),
-        limit=HOME_NEWEST,
+        where=~Q(pk__in=[card.id for card in featured]), order_by=("-created_at", "-id"), limit=HOME_NEWEST
     )
     # Counts for the group and province links (visible products only), from one search with no page.
     facets = search_products(SearchQuery(limit=0)).facets
@@ -186,7 +187,7 @@ def _available(variant) -> int:
 
 def producer_detail(request, slug: str):
     producer = get_object_or_404(Producer, slug=slug)
-    products = product_cards(products_visible_to_shoppers().filter(producer=producer).order_by("name"))
+    products = product_cards(where=Q(producer=producer), order_by=("name",))
     certifications = (
         active_certifications()
         .filter(product__in=products_visible_to_shoppers().filter(producer=producer))

@@ -4,6 +4,7 @@ search, the API, the sitemap and the cart all start from it."""
 import datetime
 import enum
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -12,7 +13,6 @@ from django.utils import timezone
 
 from marketplace.catalog.models import (
     Category,
-    Collection,
     Product,
     ProductImage,
     ProductModeration,
@@ -87,10 +87,26 @@ _IMAGE_STORAGE = ProductImage._meta.get_field("image").storage
 
 
 def product_cards(
-    queryset: QuerySet[Product], *, limit: int | None = None, today: datetime.date | None = None
+    *,
+    where: Q | None = None,
+    order_by: tuple[str, ...] = (),
+    limit: int | None = None,
+    today: datetime.date | None = None,
 ) -> list[ProductCard]:
-    """Cards of `queryset` (already limited to visible products), in its order, from ONE query: a listing
-    page shows dozens, and model instances with four prefetches cost more than the SQL itself."""
+    """Cards of the visible products matching `where`, in that order, from ONE query: a listing page shows
+    dozens, and model instances with four prefetches cost more than the SQL itself."""
+    rows = _visible_card_rows(_today(today)).all()  # a clone: the cached queryset never holds results
+    if where is not None:
+        rows = rows.filter(where)
+    if order_by:
+        rows = rows.order_by(*order_by)
+    return [ProductCard(**row) for row in (rows if limit is None else rows[:limit])]
+
+
+@lru_cache(maxsize=4)
+def _visible_card_rows(today: datetime.date) -> QuerySet[Product]:
+    """The card columns of every visible product, as an unevaluated queryset built once a day: building its
+    five subqueries cost more than running them, and callers only clone it to filter."""
     product = OuterRef("pk")
     first_image = ProductImage.objects.filter(product=product).order_by("sort_order", "id")
     cheapest = (
@@ -105,7 +121,7 @@ def product_cards(
         .values("variant__product")
         .annotate(any=BoolOr(Q(quantity__gt=F("quantity_allocated"))))
     )
-    rows = queryset.values(
+    return products_visible_to_shoppers(today=today).values(
         "id",
         "slug",
         "name",
@@ -122,7 +138,6 @@ def product_cards(
         image=Subquery(first_image.values("image")[:1]),
         image_alt=Subquery(first_image.values("alt")[:1]),
     )
-    return [ProductCard(**row) for row in (rows if limit is None else rows[:limit])]
 
 
 def product_active_certification(product: Product) -> Certification | None:
@@ -176,16 +191,17 @@ def category_roots() -> QuerySet[Category]:
     return Category.objects.filter(parent__isnull=True).order_by("sort_order", "name")
 
 
+def in_collection(slug: str) -> Q:
+    """Products of the collection `slug`; order them by COLLECTION_ORDER."""
+    return Q(collection_entries__collection__slug=slug)
+
+
+COLLECTION_ORDER = ("collection_entries__sort_order", "id")
+
+
 def collection_products(*, slug: str, today: datetime.date | None = None) -> QuerySet[Product]:
-    """The visible products of a collection in its order (wrap in with_shopper_relations or product_cards)."""
-    collection = Collection.objects.filter(slug=slug).first()
-    if collection is None:
-        return Product.objects.none()
-    return (
-        products_visible_to_shoppers(today=today)
-        .filter(collection_entries__collection=collection)
-        .order_by("collection_entries__sort_order", "id")
-    )
+    """The visible products of a collection in its order (wrap in with_shopper_relations for pages)."""
+    return products_visible_to_shoppers(today=today).filter(in_collection(slug)).order_by(*COLLECTION_ORDER)
 
 
 def products_of_producer_member(*, user) -> QuerySet[Product]:

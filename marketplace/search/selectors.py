@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.module_loading import import_string
 
 from marketplace.catalog.selectors import (
@@ -46,7 +47,7 @@ def visible_product_cards_in_order(product_ids: list[int]) -> list[ProductCard]:
     """The cards of a result page (same visibility rule and order), in one query: what listings render."""
     if not product_ids:
         return []
-    cards = product_cards(products_visible_to_shoppers().filter(pk__in=product_ids))
+    cards = product_cards(where=Q(pk__in=product_ids))
     return _in_order(product_ids, {card.id: card for card in cards})
 
 

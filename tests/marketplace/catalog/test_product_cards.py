@@ -1,8 +1,12 @@
 """Product cards: one query, and the same facts a card drew from the products with shopper relations."""
 
-import pytest
+import datetime
 
-from marketplace.catalog.models import ProductImage, Stock
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from marketplace.catalog.models import ProductImage, ProductVariant, Stock
 from marketplace.catalog.selectors import (
     product_active_certification,
     product_cards,
@@ -77,7 +81,7 @@ def _card_facts(card) -> dict:
 def test_cards_show_what_the_products_with_shopper_relations_show(catalogue, django_assert_num_queries):
     visible = products_visible_to_shoppers().order_by("slug")
     with django_assert_num_queries(1):
-        cards = product_cards(visible)
+        cards = product_cards(order_by=("slug",))
     expected = [_card_facts_from_models(product) for product in with_shopper_relations(visible)]
     assert [_card_facts(card) for card in cards] == expected
     by_slug = {card.slug: card for card in cards}
@@ -89,7 +93,24 @@ def test_cards_show_what_the_products_with_shopper_relations_show(catalogue, dja
     assert by_slug["d"].min_price is None and not by_slug["d"].in_stock and by_slug["d"].image_url == ""
 
 
-def test_cards_keep_the_queryset_order_and_limit(catalogue):
-    ordered = products_visible_to_shoppers().order_by("-slug")
-    assert [card.slug for card in product_cards(ordered)] == ["d", "c", "b", "a"]
-    assert [card.slug for card in product_cards(ordered, limit=2)] == ["d", "c"]
+def test_cards_filter_order_and_limit_visible_products_only(catalogue):
+    assert [card.slug for card in product_cards(order_by=("-slug",))] == ["d", "c", "b", "a"]
+    assert [card.slug for card in product_cards(order_by=("-slug",), limit=2)] == ["d", "c"]
+    assert [card.slug for card in product_cards(where=Q(slug__in=["a", "e"]))] == ["a"]
+    of_producer = product_cards(where=Q(producer=catalogue), order_by=("name",))
+    assert [card.slug for card in of_producer] == ["a", "b"]
+
+
+def test_cards_read_what_changed_since_the_last_call(catalogue):
+    """The card query is built once a day; its results are never kept."""
+    assert {card.slug: card.min_price for card in product_cards()}["b"] == 185_000
+    ProductVariant.objects.filter(product__slug="b").update(price_amount=120_000)
+    visible_product(name="F: mới", slug="f", producer=catalogue, stars=5)
+    cards = {card.slug: card for card in product_cards()}
+    assert set(cards) == {"a", "b", "c", "d", "f"}
+    assert cards["b"].min_price == 120_000 and cards["f"].stars == 5
+
+
+def test_cards_of_another_day_use_that_day_for_certificates(catalogue):
+    later = timezone.localdate() + datetime.timedelta(days=365 * 4)
+    assert product_cards() and product_cards(today=later) == []
