@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalog.models import Category
+from marketplace.catalog.selectors import categories_with_parents
 from marketplace.core import provinces
 from marketplace.producers.models import ProducerKind
 from marketplace.search.backends.base import SearchFilters, SearchQuery, SearchResult
@@ -109,10 +110,17 @@ def _descendants(categories: list[Category], root_ids: set[int]) -> set[int]:
     return ids
 
 
-def build_listing(params: QueryDict, *, scope_category: Category | None = None, default_sort: str = "newest"):
-    """Parse the URL, run one search and load the page's product cards (constant queries: categories,
-    search, cards)."""
-    categories = list(Category.objects.all())
+def build_listing(
+    params: QueryDict,
+    *,
+    scope_category: Category | None = None,
+    categories: list[Category] | None = None,
+    default_sort: str = "newest",
+):
+    """Parse the URL, run one search and load the page's product cards (constant queries: categories unless
+    given, search, cards)."""
+    if categories is None:
+        categories = categories_with_parents()
     by_slug = {cat.slug: cat for cat in categories}
     text = params.get("q", "").strip()
     stars = tuple(sorted({n for n in (_int(v) for v in params.getlist("stars")) if n in (3, 4, 5)}))

@@ -13,6 +13,7 @@ from marketplace.catalog.selectors import (
     COLLECTION_ORDER,
     ShopperAccess,
     active_certifications,
+    categories_with_parents,
     in_collection,
     latest_certification,
     product_active_certification,
@@ -95,8 +96,11 @@ def home_like_prompt(request):
 
 
 def category_detail(request, slug: str):
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    listing = build_listing(request.GET, scope_category=category)
+    categories = categories_with_parents()
+    category = next((category for category in categories if category.slug == slug), None)
+    if category is None:
+        raise Http404("No such category")
+    listing = build_listing(request.GET, scope_category=category, categories=categories)
     return _render_listing(
         request, template="storefront/category_detail.html", listing=listing, category=category
     )

@@ -187,6 +187,16 @@ def latest_certification(*, product: Product) -> Certification | None:
     )
 
 
+def categories_with_parents() -> list[Category]:
+    """Every category in menu order, each with its parent attached: one query for a listing's groups, its
+    scope and the breadcrumbs."""
+    categories = list(Category.objects.all())
+    by_id = {category.pk: category for category in categories}
+    for category in categories:
+        category.parent = by_id.get(category.parent_id)
+    return categories
+
+
 def category_roots() -> QuerySet[Category]:
     return Category.objects.filter(parent__isnull=True).order_by("sort_order", "name")
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from marketplace.catalog.models import Collection, CollectionProduct, ProductImage
+from marketplace.catalog.models import Category, Collection, CollectionProduct, ProductImage
 from tests.factories import ProducerFactory, VariantFactory, visible_product
 from tests.factories_storefront import invisible_products
 
@@ -16,7 +16,7 @@ INVISIBLE_SLUGS = {"an-hidden", "an-unpublished", "an-expired", "an-lapsed", "an
 
 # Queries per page, whatever the number of products shown (asserted at 1 and 50 below).
 LISTING_QUERIES = 3  # categories, search (ids + facets in one statement), product cards
-CATEGORY_QUERIES = LISTING_QUERIES + 1  # the category itself
+CATEGORY_QUERIES = LISTING_QUERIES  # the page's category comes from the categories the listing reads
 PRODUCT_QUERIES = 4  # visible product with relations + 3 prefetches
 PRODUCER_QUERIES = 4  # producer, product cards, certifications, profile photos (portal)
 
@@ -223,3 +223,13 @@ def test_listing_card_shows_image_badge_producer_price_and_stock(client, son_la)
     assert '<span class="province">Sơn La</span>' in card
     assert '<span data-price-vnd="99000">99.000 ₫</span>' in card
     assert "Hết hàng" in card
+
+
+def test_category_page_of_a_subcategory_has_its_parent_in_the_breadcrumbs(client, son_la):
+    drinks = Category.objects.get(slug="do-uong")
+    coffee = Category.objects.create(name="Cà phê", slug="ca-phe", parent=drinks)
+    visible_product(name="Cà phê Arabica Sơn La", slug="arabica", producer=son_la, category=coffee)
+    html = client.get("/categories/ca-phe/").content.decode()
+    assert '› <a href="/categories/do-uong/">Đồ uống</a> › <span aria-current="page">Cà phê</span>' in html
+    assert slugs_in(html) == {"arabica"}
+    assert client.get("/categories/no-such-group/").status_code == 404
