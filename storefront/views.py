@@ -37,7 +37,7 @@ def home(request):
         where=in_collection("featured-products"), order_by=COLLECTION_ORDER, limit=HOME_FEATURED
     )
     newest = product_cards(
-        where=~Q(pk__in=[card.id for card in featured]), order_by=("-created_at", "-id"), limit=HOME_NEWEST
+        where=~Q(pk__in=[card["id"] for card in featured]), order_by=("-created_at", "-id"), limit=HOME_NEWEST
     )
     # Counts for the group and province links (visible products only), from one search with no page.
     facets = search_products(SearchQuery(limit=0)).facets

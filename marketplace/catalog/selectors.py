@@ -3,8 +3,8 @@ search, the API, the sitemap and the cart all start from it."""
 
 import datetime
 import enum
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypedDict
 
 from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -58,9 +58,9 @@ def with_shopper_relations(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ProductCard:
-    """What a product card shows (listings, home, producer page): plain values, no model instances."""
+class ProductCard(TypedDict):
+    """What a product card shows (listings, home, producer page): plain values, no model instances. A dict,
+    since templates look names up by subscript first and a card is read a dozen times per page."""
 
     id: int
     slug: str
@@ -68,19 +68,13 @@ class ProductCard:
     producer_slug: str
     producer_name: str
     producer_province: str
+    province_name: str
     stars: int | None  # of the active certificate
     min_price: int | None  # cheapest variant; None without variants
     in_stock: bool  # some variant has units available
     image: str | None  # storage name of the first image
     image_alt: str | None
-
-    @property
-    def province_name(self) -> str:
-        return provinces.name_of(self.producer_province)
-
-    @property
-    def image_url(self) -> str:
-        return _IMAGE_STORAGE.url(self.image) if self.image else ""
+    image_url: str  # "" without an image
 
 
 _IMAGE_STORAGE = ProductImage._meta.get_field("image").storage
@@ -100,7 +94,11 @@ def product_cards(
         rows = rows.filter(where)
     if order_by:
         rows = rows.order_by(*order_by)
-    return [ProductCard(**row) for row in (rows if limit is None else rows[:limit])]
+    cards: list[ProductCard] = list(rows if limit is None else rows[:limit])
+    for card in cards:
+        card["province_name"] = provinces.name_of(card["producer_province"])
+        card["image_url"] = _IMAGE_STORAGE.url(card["image"]) if card["image"] else ""
+    return cards
 
 
 @lru_cache(maxsize=4)

@@ -48,7 +48,7 @@ def visible_product_cards_in_order(product_ids: list[int]) -> list[ProductCard]:
     if not product_ids:
         return []
     cards = product_cards(where=Q(pk__in=product_ids))
-    return _in_order(product_ids, {card.id: card for card in cards})
+    return _in_order(product_ids, {card["id"]: card for card in cards})
 
 
 def _in_order(product_ids: list[int], by_id: dict) -> list:

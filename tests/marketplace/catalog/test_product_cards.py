@@ -65,16 +65,16 @@ def _card_facts_from_models(product) -> dict:
 
 def _card_facts(card) -> dict:
     return {
-        "slug": card.slug,
-        "name": card.name,
-        "producer_slug": card.producer_slug,
-        "producer_name": card.producer_name,
-        "province_name": card.province_name,
-        "stars": card.stars,
-        "min_price": card.min_price,
-        "in_stock": card.in_stock,
-        "image_url": card.image_url,
-        "image_alt": (card.image_alt or card.name) if card.image else None,
+        "slug": card["slug"],
+        "name": card["name"],
+        "producer_slug": card["producer_slug"],
+        "producer_name": card["producer_name"],
+        "province_name": card["province_name"],
+        "stars": card["stars"],
+        "min_price": card["min_price"],
+        "in_stock": card["in_stock"],
+        "image_url": card["image_url"],
+        "image_alt": (card["image_alt"] or card["name"]) if card["image"] else None,
     }
 
 
@@ -84,31 +84,37 @@ def test_cards_show_what_the_products_with_shopper_relations_show(catalogue, dja
         cards = product_cards(order_by=("slug",))
     expected = [_card_facts_from_models(product) for product in with_shopper_relations(visible)]
     assert [_card_facts(card) for card in cards] == expected
-    by_slug = {card.slug: card for card in cards}
+    by_slug = {card["slug"]: card for card in cards}
     assert set(by_slug) == {"a", "b", "c", "d"}
-    assert by_slug["a"].min_price == 40_000 and by_slug["a"].in_stock
-    assert by_slug["a"].image_url == "/media/products/a-1.jpg" and by_slug["a"].image_alt == "Gói <A>"
-    assert not by_slug["b"].in_stock and by_slug["b"].stars == 5 and by_slug["b"].province_name == "Sơn La"
-    assert not by_slug["c"].in_stock
-    assert by_slug["d"].min_price is None and not by_slug["d"].in_stock and by_slug["d"].image_url == ""
+    assert by_slug["a"]["min_price"] == 40_000 and by_slug["a"]["in_stock"]
+    assert by_slug["a"]["image_url"] == "/media/products/a-1.jpg" and by_slug["a"]["image_alt"] == "Gói <A>"
+    assert (
+        not by_slug["b"]["in_stock"]
+        and by_slug["b"]["stars"] == 5
+        and by_slug["b"]["province_name"] == "Sơn La"
+    )
+    assert not by_slug["c"]["in_stock"]
+    assert (
+        by_slug["d"]["min_price"] is None and not by_slug["d"]["in_stock"] and by_slug["d"]["image_url"] == ""
+    )
 
 
 def test_cards_filter_order_and_limit_visible_products_only(catalogue):
-    assert [card.slug for card in product_cards(order_by=("-slug",))] == ["d", "c", "b", "a"]
-    assert [card.slug for card in product_cards(order_by=("-slug",), limit=2)] == ["d", "c"]
-    assert [card.slug for card in product_cards(where=Q(slug__in=["a", "e"]))] == ["a"]
+    assert [card["slug"] for card in product_cards(order_by=("-slug",))] == ["d", "c", "b", "a"]
+    assert [card["slug"] for card in product_cards(order_by=("-slug",), limit=2)] == ["d", "c"]
+    assert [card["slug"] for card in product_cards(where=Q(slug__in=["a", "e"]))] == ["a"]
     of_producer = product_cards(where=Q(producer=catalogue), order_by=("name",))
-    assert [card.slug for card in of_producer] == ["a", "b"]
+    assert [card["slug"] for card in of_producer] == ["a", "b"]
 
 
 def test_cards_read_what_changed_since_the_last_call(catalogue):
     """The card query is built once a day; its results are never kept."""
-    assert {card.slug: card.min_price for card in product_cards()}["b"] == 185_000
+    assert {card["slug"]: card["min_price"] for card in product_cards()}["b"] == 185_000
     ProductVariant.objects.filter(product__slug="b").update(price_amount=120_000)
     visible_product(name="F: mới", slug="f", producer=catalogue, stars=5)
-    cards = {card.slug: card for card in product_cards()}
+    cards = {card["slug"]: card for card in product_cards()}
     assert set(cards) == {"a", "b", "c", "d", "f"}
-    assert cards["b"].min_price == 120_000 and cards["f"].stars == 5
+    assert cards["b"]["min_price"] == 120_000 and cards["f"]["stars"] == 5
 
 
 def test_cards_of_another_day_use_that_day_for_certificates(catalogue):
