@@ -149,8 +149,14 @@ def product_active_certification(product: Product) -> Certification | None:
 def visible_product_for_page(*, slug: str, today: datetime.date | None = None) -> Product | None:
     """The product page's product when a shopper may see it, with its shopper relations and the category's
     parent (None: ask product_shopper_access why not)."""
-    visible = products_visible_to_shoppers(today=today).filter(slug=slug).select_related("category__parent")
-    return with_shopper_relations(visible, today=today).first()
+    return _visible_products_for_page(_today(today)).filter(slug=slug).first()
+
+
+@lru_cache(maxsize=4)
+def _visible_products_for_page(today: datetime.date) -> QuerySet[Product]:
+    # Built once a day and only ever cloned (like _visible_card_rows): a fifth of the page's time otherwise.
+    visible = products_visible_to_shoppers(today=today).select_related("category__parent")
+    return with_shopper_relations(visible, today=today)
 
 
 class ShopperAccess(enum.Enum):
