@@ -11,10 +11,11 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalog.models import Category
+from marketplace.catalog.selectors import categories_with_parents
 from marketplace.core import provinces
 from marketplace.producers.models import ProducerKind
 from marketplace.search.backends.base import SearchFilters, SearchQuery, SearchResult
-from marketplace.search.selectors import search_products, visible_products_in_order
+from marketplace.search.selectors import search_products, visible_product_cards_in_order
 
 PER_PAGE = 24
 MAX_PER_PAGE = 60
@@ -109,10 +110,17 @@ def _descendants(categories: list[Category], root_ids: set[int]) -> set[int]:
     return ids
 
 
-def build_listing(params: QueryDict, *, scope_category: Category | None = None, default_sort: str = "newest"):
-    """Parse the URL, run one search and load the page's products (constant queries: categories, search,
-    products with their relations)."""
-    categories = list(Category.objects.all())
+def build_listing(
+    params: QueryDict,
+    *,
+    scope_category: Category | None = None,
+    categories: list[Category] | None = None,
+    default_sort: str = "newest",
+):
+    """Parse the URL, run one search and load the page's product cards (constant queries: categories unless
+    given, search, cards)."""
+    if categories is None:
+        categories = categories_with_parents()
     by_slug = {cat.slug: cat for cat in categories}
     text = params.get("q", "").strip()
     stars = tuple(sorted({n for n in (_int(v) for v in params.getlist("stars")) if n in (3, 4, 5)}))
@@ -145,7 +153,7 @@ def build_listing(params: QueryDict, *, scope_category: Category | None = None, 
     listing = Listing(
         query=query,
         result=result,
-        products=visible_products_in_order(result.product_ids),
+        products=visible_product_cards_in_order(result.product_ids),
         page=page,
         per_page=per_page,
         params=params,

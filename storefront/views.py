@@ -2,6 +2,7 @@
 (lists go through the search selector, which loads its ids through it)."""
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,14 +10,17 @@ from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.selectors import (
+    COLLECTION_ORDER,
     ShopperAccess,
     active_certifications,
-    collection_products,
+    categories_with_parents,
+    in_collection,
     latest_certification,
     product_active_certification,
+    product_cards,
     product_shopper_access,
     products_visible_to_shoppers,
-    with_shopper_relations,
+    visible_product_for_page,
 )
 from marketplace.core import provinces
 from marketplace.producers.models import Producer
@@ -29,11 +33,12 @@ HOME_NEWEST = 12
 
 
 def home(request):
-    featured = list(collection_products(slug="featured-products")[:HOME_FEATURED])
-    featured_ids = [product.pk for product in featured]
-    newest = with_shopper_relations(
-        products_visible_to_shoppers().exclude(pk__in=featured_ids).order_by("-created_at", "-id")
-    )[:HOME_NEWEST]
+    featured = product_cards(
+        where=in_collection("featured-products"), order_by=COLLECTION_ORDER, limit=HOME_FEATURED
+    )
+    newest = product_cards(
+        where=~Q(pk__in=[card["id"] for card in featured]), order_by=("-created_at", "-id"), limit=HOME_NEWEST
+    )
     # Counts for the group and province links (visible products only), from one search with no page.
     facets = search_products(SearchQuery(limit=0)).facets
     category_counts = facets.get("category", {})
@@ -91,28 +96,20 @@ def home_like_prompt(request):
 
 
 def category_detail(request, slug: str):
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
-    listing = build_listing(request.GET, scope_category=category)
+    categories = categories_with_parents()
+    category = next((category for category in categories if category.slug == slug), None)
+    if category is None:
+        raise Http404("No such category")
+    listing = build_listing(request.GET, scope_category=category, categories=categories)
     return _render_listing(
         request, template="storefront/category_detail.html", listing=listing, category=category
     )
 
 
 def product_detail(request, slug: str):
-    product = get_object_or_404(Product.objects.select_related("producer", "category"), slug=slug)
-    access = product_shopper_access(product=product)
-    if access is ShopperAccess.NOT_FOUND:
-        raise Http404("No such product")
-    if access in (ShopperAccess.EXPIRED, ShopperAccess.REVOKED):
-        context = {
-            "product": product,
-            "access": access.value,
-            "certification": latest_certification(product=product),
-        }
-        return render(request, "storefront/product_gone.html", context, status=410)
-    product = with_shopper_relations(
-        Product.objects.filter(pk=product.pk).select_related("category__parent")
-    ).get()
+    product = visible_product_for_page(slug=slug)
+    if product is None:
+        return _product_not_shown(request, slug)
     certification = product_active_certification(product)
     url = request.build_absolute_uri(reverse("storefront:product", args=[product.slug]))
     images = [request.build_absolute_uri(image.image.url) for image in product.images.all()]
@@ -126,6 +123,21 @@ def product_detail(request, slug: str):
         "json_ld": _product_json_ld(product, certification, variants, url, images),
     }
     return render(request, "storefront/product_detail.html", context)
+
+
+def _product_not_shown(request, slug: str):
+    """404, or 410 with the reason when the certificate lapsed or was revoked."""
+    product = get_object_or_404(Product.objects.select_related("producer", "category"), slug=slug)
+    access = product_shopper_access(product=product)
+    if access not in (ShopperAccess.EXPIRED, ShopperAccess.REVOKED):
+        # Not found, or visible only since the query above: a reload shows it.
+        raise Http404("No such product")
+    context = {
+        "product": product,
+        "access": access.value,
+        "certification": latest_certification(product=product),
+    }
+    return render(request, "storefront/product_gone.html", context, status=410)
 
 
 def _product_json_ld(product, certification, variants, url, images) -> dict:
@@ -179,9 +191,7 @@ def _available(variant) -> int:
 
 def producer_detail(request, slug: str):
     producer = get_object_or_404(Producer, slug=slug)
-    products = with_shopper_relations(
-        products_visible_to_shoppers().filter(producer=producer).order_by("name")
-    )
+    products = product_cards(where=Q(producer=producer), order_by=("name",))
     certifications = (
         active_certifications()
         .filter(product__in=products_visible_to_shoppers().filter(producer=producer))

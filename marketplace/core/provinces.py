@@ -59,6 +59,13 @@ PROVINCES: tuple[Province, ...] = (
 BY_CODE = {p.code: p for p in PROVINCES}
 CHOICES = [(p.code, p.name) for p in PROVINCES]
 
+
+def name_of(code: str) -> str:
+    """The province's name, "" for an unknown code."""
+    province = BY_CODE.get(code)
+    return province.name if province else ""
+
+
 _ALIASES: dict[str, str] = {}
 for _p in PROVINCES:
     for _name in (_p.name, *_p.former):

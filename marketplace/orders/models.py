@@ -70,7 +70,7 @@ class Order(models.Model):
 
     @property
     def province_name(self) -> str:
-        return provinces.BY_CODE[self.province].name if self.province in provinces.BY_CODE else ""
+        return provinces.name_of(self.province)
 
 
 class OrderPart(models.Model):

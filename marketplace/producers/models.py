@@ -51,7 +51,7 @@ class Producer(models.Model):
 
     @property
     def province_name(self) -> str:
-        return provinces.BY_CODE[self.province].name if self.province in provinces.BY_CODE else ""
+        return provinces.name_of(self.province)
 
 
 class MembershipRole(models.TextChoices):

@@ -5,9 +5,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.module_loading import import_string
 
-from marketplace.catalog.selectors import products_visible_to_shoppers, with_shopper_relations
+from marketplace.catalog.selectors import (
+    ProductCard,
+    product_cards,
+    products_visible_to_shoppers,
+    with_shopper_relations,
+)
 from marketplace.search.backends.base import SearchBackend, SearchQuery, SearchResult
 
 
@@ -29,11 +35,21 @@ def search_products(query: SearchQuery) -> SearchResult:
 
 def visible_products_in_order(product_ids: list[int]) -> list:
     """Load the products of a result page through THE visibility rule (a stale index can never show a hidden
-    product), with what cards need, in the backend's rank order. Constant queries whatever the page size."""
+    product), with the shopper relations, in the backend's rank order. Constant queries whatever the page
+    size."""
     if not product_ids:
         return []
-    by_id = {
-        product.pk: product
-        for product in with_shopper_relations(products_visible_to_shoppers().filter(pk__in=product_ids))
-    }
+    visible = with_shopper_relations(products_visible_to_shoppers().filter(pk__in=product_ids))
+    return _in_order(product_ids, {product.pk: product for product in visible})
+
+
+def visible_product_cards_in_order(product_ids: list[int]) -> list[ProductCard]:
+    """The cards of a result page (same visibility rule and order), in one query: what listings render."""
+    if not product_ids:
+        return []
+    cards = product_cards(where=Q(pk__in=product_ids))
+    return _in_order(product_ids, {card["id"]: card for card in cards})
+
+
+def _in_order(product_ids: list[int], by_id: dict) -> list:
     return [by_id[pk] for pk in product_ids if pk in by_id]

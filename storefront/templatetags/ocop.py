@@ -1,8 +1,12 @@
 import json
+import re
+from functools import lru_cache
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from marketplace.catalog.selectors import product_active_certification
 from marketplace.core.money import format_vnd
@@ -18,6 +22,40 @@ def vnd(amount) -> str:
     return format_vnd(int(amount or 0))
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SLUG_MARK = "0slug0"
+
+
+@register.filter
+def slug_url(slug: str, view_name: str) -> str:
+    """`{% url view_name slug %}` for a route whose one argument is a <slug:>: the route is reversed once
+    and the slug put in its place, since a listing links each of its dozens of cards twice and {% url %}
+    cost as much as the rest of a card. Anything but a plain slug goes through reverse() itself."""
+    if not _SLUG.fullmatch(slug):
+        return reverse(view_name, args=[slug])
+    head, tail = _slug_route(view_name, get_script_prefix(), get_urlconf(), get_language())
+    return head + slug + tail
+
+
+@lru_cache(maxsize=64)
+def _slug_route(view_name: str, script_prefix: str, urlconf, language: str) -> tuple[str, str]:
+    # The key holds everything reverse() reads besides its arguments.
+    head, _, tail = reverse(view_name, urlconf=urlconf, args=[_SLUG_MARK]).rpartition(_SLUG_MARK)
+    return head, tail
+
+
+@register.simple_tag
+@lru_cache(maxsize=8)
+def ocop_badge(stars: int) -> str:
+    """The OCOP star badge (3, 4 or 5 stars); built once per star count, it shows on every card."""
+    return format_html(
+        '<span class="ocop-badge stars-{0}" data-ocop-stars="{0}" role="img" aria-label="OCOP {0} sao">'
+        'OCOP {0} sao <span aria-hidden="true">{1}</span></span>',
+        stars,
+        "★" * int(stars),
+    )
+
+
 @register.simple_tag
 def active_certification(product):
     return product_active_certification(product)
@@ -27,15 +65,6 @@ def active_certification(product):
 def min_price(product) -> int | None:
     prices = [variant.price_amount for variant in product.variants.all()]
     return min(prices) if prices else None
-
-
-@register.simple_tag
-def in_stock(product) -> bool:
-    for variant in product.variants.all():
-        stock = getattr(variant, "stock", None)
-        if stock is not None and stock.quantity_available > 0:
-            return True
-    return False
 
 
 @register.filter

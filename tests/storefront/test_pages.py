@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from marketplace.catalog.models import Collection, CollectionProduct, ProductImage
+from marketplace.catalog.models import Category, Collection, CollectionProduct, ProductImage
 from tests.factories import ProducerFactory, VariantFactory, visible_product
 from tests.factories_storefront import invisible_products
 
@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 INVISIBLE_SLUGS = {"an-hidden", "an-unpublished", "an-expired", "an-lapsed", "an-revoked"}
 
 # Queries per page, whatever the number of products shown (asserted at 1 and 50 below).
-LISTING_QUERIES = 6  # categories, search (ids + facets in one statement), products + 3 prefetches
-CATEGORY_QUERIES = LISTING_QUERIES + 1  # the category itself
-PRODUCT_QUERIES = 6  # product, visibility check, product with relations + 3 prefetches
-PRODUCER_QUERIES = 7  # producer, products + 3 prefetches, certifications, profile photos (portal)
+LISTING_QUERIES = 3  # categories, search (ids + facets in one statement), product cards
+CATEGORY_QUERIES = LISTING_QUERIES  # the page's category comes from the categories the listing reads
+PRODUCT_QUERIES = 4  # visible product with relations + 3 prefetches
+PRODUCER_QUERIES = 4  # producer, product cards, certifications, profile photos (portal)
 
 
 @pytest.fixture
@@ -205,3 +205,31 @@ def test_product_and_producer_pages_run_constant_queries(client, son_la, variant
         assert client.get("/products/ca-phe/").status_code == 200
     with django_assert_num_queries(PRODUCER_QUERIES):
         assert client.get("/producers/bich-thao/").status_code == 200
+
+
+def test_listing_card_shows_image_badge_producer_price_and_stock(client, son_la):
+    product = visible_product(name="Cà phê <Arabica>", slug="arabica", producer=son_la, stars=5, quantity=0)
+    VariantFactory(product=product, price_amount=99_000, stock__quantity=0)
+    ProductImage.objects.create(product=product, image="products/arabica.jpg", alt="")
+    html = client.get("/products/").content.decode()
+    card = html[html.index('<article class="card"') : html.index("</article>")]
+    assert 'src="/media/products/arabica.jpg" alt="Cà phê &lt;Arabica&gt;"' in card
+    assert '<a href="/products/arabica/">Cà phê &lt;Arabica&gt;</a>' in card
+    assert (
+        '<span class="ocop-badge stars-5" data-ocop-stars="5" role="img" aria-label="OCOP 5 sao">'
+        'OCOP 5 sao <span aria-hidden="true">★★★★★</span></span>'
+    ) in card
+    assert '<a data-producer-slug="bich-thao" href="/producers/bich-thao/">HTX Cà phê Bích Thao</a>' in card
+    assert '<span class="province">Sơn La</span>' in card
+    assert '<span data-price-vnd="99000">99.000 ₫</span>' in card
+    assert "Hết hàng" in card
+
+
+def test_category_page_of_a_subcategory_has_its_parent_in_the_breadcrumbs(client, son_la):
+    drinks = Category.objects.get(slug="do-uong")
+    coffee = Category.objects.create(name="Cà phê", slug="ca-phe", parent=drinks)
+    visible_product(name="Cà phê Arabica Sơn La", slug="arabica", producer=son_la, category=coffee)
+    html = client.get("/categories/ca-phe/").content.decode()
+    assert '› <a href="/categories/do-uong/">Đồ uống</a> › <span aria-current="page">Cà phê</span>' in html
+    assert slugs_in(html) == {"arabica"}
+    assert client.get("/categories/no-such-group/").status_code == 404

@@ -6,7 +6,12 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from marketplace.catalog.selectors import ShopperAccess, product_shopper_access, products_visible_to_shoppers
+from marketplace.catalog.selectors import (
+    ShopperAccess,
+    product_shopper_access,
+    products_visible_to_shoppers,
+    visible_product_for_page,
+)
 from marketplace.certification.models import CertificationState
 from tests.factories import CertificationFactory, DecisionFactory, ModerationFactory, ProductFactory
 
@@ -70,6 +75,8 @@ def test_visibility_matrix(published, hidden, unhidden_before, cert_case):
     visible_ids = list(products_visible_to_shoppers(today=TODAY).values_list("pk", flat=True))
     assert visible_ids == ([product.pk] if expected is ShopperAccess.VISIBLE else [])
     assert product_shopper_access(product=product, today=TODAY) is expected
+    page_product = visible_product_for_page(slug=product.slug, today=TODAY)
+    assert (page_product is not None) is (expected is ShopperAccess.VISIBLE)
 
 
 @pytest.mark.django_db
@@ -83,3 +90,15 @@ def test_reissue_after_expiry_makes_product_visible_again():
     assert product_shopper_access(product=product, today=TODAY) is ShopperAccess.EXPIRED
     CertificationFactory(product=product, decision=DecisionFactory(date=datetime.date(2026, 1, 5)))
     assert product_shopper_access(product=product, today=TODAY) is ShopperAccess.VISIBLE
+
+
+@pytest.mark.django_db
+def test_product_page_read_sees_changes_since_the_last_read():
+    """Its query is built once a day and cloned; no result is kept between calls."""
+    product = ProductFactory()
+    assert visible_product_for_page(slug=product.slug, today=TODAY) is None
+    CertificationFactory(product=product, decision=DecisionFactory(date=TODAY - datetime.timedelta(days=10)))
+    shown = visible_product_for_page(slug=product.slug, today=TODAY)
+    assert shown == product and shown.active_certification_list[0].stars == 4
+    ModerationFactory(product=product)
+    assert visible_product_for_page(slug=product.slug, today=TODAY) is None
