@@ -12,7 +12,10 @@ from django.db import migrations
 
 REFRESH_FUNCTION = """
 CREATE OR REPLACE FUNCTION search_refresh_documents(changed bigint[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- Planned for each call's id list: a plan cached for one product would be quadratic for a bulk statement.
+SET plan_cache_mode = force_custom_plan
+AS $$
 BEGIN
     IF changed IS NULL OR cardinality(changed) = 0 THEN
         RETURN;
@@ -99,7 +102,10 @@ $$;
 # only recomputed when words may have changed.
 REFRESH_TEXTS_FUNCTION = """
 CREATE OR REPLACE FUNCTION search_refresh_texts(changed bigint[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- Planned for each call's id list: a plan cached for one product would be quadratic for a bulk statement.
+SET plan_cache_mode = force_custom_plan
+AS $$
 BEGIN
     IF changed IS NULL OR cardinality(changed) = 0 THEN
         RETURN;
