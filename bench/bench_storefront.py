@@ -240,7 +240,7 @@ def _grow(conn, start: int, end: int) -> None:
     # into the counts every minute, which is the state a shopper meets. The bulk load left each search
     # row rewritten three times (certificate, variant, stock): VACUUM as after any bulk load, so the
     # measurement sees a settled database rather than the load's dead row versions.
-    conn.execute("SELECT search_facets_compact()")
+    conn.execute("SELECT search_facets_compact(current_date)")
     conn.execute("VACUUM ANALYZE")
 
 

@@ -40,7 +40,7 @@ class ProductDocument(models.Model):
     province = models.CharField(max_length=40)
     kind = models.CharField(max_length=20)
     stars = models.SmallIntegerField()
-    valid_until = models.DateField()
+    valid_until = models.DateField(db_index=True)
     min_price = models.BigIntegerField(null=True)
     in_stock = models.BooleanField()
     created_at = models.DateTimeField()
@@ -97,35 +97,35 @@ class ProductText(models.Model):
 
 
 class FacetKey(models.Model):
-    """One combination of facet values and expiry date, with a number of products."""
+    """One combination of facet values, with a number of products."""
 
     stars = models.SmallIntegerField()
     province = models.CharField(max_length=40)
     category_id = models.BigIntegerField()
     kind = models.CharField(max_length=20)
     in_stock = models.BooleanField()
-    valid_until = models.DateField()
     products = models.IntegerField()
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
-        return (
-            f"{self.stars}/{self.province}/{self.category_id}/{self.kind}/{self.valid_until}: {self.products}"
-        )
+        return f"{self.stars}/{self.province}/{self.category_id}/{self.kind}/{self.in_stock}: {self.products}"
 
 
 class FacetCount(FacetKey):
-    """Listable products per facet combination and expiry date: the unfiltered and facet-filtered listings
-    count from these few hundred rows instead of every product. Exact at all times as `FacetCount +
-    FacetDelta`: triggers only ever append deltas (no hot counter rows for concurrent checkouts to queue on),
-    and `search_facets_compact()` folds them in by recounting from the documents."""
+    """Listable products per facet combination whose certificate is valid on `FacetState.counted_on`: the
+    unfiltered and facet-filtered listings count from these few hundred rows instead of every product.
+
+    Exact at all times as `FacetCount + FacetDelta - the documents that lapsed since counted_on` (an indexed
+    range of `ProductDocument.valid_until`, empty when compaction ran today): triggers only ever append
+    deltas (no hot counter rows for concurrent checkouts to queue on), and `search_facets_compact()` folds
+    them in by recounting from the documents, moving `counted_on` to today."""
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["stars", "province", "category_id", "kind", "in_stock", "valid_until"],
+                fields=["stars", "province", "category_id", "kind", "in_stock"],
                 name="search_facetcount_unique_key",
             )
         ]
@@ -133,3 +133,13 @@ class FacetCount(FacetKey):
 
 class FacetDelta(FacetKey):
     """A change to `FacetCount` (+n / -n products for one combination) not folded in yet."""
+
+
+class FacetState(models.Model):
+    """The one row saying which day `FacetCount` counted for (no row: counts and deltas cover every
+    document, whatever its date)."""
+
+    counted_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"facets counted on {self.counted_on}"

@@ -9,11 +9,13 @@ nothing) and, after commit, a Celery task re-indexes the queue in batches.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from marketplace.search.models import DirtyProduct
@@ -113,10 +115,11 @@ def search_index_rebuild() -> int:
 
 
 @transaction.atomic
-def search_facets_compact() -> int:
-    """Fold the facet deltas the catalogue triggers appended into `search_facetcount`, by recounting from
-    the documents (which also repairs any drift); returns the number of deltas folded. Counts stay exact
-    while it runs: readers see counts + deltas from one snapshot, writers wait for it to commit."""
+def search_facets_compact(*, today: datetime.date | None = None) -> int:
+    """Re-count `search_facetcount` from the documents for `today` (the site's date by default), folding in
+    and clearing the deltas the catalogue triggers appended (which also repairs any drift); returns the
+    number of deltas folded. Counts stay exact while it runs: readers see counts + deltas from one
+    snapshot, writers wait for it to commit."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT search_facets_compact()")
+        cursor.execute("SELECT search_facets_compact(%s)", [today or timezone.localdate()])
         return cursor.fetchone()[0]

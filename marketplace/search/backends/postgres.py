@@ -144,7 +144,7 @@ class PostgresBackend(SearchBackend):
         """Recompute every document and the facet counts from the catalogue (the triggers keep them; this is
         for repairs and after restoring data with triggers disabled)."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT search_rebuild_documents()")
+            cursor.execute("SELECT search_rebuild_documents(%s)", [timezone.localdate()])
         return products_visible_to_shoppers().count()
 
     def _run(
@@ -201,7 +201,11 @@ def _facet_select(source: str, count: str, page_sql: str, flags: _Flags) -> str:
 
 
 def _counted_sql(query: SearchQuery, flags: _Flags, today, page: list) -> tuple[str, list]:
-    """No text, price or producer scope: counts from the facet tables, the page straight from a sort index."""
+    """No text, price or producer scope: counts from the facet tables, the page straight from a sort index.
+
+    The counts are for the day of the last compaction (`counted_on`, normally today): documents whose
+    certificate lapsed since are taken off, and if `today` is earlier (a past date asked for), the ones
+    valid then but not on `counted_on` are added — both an indexed range of `valid_until`, usually empty."""
     order_by = SORTS_WITHOUT_TEXT.get(query.sort) or SORTS_WITHOUT_TEXT["relevance"]
     page_sql = f"""
         SELECT array_agg(id) FROM (
@@ -213,15 +217,24 @@ def _counted_sql(query: SearchQuery, flags: _Flags, today, page: list) -> tuple[
         ) page
     """
     sql = f"""
-        WITH counted AS (
-            SELECT {COUNT_COLUMNS} FROM search_facetcount WHERE valid_until >= %s
+        WITH state AS (
+            SELECT COALESCE((SELECT counted_on FROM search_facetstate), '-infinity'::date) AS counted_on
+        ),
+        counted AS (
+            SELECT {COUNT_COLUMNS} FROM search_facetcount
             UNION ALL
-            SELECT {COUNT_COLUMNS} FROM search_facetdelta WHERE valid_until >= %s
+            SELECT {COUNT_COLUMNS} FROM search_facetdelta
+            UNION ALL
+            SELECT d.stars, d.province, d.category_id, d.kind, d.in_stock,
+                   CASE WHEN d.valid_until < %s THEN -1 ELSE 1 END
+            FROM search_productdocument d, state
+            WHERE d.valid_until >= LEAST(state.counted_on, %s)
+              AND d.valid_until < GREATEST(state.counted_on, %s)
         ),
         flagged AS (SELECT counted.*{flags.select()} FROM counted)
         {_facet_select("flagged", "sum(products)", page_sql, flags)}
     """
-    return sql, [today, today, *flags.params, *flags.params, today, *page]
+    return sql, [today, today, today, *flags.params, *flags.params, today, *page]
 
 
 def _scanned_sql(

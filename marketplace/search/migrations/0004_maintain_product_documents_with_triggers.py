@@ -84,15 +84,17 @@ BEGIN
               (x.producer_id, x.category_id, x.province, x.kind, x.stars, x.valid_until, x.min_price, x.in_stock,
                x.created_at)
     )
-    -- Facet counts change by (new rows - old rows) per combination; appended, never updated in place.
-    INSERT INTO search_facetdelta (stars, province, category_id, kind, in_stock, valid_until, products)
-    SELECT stars, province, category_id, kind, in_stock, valid_until, sum(n)
+    -- Facet counts change by (new rows - old rows) per combination, counting only documents valid on the
+    -- day the counts are for; appended, never updated in place.
+    INSERT INTO search_facetdelta (stars, province, category_id, kind, in_stock, products)
+    SELECT stars, province, category_id, kind, in_stock, sum(n)
     FROM (
         SELECT stars, province, category_id, kind, in_stock, valid_until, -1 AS n FROM old
         UNION ALL
         SELECT stars, province, category_id, kind, in_stock, valid_until, 1 AS n FROM fresh
     ) moves
-    GROUP BY stars, province, category_id, kind, in_stock, valid_until
+    WHERE valid_until >= COALESCE((SELECT counted_on FROM search_facetstate), '-infinity'::date)
+    GROUP BY stars, province, category_id, kind, in_stock
     HAVING sum(n) <> 0;
 END;
 $$;
@@ -157,18 +159,21 @@ $$;
 # that have appended deltas to commit and holds new ones back until this commits, so counts + deltas stay
 # exact; readers are never blocked.
 COMPACT_FUNCTION = """
-CREATE OR REPLACE FUNCTION search_facets_compact() RETURNS integer
+CREATE OR REPLACE FUNCTION search_facets_compact(today date) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     folded integer;
 BEGIN
     LOCK TABLE search_facetdelta IN EXCLUSIVE MODE;
     SELECT count(*) INTO folded FROM search_facetdelta;
+    DELETE FROM search_facetstate;
+    INSERT INTO search_facetstate (counted_on) VALUES (today);
     DELETE FROM search_facetcount;
-    INSERT INTO search_facetcount (stars, province, category_id, kind, in_stock, valid_until, products)
-    SELECT stars, province, category_id, kind, in_stock, valid_until, count(*)
+    INSERT INTO search_facetcount (stars, province, category_id, kind, in_stock, products)
+    SELECT stars, province, category_id, kind, in_stock, count(*)
     FROM search_productdocument
-    GROUP BY stars, province, category_id, kind, in_stock, valid_until;
+    WHERE valid_until >= today
+    GROUP BY stars, province, category_id, kind, in_stock;
     DELETE FROM search_facetdelta;
     -- New words wait in the GIN pending lists (cheap bulk writes); searches scan those lists until merged.
     PERFORM gin_clean_pending_list('search_text_document_gin'::regclass);
@@ -179,7 +184,7 @@ $$;
 """
 
 REBUILD_FUNCTION = """
-CREATE OR REPLACE FUNCTION search_rebuild_documents() RETURNS integer
+CREATE OR REPLACE FUNCTION search_rebuild_documents(today date) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     ids bigint[];
@@ -189,7 +194,7 @@ BEGIN
     DELETE FROM search_producttext t WHERE NOT EXISTS (SELECT 1 FROM catalog_product p WHERE p.id = t.product_id);
     PERFORM search_refresh_texts(ids);
     PERFORM search_refresh_documents(ids);
-    PERFORM search_facets_compact();
+    PERFORM search_facets_compact(today);
     RETURN (SELECT count(*) FROM search_productdocument);
 END;
 $$;
@@ -322,8 +327,8 @@ BACKWARD = [
         for event in events
     ),
     *(f"DROP FUNCTION IF EXISTS {name}();" for name in TRIGGER_FUNCTIONS),
-    "DROP FUNCTION IF EXISTS search_rebuild_documents();",
-    "DROP FUNCTION IF EXISTS search_facets_compact();",
+    "DROP FUNCTION IF EXISTS search_rebuild_documents(date);",
+    "DROP FUNCTION IF EXISTS search_facets_compact(date);",
     "DROP FUNCTION IF EXISTS search_refresh_texts(bigint[]);",
     "DROP FUNCTION IF EXISTS search_refresh_documents(bigint[]);",
 ]

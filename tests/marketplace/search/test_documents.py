@@ -12,7 +12,7 @@ from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.certification.models import Certification, CertificationState
 from marketplace.search.backends.base import SearchFilters, SearchQuery
 from marketplace.search.backends.postgres import PostgresBackend
-from marketplace.search.models import FacetCount, FacetDelta, ProductDocument, ProductText
+from marketplace.search.models import FacetCount, FacetDelta, FacetState, ProductDocument, ProductText
 from marketplace.search.services import search_facets_compact
 from tests.factories import (
     CertificationFactory,
@@ -25,7 +25,7 @@ from tests.factories import (
 from tests.marketplace.catalog.test_visibility import CERT_CASES, TODAY, build_certificate
 
 pytestmark = pytest.mark.django_db
-KEY = ("stars", "province", "category_id", "kind", "in_stock", "valid_until")
+KEY = ("stars", "province", "category_id", "kind", "in_stock")
 
 
 def visible_by_documents(today: datetime.date) -> list[int]:
@@ -33,9 +33,13 @@ def visible_by_documents(today: datetime.date) -> list[int]:
 
 
 def counts_from_documents() -> dict:
-    """What the facet tables must add up to: documents grouped by the facet key."""
+    """What counts + deltas must add up to: documents valid on the counted day, grouped by the facet key."""
+    state = FacetState.objects.first()
+    documents = ProductDocument.objects.all()
+    if state is not None:
+        documents = documents.filter(valid_until__gte=state.counted_on)
     counts: dict = {}
-    for row in ProductDocument.objects.values(*KEY):
+    for row in documents.values(*KEY):
         key = tuple(row[name] for name in KEY)
         counts[key] = counts.get(key, 0) + 1
     return counts
@@ -220,6 +224,7 @@ def test_rebuild_repairs_documents_written_around_the_triggers():
     CertificationFactory(product=ProductFactory())  # listable too
     ProductDocument.objects.all().delete()
     ProductText.objects.all().delete()
+    FacetState.objects.all().delete()
     FacetCount.objects.all().delete()
     FacetDelta.objects.all().delete()
     assert PostgresBackend().search(SearchQuery()).total == 0
@@ -240,3 +245,27 @@ def test_every_product_has_its_words_and_a_deleted_product_leaves_none():
     assert not ProductDocument.objects.filter(product_id=draft.pk).exists()
     draft.delete()
     assert not ProductText.objects.filter(product_id=draft.pk).exists()
+
+
+@pytest.mark.parametrize("counted_days_ago", [40, 0, -40])
+def test_counts_made_on_another_day_still_count_for_today(counted_days_ago):
+    """Counts compacted on day D answer for today: certificates that lapsed since D are taken off, and
+    (D in the future) those valid today but not on D are added."""
+    today = timezone.localdate()
+    for days_left in (-50, -20, -1, 0, 1, 20, 50, 400):
+        decision = DecisionFactory(date=today - datetime.timedelta(days=100))
+        product = ProductFactory()
+        CertificationFactory(
+            product=product, decision=decision, valid_until=today + datetime.timedelta(days=days_left)
+        )
+        ProductVariant.objects.create(product=product, sku=f"SKU{days_left}", name="Gói", price_amount=1_000)
+    search_facets_compact(today=today - datetime.timedelta(days=counted_days_ago))
+    visible_product(name="Added after the compaction", stars=5)
+
+    backend = PostgresBackend()
+    counted = backend.search(SearchQuery(limit=50))
+    scanned = backend.search(SearchQuery(filters=SearchFilters(price_min=0), limit=50))
+    visible = products_visible_to_shoppers(today=today).count()
+    assert counted.total == scanned.total == visible == 6  # days_left 0, 1, 20, 50, 400 and the new one
+    assert counted.facets == scanned.facets
+    assert counted.product_ids == scanned.product_ids
