@@ -164,6 +164,14 @@ LANGUAGE plpgsql AS $$
 DECLARE
     folded integer;
 BEGIN
+    -- New words wait in the GIN pending lists (cheap bulk writes); searches scan those lists until merged.
+    PERFORM gin_clean_pending_list('search_text_document_gin'::regclass);
+    PERFORM gin_clean_pending_list('search_text_name_trgm'::regclass);
+    -- Most minutes there is nothing else to do: no lock, no recount (an uncommitted delta waits a minute).
+    IF NOT EXISTS (SELECT 1 FROM search_facetdelta)
+       AND (SELECT counted_on FROM search_facetstate) IS NOT DISTINCT FROM today THEN
+        RETURN 0;
+    END IF;
     LOCK TABLE search_facetdelta IN EXCLUSIVE MODE;
     SELECT count(*) INTO folded FROM search_facetdelta;
     DELETE FROM search_facetstate;
@@ -175,9 +183,6 @@ BEGIN
     WHERE valid_until >= today
     GROUP BY stars, province, category_id, kind, in_stock;
     DELETE FROM search_facetdelta;
-    -- New words wait in the GIN pending lists (cheap bulk writes); searches scan those lists until merged.
-    PERFORM gin_clean_pending_list('search_text_document_gin'::regclass);
-    PERFORM gin_clean_pending_list('search_text_name_trgm'::regclass);
     RETURN folded;
 END;
 $$;

@@ -1,9 +1,11 @@
 """The search documents and facet counts kept by the catalogue triggers (search/migrations/0004)."""
 
 import datetime
+import io
 import itertools
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -269,3 +271,20 @@ def test_counts_made_on_another_day_still_count_for_today(counted_days_ago):
     assert counted.total == scanned.total == visible == 6  # days_left 0, 1, 20, 50, 400 and the new one
     assert counted.facets == scanned.facets
     assert counted.product_ids == scanned.product_ids
+
+
+def test_compaction_is_a_no_op_when_counts_are_current_and_the_command_runs_it():
+    visible_product(name="Chè Shan tuyết")
+    assert search_facets_compact() > 0
+    state = FacetState.objects.get()
+    assert state.counted_on == timezone.localdate()
+    assert search_facets_compact() == 0
+    assert FacetState.objects.get().pk == state.pk  # not even re-written
+
+    visible_product(name="Mật ong")
+    out = io.StringIO()
+    call_command("search_index", stdout=out)
+    # Certified (+1 out of stock), then stocked (-1 out of stock, +1 in stock): three deltas.
+    assert "re-counted for today, 3 change(s) folded in" in out.getvalue()
+    assert FacetDelta.objects.count() == 0
+    assert counts_from_facet_tables() == counts_from_documents()

@@ -184,8 +184,9 @@ def test_search_index_command_with_postgres(capsys):
     VariantFactory()  # an uncertified product: not visible, not counted
     DirtyProduct.objects.create(product_id=42, marked_at=timezone.now())
     call_command("search_index")
-    assert (
-        capsys.readouterr().out == "PostgresBackend: re-indexed 1 queued product(s); 0 left in the queue.\n"
+    assert capsys.readouterr().out == (
+        "PostgresBackend: re-indexed 1 queued product(s); 0 left in the queue.\n"
+        "PostgreSQL facet counts: re-counted for today, 3 change(s) folded in.\n"
     )
     call_command("search_index", "--rebuild")
     assert capsys.readouterr().out == "PostgresBackend: rebuilt the index with 1 product(s).\n"
