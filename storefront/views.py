@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import Category, Product
 from marketplace.catalog.selectors import (
-    COLLECTION_ORDER,
     ShopperAccess,
     active_certifications,
     categories_with_parents,
-    in_collection,
+    collection_cards,
     latest_certification,
     product_active_certification,
     product_cards,
@@ -33,9 +32,7 @@ HOME_NEWEST = 12
 
 
 def home(request):
-    featured = product_cards(
-        where=in_collection("featured-products"), order_by=COLLECTION_ORDER, limit=HOME_FEATURED
-    )
+    featured = collection_cards(slug="featured-products", limit=HOME_FEATURED)
     newest = product_cards(
         where=~Q(pk__in=[card["id"] for card in featured]), order_by=("-created_at", "-id"), limit=HOME_NEWEST
     )

@@ -205,17 +205,14 @@ def category_roots() -> QuerySet[Category]:
     return Category.objects.filter(parent__isnull=True).order_by("sort_order", "name")
 
 
-def in_collection(slug: str) -> Q:
-    """Products of the collection `slug`; order them by COLLECTION_ORDER."""
-    return Q(collection_entries__collection__slug=slug)
-
-
-COLLECTION_ORDER = ("collection_entries__sort_order", "id")
-
-
-def collection_products(*, slug: str, today: datetime.date | None = None) -> QuerySet[Product]:
-    """The visible products of a collection in its order (wrap in with_shopper_relations for pages)."""
-    return products_visible_to_shoppers(today=today).filter(in_collection(slug)).order_by(*COLLECTION_ORDER)
+def collection_cards(*, slug: str, limit: int | None = None, today: datetime.date | None = None) -> list:
+    """Cards of the visible products of the collection `slug`, in the collection's order."""
+    return product_cards(
+        where=Q(collection_entries__collection__slug=slug),
+        order_by=("collection_entries__sort_order", "id"),
+        limit=limit,
+        today=today,
+    )
 
 
 def products_of_producer_member(*, user) -> QuerySet[Product]:

@@ -11,8 +11,6 @@ from django.utils.module_loading import import_string
 from marketplace.catalog.selectors import (
     ProductCard,
     product_cards,
-    products_visible_to_shoppers,
-    with_shopper_relations,
 )
 from marketplace.search.backends.base import SearchBackend, SearchQuery, SearchResult
 
@@ -29,18 +27,8 @@ def search_backend() -> SearchBackend:
 
 def search_products(query: SearchQuery) -> SearchResult:
     """Ids of visible products in rank order for one page, the total and the facet counts. Callers load the
-    products through catalog.selectors (visibility + shopper relations) from these ids."""
+    cards through `visible_product_cards_in_order` (the visibility rule again) from these ids."""
     return search_backend().search(query)
-
-
-def visible_products_in_order(product_ids: list[int]) -> list:
-    """Load the products of a result page through THE visibility rule (a stale index can never show a hidden
-    product), with the shopper relations, in the backend's rank order. Constant queries whatever the page
-    size."""
-    if not product_ids:
-        return []
-    visible = with_shopper_relations(products_visible_to_shoppers().filter(pk__in=product_ids))
-    return _in_order(product_ids, {product.pk: product for product in visible})
 
 
 def visible_product_cards_in_order(product_ids: list[int]) -> list[ProductCard]:

@@ -10,7 +10,8 @@ pass accepts trigram-similar names and all-but-one words, and flags the result a
 
 Visibility: a document exists exactly for the products that `catalog.selectors.products_visible_to_shoppers()`
 accepts on some day; its date part (`valid_until >= today`) is applied here, at query time (tested against
-the selector over every case). Pages are loaded through the selector anyway (`visible_products_in_order`).
+the selector over every case). Pages load their cards through the selector anyway
+(`visible_product_cards_in_order`).
 
 Facet counts: with no text, price or producer scope (the plain and facet-filtered listings), they come from
 `search_facetcount` + `search_facetdelta`, a few hundred rows, instead of every visible product.

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from marketplace.catalog.models import Product
 from marketplace.catalog.selectors import (
     ShopperAccess,
-    collection_products,
+    collection_cards,
     product_shopper_access,
     products_visible_to_shoppers,
     with_shopper_relations,
@@ -39,7 +39,7 @@ def test_demo_catalogue_is_complete_and_idempotent(fast_hashing):
     assert sorted(access.values(), key=lambda a: a.value).count(ShopperAccess.REVOKED) == 3
 
     # Sơn La coffee and tea lead the featured collection shown first on the home page.
-    featured = [p.name for p in collection_products(slug="featured-products")]
+    featured = [card["name"] for card in collection_cards(slug="featured-products")]
     assert featured[:3] == ["Cà phê bột nguyên chất", "Trà Xanh Mây", "Trà Xanh Thiện"]
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from marketplace.search.backends.base import SearchFilters, SearchQuery
 from marketplace.search.backends.postgres import query_words
-from marketplace.search.selectors import search_products, visible_products_in_order
+from marketplace.search.selectors import search_products, visible_product_cards_in_order
 from tests.factories import ProducerFactory, visible_product
 from tests.factories_storefront import invisible_products
 
@@ -39,7 +39,7 @@ def catalogue():
 
 def slugs(text: str, **query) -> list[str]:
     result = search_products(SearchQuery(text=text, **query))
-    return [p.slug for p in visible_products_in_order(result.product_ids)]
+    return [card["slug"] for card in visible_product_cards_in_order(result.product_ids)]
 
 
 def test_query_words_fold_vietnamese():
@@ -59,7 +59,7 @@ def test_with_and_without_diacritics_and_case_find_the_same_products(catalogue):
 
 def test_typo_still_finds_and_is_flagged_as_near_match(catalogue):
     result = search_products(SearchQuery(text="ca phe son lla"))
-    found = [p.slug for p in visible_products_in_order(result.product_ids)]
+    found = [card["slug"] for card in visible_product_cards_in_order(result.product_ids)]
     assert "arabica" in found
     assert result.fuzzy is True
     assert "mat-ong" not in found
@@ -90,7 +90,7 @@ def test_absurd_and_symbol_queries_give_empty_results_not_errors(catalogue):
 def test_invisible_products_never_found_nor_counted(catalogue):
     invisible_products()
     result = search_products(SearchQuery(text="ca phe son la", limit=100))
-    assert {p.slug for p in visible_products_in_order(result.product_ids)} == {"arabica", "bot"}
+    assert {card["slug"] for card in visible_product_cards_in_order(result.product_ids)} == {"arabica", "bot"}
     assert result.total == 2
     assert result.facets["stars"] == {5: 1, 4: 1}
     assert result.facets["province"] == {"son-la": 2}
@@ -99,7 +99,7 @@ def test_invisible_products_never_found_nor_counted(catalogue):
     assert sum(everything.facets["stars"].values()) == 6
     assert sum(everything.facets["province"].values()) == 6
     assert not {"an-hidden", "an-unpublished", "an-expired", "an-lapsed", "an-revoked"} & {
-        p.slug for p in visible_products_in_order(everything.product_ids)
+        card["slug"] for card in visible_product_cards_in_order(everything.product_ids)
     }
 
 
