@@ -222,8 +222,14 @@ TRIGGER_FUNCTIONS = {
         IF TG_OP = 'INSERT' THEN
             ids := ARRAY(SELECT DISTINCT v.product_id FROM new_rows s JOIN catalog_productvariant v ON v.id = s.variant_id);
         ELSIF TG_OP = 'UPDATE' THEN
-            ids := ARRAY(SELECT DISTINCT v.product_id FROM (SELECT variant_id FROM new_rows UNION SELECT variant_id FROM old_rows) s
-                         JOIN catalog_productvariant v ON v.id = s.variant_id);
+            -- Documents only know whether some unit is available: a sale that leaves units (most of them)
+            -- cannot change one, so checkouts skip the refresh.
+            ids := ARRAY(
+                SELECT DISTINCT v.product_id
+                FROM new_rows n JOIN old_rows o ON o.id = n.id
+                JOIN catalog_productvariant v ON v.id IN (n.variant_id, o.variant_id)
+                WHERE n.variant_id IS DISTINCT FROM o.variant_id
+                   OR (n.quantity - n.quantity_allocated > 0) IS DISTINCT FROM (o.quantity - o.quantity_allocated > 0));
         ELSE
             -- A variant deleted in the same cascade refreshes its product through its own trigger.
             ids := ARRAY(SELECT DISTINCT v.product_id FROM old_rows s JOIN catalog_productvariant v ON v.id = s.variant_id);

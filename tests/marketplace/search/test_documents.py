@@ -288,3 +288,16 @@ def test_compaction_is_a_no_op_when_counts_are_current_and_the_command_runs_it()
     assert "re-counted for today, 3 change(s) folded in" in out.getvalue()
     assert FacetDelta.objects.count() == 0
     assert counts_from_facet_tables() == counts_from_documents()
+
+
+def test_a_sale_that_leaves_units_changes_no_document_and_the_last_unit_does():
+    product = visible_product(name="Miến dong", quantity=2)
+    search_facets_compact()
+    stock = Stock.objects.filter(variant__product=product)
+    stock.update(quantity_allocated=1)
+    assert ProductDocument.objects.get(product_id=product.pk).in_stock is True
+    assert FacetDelta.objects.count() == 0
+    stock.update(quantity_allocated=2)
+    assert ProductDocument.objects.get(product_id=product.pk).in_stock is False
+    assert ProductText.objects.get(product_id=product.pk).in_stock is False
+    assert counts_from_facet_tables() == counts_from_documents()
