@@ -5,6 +5,7 @@ string, so every page, sort and filter combination is a plain, shareable URL."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import overload
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -41,6 +42,10 @@ FILTER_KEYS = (
 )
 
 
+@overload
+def _int(value: str | None, default: int, *, low: int = 0, high: int = 10**12) -> int: ...
+@overload
+def _int(value: str | None, default: None = None, *, low: int = 0, high: int = 10**12) -> int | None: ...
 def _int(value: str | None, default: int | None = None, *, low: int = 0, high: int = 10**12) -> int | None:
     try:
         number = int(str(value).replace(".", "").strip())
@@ -167,7 +172,7 @@ def _facets(result, categories, scope_category, stars, province_codes, kinds, gr
     star_counts = counts.get("stars", {})
     facets = {
         "stars": [
-            FacetValue(str(n), _("OCOP %(n)s sao") % {"n": n}, star_counts.get(n, 0), n in stars)
+            FacetValue(str(n), str(_("OCOP %(n)s sao") % {"n": n}), star_counts.get(n, 0), n in stars)
             for n in (5, 4, 3)
         ],
         "kind": [

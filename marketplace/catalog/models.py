@@ -134,7 +134,9 @@ class Collection(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
-    products = models.ManyToManyField(Product, through="CollectionProduct", related_name="collections")
+    products: "models.ManyToManyField[Product, CollectionProduct]" = models.ManyToManyField(
+        Product, through="CollectionProduct", related_name="collections"
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -19,9 +19,10 @@ def copy_insert(model, fields: list[str], rows: Iterable[tuple]) -> int:
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             if json_positions:
-                row = list(row)
+                cells = list(row)
                 for position in json_positions:
-                    row[position] = Jsonb(row[position])
+                    cells[position] = Jsonb(cells[position])
+                row = tuple(cells)
             copy.write_row(row)
             count += 1
     return count

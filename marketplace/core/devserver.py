@@ -35,7 +35,7 @@ def main() -> int:
     print(f"Storefront: http://127.0.0.1:{port}/  (Ctrl-C stops the server and the database)", flush=True)
     server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"])  # noqa: S603
 
-    def shut_down(signum, frame):
+    def shut_down(signum: int, frame: object) -> None:
         # Ctrl-C reaches the whole process group; a plain `kill` reaches only us: pass it on either way.
         if server.poll() is None:
             server.send_signal(signal.SIGINT)

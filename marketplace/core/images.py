@@ -6,6 +6,7 @@ import io
 import math
 import uuid
 import warnings
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> (file extension, save options). Only these three are accepted.
-FORMATS = {
+FORMATS: dict[str, tuple[str, dict[str, Any]]] = {
     "JPEG": ("jpg", {"quality": 85, "optimize": True}),
     "PNG": ("png", {"optimize": True}),
     "WEBP": ("webp", {"quality": 85, "method": 4}),
@@ -50,7 +51,7 @@ def _looks_like_markup(head: bytes) -> bool:
     return text.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in text[:1024]
 
 
-def _read_limited(uploaded_file, max_bytes: int) -> bytes:
+def _read_limited(uploaded_file: Any, max_bytes: int) -> bytes:
     """The upload's bytes, refusing anything bigger than max_bytes without reading it all into memory."""
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > max_bytes:
@@ -59,7 +60,7 @@ def _read_limited(uploaded_file, max_bytes: int) -> bytes:
             code=ImageErrorCode.TOO_LARGE,
         )
     uploaded_file.seek(0)
-    data = uploaded_file.read(max_bytes + 1)
+    data: bytes = uploaded_file.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ValidationError(
             f"Ảnh quá lớn; tối đa {_mb(max_bytes)}. / Image too large (max {_mb(max_bytes)}).",
@@ -68,7 +69,7 @@ def _read_limited(uploaded_file, max_bytes: int) -> bytes:
     return data
 
 
-def clean_uploaded_image(uploaded_file) -> CleanImage:
+def clean_uploaded_image(uploaded_file: Any) -> CleanImage:
     """Validate and re-encode an uploaded image. Raises ValidationError with a message for people."""
     max_bytes = settings.IMAGE_UPLOAD_MAX_BYTES
     max_side = settings.IMAGE_UPLOAD_MAX_SIDE
@@ -84,7 +85,7 @@ def clean_uploaded_image(uploaded_file) -> CleanImage:
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; treat the warning as the error it is.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
         except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             if isinstance(exc, UnidentifiedImageError):
                 raise ValidationError(
@@ -146,7 +147,7 @@ def _normalise_mode(image: Image.Image, fmt: str) -> Image.Image:
     return image.convert("RGBA" if has_alpha else "RGB") if image.mode not in ("RGB", "RGBA") else image
 
 
-def _encode(image: Image.Image, fmt: str, options: dict) -> bytes:
+def _encode(image: Image.Image, fmt: str, options: dict[str, Any]) -> bytes:
     """A fresh file from pixels only: no EXIF, ICC, XMP, comments or bytes after the image end."""
     out = io.BytesIO()
     clean = Image.new(image.mode, image.size)

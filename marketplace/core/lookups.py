@@ -4,6 +4,8 @@
 and splitting that query costs more than running it. Values are passed as they are (ints, strings): no
 per-value preparation, so use it for plain keys."""
 
+from typing import Any
+
 from django.db.models import Field, ForeignObject, Lookup
 
 
@@ -12,9 +14,9 @@ from django.db.models import Field, ForeignObject, Lookup
 class AnyOf(Lookup):
     lookup_name = "any"
 
-    def get_prep_lookup(self):
+    def get_prep_lookup(self) -> list[Any]:
         return list(self.rhs)  # once: a generator must survive the query being compiled again
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]

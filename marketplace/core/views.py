@@ -2,14 +2,14 @@ import logging
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """200 when the database answers (liveness and readiness probes)."""
     try:
         with connection.cursor() as cursor:
@@ -65,7 +65,7 @@ def _search_status() -> str:
 
 @never_cache
 @require_GET
-def readyz(request):
+def readyz(request: HttpRequest) -> HttpResponse:
     """Readiness: 200 when the database answers and its schema is this code's (a pod of a new release waits
     for the migration job). Broker and search are reported but do not fail the probe: they are shared by
     every pod, so failing on them would take the whole site out instead of only its search or tasks."""
@@ -87,7 +87,7 @@ def readyz(request):
 
 
 @require_GET
-def robots_txt(request):
+def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /cart/",

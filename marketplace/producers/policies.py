@@ -10,15 +10,27 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from marketplace.producers.models import Producer, ProducerMembership
 
-if TYPE_CHECKING:
-    from marketplace.accounts.models import User
+
+class _Party(Protocol):
+    """What the policy reads of an actor: a user (signed in or anonymous) or a SystemActor."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def is_staff(self) -> bool: ...
+    @property
+    def pk(self) -> Any: ...
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -32,11 +44,14 @@ class SystemActor:
     is_staff = False
     pk = None
 
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return False  # a system actor is trusted by is_system(), never through staff permissions
+
     def __str__(self) -> str:
         return f"system:{self.name}"
 
 
-Actor: TypeAlias = "User | SystemActor | Any"
+Actor: TypeAlias = _Party
 
 SYSTEM_IMPORT = SystemActor("import")
 SYSTEM_DEMO = SystemActor("demo")
@@ -68,16 +83,13 @@ def is_system(actor: Actor) -> bool:
 
 def is_active_user(actor: Actor) -> bool:
     return (
-        not is_system(actor)
-        and actor is not None
-        and bool(getattr(actor, "is_authenticated", False))
-        and bool(getattr(actor, "is_active", False))
+        not is_system(actor) and actor is not None and bool(actor.is_authenticated) and bool(actor.is_active)
     )
 
 
 def is_staff_with(actor: Actor, permission: str) -> bool:
     """An active staff user holding `permission` (superusers hold every permission)."""
-    return is_active_user(actor) and bool(actor.is_staff) and bool(actor.has_perm(permission))
+    return is_active_user(actor) and bool(actor.is_staff) and actor.has_perm(permission)
 
 
 def may_act_for_producer(*, actor: Actor, action: ProducerAction, producer_id: int) -> bool:

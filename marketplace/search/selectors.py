@@ -17,7 +17,8 @@ from marketplace.search.backends.base import SearchBackend, SearchQuery, SearchR
 
 @lru_cache(maxsize=4)
 def _backend_for(path: str) -> SearchBackend:
-    return import_string(path)()
+    backend: SearchBackend = import_string(path)()
+    return backend
 
 
 def search_backend() -> SearchBackend:

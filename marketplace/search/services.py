@@ -122,4 +122,5 @@ def search_facets_compact(*, today: datetime.date | None = None) -> int:
     snapshot, writers wait for it to commit."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT search_facets_compact(%s)", [today or timezone.localdate()])
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0

@@ -7,6 +7,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -110,7 +111,7 @@ def demo_load() -> DemoReport:
                     product=product,
                     sku=f"{slug[:40]}-3".upper(),
                     name=f"Combo 3 × {row['unit'].lower()}",
-                    price_amount=round(price * 2.8, -3),
+                    price_amount=int(round(price * 2.8, -3)),
                     quantity=_stable_int(slug + "3", 0, 30),
                 )
             report.products += 1
@@ -130,7 +131,7 @@ def demo_load() -> DemoReport:
     return report
 
 
-def _demo_user(email: str, **defaults) -> tuple[User, bool]:
+def _demo_user(email: str, **defaults: Any) -> tuple[User, bool]:
     user, created = User.objects.get_or_create(email=email, defaults=defaults)
     if created:
         user.set_password(DEMO_PASSWORD)

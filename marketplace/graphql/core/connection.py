@@ -115,6 +115,7 @@ def paginate(
         begin = start
         has_previous = start > 0
     else:
+        assert last is not None  # validate_page_arguments demands first or last
         if end is None:
             end = count()
         begin = max(start, end - last)

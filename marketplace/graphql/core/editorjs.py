@@ -3,6 +3,7 @@
 import html
 import json
 from html.parser import HTMLParser
+from typing import Any
 
 EDITORJS_VERSION = "2.24.3"
 _BLOCK_TAGS = {"p": "paragraph", "h2": "header", "h3": "header", "h4": "header", "blockquote": "quote"}
@@ -114,7 +115,8 @@ def editorjs_to_html(document) -> str:
     for block in document.get("blocks") or []:
         if not isinstance(block, dict):
             continue
-        data = block.get("data") if isinstance(block.get("data"), dict) else {}
+        raw = block.get("data")
+        data: dict[str, Any] = raw if isinstance(raw, dict) else {}
         kind = block.get("type")
         if kind == "header":
             level = data.get("level") if data.get("level") in (2, 3, 4) else 2

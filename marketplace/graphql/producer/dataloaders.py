@@ -1,3 +1,5 @@
+from typing import Any
+
 from marketplace.graphql.core.dataloaders import DataLoader, by_key
 from marketplace.producers.models import Producer
 
@@ -23,7 +25,7 @@ class CertificationsByProducerIdLoader(DataLoader):
             .select_related("decision", "product")
             .order_by("product__name", "id")
         )
-        grouped = {key: [] for key in keys}
+        grouped: dict[int, list[Any]] = {key: [] for key in keys}
         for row in rows:
             grouped[row.product.producer_id].append(row)
         return [grouped[key] for key in keys]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from marketplace.catalog.models import Category, CollectionProduct, ProductImage, ProductVariant
 from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.graphql.certification.dataloaders import ActiveCertificationByProductIdLoader
@@ -52,7 +54,7 @@ class CollectionsByProductIdLoader(DataLoader):
     context_key = "collections_by_product_id"
 
     def batch_load(self, keys):
-        grouped = {key: [] for key in keys}
+        grouped: dict[int, list[Any]] = {key: [] for key in keys}
         for entry in (
             CollectionProduct.objects.filter(product_id__in=keys)
             .select_related("collection")

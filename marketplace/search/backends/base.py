@@ -46,6 +46,10 @@ class SearchBackend:
     def search(self, query: SearchQuery) -> SearchResult:
         raise NotImplementedError
 
+    def ping(self) -> bool:
+        """Whether the backend answers (the readiness probe reports it)."""
+        return True
+
     def index_products(self, product_ids: list[int]) -> None:
         """Bring the index in line with these products (visible ones indexed, others removed)."""
 

@@ -37,6 +37,7 @@ from elasticsearch.dsl import (
     analyzer,
     token_filter,
 )
+from elasticsearch.dsl.query import Query
 from elasticsearch.helpers import BulkIndexError, bulk
 
 from marketplace.search.backends.base import SearchBackend, SearchFilters, SearchQuery, SearchResult
@@ -203,7 +204,7 @@ def query_words(text: str) -> list[str]:
     return words(text)
 
 
-def word_match(word: str, *, last: bool) -> Q:
+def word_match(word: str, *, last: bool) -> Query:
     """A word matches when any searchable field holds it; the last word may also be the start of a word
     (as-you-type: "ca ph" finds "Cà phê")."""
     match = Q("multi_match", query=word, fields=MATCH_FIELDS)
@@ -214,7 +215,7 @@ def word_match(word: str, *, last: bool) -> Q:
     )
 
 
-def text_query(words: list[str], *, fuzzy: bool = False) -> Q:
+def text_query(words: list[str], *, fuzzy: bool = False) -> Query:
     """Every word must match (fuzzy: each word within an edit or two, and one word may be missing when
     there are three or more), scored per word like the PostgreSQL backend."""
     if fuzzy:
@@ -236,9 +237,9 @@ def text_query(words: list[str], *, fuzzy: bool = False) -> Q:
     return Q("bool", filter=matching, should=scoring)
 
 
-def facet_filters(filters: SearchFilters) -> dict[str, Q]:
+def facet_filters(filters: SearchFilters) -> dict[str, Query]:
     """The filters a shopper toggles, one per facet: each facet counts with every filter but its own."""
-    clauses: dict[str, Q] = {}
+    clauses: dict[str, Query] = {}
     if filters.stars:
         clauses["stars"] = Q("terms", stars=sorted(filters.stars))
     if filters.provinces:
@@ -259,7 +260,7 @@ def facet_filters(filters: SearchFilters) -> dict[str, Q]:
     return clauses
 
 
-def scope_filters(filters: SearchFilters, *, today: datetime.date) -> list[Q]:
+def scope_filters(filters: SearchFilters, *, today: datetime.date) -> list[Query]:
     """Always applied, to results and facets alike: certificates still valid today (even before the expiry
     task re-indexes) and a fixed producer scope."""
     clauses = [Q("range", valid_until={"gte": today.isoformat()})]
@@ -284,7 +285,7 @@ FACET_AGGS = {
 }
 
 
-def _all_of(clauses: list[Q]) -> Q:
+def _all_of(clauses: list[Query]) -> Query:
     return Q("bool", filter=clauses) if clauses else Q("match_all")
 
 
@@ -437,7 +438,8 @@ class ElasticsearchBackend(SearchBackend):
                 }
 
     def _bulk(self, actions: Iterator[dict], **kwargs) -> int:
-        count, errors = bulk(self.client, actions, raise_on_error=False, **kwargs)
+        count, errors = bulk(self.client, actions, raise_on_error=False, stats_only=False, **kwargs)
+        assert isinstance(errors, list)
         # Expected, not failures: deleting a document that was never indexed (404), and a write from older
         # data than the document already holds (409). Anything else raises, so the products stay queued
         # for the task's retry.

@@ -24,6 +24,7 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -314,7 +315,8 @@ def _filter_flags(filters: SearchFilters) -> _Flags:
         ("f_stock", "in_stock", [], filters.in_stock),
     ]
     active = [(name, sql, values) for name, sql, values, asked in candidates if asked]
-    scope, scope_params = ["true"], []
+    scope: list[str] = ["true"]
+    scope_params: list[Any] = []
     if filters.price_min is not None:
         scope.append("d.min_price >= %s")
         scope_params.append(int(filters.price_min))

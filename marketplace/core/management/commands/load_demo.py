@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from marketplace.core.demo.loader import demo_is_loaded, demo_load
 
@@ -6,10 +8,10 @@ from marketplace.core.demo.loader import demo_is_loaded, demo_load
 class Command(BaseCommand):
     help = "Load the demo OCOP catalogue and demo accounts (idempotent)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="do nothing when the demo was loaded before")
 
-    def handle(self, *args, once: bool = False, **options):
+    def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         if once and demo_is_loaded():
             self.stdout.write("Demo catalogue already loaded.")
             return
