@@ -18,7 +18,7 @@ def menu_by_slug(*, slug: str) -> Menu | None:
         Menu.objects.filter(slug=slug)
         .prefetch_related(
             Prefetch("items", queryset=items.filter(parent__isnull=True), to_attr="root_items"),
-            Prefetch("root_items__children", queryset=items),
+            Prefetch("root_items__children", queryset=items),  # type: ignore[misc]  # to_attr above
         )
         .first()
     )

@@ -6,7 +6,7 @@ from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.payments.models import Payment, PaymentMethod
 
 
-def card_payment_for_order(*, order) -> Payment | None:
+def card_payment_for_order(*, order: Order) -> Payment | None:
     return Payment.objects.filter(order=order, method=PaymentMethod.CARD).order_by("id").first()
 
 

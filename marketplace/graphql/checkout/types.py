@@ -5,6 +5,7 @@ line ID and reason only, so the client can delete them."""
 import graphene
 from django.conf import settings
 
+from marketplace.checkout.error_codes import CheckoutErrorCode as CheckoutProblem
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
 from marketplace.checkout.selectors import checkout_summary, shipping_fee
@@ -162,7 +163,7 @@ class Checkout(graphene.ObjectType):
                 "message": summary.problem,
             }
             for summary in _summary(root).lines
-            if summary.problem_code == CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
+            if summary.problem_code == CheckoutProblem.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
         ]
 
     @staticmethod
@@ -203,7 +204,7 @@ def _visible_lines(info, checkout) -> list:
     lines = [
         summary.line
         for summary in _summary(checkout).lines
-        if summary.problem_code != CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
+        if summary.problem_code != CheckoutProblem.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
     ]
     prime_products(info.context, [line.variant.product for line in lines])
     return lines
