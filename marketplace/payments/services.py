@@ -9,11 +9,13 @@ import stripe
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.orders.services import order_mark_refunded, order_payment_received
 from marketplace.payments.error_codes import PaymentErrorCode
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus, StripeWebhookEvent
+from marketplace.producers.policies import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +166,7 @@ def _charge_refunded(charge: dict) -> None:
     order_mark_refunded(order=payment.order)
 
 
-def card_order_release(*, order_id: int) -> bool:
+def card_order_release(*, order_id: int, by: Actor) -> bool:
     """Cancel an abandoned card order: first its PaymentIntent at Stripe (so it can no longer succeed),
     then the order, which puts its units back in stock. Returns False when the order must stay (paid in
     the meantime, or the intent could not be cancelled: its webhook will settle it)."""
@@ -178,4 +180,7 @@ def card_order_release(*, order_id: int) -> bool:
             # Already succeeded or processing (or the gateway is down): never cancel money in flight.
             logger.warning("could not cancel payment intent %s", payment.stripe_payment_intent_id)
             return False
-    return order_release_unpaid(order_id=order_id)
+    reason = _("Chưa thanh toán thẻ sau %(minutes)d phút.") % {
+        "minutes": settings.CARD_PAYMENT_TIMEOUT_MINUTES
+    }
+    return order_release_unpaid(order_id=order_id, by=by, reason=reason)
