@@ -251,9 +251,7 @@ def test_a_guest_cancels_through_the_order_token(world, django_capture_on_commit
         (PaymentStatus.FAILED,),
         2,
     )
-    assert {(row[2], row[3], row[4]) for row in _events(order)} == {
-        (ActorKind.GUEST, "guest", "Đặt nhầm")
-    }
+    assert {(row[2], row[3], row[4]) for row in _events(order)} == {(ActorKind.GUEST, "guest", "Đặt nhầm")}
     assert OrderEvent.objects.filter(actor_user__isnull=False).count() == 0
     assert len(mail.outbox) == 3
     assert "Đơn hàng DH" in mail.outbox[0].body and "đã bị hủy" in mail.outbox[0].body
