@@ -32,7 +32,7 @@ from marketplace.checkout.services import (
 )
 from marketplace.core import provinces
 from marketplace.core.http import client_ip
-from marketplace.orders.models import Order, PaymentState
+from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.orders.policies import buyer_actor, may_cancel_order
 from marketplace.orders.selectors import order_by_checkout_token, order_by_token
 from marketplace.orders.services import REASON_MAX_LENGTH, order_cancel, order_cancel_allowed
@@ -254,7 +254,11 @@ def order_detail(request, token):
     context["payment_processing"] = (
         order.payment_state == PaymentState.UNPAID and request.GET.get("redirect_status") == "succeeded"
     )
-    if order.payment_method == PaymentMethod.BANK_TRANSFER and order.payment_state == PaymentState.UNPAID:
+    if (
+        order.payment_method == PaymentMethod.BANK_TRANSFER
+        and order.payment_state == PaymentState.UNPAID
+        and order.status != OrderStatus.CANCELLED  # never ask for money for a cancelled order
+    ):
         context.update(
             vietqr_svg=qr_svg(vietqr_payload_for_order(order)),
             transfer_reference=order_reference(order),
