@@ -187,8 +187,9 @@ def _may_cancel_paid(by: Actor) -> bool:
 def _cancel_parts(
     *, order: Order, parts: list[OrderPart], by: Actor, kind: str, reason: str, failure_message: str
 ) -> list[OrderEvent]:
-    """Cancel locked parts: stock back, one event per part (plus the refund due on a paid order), the
-    order's status refreshed, e-mails after commit."""
+    """Cancel the locked parts that are still open: stock back, one event per part (plus the refund due on a
+    paid order), the order's status refreshed, e-mails after commit."""
+    parts = [part for part in parts if part.status in OPEN_PART_STATUSES]
     now = timezone.now()
     for part in parts:
         part.status = OrderStatus.CANCELLED
@@ -292,10 +293,9 @@ def order_cancel(*, order: Order, by: Actor, reason: str = "") -> Order:
     refusal = _order_cancel_refusal(order=order, parts=parts, by=by)
     if refusal is not None:
         raise refusal
-    live = [part for part in parts if part.status in OPEN_PART_STATUSES]
     _cancel_parts(
         order=order,
-        parts=live,
+        parts=parts,
         by=by,
         kind=OrderEventKind.CANCELLED,
         reason=reason,
@@ -387,7 +387,7 @@ def order_release_unpaid(*, order_id: int, by: Actor, reason: str) -> bool:
     """System path: cancel an order nobody paid for in time (an abandoned card payment, a bank transfer
     that never arrived) and restock it. Does nothing when it was paid, shipped or cancelled meanwhile, so a
     repeated run changes nothing."""
-    if not is_system(by) and not order_policies.is_order_staff(by):
+    if not _may_cancel_paid(by):
         raise PermissionDenied(OrderErrorCode.PERMISSION_DENIED.value)
     order = _lock_order(order_id)
     if order.payment_state != PaymentState.UNPAID or order.status not in OPEN_PART_STATUSES:
@@ -395,10 +395,9 @@ def order_release_unpaid(*, order_id: int, by: Actor, reason: str) -> bool:
     parts = list(OrderPart.objects.select_for_update().filter(order=order).order_by("pk"))
     if any(part.status in GONE_OUT_STATUSES for part in parts):
         return False
-    live = [part for part in parts if part.status in OPEN_PART_STATUSES]
     _cancel_parts(
         order=order,
-        parts=live,
+        parts=parts,
         by=by,
         kind=OrderEventKind.RELEASED,
         reason=reason,
