@@ -3,7 +3,7 @@ the order's status follows the least advanced of its live parts. Rows are locked
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,6 +211,8 @@ def _cancel_parts(
         events.append(OrderEvent(order=order, kind=OrderEventKind.REFUND_DUE, amount=refund, **actor))
     events = OrderEvent.objects.bulk_create(events)
     order_status_refresh(order=order)
+    if order.payment_state == PaymentState.UNPAID and order.status != OrderStatus.CANCELLED:
+        _amount_due_refresh(order)
     if order.status == OrderStatus.CANCELLED:
         Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
             status=PaymentStatus.FAILED, failure_message=failure_message
@@ -226,6 +228,30 @@ def _cancel_parts(
 
     transaction.on_commit(send)
     return events
+
+
+def _amount_due_refresh(order: Order) -> None:
+    """An unpaid order asks only for its live parts: the VietQR code, the COD collection and the card
+    payment (its intent is created from these amounts) follow a partial cancel."""
+    live = OrderPart.objects.filter(order=order).exclude(status=OrderStatus.CANCELLED)
+    sums = live.aggregate(subtotal=Sum("subtotal_amount"), shipping=Sum("shipping_amount"))
+    order.subtotal_amount = sums["subtotal"] or 0
+    order.shipping_amount = sums["shipping"] or 0
+    order.total_amount = order.subtotal_amount + order.shipping_amount
+    order.save(update_fields=["subtotal_amount", "shipping_amount", "total_amount", "updated_at"])
+    Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(amount=order.total_amount)
+
+
+def _card_payment_in_flight(order: Order) -> bool:
+    """A card payment the shopper has started: Stripe holds its amount, so the order's total must not
+    change under it (the order is released or paid within CARD_PAYMENT_TIMEOUT_MINUTES)."""
+    return (
+        order.payment_method == PaymentMethod.CARD
+        and order.payment_state == PaymentState.UNPAID
+        and Payment.objects.filter(order=order, status=PaymentStatus.PENDING)
+        .filter(stripe_payment_intent_id__gt="")
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -245,6 +271,11 @@ def order_part_cancel(*, part: OrderPart, by: Actor, reason: str) -> OrderPart:
         raise _refuse(
             _("Đơn đã thanh toán: chỉ quản trị viên Chợ OCOP có thể hủy và hoàn tiền cho khách."),
             OrderErrorCode.ALREADY_PAID,
+        )
+    if _card_payment_in_flight(order):
+        raise _refuse(
+            _("Khách đang thanh toán thẻ cho đơn này: chưa thể hủy một phần; thử lại sau ít phút."),
+            OrderErrorCode.INVALID_TRANSITION,
         )
     _cancel_parts(
         order=order,

@@ -27,6 +27,7 @@ from marketplace.orders.services import (
     order_payment_received,
 )
 from marketplace.payments.models import Payment, PaymentStatus
+from marketplace.payments.vietqr import vietqr_payload_for_order
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
 from tests.factories_orders import buyable_variant, place_order
 
@@ -113,6 +114,7 @@ def test_producer_cancels_its_own_part_with_a_reason(world, django_capture_on_co
     assert [message.to for message in mail.outbox] == [[world["order"].email]]
     assert "Lý do: Hết hàng vụ này" in mail.outbox[0].body
     assert "Một phần đơn hàng" in mail.outbox[0].body
+    assert "Số tiền còn phải thanh toán cho phần còn lại: 80.000 ₫." in mail.outbox[0].body
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "x" * 501])
@@ -340,3 +342,34 @@ def test_order_events_are_append_only(world):
     with pytest.raises(ValueError):
         event.save()
     assert OrderEvent.objects.get().reason == "Hết hàng"
+
+
+# --- What an unpaid order still asks for -----------------------------------------------------------
+
+
+def test_a_partial_cancel_lowers_what_an_unpaid_order_asks_for(world, client):
+    order = world["order"]
+    assert (order.total_amount, Payment.objects.get(order=order).amount) == (310_000, 310_000)
+    order_part_cancel(part=world["part_a"], by=world["a"], reason="Hết hàng")
+    order.refresh_from_db()
+    # Only B's tea is left: 50.000 ₫ + 30.000 ₫ shipping.
+    assert (order.subtotal_amount, order.shipping_amount, order.total_amount) == (50_000, 30_000, 80_000)
+    assert Payment.objects.get(order=order).amount == 80_000
+    page = client.get(f"/orders/{order.token}/").content.decode()
+    assert 'data-order-total="80000"' in page
+    assert "<dt>Số tiền</dt><dd>80.000 ₫</dd>" in page
+    assert "540580000" in vietqr_payload_for_order(order)  # EMVCo field 54: the amount, 5 digits
+
+
+def test_a_card_payment_in_flight_blocks_a_partial_cancel(world):
+    order = world["order"]
+    Order.objects.filter(pk=order.pk).update(payment_method="card")
+    Payment.objects.filter(order=order).update(method="card", stripe_payment_intent_id="pi_in_flight")
+    before = snapshot(world)
+    with pytest.raises(ValidationError) as exc:
+        order_part_cancel(part=world["part_a"], by=world["a"], reason="Hết hàng")
+    assert exc.value.messages == [
+        "Khách đang thanh toán thẻ cho đơn này: chưa thể hủy một phần; thử lại sau ít phút."
+    ]
+    assert snapshot(world) == before
+    assert Order.objects.get(pk=order.pk).total_amount == 310_000
