@@ -35,11 +35,12 @@ from marketplace.core.http import client_ip
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.orders.policies import buyer_actor, may_cancel_order
 from marketplace.orders.selectors import order_by_checkout_token, order_by_token
-from marketplace.orders.services import REASON_MAX_LENGTH, order_cancel, order_cancel_allowed
+from marketplace.orders.services import REASON_MAX_LENGTH, order_cancel_allowed
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.services import (
     WebhookSignatureError,
     card_payment_start,
+    order_cancel_with_payment,
     stripe_event_process,
     stripe_signature_verify,
 )
@@ -317,7 +318,7 @@ def order_cancel_view(request, token):
     valid = request.method == "POST" and form.is_valid()
     if valid and form.cleaned_data["confirmed"]:
         try:
-            order_cancel(order=order, by=actor, reason=form.cleaned_data["reason"])
+            order_cancel_with_payment(order=order, by=actor, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             for message in _error_messages(exc):
                 messages.error(request, message)

@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
 from marketplace.orders.models import Order, OrderEvent, OrderEventKind, OrderLine, OrderPart, PaymentState
-from marketplace.orders.services import REASON_MAX_LENGTH, order_cancel, order_mark_paid, order_part_cancel
+from marketplace.orders.services import REASON_MAX_LENGTH, order_mark_paid, order_part_cancel
+from marketplace.payments.services import order_cancel_with_payment
 
 # One admin action cancels at most this many orders or parts (each in its own transaction).
 CANCEL_BATCH_LIMIT = 100
@@ -163,5 +164,7 @@ class OrderAdmin(admin.ModelAdmin):
             queryset,
             action="cancel_orders",
             title="Hủy đơn hàng",
-            cancel=lambda order, reason: order_cancel(order=order, by=request.user, reason=reason),
+            cancel=lambda order, reason: order_cancel_with_payment(
+                order=order, by=request.user, reason=reason
+            ),
         )

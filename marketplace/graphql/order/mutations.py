@@ -7,10 +7,10 @@ from marketplace.graphql.core.auth import require_staff_permission
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.ids import decode_id
 from marketplace.graphql.core.mutations import BaseMutation, error_type
-from marketplace.orders import services
 from marketplace.orders.models import Order as OrderModel
 from marketplace.orders.policies import STAFF_CANCEL_PERMISSION
 from marketplace.orders.selectors import order_by_token
+from marketplace.payments.services import order_cancel_with_payment
 
 # Saleor's orderCancel has no reason; staff cancels are recorded with this one unless a reason is given.
 DEFAULT_API_REASON = "Hủy bởi quản trị viên qua API"
@@ -33,7 +33,11 @@ class OrderCancel(BaseMutation):
     order = graphene.Field(Order)
     errors = graphene.List(graphene.NonNull(OrderError), required=True)
     error_codes = OrderErrorCode
-    code_map = {"INVALID_TRANSITION": "CANNOT_CANCEL_ORDER", "ALREADY_PAID": "CANNOT_CANCEL_ORDER"}
+    code_map = {
+        "INVALID_TRANSITION": "CANNOT_CANCEL_ORDER",
+        "ALREADY_PAID": "CANNOT_CANCEL_ORDER",
+        "GATEWAY_ERROR": "CANNOT_CANCEL_ORDER",
+    }
 
     class Arguments:
         id = graphene.ID(required=True, description="ID of the order to cancel.")
@@ -54,7 +58,7 @@ class OrderCancel(BaseMutation):
         order = OrderModel.objects.filter(token=token).first()
         if order is None:
             raise InputError("id", f"Couldn't resolve to a node: {id}", "NOT_FOUND")
-        services.order_cancel(order=order, by=user, reason=reason or DEFAULT_API_REASON)
+        order_cancel_with_payment(order=order, by=user, reason=reason or DEFAULT_API_REASON)
         return cls(order=order_by_token(token=order.token), errors=[])
 
 
