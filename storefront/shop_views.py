@@ -266,6 +266,7 @@ def order_detail(request, token):
             bank_bin=settings.VIETQR_BANK_BIN,
             bank_account=settings.VIETQR_ACCOUNT_NUMBER,
             bank_account_name=settings.VIETQR_ACCOUNT_NAME,
+            transfer_hold_hours=settings.BANK_TRANSFER_HOLD_HOURS,
         )
     return render(request, "shop/order_detail.html", context)
 

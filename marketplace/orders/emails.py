@@ -38,6 +38,7 @@ def order_emails_send(*, order_id: int, shopper: bool = True, producers: bool = 
                 "account": settings.VIETQR_ACCOUNT_NUMBER,
                 "name": settings.VIETQR_ACCOUNT_NAME,
                 "reference": order_reference(order),
+                "hold_hours": settings.BANK_TRANSFER_HOLD_HOURS,
             }
         body = render_to_string("orders/email/confirmation.txt", context)
         subject = f"Chợ OCOP: xác nhận đơn hàng {order.number}"

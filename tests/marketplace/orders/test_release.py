@@ -93,3 +93,17 @@ def test_a_transfer_paid_before_the_task_runs_is_kept(orders):
     order_mark_paid(order=made["expired"], by=StaffFactory(is_superuser=True))
     assert release_expired_bank_transfer_orders_task() == 1  # only expired_confirmed
     assert Order.objects.get(pk=made["expired"].pk).status == OrderStatus.CONFIRMED
+
+
+def test_the_shopper_is_told_the_hold_on_the_page_and_in_the_email(
+    settings, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    settings.BANK_TRANSFER_HOLD_HOURS = 36
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order((buyable_variant(), 1), payment_method="bank_transfer")
+    page = client.get(f"/orders/{order.token}/").content.decode()
+    assert 'data-transfer-hold-hours="36"' in page
+    assert "Đơn hàng sẽ tự hủy nếu sau 36 giờ chưa nhận được chuyển khoản." in page
+    assert "Đơn hàng sẽ tự hủy nếu sau 36 giờ chưa nhận được chuyển khoản." in mail.outbox[0].body
