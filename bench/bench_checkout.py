@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 BUYERS = 20
@@ -102,6 +103,7 @@ def _scenario(*, hot: bool, per_buyer: int, buyers: int = BUYERS) -> dict:
         email="bench@example.vn", phone="0912345678", full_name="Bench", province="son-la",
         commune="Tô Hiệu", street="1 Chu Văn Thịnh",
     )  # fmt: skip
+    run = secrets.randbelow(1000)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -111,11 +113,18 @@ def _scenario(*, hot: bool, per_buyer: int, buyers: int = BUYERS) -> dict:
         variant = variants[0 if hot else index]
         try:
             barrier.wait()
-            for _ in range(per_buyer):
+            for n in range(per_buyer):
+                # Each order from its own shopper (also across runs on the same database): one shopper may
+                # hold only a few open unpaid orders.
+                shopper = replace(
+                    details, email=f"bench{run}-{index}-{n}@example.vn", phone=f"0{run:03d}{index:02d}{n:04d}"
+                )
                 started = time.perf_counter()
                 checkout = checkout_create()
                 checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1)
-                checkout_submit(token=checkout.token, details=details)
+                checkout_submit(
+                    token=checkout.token, details=shopper, client_ip=f"10.{run % 250}.{index}.{n % 250}"
+                )
                 elapsed = time.perf_counter() - started
                 with lock:
                     latencies.append(elapsed)

@@ -153,6 +153,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# Proxies in front that append to X-Forwarded-For: the client's address is that many entries from the end
+# (0: REMOTE_ADDR is the client). Behind one TLS proxy or Ingress it is 1.
+CLIENT_IP_PROXY_COUNT = env_int("CLIENT_IP_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
 _secure_default = not DEBUG and ENVIRONMENT == "production"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _secure_default)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _secure_default)
@@ -248,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.payments.tasks.release_abandoned_card_orders_task",
         "schedule": 10 * 60,
     },
+    "release-expired-bank-transfer-orders": {
+        "task": "marketplace.orders.tasks.release_expired_bank_transfer_orders_task",
+        "schedule": 30 * 60,
+    },
     "delete-stale-checkouts-daily": {
         "task": "marketplace.checkout.tasks.delete_stale_checkouts_task",
         "schedule": 24 * 60 * 60,
@@ -287,6 +294,14 @@ SHIPPING_FREE_THRESHOLD_VND = env_int("SHIPPING_FREE_THRESHOLD_VND", 500_000)
 CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 99)
 # A card order not paid within this time is cancelled and its stock released (beat task below).
 CARD_PAYMENT_TIMEOUT_MINUTES = env_int("CARD_PAYMENT_TIMEOUT_MINUTES", 60)
+# A bank-transfer order whose money has not arrived within this time is cancelled and its stock released.
+BANK_TRANSFER_HOLD_HOURS = env_int("BANK_TRANSFER_HOLD_HOURS", 48)
+# Open unpaid orders (holding stock, not shipped) one shopper may have at once, counted per e-mail, per
+# phone number and per client IP; checkout refuses the next one. 0 turns a limit off. The IP limit is
+# looser: mobile carriers put many shoppers behind one address.
+ORDER_OPEN_UNPAID_LIMIT_PER_EMAIL = env_int("ORDER_OPEN_UNPAID_LIMIT_PER_EMAIL", 3)
+ORDER_OPEN_UNPAID_LIMIT_PER_PHONE = env_int("ORDER_OPEN_UNPAID_LIMIT_PER_PHONE", 3)
+ORDER_OPEN_UNPAID_LIMIT_PER_IP = env_int("ORDER_OPEN_UNPAID_LIMIT_PER_IP", 10)
 
 # --- Marketplace rules --------------------------------------------------------------------------
 DEFAULT_CHANNEL_SLUG = "default-channel"

@@ -5,14 +5,14 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.accounts.selectors import default_address
 from marketplace.checkout.models import Checkout
@@ -31,13 +31,16 @@ from marketplace.checkout.services import (
     payment_methods_available,
 )
 from marketplace.core import provinces
-from marketplace.orders.models import Order, PaymentState
+from marketplace.core.http import client_ip
+from marketplace.orders.models import Order, OrderStatus, PaymentState
+from marketplace.orders.policies import buyer_actor, may_cancel_order
 from marketplace.orders.selectors import order_by_checkout_token, order_by_token
-from marketplace.orders.services import may_cancel_order, order_cancel, order_cancellable
+from marketplace.orders.services import REASON_MAX_LENGTH, order_cancel_allowed
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.services import (
     WebhookSignatureError,
     card_payment_start,
+    order_cancel_with_payment,
     stripe_event_process,
     stripe_signature_verify,
 )
@@ -214,7 +217,9 @@ def _checkout_post(request):
             payment_method=data["payment_method"],
         )
         try:
-            order = checkout_submit(token=checkout_obj.token, user=request.user, details=details)
+            order = checkout_submit(
+                token=checkout_obj.token, user=request.user, details=details, client_ip=client_ip(request)
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 target = field if field in form.fields else None
@@ -241,19 +246,27 @@ def order_detail(request, token):
     order = _order_or_404(token)
     context = {
         "order": order,
-        "can_cancel": order_cancellable(order=order) and may_cancel_order(order=order, by=request.user),
+        "can_cancel": order_cancel_allowed(
+            order=order, by=buyer_actor(order=order, user=request.user, token=order.token)
+        ),
+        "cancel_form": OrderCancelForm(),
     }
     # Back from Stripe.js before the webhook arrived: the payment is on its way, not missing.
     context["payment_processing"] = (
         order.payment_state == PaymentState.UNPAID and request.GET.get("redirect_status") == "succeeded"
     )
-    if order.payment_method == PaymentMethod.BANK_TRANSFER and order.payment_state == PaymentState.UNPAID:
+    if (
+        order.payment_method == PaymentMethod.BANK_TRANSFER
+        and order.payment_state == PaymentState.UNPAID
+        and order.status != OrderStatus.CANCELLED  # never ask for money for a cancelled order
+    ):
         context.update(
             vietqr_svg=qr_svg(vietqr_payload_for_order(order)),
             transfer_reference=order_reference(order),
             bank_bin=settings.VIETQR_BANK_BIN,
             bank_account=settings.VIETQR_ACCOUNT_NUMBER,
             bank_account_name=settings.VIETQR_ACCOUNT_NAME,
+            transfer_hold_hours=settings.BANK_TRANSFER_HOLD_HOURS,
         )
     return render(request, "shop/order_detail.html", context)
 
@@ -282,19 +295,45 @@ def order_pay(request, token):
     return render(request, "shop/order_pay.html", context)
 
 
-@require_POST
+class OrderCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do hủy (không bắt buộc)"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # Set by the confirmation step (the page below, or site.js's confirm dialog).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def order_cancel_view(request, token):
+    """The buyer cancels: the signed-in shopper who placed the order, or whoever holds its token link (a
+    guest). A first submit (or a GET) shows the confirmation step; the confirmed POST cancels."""
     order = _order_or_404(token)
-    try:
-        order_cancel(order=order, by=request.user)
-    except PermissionDenied:
-        raise Http404("No such order") from None
-    except ValidationError as exc:
-        for message in _error_messages(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Đơn hàng đã được hủy."))
-    return redirect("shop:order", token=order.token)
+    actor = buyer_actor(order=order, user=request.user, token=order.token)
+    if not may_cancel_order(order=order, by=actor):
+        raise Http404("No such order")  # not this visitor's order to cancel: as if it did not exist
+    form = OrderCancelForm(request.POST or None)
+    valid = request.method == "POST" and form.is_valid()
+    if valid and form.cleaned_data["confirmed"]:
+        try:
+            order_cancel_with_payment(order=order, by=actor, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for message in _error_messages(exc):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đơn hàng đã được hủy."))
+        return redirect("shop:order", token=order.token)
+    if not order_cancel_allowed(order=order, by=actor):
+        messages.error(request, _("Đơn hàng này không thể hủy."))
+        return redirect("shop:order", token=order.token)
+    if valid or request.method == "GET":
+        reason = form.cleaned_data["reason"] if valid else ""
+        form = OrderCancelForm(initial={"reason": reason, "confirmed": True})
+    context = {"order": order, "form": form}
+    return render(request, "shop/order_cancel.html", context, status=400 if form.is_bound else 200)
 
 
 @csrf_exempt  # Stripe cannot send a CSRF token; the request is authenticated by its signature instead

@@ -14,6 +14,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _open_unpaid_order_limits_off(settings):
+    # Most tests place many orders for one shopper; tests/marketplace/checkout/test_open_order_limits.py
+    # turns the limits back on and tests them.
+    settings.ORDER_OPEN_UNPAID_LIMIT_PER_EMAIL = 0
+    settings.ORDER_OPEN_UNPAID_LIMIT_PER_PHONE = 0
+    settings.ORDER_OPEN_UNPAID_LIMIT_PER_IP = 0
+
+
+@pytest.fixture(autouse=True)
 def _reseed_for_transactional_tests(request):
     """A transactional test ends by flushing every table, data migrations' rows included; put the seed
     (product groups, channel, featured collection) back so the next transactional test finds it."""

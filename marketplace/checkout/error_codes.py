@@ -15,3 +15,4 @@ class CheckoutErrorCode(Enum):
     EMAIL_NOT_SET = "email_not_set"
     SHIPPING_ADDRESS_NOT_SET = "shipping_address_not_set"
     PAYMENT_METHOD_UNAVAILABLE = "payment_method_unavailable"
+    TOO_MANY_OPEN_ORDERS = "too_many_open_orders"

@@ -8,9 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,12 @@ from marketplace.checkout.selectors import (
 )
 from marketplace.core import provinces
 from marketplace.orders.models import Order, OrderLine, OrderPart
+from marketplace.orders.selectors import (
+    OPEN_UNPAID_LIMITS,
+    open_unpaid_keys,
+    open_unpaid_limit_message,
+    open_unpaid_order_counts,
+)
 from marketplace.payments.models import Payment, PaymentMethod
 from marketplace.search.services import search_products_changed
 
@@ -296,14 +302,14 @@ def order_number_for(pk: int) -> str:
     return f"DH{pk:07d}"
 
 
-def checkout_complete(*, token: uuid.UUID | str, user=None) -> Order:
+def checkout_complete(*, token: uuid.UUID | str, user=None, client_ip: str | None = None) -> Order:
     """Turn a checkout into an order, exactly once.
 
     Inside one transaction: the checkout row is locked (a repeated submit waits, then finds the order made
     from this token and returns it), the products are locked and re-checked against the visibility rule,
     then the stock rows are locked in ascending id order and decremented with F(); the database's check
     constraint stays the last guard against negative stock. Emails go out after commit."""
-    return checkout_submit(token=token, user=user, details=None)
+    return checkout_submit(token=token, user=user, details=None, client_ip=client_ip)
 
 
 @dataclass(frozen=True)
@@ -320,7 +326,9 @@ class CheckoutDetails:
     payment_method: str = PaymentMethod.COD.value
 
 
-def checkout_submit(*, token: uuid.UUID | str, user=None, details: CheckoutDetails | None) -> Order:
+def checkout_submit(
+    *, token: uuid.UUID | str, user=None, details: CheckoutDetails | None, client_ip: str | None = None
+) -> Order:
     """checkout_complete, first saving the form's details under the same lock (the form submit path)."""
     from marketplace.orders.tasks import order_emails_send_task
 
@@ -336,7 +344,7 @@ def checkout_submit(*, token: uuid.UUID | str, user=None, details: CheckoutDetai
             raise _error("token", _("Không tìm thấy giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
         if details is not None:
             _apply_details(checkout, details)
-        order = _complete_locked(checkout=checkout, user=user, token=parsed)
+        order = _complete_locked(checkout=checkout, user=user, token=parsed, client_ip=client_ip)
         order_id = order.pk
         # A card order reaches its producers once paid (order_payment_received), not while abandoned.
         notify_producers = order.payment_method != PaymentMethod.CARD
@@ -368,8 +376,9 @@ def _apply_details(checkout: Checkout, details: CheckoutDetails) -> None:
     _save(checkout, values)
 
 
-def _complete_locked(*, checkout: Checkout, user, token: uuid.UUID) -> Order:
+def _complete_locked(*, checkout: Checkout, user, token: uuid.UUID, client_ip: str | None) -> Order:
     _require_details(checkout)
+    _check_open_unpaid_limit(checkout=checkout, client_ip=client_ip)
     lines = list(checkout.lines.select_related("variant__product__producer").order_by("id"))
     if not lines:
         raise _error("lines", _("Giỏ hàng đang trống."), CheckoutErrorCode.EMPTY)
@@ -415,12 +424,33 @@ def _complete_locked(*, checkout: Checkout, user, token: uuid.UUID) -> Order:
     # "In stock" is a search filter: an external index learns of the new quantities after commit.
     search_products_changed(product_ids=[line.variant.product_id for line in lines])
 
-    order = _order_from_lines(checkout=checkout, lines=lines, user=user, token=token)
+    order = _order_from_lines(checkout=checkout, lines=lines, user=user, token=token, client_ip=client_ip)
     checkout.delete()
     return order
 
 
-def _order_from_lines(*, checkout: Checkout, lines: list[CheckoutLine], user, token: uuid.UUID) -> Order:
+def _check_open_unpaid_limit(*, checkout: Checkout, client_ip: str | None) -> None:
+    """Unpaid orders hold stock until paid, shipped or released: one shopper (per e-mail, phone and IP) may
+    hold only a few at once. Transaction-scoped advisory locks, taken in one order, make two checkouts of
+    one shopper count in turn."""
+    keys = open_unpaid_keys(email=checkout.email, phone=checkout.phone, client_ip=client_ip)
+    with connection.cursor() as cursor:
+        for field, key in keys.items():
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"open-unpaid:{field}:{key}"]
+            )
+    for field, count in open_unpaid_order_counts(keys=keys).items():
+        if count >= OPEN_UNPAID_LIMITS[field]():
+            raise _error(
+                field if field != "ip" else NON_FIELD_ERRORS,
+                open_unpaid_limit_message(field=field, count=count),
+                CheckoutErrorCode.TOO_MANY_OPEN_ORDERS,
+            )
+
+
+def _order_from_lines(
+    *, checkout: Checkout, lines: list[CheckoutLine], user, token: uuid.UUID, client_ip: str | None
+) -> Order:
     owner = checkout.user
     if owner is None and user is not None and user.is_authenticated:
         owner = user
@@ -435,6 +465,7 @@ def _order_from_lines(*, checkout: Checkout, lines: list[CheckoutLine], user, to
         street=checkout.street,
         note=checkout.note,
         payment_method=checkout.payment_method,
+        client_ip=client_ip or None,
     )
     by_producer: dict[int, list[CheckoutLine]] = defaultdict(list)
     for line in lines:

@@ -6,6 +6,7 @@ from marketplace.graphql.account.schema import AccountMutations, AccountQueries
 from marketplace.graphql.checkout.mutations import CheckoutMutations
 from marketplace.graphql.checkout.schema import CheckoutQueries
 from marketplace.graphql.content.schema import ContentQueries
+from marketplace.graphql.order.mutations import OrderMutations
 from marketplace.graphql.producer.schema import ProducerQueries
 from marketplace.graphql.product.mutations import ProductMutations
 from marketplace.graphql.product.schema import ProductQueries
@@ -17,7 +18,7 @@ class Query(
     pass
 
 
-class Mutation(CheckoutMutations, ProductMutations, AccountMutations, graphene.ObjectType):
+class Mutation(CheckoutMutations, ProductMutations, AccountMutations, OrderMutations, graphene.ObjectType):
     pass
 
 

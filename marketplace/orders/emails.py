@@ -5,7 +5,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from marketplace.orders.models import Order
+from marketplace.orders.models import ActorKind, Order, OrderEvent, OrderEventKind, OrderStatus
 from marketplace.orders.selectors import order_with_relations
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.vietqr import order_reference
@@ -38,6 +38,7 @@ def order_emails_send(*, order_id: int, shopper: bool = True, producers: bool = 
                 "account": settings.VIETQR_ACCOUNT_NUMBER,
                 "name": settings.VIETQR_ACCOUNT_NAME,
                 "reference": order_reference(order),
+                "hold_hours": settings.BANK_TRANSFER_HOLD_HOURS,
             }
         body = render_to_string("orders/email/confirmation.txt", context)
         subject = f"Chợ OCOP: xác nhận đơn hàng {order.number}"
@@ -52,5 +53,53 @@ def order_emails_send(*, order_id: int, shopper: bool = True, producers: bool = 
                 {"order": order, "part": part, "seller_url": f"{settings.SITE_URL.rstrip('/')}/seller/"},
             )
             subject = f"Chợ OCOP: đơn hàng mới {order.number}"
+            sent += EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+    return sent
+
+
+def order_cancelled_emails_send(*, event_ids: list[int], producers: bool = True) -> int:
+    """After a cancel: the shopper hears which parts were cancelled and why; each producer whose part was
+    cancelled by someone else (the shopper, staff, the payment deadline) hears it too."""
+    events = list(
+        OrderEvent.objects.filter(pk__in=event_ids)
+        .select_related("order", "part__producer")
+        .prefetch_related("part__lines")
+        .order_by("id")
+    )
+    cancelled = [event for event in events if event.part_id is not None]
+    if not cancelled:
+        return 0
+    order = cancelled[0].order
+    refund = sum(event.amount for event in events if event.kind == OrderEventKind.REFUND_DUE)
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "order": order,
+            "events": cancelled,
+            "reason": cancelled[0].reason,
+            "actor": cancelled[0].get_actor_kind_display(),
+            "refund": refund,
+            "whole_order": order.status == OrderStatus.CANCELLED,
+            "order_url": order_url(order),
+        }
+        body = render_to_string("orders/email/cancelled_shopper.txt", context)
+        subject = f"Chợ OCOP: đơn hàng {order.number} đã bị hủy"
+        sent += EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email]).send()
+        for event in cancelled if producers else ():
+            if event.actor_kind == ActorKind.PRODUCER:
+                continue  # the producer cancelled it itself
+            recipients = producer_recipients(event.part.producer)
+            if not recipients:
+                continue
+            body = render_to_string(
+                "orders/email/cancelled_producer.txt",
+                {
+                    "order": order,
+                    "event": event,
+                    "part": event.part,
+                    "seller_url": f"{settings.SITE_URL.rstrip('/')}/seller/",
+                },
+            )
+            subject = f"Chợ OCOP: phần đơn {order.number} đã bị hủy"
             sent += EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
     return sent

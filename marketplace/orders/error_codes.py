@@ -7,3 +7,5 @@ class OrderErrorCode(Enum):
     NOT_FOUND = "not_found"
     ALREADY_PAID = "already_paid"
     NOT_PAID = "not_paid"
+    REQUIRED = "required"
+    INVALID = "invalid"

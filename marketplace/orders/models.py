@@ -2,7 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Lower, Right
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.core import provinces
@@ -22,6 +23,17 @@ class PaymentState(models.TextChoices):
     UNPAID = "unpaid", _("Chưa thanh toán")
     PAID = "paid", _("Đã thanh toán")
     REFUNDED = "refunded", _("Đã hoàn tiền")
+
+
+# Orders that hold stock and nobody has paid for yet (COD before delivery, transfers and cards not received).
+OPEN_UNPAID = Q(
+    payment_state=PaymentState.UNPAID, status__in=[OrderStatus.UNCONFIRMED, OrderStatus.CONFIRMED]
+)
+
+
+def phone_key(expression) -> Func:
+    """A phone number's last 9 digits: "0912 345 678", "+84912345678" and "84912345678" are one number."""
+    return Right(Func(expression, Value(r"\D"), Value(""), Value("g"), function="regexp_replace"), 9)
 
 
 class Order(models.Model):
@@ -52,9 +64,17 @@ class Order(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # Where the order was placed from: open unpaid orders are limited per e-mail, phone and IP.
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The per-shopper limit on open unpaid orders looks these up at every checkout.
+            models.Index(Lower("email"), name="orders_open_unpaid_email", condition=OPEN_UNPAID),
+            models.Index(phone_key(F("phone")), name="orders_open_unpaid_phone", condition=OPEN_UNPAID),
+            models.Index(fields=["client_ip"], name="orders_open_unpaid_ip", condition=OPEN_UNPAID),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=OrderStatus.values), name="orders_order_status_valid"
@@ -135,3 +155,57 @@ class OrderLine(models.Model):
     @property
     def total_amount(self) -> int:
         return self.unit_price_amount * self.quantity
+
+
+class OrderEventKind(models.TextChoices):
+    CANCELLED = "cancelled", _("Đã hủy")
+    RELEASED = "released", _("Tự hủy vì chưa thanh toán")
+    REFUND_DUE = "refund_due", _("Cần hoàn tiền")
+
+
+class ActorKind(models.TextChoices):
+    SHOPPER = "shopper", _("Người mua")
+    GUEST = "guest", _("Khách (liên kết đơn hàng)")
+    PRODUCER = "producer", _("Chủ thể sản xuất")
+    STAFF = "staff", _("Quản trị viên")
+    SYSTEM = "system", _("Hệ thống")
+
+
+class OrderEvent(models.Model):
+    """Append-only history of what happened to an order: who (a user or a named system actor), when, why.
+    A cancel writes one row per part it cancelled; a cancel of a paid order adds a refund-due row."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    part = models.ForeignKey(
+        OrderPart, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=20, choices=OrderEventKind.choices)
+    actor_kind = models.CharField(max_length=20, choices=ActorKind.choices)
+    # The person, when a signed-in user acted; kept as text too so the record survives the account.
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=254)
+    reason = models.CharField(max_length=500, blank=True)
+    amount = models.BigIntegerField(default=0, help_text="Refund due, whole dong (refund_due rows).")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["order_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrderEventKind.values), name="orders_event_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(actor_kind__in=ActorKind.values), name="orders_event_actor_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="orders_event_amount_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind} by {self.actor_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Order events are append-only.")
+        super().save(*args, **kwargs)

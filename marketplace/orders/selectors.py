@@ -1,10 +1,18 @@
 """Reads of orders, scoped: a shopper sees their own orders, a producer only the parts with its lines."""
 
+import datetime
+import functools
+import operator
 import uuid
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from marketplace.orders.models import Order, OrderLine, OrderPart
+from marketplace.orders.models import OPEN_UNPAID, Order, OrderEvent, OrderLine, OrderPart, phone_key
+from marketplace.payments.models import PaymentMethod
 
 
 def _parts_prefetch() -> Prefetch:
@@ -59,3 +67,64 @@ def order_parts_for_producer(*, producer_id: int, statuses: list[str] | None = N
 
 def order_part_for_producer(*, producer_id: int, part_id: int) -> OrderPart | None:
     return order_parts_for_producer(producer_id=producer_id).filter(pk=part_id).first()
+
+
+def bank_transfer_orders_expired(*, older_than_hours: int) -> list[int]:
+    """Bank-transfer orders still unpaid (and not shipped) after the hold: their stock is held for nobody."""
+    cutoff = timezone.now() - datetime.timedelta(hours=older_than_hours)
+    return list(
+        Order.objects.filter(OPEN_UNPAID, payment_method=PaymentMethod.BANK_TRANSFER, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def order_events(*, order_id: int, part_id: int | None = None) -> QuerySet[OrderEvent]:
+    """An order's history, oldest first; with `part_id`, what concerns that part (and the whole order)."""
+    events = OrderEvent.objects.filter(order_id=order_id).select_related("part__producer")
+    if part_id is not None:
+        events = events.filter(part_id=part_id)
+    return events.order_by("created_at", "id")
+
+
+# How many open unpaid orders one shopper may hold, per key (settings are read at call time).
+OPEN_UNPAID_LIMITS = {
+    "email": lambda: settings.ORDER_OPEN_UNPAID_LIMIT_PER_EMAIL,
+    "phone": lambda: settings.ORDER_OPEN_UNPAID_LIMIT_PER_PHONE,
+    "ip": lambda: settings.ORDER_OPEN_UNPAID_LIMIT_PER_IP,
+}
+_OPEN_UNPAID_LOOKUP = {"email": "email_key", "phone": "phone_key", "ip": "client_ip"}
+
+
+def open_unpaid_keys(*, email: str, phone: str, client_ip: str | None) -> dict[str, str]:
+    """The keys an order is counted under (phone: its last 9 digits, as `phone_key` in SQL); keys whose
+    limit is off (0) are left out."""
+    keys = {
+        "email": (email or "").strip().lower(),
+        "phone": "".join(filter(str.isdigit, phone or ""))[-9:],
+        "ip": client_ip or "",
+    }
+    return {field: key for field, key in keys.items() if key and OPEN_UNPAID_LIMITS[field]() > 0}
+
+
+def open_unpaid_order_counts(*, keys: dict[str, str]) -> dict[str, int]:
+    """Open unpaid orders per key, in one query (partial indexes on each key)."""
+    if not keys:
+        return {}
+    matches = {field: Q(**{_OPEN_UNPAID_LOOKUP[field]: key}) for field, key in keys.items()}
+    return (
+        Order.objects.filter(OPEN_UNPAID)
+        .annotate(email_key=Lower("email"), phone_key=phone_key(F("phone")))
+        .filter(functools.reduce(operator.or_, matches.values()))
+        .aggregate(**{field: Count("pk", filter=match) for field, match in matches.items()})
+    )
+
+
+def open_unpaid_limit_message(*, field: str, count: int) -> str:
+    held = {
+        "email": _("Email này đang có %(count)d đơn hàng chưa thanh toán."),
+        "phone": _("Số điện thoại này đang có %(count)d đơn hàng chưa thanh toán."),
+        "ip": _("Đã có %(count)d đơn hàng chưa thanh toán được đặt từ mạng của bạn."),
+    }[field] % {"count": count}
+    advice = _("Vui lòng thanh toán, chờ nhận hàng hoặc hủy bớt đơn cũ (liên kết trong email) rồi đặt tiếp.")
+    return f"{held} {advice}"

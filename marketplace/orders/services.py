@@ -3,15 +3,31 @@ the order's status follows the least advanced of its live parts. Rows are locked
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductVariant, Stock
+from marketplace.orders import policies as order_policies
 from marketplace.orders.error_codes import OrderErrorCode
-from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus, PaymentState
+from marketplace.orders.models import (
+    Order,
+    OrderEvent,
+    OrderEventKind,
+    OrderLine,
+    OrderPart,
+    OrderStatus,
+    PaymentState,
+)
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus
 from marketplace.producers.models import ProducerMembership
+from marketplace.producers.policies import (
+    Actor,
+    ProducerAction,
+    is_active_user,
+    is_system,
+    require_producer_action,
+)
 from marketplace.search.services import search_products_changed
 
 PIPELINE = [OrderStatus.UNCONFIRMED, OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
@@ -135,60 +151,188 @@ def order_part_mark_delivered(*, part: OrderPart, by) -> OrderPart:
     return part
 
 
-@transaction.atomic
-def order_part_cancel(*, part: OrderPart, by) -> OrderPart:
-    """The producer cannot fulfil its part (before shipping): its units go back to stock."""
-    _require_producer(by, part.producer_id)
-    order = _lock_order(part.order_id)
-    part = _lock_part(part.pk)
-    _transition(part, OrderStatus.CANCELLED)
-    part.cancelled_at = timezone.now()
-    part.save(update_fields=["status", "cancelled_at", "updated_at"])
-    _restock(OrderLine.objects.filter(part=part))
+REASON_MAX_LENGTH = 500
+OPEN_PART_STATUSES = (OrderStatus.UNCONFIRMED, OrderStatus.CONFIRMED)
+GONE_OUT_STATUSES = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+
+
+def _clean_reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ValidationError(
+            {"reason": ValidationError(_("Vui lòng nhập lý do hủy."), code=OrderErrorCode.REQUIRED.value)}
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Lý do hủy tối đa %(limit)d ký tự.") % {"limit": REASON_MAX_LENGTH},
+                    code=OrderErrorCode.INVALID.value,
+                )
+            }
+        )
+    return reason
+
+
+def _refuse(message: str, code: OrderErrorCode) -> ValidationError:
+    return ValidationError({"status": ValidationError(message, code=code.value)})
+
+
+def _may_cancel_paid(by: Actor) -> bool:
+    """Money already received goes back by hand: only staff (or a system task) cancel a paid order, and
+    the cancel records the refund that is due."""
+    return is_system(by) or order_policies.is_order_staff(by)
+
+
+def _cancel_parts(
+    *, order: Order, parts: list[OrderPart], by: Actor, kind: str, reason: str, failure_message: str
+) -> list[OrderEvent]:
+    """Cancel the locked parts that are still open: stock back, one event per part (plus the refund due on a
+    paid order), the order's status refreshed, e-mails after commit."""
+    parts = [part for part in parts if part.status in OPEN_PART_STATUSES]
+    now = timezone.now()
+    for part in parts:
+        part.status = OrderStatus.CANCELLED
+        part.cancelled_at = now
+        part.updated_at = now
+    OrderPart.objects.bulk_update(parts, ["status", "cancelled_at", "updated_at"])
+    _restock(OrderLine.objects.filter(part__in=parts))
+    actor_kind = order_policies.actor_kind(order=order, actor=by)
+    person = by if is_active_user(by) else None
+    actor = {
+        "actor_kind": actor_kind,
+        "actor_user": person,
+        "actor_name": person.email if person else str(by),
+        "reason": reason,
+    }
+    events = [OrderEvent(order=order, part=part, kind=kind, **actor) for part in parts]
+    if order.payment_state == PaymentState.PAID:
+        refund = sum(part.total_amount for part in parts)
+        events.append(OrderEvent(order=order, kind=OrderEventKind.REFUND_DUE, amount=refund, **actor))
+    events = OrderEvent.objects.bulk_create(events)
     order_status_refresh(order=order)
-    return part
+    if order.payment_state == PaymentState.UNPAID and order.status != OrderStatus.CANCELLED:
+        _amount_due_refresh(order)
+    if order.status == OrderStatus.CANCELLED:
+        Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
+            status=PaymentStatus.FAILED, failure_message=failure_message
+        )
+    # Producers learn of a card order only once it is paid (order_payment_received): none to tell otherwise.
+    notify_producers = not (order.payment_method == PaymentMethod.CARD and order.paid_at is None)
+    event_ids = [event.pk for event in events]
+
+    def send() -> None:
+        from marketplace.orders.tasks import order_cancelled_emails_send_task
+
+        order_cancelled_emails_send_task.delay(event_ids, producers=notify_producers)
+
+    transaction.on_commit(send)
+    return events
 
 
-def may_cancel_order(*, order: Order, by) -> bool:
-    """Who may cancel: the shopper who placed it, or staff."""
-    if by is None or not by.is_authenticated:
-        return False
-    return by.is_staff or (order.user_id is not None and order.user_id == by.pk)
+def _amount_due_refresh(order: Order) -> None:
+    """An unpaid order asks only for its live parts: the VietQR code, the COD collection and the card
+    payment (its intent is created from these amounts) follow a partial cancel."""
+    live = OrderPart.objects.filter(order=order).exclude(status=OrderStatus.CANCELLED)
+    sums = live.aggregate(subtotal=Sum("subtotal_amount"), shipping=Sum("shipping_amount"))
+    order.subtotal_amount = sums["subtotal"] or 0
+    order.shipping_amount = sums["shipping"] or 0
+    order.total_amount = order.subtotal_amount + order.shipping_amount
+    order.save(update_fields=["subtotal_amount", "shipping_amount", "total_amount", "updated_at"])
+    Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(amount=order.total_amount)
 
 
-def order_cancellable(*, order: Order) -> bool:
-    """When: nothing shipped and nothing paid yet."""
-    return order.payment_state == PaymentState.UNPAID and order.status in (
-        OrderStatus.UNCONFIRMED,
-        OrderStatus.CONFIRMED,
+def _card_payment_in_flight(order: Order) -> bool:
+    """A card payment the shopper has started: Stripe holds its amount, so the order's total must not
+    change under it (the order is released or paid within CARD_PAYMENT_TIMEOUT_MINUTES)."""
+    return (
+        order.payment_method == PaymentMethod.CARD
+        and order.payment_state == PaymentState.UNPAID
+        and Payment.objects.filter(order=order, status=PaymentStatus.PENDING)
+        .filter(stripe_payment_intent_id__gt="")
+        .exists()
     )
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, by) -> Order:
-    """The shopper (or staff) cancels before anything shipped and before payment: all units back to stock."""
-    if not may_cancel_order(order=order, by=by):
+def order_part_cancel(*, part: OrderPart, by: Actor, reason: str) -> OrderPart:
+    """A producer cannot fulfil its own part (or staff cancel one part), before it ships, with a reason:
+    its units go back to stock. A paid order's part is cancelled by staff only (a refund becomes due)."""
+    require_producer_action(actor=by, action=ProducerAction.FULFIL_ORDERS, producer_id=part.producer_id)
+    reason = _clean_reason(reason, required=True)
+    order = _lock_order(part.order_id)
+    part = _lock_part(part.pk)
+    if part.status not in OPEN_PART_STATUSES:
+        raise _refuse(
+            _("Phần đơn đã gửi đi, đã giao hoặc đã hủy: không thể hủy."),
+            OrderErrorCode.INVALID_TRANSITION,
+        )
+    if order.payment_state != PaymentState.UNPAID and not _may_cancel_paid(by):
+        raise _refuse(
+            _("Đơn đã thanh toán: chỉ quản trị viên Chợ OCOP có thể hủy và hoàn tiền cho khách."),
+            OrderErrorCode.ALREADY_PAID,
+        )
+    if _card_payment_in_flight(order):
+        raise _refuse(
+            _("Khách đang thanh toán thẻ cho đơn này: chưa thể hủy một phần; thử lại sau ít phút."),
+            OrderErrorCode.INVALID_TRANSITION,
+        )
+    _cancel_parts(
+        order=order,
+        parts=[part],
+        by=by,
+        kind=OrderEventKind.CANCELLED,
+        reason=reason,
+        failure_message="cancelled",
+    )
+    return part
+
+
+def _order_cancel_refusal(*, order: Order, parts, by: Actor) -> ValidationError | None:
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        return _refuse(_("Đơn hàng đã được hủy."), OrderErrorCode.INVALID_TRANSITION)
+    if any(part.status in GONE_OUT_STATUSES for part in parts):
+        return _refuse(
+            _("Đơn đã có hàng đang giao hoặc đã giao: không thể hủy."), OrderErrorCode.INVALID_TRANSITION
+        )
+    if order.payment_state != PaymentState.UNPAID and not _may_cancel_paid(by):
+        return _refuse(
+            _("Đơn đã thanh toán: vui lòng liên hệ Chợ OCOP để được hủy và hoàn tiền."),
+            OrderErrorCode.ALREADY_PAID,
+        )
+    return None
+
+
+def order_cancel_allowed(*, order: Order, by: Actor) -> bool:
+    """Whether `by` may cancel the order now (to show or hide the button; the service decides again)."""
+    if not order_policies.may_cancel_order(order=order, by=by):
+        return False
+    return _order_cancel_refusal(order=order, parts=order.parts.all(), by=by) is None
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, by: Actor, reason: str = "") -> Order:
+    """Cancel a whole order before anything shipped: all units back to stock. The buyer (signed in, or a
+    guest through the order's token as a GuestTokenActor) cancels an unpaid order; staff give a reason and
+    may cancel a paid one, which records the refund due."""
+    if not order_policies.may_cancel_order(order=order, by=by):
         raise PermissionDenied(OrderErrorCode.PERMISSION_DENIED.value)
+    staff = _may_cancel_paid(by)
+    reason = _clean_reason(reason, required=staff)
     order = _lock_order(order.pk)
     parts = list(OrderPart.objects.select_for_update().filter(order=order).order_by("pk"))
-    if not order_cancellable(order=order):
-        raise ValidationError(
-            {
-                "status": ValidationError(
-                    _("Đơn đã thanh toán hoặc đang giao, không thể hủy."),
-                    code=OrderErrorCode.INVALID_TRANSITION.value,
-                )
-            }
-        )
-    live = [part for part in parts if part.status != OrderStatus.CANCELLED]
-    now = timezone.now()
-    for part in live:
-        _transition(part, OrderStatus.CANCELLED)
-        part.cancelled_at = now
-    OrderPart.objects.bulk_update(live, ["status", "cancelled_at"])
-    _restock(OrderLine.objects.filter(part__in=live))
-    Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(status=PaymentStatus.FAILED)
-    return order_status_refresh(order=order)
+    refusal = _order_cancel_refusal(order=order, parts=parts, by=by)
+    if refusal is not None:
+        raise refusal
+    _cancel_parts(
+        order=order,
+        parts=parts,
+        by=by,
+        kind=OrderEventKind.CANCELLED,
+        reason=reason,
+        failure_message="cancelled",
+    )
+    return order
 
 
 def _set_paid(order: Order) -> None:
@@ -270,22 +414,33 @@ def order_mark_refunded(*, order: Order) -> Order:
 
 
 @transaction.atomic
-def order_release_unpaid(*, order_id: int) -> bool:
-    """System path: cancel an order nobody paid for (abandoned card payment) and restock it. Does nothing
-    when it was paid or moved on in the meantime."""
+def order_release_unpaid(*, order_id: int, by: Actor, reason: str) -> bool:
+    """System path: cancel an order nobody paid for in time (an abandoned card payment, a bank transfer
+    that never arrived) and restock it. Does nothing when it was paid, shipped or cancelled meanwhile, so a
+    repeated run changes nothing."""
+    if not _may_cancel_paid(by):
+        raise PermissionDenied(OrderErrorCode.PERMISSION_DENIED.value)
     order = _lock_order(order_id)
-    if order.payment_state != PaymentState.UNPAID or order.status != OrderStatus.UNCONFIRMED:
+    if order.payment_state != PaymentState.UNPAID or order.status not in OPEN_PART_STATUSES:
         return False
     parts = list(OrderPart.objects.select_for_update().filter(order=order).order_by("pk"))
-    live = [part for part in parts if part.status == OrderStatus.UNCONFIRMED]
-    now = timezone.now()
-    for part in live:
-        part.status = OrderStatus.CANCELLED
-        part.cancelled_at = now
-    OrderPart.objects.bulk_update(live, ["status", "cancelled_at"])
-    _restock(OrderLine.objects.filter(part__in=live))
-    Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
-        status=PaymentStatus.FAILED, failure_message="abandoned"
+    if any(part.status in GONE_OUT_STATUSES for part in parts):
+        return False
+    _cancel_parts(
+        order=order,
+        parts=parts,
+        by=by,
+        kind=OrderEventKind.RELEASED,
+        reason=reason,
+        failure_message="abandoned",
     )
-    order_status_refresh(order=order)
     return True
+
+
+def orders_release_expired_transfers(*, by: Actor, older_than_hours: int) -> int:
+    """Bank-transfer orders unpaid past the hold give their stock back, each in its own transaction."""
+    from marketplace.orders.selectors import bank_transfer_orders_expired
+
+    reason = _("Chưa nhận được chuyển khoản sau %(hours)d giờ.") % {"hours": older_than_hours}
+    ids = bank_transfer_orders_expired(older_than_hours=older_than_hours)
+    return sum(order_release_unpaid(order_id=order_id, by=by, reason=reason) for order_id in ids)

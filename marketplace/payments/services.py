@@ -9,11 +9,13 @@ import stripe
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.orders.services import order_mark_refunded, order_payment_received
 from marketplace.payments.error_codes import PaymentErrorCode
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus, StripeWebhookEvent
+from marketplace.producers.policies import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -164,18 +166,59 @@ def _charge_refunded(charge: dict) -> None:
     order_mark_refunded(order=payment.order)
 
 
-def card_order_release(*, order_id: int) -> bool:
+def _card_intent_cancel(*, order_id: int) -> bool:
+    """Cancel the order's PaymentIntent at Stripe, if it has one, so it can no longer take money. False when
+    Stripe refused (already succeeded or processing, or the gateway is down): never cancel money in flight.
+    Called outside any transaction: no row lock is held while waiting for Stripe."""
+    payment = Payment.objects.filter(order_id=order_id, method=PaymentMethod.CARD).order_by("id").first()
+    if payment is None or not payment.stripe_payment_intent_id or not stripe_enabled():
+        return True
+    client = stripe_client()
+    try:
+        client.v1.payment_intents.cancel(payment.stripe_payment_intent_id)
+    except stripe.StripeError:
+        try:  # cancelled by an earlier attempt whose order change then failed: done already
+            if client.v1.payment_intents.retrieve(payment.stripe_payment_intent_id).status == "canceled":
+                return True
+        except stripe.StripeError:
+            pass
+        logger.warning("could not cancel payment intent %s", payment.stripe_payment_intent_id)
+        return False
+    return True
+
+
+def card_order_release(*, order_id: int, by: Actor) -> bool:
     """Cancel an abandoned card order: first its PaymentIntent at Stripe (so it can no longer succeed),
     then the order, which puts its units back in stock. Returns False when the order must stay (paid in
     the meantime, or the intent could not be cancelled: its webhook will settle it)."""
     from marketplace.orders.services import order_release_unpaid
 
-    payment = Payment.objects.filter(order_id=order_id, method=PaymentMethod.CARD).order_by("id").first()
-    if payment is not None and payment.stripe_payment_intent_id and stripe_enabled():
-        try:
-            stripe_client().v1.payment_intents.cancel(payment.stripe_payment_intent_id)
-        except stripe.StripeError:
-            # Already succeeded or processing (or the gateway is down): never cancel money in flight.
-            logger.warning("could not cancel payment intent %s", payment.stripe_payment_intent_id)
-            return False
-    return order_release_unpaid(order_id=order_id)
+    if not _card_intent_cancel(order_id=order_id):
+        return False
+    reason = _("Chưa thanh toán thẻ sau %(minutes)d phút.") % {
+        "minutes": settings.CARD_PAYMENT_TIMEOUT_MINUTES
+    }
+    return order_release_unpaid(order_id=order_id, by=by, reason=reason)
+
+
+def order_cancel_with_payment(*, order: Order, by: Actor, reason: str = "") -> Order:
+    """orders.services.order_cancel for every caller (order page, admin, API): an unpaid card order's
+    PaymentIntent is cancelled at Stripe first, so money cannot arrive for a cancelled order. Who may
+    cancel and whether the order still can be are checked before Stripe is called, and again under lock."""
+    from marketplace.orders.services import order_cancel, order_cancel_allowed
+
+    if (
+        order.payment_method == PaymentMethod.CARD
+        and order.payment_state == PaymentState.UNPAID
+        and order_cancel_allowed(order=order, by=by)
+        and not _card_intent_cancel(order_id=order.pk)
+    ):
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    _("Thanh toán thẻ của đơn đang được xử lý; vui lòng thử lại sau ít phút."),
+                    code=PaymentErrorCode.GATEWAY_ERROR.value,
+                )
+            }
+        )
+    return order_cancel(order=order, by=by, reason=reason)

@@ -103,3 +103,14 @@ class LogoForm(forms.Form):
 
 class TrackingForm(forms.Form):
     tracking_code = forms.CharField(label="Mã vận đơn", max_length=100)
+
+
+class PartCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do hủy",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Khách hàng sẽ nhận được lý do này qua email.",
+    )
+    # Set by the confirmation step (a page without JavaScript, a dialog with it).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

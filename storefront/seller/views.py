@@ -20,7 +20,7 @@ from marketplace.catalog.models import ProductImage, ProductVariant
 from marketplace.certification.selectors import certifications_of_producer
 from marketplace.orders import services as order_services
 from marketplace.orders.models import OrderStatus, PaymentState
-from marketplace.orders.selectors import order_part_for_producer, order_parts_for_producer
+from marketplace.orders.selectors import order_events, order_part_for_producer, order_parts_for_producer
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers import services as producer_services
 from marketplace.producers.models import Producer, ProducerPhoto
@@ -424,12 +424,16 @@ def order_list(request):
     return _render(request, "seller/order_list.html", {"parts": list(parts[:200]), "show_all": show_all})
 
 
-def _part_context(part, tracking_form=None) -> dict:
+def _part_context(part, tracking_form=None, cancel_form=None) -> dict:
     order = part.order
     return {
         "part": part,
         "order": order,
+        "events": list(order_events(order_id=order.pk, part_id=part.pk)),
         "tracking_form": tracking_form or forms.TrackingForm(initial={"tracking_code": part.tracking_code}),
+        "cancel_form": cancel_form or forms.PartCancelForm(),
+        # A paid order's part is cancelled by staff (a refund is due), not from the portal.
+        "can_cancel": part.status in OPEN_PART_STATUSES and order.payment_state == PaymentState.UNPAID,
         "can_confirm": part.status == OrderStatus.UNCONFIRMED,
         "can_ship": part.status in OPEN_PART_STATUSES,
         "can_deliver": part.status == OrderStatus.SHIPPED,
@@ -502,3 +506,27 @@ def order_mark_paid(request, part_pk: int):
         messages.success(request, "Đã ghi nhận tiền chuyển khoản.")
 
     return _order_action(request, part_pk, mark_paid)
+
+
+@producer_required
+@require_POST
+def order_cancel(request, part_pk: int):
+    """Cancel this producer's part with a reason; the first submit (without JavaScript) asks to confirm."""
+    part = _part_or_404(request, part_pk)
+    form = forms.PartCancelForm(request.POST)
+    if not form.is_valid():
+        return _render(request, "seller/order_detail.html", _part_context(part, cancel_form=form), status=400)
+    if not form.cleaned_data["confirmed"]:
+        confirm_form = forms.PartCancelForm(
+            initial={"reason": form.cleaned_data["reason"], "confirmed": True}
+        )
+        return _render(
+            request, "seller/order_cancel.html", {"part": part, "order": part.order, "form": confirm_form}
+        )
+    try:
+        order_services.order_part_cancel(part=part, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Đã hủy phần đơn; số lượng đã trả lại kho.")
+    return redirect("seller:order_detail", producer=request.producer.slug, part_pk=part.pk)

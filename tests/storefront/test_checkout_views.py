@@ -191,7 +191,7 @@ def test_shopper_cancels_own_unpaid_order_and_stock_returns(client, shopper):
     client.force_login(shopper)
     variant = buyable_variant(quantity=5)
     order = place_order((variant, 2), user=shopper)
-    response = client.post(f"/orders/{order.token}/cancel/")
+    response = client.post(f"/orders/{order.token}/cancel/", {"confirmed": "1"})
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED

@@ -6,6 +6,7 @@ import graphene
 from marketplace.checkout import services
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
+from marketplace.core.http import client_ip
 from marketplace.core.provinces import BY_CODE, province_code_for
 from marketplace.graphql.checkout.types import Checkout, CheckoutErrorCode, Order
 from marketplace.graphql.core.errors import InputError
@@ -279,7 +280,9 @@ class CheckoutComplete(CheckoutMutation):
         cls, root, info, id=None, token=None, payment_data=None, redirect_url=None, store_source=None
     ):
         checkout = _checkout(id, token)
-        order = services.checkout_complete(token=checkout.token, user=info.context.user)
+        order = services.checkout_complete(
+            token=checkout.token, user=info.context.user, client_ip=client_ip(info.context)
+        )
         return cls(order=order_by_token(token=order.token), confirmation_needed=False, errors=[])
 
 

@@ -30,6 +30,7 @@ class CheckoutErrorCode(graphene.Enum):
     QUANTITY_GREATER_THAN_LIMIT = "quantity_greater_than_limit"
     REQUIRED = "required"
     SHIPPING_ADDRESS_NOT_SET = "shipping_address_not_set"
+    TOO_MANY_OPEN_ORDERS = "too_many_open_orders"
     ZERO_QUANTITY = "zero_quantity"
 
 

@@ -19,6 +19,18 @@
       field.addEventListener("change", function () { tidy(); form.submit(); });
     });
   });
+  // Cancel forms ask once in a dialog and then submit as confirmed; without this file the server shows a
+  // confirmation page instead.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+        return;
+      }
+      var confirmed = form.querySelector("input[name=confirmed]");
+      if (confirmed) { confirmed.value = "1"; }
+    });
+  });
   // Gallery: a thumbnail shows its image in the main slot.
   document.querySelectorAll("[data-gallery]").forEach(function (gallery) {
     var main = gallery.querySelector("[data-gallery-main]");

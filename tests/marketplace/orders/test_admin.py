@@ -1,6 +1,18 @@
 import pytest
+from django.test import Client
 
-from marketplace.orders.models import Order, OrderStatus, PaymentState
+from marketplace.catalog.models import Stock
+from marketplace.orders.models import (
+    ActorKind,
+    Order,
+    OrderEvent,
+    OrderEventKind,
+    OrderPart,
+    OrderStatus,
+    PaymentState,
+)
+from marketplace.orders.services import order_mark_paid
+from tests.factories import StaffFactory
 from tests.factories_orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +40,68 @@ def test_shopper_cannot_reach_the_order_admin(shopper_client):
     order = place_order((buyable_variant(), 1), payment_method="bank_transfer")
     shopper_client.post("/admin/orders/order/", {"action": "mark_paid", "_selected_action": [order.pk]})
     assert Order.objects.get(pk=order.pk).payment_state == PaymentState.UNPAID
+
+
+def _staff_client(*codenames: str) -> Client:
+    from django.contrib.auth.models import Permission
+
+    user = StaffFactory()
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="orders", codename__in=codenames)
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_staff_cancel_orders_from_the_admin_with_a_reason(staff_client):
+    variant = buyable_variant(quantity=10)
+    order = place_order((variant, 4), payment_method="bank_transfer")
+    ask = staff_client.post(
+        "/admin/orders/order/", {"action": "cancel_orders", "_selected_action": [order.pk]}
+    )
+    assert ask.status_code == 200 and "Lý do hủy" in ask.content.decode()
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.UNCONFIRMED
+
+    empty = {"action": "cancel_orders", "_selected_action": [order.pk], "apply": "1", "reason": " "}
+    assert staff_client.post("/admin/orders/order/", empty).status_code == 200  # the form again
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.UNCONFIRMED
+
+    response = staff_client.post("/admin/orders/order/", {**empty, "reason": "Đơn rác"}, follow=True)
+    assert "Đã hủy 1 mục." in response.content.decode()
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
+    assert Stock.objects.get(variant=variant).quantity == 10
+    event = OrderEvent.objects.get(order=order)
+    assert (event.actor_kind, event.reason) == (ActorKind.STAFF, "Đơn rác")
+    page = staff_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert "Đơn rác" in page  # the history inline
+
+
+def test_staff_cancel_a_paid_part_and_find_it_under_refund_due(staff_client):
+    variant = buyable_variant(quantity=10, price=100_000)
+    order = place_order((variant, 1), (buyable_variant(quantity=10), 1), payment_method="bank_transfer")
+    order_mark_paid(order=order, by=StaffFactory(is_superuser=True))
+    part = order.parts.get(lines__variant=variant)
+    response = staff_client.post(
+        "/admin/orders/orderpart/",
+        {"action": "cancel_parts", "_selected_action": [part.pk], "apply": "1", "reason": "Hết hàng"},
+        follow=True,
+    )
+    assert "Đã hủy 1 mục." in response.content.decode()
+    assert OrderPart.objects.get(pk=part.pk).status == OrderStatus.CANCELLED
+    assert OrderEvent.objects.get(order=order, kind=OrderEventKind.REFUND_DUE).amount == 130_000
+    listing = staff_client.get("/admin/orders/order/?refund_due=yes").content.decode()
+    assert order.number in listing
+
+
+def test_staff_without_the_change_permission_cannot_cancel():
+    client = _staff_client("view_order")
+    variant = buyable_variant(quantity=10)
+    order = place_order((variant, 4))
+    client.post(
+        "/admin/orders/order/",
+        {"action": "cancel_orders", "_selected_action": [order.pk], "apply": "1", "reason": "x"},
+    )
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.UNCONFIRMED
+    assert Stock.objects.get(variant=variant).quantity == 6
+    assert not OrderEvent.objects.exists()

@@ -73,7 +73,7 @@ def test_invalid_transition_is_refused(two_producer_order):
 
 def test_part_cancel_restocks_only_that_part(two_producer_order):
     order, (user_a, part_a, coffee), (_user_b, _part_b, tea) = two_producer_order
-    order_part_cancel(part=part_a, by=user_a)
+    order_part_cancel(part=part_a, by=user_a, reason="Hết hàng")
     assert Stock.objects.get(variant=coffee).quantity == 10
     assert Stock.objects.get(variant=tea).quantity == 9
     assert _status(order) == OrderStatus.UNCONFIRMED  # the other part lives on
