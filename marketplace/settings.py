@@ -367,6 +367,7 @@ AXES_CLIENT_IP_CALLABLE = "marketplace.core.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "marketplace.accounts.throttle.lockout_response"
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]  # ThrottleMiddleware subclasses axes' middleware
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures and lockouts; not every successful sign-in
 # Registrations and password-reset e-mails: scope -> (attempts, window in seconds), in accounts.ThrottleEvent.
 THROTTLE_RATES = {
     "register_ip": (env_int("THROTTLE_REGISTER_PER_IP_HOUR", 5), 60 * 60),
@@ -391,3 +392,4 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+CSRF_FAILURE_VIEW = "storefront.csrf.csrf_failure"  # Django's own page has an inline <style>

@@ -77,9 +77,9 @@ def available(variant) -> int:
 def json_ld(context, data) -> str:
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     # A data block, never executed; the CSP nonce (django-csp) marks it as ours all the same.
-    nonce = getattr(context.get("request"), "csp_nonce", None)
+    nonce = getattr(context.get("request"), "csp_nonce", None)  # lazy: falsy until read, so test for None
     return format_html(
         '<script type="application/ld+json"{}>{}</script>',
-        format_html(' nonce="{}"', str(nonce)) if nonce else "",
+        format_html(' nonce="{}"', str(nonce)) if nonce is not None else "",
         mark_safe(payload),  # noqa: S308
     )

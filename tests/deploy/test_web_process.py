@@ -47,6 +47,7 @@ def web(django_db_setup, tmp_path):
         "DJANGO_ENV": "production",
         "DJANGO_DEBUG": "0",
         "ALLOWED_HOSTS": "ocop.example.vn,localhost",
+        "SITE_URL": "https://ocop.example.vn",
         "DATABASE_URL": _database_url(connection.settings_dict),
         "DB_CONN_MAX_AGE": "0",
         "LOG_FORMAT": "json",

@@ -150,7 +150,8 @@ def test_a_right_password_below_the_limit_still_works(client):
 
 # --- Registration -------------------------------------------------------------------------------
 REGISTER = """mutation($email: String!) {
-  accountRegister(input: {email: $email, password: "ca-phe-son-la-26"}) { user { email } errors { code message } } }"""
+  accountRegister(input: {email: $email, password: "ca-phe-son-la-26"}) {
+    user { email } errors { code message } } }"""
 
 
 def test_registrations_per_ip_are_limited_across_web_and_graphql(client):
@@ -202,7 +203,8 @@ def test_thirty_aliased_registrations_create_five_accounts(client):
 
 # --- Password-reset e-mails -----------------------------------------------------------------------
 RESET = """mutation($email: String!) {
-  requestPasswordReset(email: $email, redirectUrl: "https://evil.example/reset") { errors { field code message } } }"""
+  requestPasswordReset(email: $email, redirectUrl: "https://evil.example/reset") {
+    errors { field code message } } }"""
 
 
 def test_reset_emails_per_account_are_limited_across_web_and_graphql(client):
