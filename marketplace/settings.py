@@ -380,12 +380,12 @@ _media_origin = "{0.scheme}://{0.netloc}".format(urlparse(MEDIA_URL)) if urlpars
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE, "https://js.stripe.com"],
+        "script-src": [SELF, NONCE, "https://js.stripe.com", "https://*.js.stripe.com"],
         "style-src": [SELF],
         "img-src": [SELF, "data:", *([_media_origin] if _media_origin else [])],
-        "font-src": [SELF],
+        "font-src": [SELF, "data:"],  # GraphiQL embeds its fonts
         "connect-src": [SELF, "https://api.stripe.com"],
-        "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+        "frame-src": ["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -71,7 +71,9 @@ def register(request):
             registration_allowed(request)
         except Throttled as exc:
             form.add_error(None, exc.message)
-            return render(request, "account/register.html", {"form": form}, status=429)
+            response = render(request, "account/register.html", {"form": form}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         try:
             user = user_register(
                 email=form.cleaned_data["email"],
@@ -148,7 +150,9 @@ class PasswordResetView(auth_views.PasswordResetView):
             reset_email_allowed(self.request, email=email)
         except Throttled as exc:
             form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         password_reset_email_send(email=email)
         return HttpResponseRedirect(self.get_success_url())
 

@@ -150,8 +150,12 @@ def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the lockout page (429) for the web forms and the admin."""
     if getattr(request, ANSWERED_IN_API, False) and original_response is not None:
         return original_response
-    context = {"message": lockout_message(sign_in_retry_after(request))}
-    return render(request, "account/locked_out.html", context, status=429)
+    retry_after = sign_in_retry_after(request)
+    response = render(
+        request, "account/locked_out.html", {"message": lockout_message(retry_after)}, status=429
+    )
+    response["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return response
 
 
 # --- Registrations and reset e-mails ----------------------------------------------------------------

@@ -16,3 +16,17 @@ def _every_page_obeys_the_csp(monkeypatch):
         return response
 
     monkeypatch.setattr(Client, "request", checked)
+
+
+@pytest.fixture
+def page(page):
+    """The browser page, failing the test when Chromium reports anything the CSP blocked."""
+    page.csp_refused = []
+
+    def on_console(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            page.csp_refused.append(message.text)
+
+    page.on("console", on_console)
+    yield page
+    assert page.csp_refused == []

@@ -45,6 +45,7 @@ def test_ten_wrong_passwords_on_the_web_lock_the_account_even_for_the_right_pass
     response = web_sign_in(client, "lan@example.vn", "wrong")
     assert response.status_code == 429
     assert "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút." in response.content.decode()
+    assert 14 * 60 < int(response["Retry-After"]) <= 15 * 60
 
     response = web_sign_in(client, "LAN@example.vn", PASSWORD)
     assert response.status_code == 429
@@ -227,6 +228,7 @@ def test_reset_emails_per_account_are_limited_across_web_and_graphql(client):
     response = client.post("/account/password-reset/", {"email": "lan@example.vn"})
     assert response.status_code == 429
     assert "Đã gửi quá nhiều email đặt lại mật khẩu" in response.content.decode()
+    assert 59 * 60 < int(response["Retry-After"]) <= 60 * 60 + 1
     assert len(mail.outbox) == 3
 
 
