@@ -22,7 +22,7 @@ from axes.helpers import get_client_username
 from axes.middleware import AxesMiddleware
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,21 +129,22 @@ class SignInThrottleHandler(AxesDatabaseHandler):
 
 
 def sign_in_retry_after(request) -> float:
-    """Seconds until the lockout found for this request ends (the newest counted failure + cool-off)."""
-    credentials = getattr(request, "axes_credentials", None)
-    username = get_client_username(request, credentials)
-    newest = (
-        AccessAttempt.objects.filter(
-            Q(ip_address=request.axes_ip_address) | (Q(username=username) if username else Q(pk__in=[]))
-        )
-        .order_by("-attempt_time")
-        .values_list("attempt_time", flat=True)
-        .first()
-    )
-    started = newest or timezone.now()
+    """Seconds until the lockout found for this request ends at the latest: the newest counted failure of
+    each locked criterion (account, IP) plus the cool-off."""
     if getattr(request, _PENDING_FAILURES, None):
-        started = timezone.now()
-    return (started + settings.AXES_COOLOFF_TIME - timezone.now()).total_seconds()
+        return settings.AXES_COOLOFF_TIME.total_seconds()  # the lockout began with this request
+    credentials = getattr(request, "axes_credentials", None)
+    handler = AxesProxyHandler.get_implementation()
+    account, ip = handler.failure_counts(request, credentials)
+    username = get_client_username(request, credentials)
+    locked = Q(pk__in=[])
+    if account >= settings.AUTH_ACCOUNT_FAILURE_LIMIT and username:
+        locked |= Q(username=username)
+    if ip >= settings.AUTH_IP_FAILURE_LIMIT:
+        locked |= Q(ip_address=request.axes_ip_address)
+    newest = AccessAttempt.objects.filter(locked).aggregate(newest=Max("attempt_time"))["newest"]
+    ends = (newest or timezone.now()) + settings.AXES_COOLOFF_TIME
+    return (ends - timezone.now()).total_seconds()
 
 
 def lockout_response(request, original_response=None, credentials=None):

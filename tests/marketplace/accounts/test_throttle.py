@@ -268,3 +268,21 @@ def test_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client):
         graphql(client, RESET, {"email": "nobody@example.vn"})["data"]["requestPasswordReset"]["errors"] == []
     )
     assert mail.outbox == []
+
+
+def test_the_lockout_message_counts_down_from_the_last_failure(client):
+    from datetime import timedelta
+
+    UserFactory(email="lan@example.vn")
+    for _ in range(10):
+        web_sign_in(client, "lan@example.vn", "wrong")
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=11)
+    )
+    # Failures on another account from the same IP (below the IP limit) do not lengthen this lockout.
+    web_sign_in(client, "other@example.vn", "wrong")
+    response = web_sign_in(client, "lan@example.vn", PASSWORD)
+    assert response.status_code == 429
+    assert "Vui lòng thử lại sau 4 phút." in response.content.decode()
+    assert 3 * 60 < int(response["Retry-After"]) <= 4 * 60
+    assert api_sign_in(Client(), "lan@example.vn", PASSWORD)["errors"][0]["message"].endswith("sau 4 phút.")
