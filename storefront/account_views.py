@@ -8,6 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -16,7 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from marketplace.accounts.selectors import addresses_of
-from marketplace.accounts.services import address_create, address_delete, user_register
+from marketplace.accounts.services import (
+    address_create,
+    address_delete,
+    password_reset_email_send,
+    user_register,
+)
+from marketplace.accounts.throttle import Throttled, registration_allowed, reset_email_allowed
 from marketplace.checkout.selectors import checkout_by_token
 from marketplace.checkout.services import checkout_attach_user
 from marketplace.core import provinces
@@ -60,6 +67,13 @@ def register(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = request.session.get(SESSION_KEY)
+        try:
+            registration_allowed(request)
+        except Throttled as exc:
+            form.add_error(None, exc.message)
+            response = render(request, "account/register.html", {"form": form}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         try:
             user = user_register(
                 email=form.cleaned_data["email"],
@@ -126,12 +140,24 @@ def address_remove(request, address_id: int):
     return redirect("account:addresses")
 
 
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="account/password_reset.html",
-    email_template_name="account/password_reset_email.txt",
-    subject_template_name="account/password_reset_subject.txt",
-    success_url=reverse_lazy("account:password_reset_done"),
-)
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "account/password_reset.html"
+    success_url = reverse_lazy("account:password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        try:
+            reset_email_allowed(self.request, email=email)
+        except Throttled as exc:
+            form.add_error(None, exc.message)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        password_reset_email_send(email=email)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="account/password_reset_done.html"
 )

@@ -35,6 +35,8 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]  # e-mail is the login
     email = models.EmailField(_("email address"), unique=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Part of every JWT's fingerprint: bumping it revokes all the user's tokens (tokensDeactivateAll).
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -78,3 +80,23 @@ class Address(models.Model):
     @property
     def province_name(self) -> str:
         return provinces.name_of(self.province)
+
+
+class ThrottleEvent(models.Model):
+    """One counted attempt (a registration, a reset e-mail) against a rate limit, shared by every process.
+
+    `key` is a hash of what is limited (an IP address, an e-mail), so addresses of strangers are not stored.
+    Sign-in failures are counted by django-axes in its own table."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["scope", "key", "created_at"], name="accounts_throttle_lookup"),
+            models.Index(fields=["created_at"], name="accounts_throttle_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.created_at:%Y-%m-%d %H:%M}"

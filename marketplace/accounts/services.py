@@ -1,9 +1,14 @@
 """Shopper accounts: registration and saved delivery addresses."""
 
+from urllib.parse import urlparse
+
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.error_codes import AccountErrorCode
@@ -92,3 +97,28 @@ def address_delete(*, user: User, address_id: int) -> None:
         if newest is not None:
             newest.is_default = True
             newest.save(update_fields=["is_default"])
+
+
+@transaction.atomic
+def user_tokens_revoke(*, user: User, by: User) -> None:
+    """Invalidates every API token (access and refresh) issued to `user` so far; only the user may."""
+    if by.pk != user.pk:
+        raise PermissionError("only the user may revoke their own tokens")
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
+
+
+def password_reset_email_send(*, email: str) -> None:
+    """Mails a reset link to the active account with this e-mail, if there is one (the caller says the same
+    either way). The link starts with SITE_URL, never with the request's Host header."""
+    site = urlparse(settings.SITE_URL)
+    form = PasswordResetForm(data={"email": email})
+    if not form.is_valid():
+        return
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        subject_template_name="account/password_reset_subject.txt",
+        email_template_name="account/password_reset_email.txt",
+        extra_email_context={"site_url": settings.SITE_URL},
+    )

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core import mail
 from django.db import connection
 
+from marketplace.accounts.models import ThrottleEvent
+from tests.factories import UserFactory
 from tests.integration.test_celery_worker import _database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -38,7 +41,9 @@ def _get(port: int, path: str, host: str, timeout: float = 10) -> tuple[int, byt
 
 
 @pytest.fixture
-def web(django_db_setup, tmp_path):
+def web(django_db_setup, tmp_path, request):
+    """The port of a gunicorn web process; parametrize indirectly with {"workers": n, "env": {...}}."""
+    options = getattr(request, "param", {})
     compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
     command = [arg for arg in compose["services"]["web"]["command"] if not arg.startswith("--bind")]
     port = _free_port()
@@ -47,15 +52,17 @@ def web(django_db_setup, tmp_path):
         "DJANGO_ENV": "production",
         "DJANGO_DEBUG": "0",
         "ALLOWED_HOSTS": "ocop.example.vn,localhost",
+        "SITE_URL": "https://ocop.example.vn",
         "DATABASE_URL": _database_url(connection.settings_dict),
         "DB_CONN_MAX_AGE": "0",
         "LOG_FORMAT": "json",
         "MARKETPLACE_DATA_DIR": str(tmp_path),
+        **options.get("env", {}),
     }
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     log = (tmp_path / "web.log").open("wb")
     process = subprocess.Popen(
-        [gunicorn, *command[1:], f"--bind=127.0.0.1:{port}", "--workers=1"],
+        [gunicorn, *command[1:], f"--bind=127.0.0.1:{port}", f"--workers={options.get('workers', 1)}"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -95,3 +102,57 @@ def test_gunicorn_serves_the_probes_under_production_settings(web):
     assert _get(web, "/healthz", host="10.1.2.3:8000")[0] == 400
     # Everything but the probes is redirected to HTTPS in production.
     assert _get(web, "/", host="ocop.example.vn")[0] == 301
+
+
+TOKEN_CREATE = (
+    "mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { token errors { code } } }"
+)
+
+
+def _graphql(port: int, query: str, variables: dict) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        body = json.dumps({"query": query, "variables": variables})
+        headers = {
+            "Host": "ocop.example.vn",
+            "Content-Type": "application/json",
+            "X-Forwarded-Proto": "https",
+        }
+        conn.request("POST", "/graphql/", body=body, headers=headers)
+        response = conn.getresponse()
+        assert response.status == 200, response.read()
+        return json.loads(response.read())["data"]
+    finally:
+        conn.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(
+    "web",
+    [
+        {
+            "workers": 2,
+            "env": {"AUTH_ACCOUNT_FAILURE_LIMIT": "3", "BEHIND_TLS_PROXY": "1", "EMAIL_URL": "locmem://"},
+        }
+    ],
+    indirect=True,
+)
+def test_sign_in_and_reset_limits_are_shared_by_every_worker_process(web, settings):
+    """The counts live in PostgreSQL, not in a process (issue 12)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # what gunicorn checks
+    UserFactory(email="lan@example.vn", password="right-pass-2026")
+    codes = []
+    # New connections each time: gunicorn hands them to whichever of its two workers is free.
+    for _ in range(4):
+        data = _graphql(web, TOKEN_CREATE, {"e": "lan@example.vn", "p": "wrong"})
+        codes.append(data["tokenCreate"]["errors"][0]["code"])
+    assert codes == ["INVALID_CREDENTIALS"] * 2 + ["LOGIN_ATTEMPT_DELAYED"] * 2
+    for _ in range(2):
+        right = _graphql(web, TOKEN_CREATE, {"e": "lan@example.vn", "p": "right-pass-2026"})["tokenCreate"]
+        assert right == {"token": None, "errors": [{"code": "LOGIN_ATTEMPT_DELAYED"}]}
+
+    reset = 'mutation { requestPasswordReset(email: "lan@example.vn") { errors { code } } }'
+    answers = [_graphql(web, reset, {})["requestPasswordReset"]["errors"] for _ in range(4)]
+    assert answers == [[], [], [], [{"code": "TOO_MANY_REQUESTS"}]]
+    assert ThrottleEvent.objects.filter(scope="reset_email_account").count() == 3
+    assert mail.outbox == []  # the e-mails went out from the gunicorn processes, not from this one

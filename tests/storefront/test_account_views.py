@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from marketplace.accounts.models import Address, User
@@ -79,7 +80,7 @@ def test_password_reset_by_email(client):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = re.search(r"http://\S+/account/password-reset/\S+/\S+/", mail.outbox[0].body).group(0)
-    path = link.split("testserver", 1)[1]
+    path = link.removeprefix(settings.SITE_URL)
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
     response = client.post(

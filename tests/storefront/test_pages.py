@@ -114,7 +114,9 @@ def test_product_page_shows_badge_price_seller_and_structured_data(client, shown
     assert '{% include "shop/_add_to_cart.html"' not in html and 'class="add-to-cart"' in html
     assert '<meta property="og:title" content="Cà phê Arabica Sơn La">' in html
     assert 'alt="Gói cà phê Arabica"' in html
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S).group(1)
+    )
     assert data["@type"] == "Product" and data["name"] == "Cà phê Arabica Sơn La"
     assert {offer["price"] for offer in data["offers"]} == {"185000", "350000"}
     assert data["offers"][0]["priceCurrency"] == "VND"

@@ -1,9 +1,17 @@
 import graphene
 from django.contrib.auth import authenticate
 
-from marketplace.accounts.services import user_register
+from marketplace.accounts.services import password_reset_email_send, user_register, user_tokens_revoke
+from marketplace.accounts.throttle import (
+    ANSWERED_IN_API,
+    Throttled,
+    lockout_message,
+    registration_allowed,
+    reset_email_allowed,
+    sign_in_retry_after,
+)
 from marketplace.graphql.account.types import User
-from marketplace.graphql.core.auth import TokenError, create_token, user_from_token
+from marketplace.graphql.core.auth import TokenError, create_token, require_login, user_from_token
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.mutations import BaseMutation, error_type
 
@@ -17,12 +25,14 @@ class AccountErrorCode(graphene.Enum):
     JWT_INVALID_TOKEN = "jwt_invalid_token"  # noqa: S105 - an error code
     JWT_SIGNATURE_EXPIRED = "jwt_signature_expired"
     JWT_MISSING_TOKEN = "jwt_missing_token"  # noqa: S105 - an error code
+    LOGIN_ATTEMPT_DELAYED = "login_attempt_delayed"
     NOT_FOUND = "not_found"
     PASSWORD_ENTIRELY_NUMERIC = "password_entirely_numeric"  # noqa: S105 - an error code
     PASSWORD_TOO_COMMON = "password_too_common"  # noqa: S105 - an error code
     PASSWORD_TOO_SHORT = "password_too_short"  # noqa: S105 - an error code
     PASSWORD_TOO_SIMILAR = "password_too_similar"  # noqa: S105 - an error code
     REQUIRED = "required"
+    TOO_MANY_REQUESTS = "too_many_requests"
     UNIQUE = "unique"
 
 
@@ -47,8 +57,14 @@ class CreateToken(BaseMutation):
 
     @classmethod
     def perform(cls, root, info, email, password):
-        user = authenticate(info.context, username=email.strip().lower(), password=password)
+        request = info.context
+        setattr(request, ANSWERED_IN_API, True)
+        request.axes_locked_out = False  # an earlier alias may have hit another account's lockout
+        user = authenticate(request, username=email.strip().lower(), password=password)
         if user is None:
+            if request.axes_locked_out:
+                message = lockout_message(sign_in_retry_after(request))
+                raise InputError("email", message, "LOGIN_ATTEMPT_DELAYED")
             raise InputError("email", "Please, enter valid credentials", "INVALID_CREDENTIALS")
         return cls(
             token=create_token(user, kind="access"),
@@ -110,6 +126,10 @@ class AccountRegister(BaseMutation):
 
     @classmethod
     def perform(cls, root, info, input):
+        try:
+            registration_allowed(info.context)
+        except Throttled as exc:
+            raise InputError(None, exc.message, "TOO_MANY_REQUESTS") from exc
         user = user_register(
             email=input["email"],
             password=input["password"],
@@ -117,3 +137,46 @@ class AccountRegister(BaseMutation):
             last_name=input.get("last_name") or "",
         )
         return cls(requires_confirmation=False, user=user, errors=[])
+
+
+class RequestPasswordReset(BaseMutation):
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    error_codes = AccountErrorCode
+
+    class Arguments:
+        email = graphene.String(
+            required=True, description="Email of the user that will be used for password recovery."
+        )
+        redirect_url = graphene.String(
+            description="Ignored: the e-mailed link always opens this site's own reset page (SITE_URL)."
+        )
+        channel = graphene.String(description="Slug of a channel.")
+
+    class Meta:
+        description = "Sends an email with the account password modification link."
+
+    @classmethod
+    def perform(cls, root, info, email, redirect_url=None, channel=None):
+        email = email.strip().lower()[:254]
+        try:
+            reset_email_allowed(info.context, email=email)
+        except Throttled as exc:
+            raise InputError("email", exc.message, "TOO_MANY_REQUESTS") from exc
+        password_reset_email_send(email=email)
+        return cls(errors=[])
+
+
+class DeactivateAllUserTokens(BaseMutation):
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    error_codes = AccountErrorCode
+
+    class Meta:
+        description = "Deactivate all JWT tokens of the currently authenticated user."
+
+    @classmethod
+    def perform(cls, root, info):
+        user = require_login(info)
+        user_tokens_revoke(user=user, by=user)
+        return cls(errors=[])

@@ -1,6 +1,12 @@
 import graphene
 
-from marketplace.graphql.account.mutations import AccountRegister, CreateToken, RefreshToken
+from marketplace.graphql.account.mutations import (
+    AccountRegister,
+    CreateToken,
+    DeactivateAllUserTokens,
+    RefreshToken,
+    RequestPasswordReset,
+)
 from marketplace.graphql.account.types import User
 
 
@@ -17,3 +23,5 @@ class AccountMutations(graphene.ObjectType):
     token_create = CreateToken.Field()
     token_refresh = RefreshToken.Field()
     account_register = AccountRegister.Field()
+    request_password_reset = RequestPasswordReset.Field()
+    tokens_deactivate_all = DeactivateAllUserTokens.Field()

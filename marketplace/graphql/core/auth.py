@@ -1,7 +1,8 @@
 """JWT for API clients (`Authorization: Bearer <token>`) and the permission checks mutations share.
 
-Tokens are HS256 with the Django secret key. They carry a fingerprint of the user's password hash, so a
-password change (or deactivation) invalidates every token issued before it."""
+Tokens are HS256 with the Django secret key. They carry a fingerprint of the user's password hash and token
+version, so a password change or reset, deactivation, or tokensDeactivateAll (which bumps the version)
+invalidates every token issued before it."""
 
 import datetime
 
@@ -26,7 +27,8 @@ class TokenError(Exception):
 
 
 def _fingerprint(user) -> str:
-    return salted_hmac("marketplace.graphql.jwt", f"{user.pk}:{user.password}").hexdigest()[:20]
+    value = f"{user.pk}:{user.token_version}:{user.password}"
+    return salted_hmac("marketplace.graphql.jwt", value).hexdigest()[:20]
 
 
 def create_token(user, *, kind: str) -> str:

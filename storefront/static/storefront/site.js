@@ -31,6 +31,15 @@
       if (confirmed) { confirmed.value = "1"; }
     });
   });
+  // One submit per page: a double click sends the form once (the server is idempotent anyway).
+  document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var button = form.querySelector("button[type=submit]");
+      if (!button) { return; }
+      if (button.dataset.sent) { event.preventDefault(); return; }
+      button.dataset.sent = "1";
+    });
+  });
   // Gallery: a thumbnail shows its image in the main slot.
   document.querySelectorAll("[data-gallery]").forEach(function (gallery) {
     var main = gallery.querySelector("[data-gallery-main]");

@@ -295,6 +295,11 @@ PUBLIC_MUTATIONS = {
         lambda t: {},
         [{"code": "JWT_MISSING_TOKEN"}],
     ),
+    "requestPasswordReset": (
+        'mutation { requestPasswordReset(email: "nobody@example.vn", redirectUrl: "") { errors { code } } }',
+        lambda t: {},
+        [],
+    ),
     "accountRegister": (
         """mutation($email: String!) { accountRegister(input: {email: $email, password: "cà-phê-2026-ngon"}) {
             user { email } errors { code } } }""",
@@ -348,14 +353,35 @@ PUBLIC_MUTATIONS = {
 
 # Mutations with their own caller matrix in another module.
 TESTED_ELSEWHERE = {"orderCancel"}  # test_order_cancel.py
+# Mutations on the caller's own account: any signed-in user, never anonymous, never someone else's.
+OWN_ACCOUNT_MUTATIONS = {"tokensDeactivateAll": "mutation { tokensDeactivateAll { errors { code } } }"}
 
 
 def test_every_mutation_has_an_authorisation_decision():
     from marketplace.graphql.api import schema
 
     assert set(schema.graphql_schema.mutation_type.fields) == (
-        set(MUTATIONS) | set(PUBLIC_MUTATIONS) | TESTED_ELSEWHERE
+        set(MUTATIONS) | set(PUBLIC_MUTATIONS) | set(OWN_ACCOUNT_MUTATIONS) | TESTED_ELSEWHERE
     )
+
+
+@pytest.mark.parametrize("name", list(OWN_ACCOUNT_MUTATIONS))
+def test_own_account_mutations_for_every_caller(api, world, name):
+    from marketplace.accounts.models import User
+
+    for actor in ACTORS:
+        with transaction.atomic():
+            user = world["users"][actor]
+            before = dict(User.objects.values_list("pk", "token_version"))
+            body = api(OWN_ACCOUNT_MUTATIONS[name], user=user)
+            after = dict(User.objects.values_list("pk", "token_version"))
+            if user is None:
+                assert body["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+                assert after == before
+            else:
+                assert body["data"][name]["errors"] == [], actor
+                assert after == before | {user.pk: before[user.pk] + 1}, actor
+            transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("name", list(PUBLIC_MUTATIONS))

@@ -14,6 +14,8 @@ def test_graphiql_runs_offline_from_local_assets(page, screenshot, settings):
     visible_product(name="Trà Shan tuyết cổ thụ", slug="tra-shan-tuyet")
     requested = []
     page.on("request", lambda request: requested.append(request.url))
+    refused = []  # Chromium logs every script or style the Content-Security-Policy blocks
+    page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(page.base_url + "/graphql/")
     page.locator(".graphiql-container").wait_for()
@@ -23,6 +25,7 @@ def test_graphiql_runs_offline_from_local_assets(page, screenshot, settings):
     live_host = urlparse(page.base_url).netloc
     foreign = [url for url in requested if not url.startswith("data:") and urlparse(url).netloc != live_host]
     assert foreign == []
+    assert refused == []
     assert any(url.endswith("/static/graphiql/graphiql.min.js") for url in requested)
 
 
