@@ -58,11 +58,14 @@ class CheckoutCreateInput(graphene.InputObjectType):
     shipping_address = AddressInput(description="The mailing address to where the checkout will be shipped.")
 
 
-def _checkout(global_id: str | None, token=None) -> CheckoutModel:
+def _checkout_token(global_id: str | None, token=None):
     if global_id is None and token is None:
         raise InputError("id", "Provide the checkout's id.", "REQUIRED")
-    key = token if token is not None else decode_id(global_id, "Checkout", field="id", as_uuid=True)
-    checkout = CheckoutModel.objects.filter(token=key).first()
+    return token if token is not None else decode_id(global_id, "Checkout", field="id", as_uuid=True)
+
+
+def _checkout(global_id: str | None, token=None) -> CheckoutModel:
+    checkout = CheckoutModel.objects.filter(token=_checkout_token(global_id, token)).first()
     if checkout is None:
         raise InputError("id", f"Couldn't resolve to a node: {global_id or token}", "NOT_FOUND")
     return checkout
@@ -268,7 +271,12 @@ class CheckoutComplete(CheckoutMutation):
         store_source = graphene.Boolean(description="Ignored.")
 
     class Meta:
-        description = "Completes the checkout as an order paid cash on delivery."
+        description = (
+            "Completes the checkout as an order paid cash on delivery; a checkout already completed answers "
+            "its order."
+        )
+
+    field_map = {**CheckoutMutation.field_map, "token": "id"}
 
     @staticmethod
     def resolve_confirmation_needed(root, info):
@@ -278,8 +286,9 @@ class CheckoutComplete(CheckoutMutation):
     def perform(
         cls, root, info, id=None, token=None, payment_data=None, redirect_url=None, store_source=None
     ):
-        checkout = _checkout(id, token)
-        order = services.checkout_complete(token=checkout.token, user=info.context.user)
+        # A checkout already completed answers the order it became (found by the checkout's token, the
+        # secret only its owner holds), as Saleor does: a client that lost the first answer may retry.
+        order = services.checkout_complete(token=_checkout_token(id, token), user=info.context.user)
         return cls(order=order_by_token(token=order.token), confirmation_needed=False, errors=[])
 
 
