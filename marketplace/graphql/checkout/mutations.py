@@ -10,7 +10,7 @@ from marketplace.core.provinces import BY_CODE, province_code_for
 from marketplace.graphql.checkout.types import Checkout, CheckoutErrorCode, Order
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.ids import decode_id
-from marketplace.graphql.core.mutations import BaseMutation, error_type
+from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 from marketplace.graphql.product.types import check_channel
 from marketplace.orders.selectors import order_by_token
 
@@ -97,13 +97,21 @@ def _address(data) -> dict:
         part.strip() for part in (data.get("street_address_1"), data.get("street_address_2")) if part
     )
     full_name = " ".join(part.strip() for part in (data.get("first_name"), data.get("last_name")) if part)
-    return {
+    address = {
         "full_name": full_name,
         "phone": data.get("phone") or "",
         "province": province,
         "commune": (data.get("city") or data.get("city_area") or "").strip(),
         "street": street,
     }
+    check_max_lengths(address, CheckoutModel)
+    return address
+
+
+def _email(email: str | None) -> str:
+    email = (email or "").strip()
+    check_max_lengths({"email": email}, CheckoutModel)
+    return email
 
 
 class CheckoutMutation(BaseMutation):
@@ -136,7 +144,8 @@ class CheckoutCreate(CheckoutMutation):
     @classmethod
     def perform(cls, root, info, input):
         check_channel(input.get("channel"))
-        checkout = services.checkout_create(user=info.context.user, email=(input.get("email") or "").strip())
+        email = _email(input.get("email"))
+        checkout = services.checkout_create(user=info.context.user, email=email)
         _add_lines(checkout, input.get("lines"))
         if input.get("shipping_address") is not None:
             checkout = services.checkout_shipping_address_update(
@@ -233,7 +242,7 @@ class CheckoutEmailUpdate(CheckoutMutation):
 
     @classmethod
     def perform(cls, root, info, email, id=None, token=None):
-        checkout = services.checkout_email_update(checkout=_checkout(id, token), email=email)
+        checkout = services.checkout_email_update(checkout=_checkout(id, token), email=_email(email))
         return cls(checkout=checkout, errors=[])
 
 
