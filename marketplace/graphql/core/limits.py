@@ -17,8 +17,9 @@ well under a second of CPU.
      `first`/`last` (the page, at most 100);
    - mutations: at most MUTATION_BUDGET[name] of each expensive mutation (checked before the first one
      runs) and MAX_MUTATIONS root mutation fields in all.
-Introspection lists multiply by 1: the schema is in memory and the self-nesting rule stops
-`fields { type { fields ... } }`, the one way to make introspection grow."""
+Introspection (`__schema`, `__type`) costs exactly what it answers: its selection is counted over the
+schema itself (`_Walker.count_over_schema`), so the standard introspection query passes and thirty aliased
+copies of it do not."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,12 +31,15 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLError,
+    GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -306,7 +310,50 @@ class _Walker:
         if node.selection_set is None:
             return multiplier * weight
         child = self.walk(node.selection_set, named, depth, repeats, spreads, page)
+        if depth == 1 and name in ("__schema", "__type"):
+            return 1 + self.introspection_cost(node, name)
         return multiplier * (weight + child)
+
+    def introspection_cost(self, node: FieldNode, name: str) -> int:
+        if name == "__schema":
+            return self.count_over_schema(node.selection_set, "__Schema", self.schema)
+        argument = next((arg.value for arg in node.arguments or () if arg.name.value == "name"), None)
+        type_name = self.variables.get(argument.name.value) if isinstance(argument, VariableNode) else None
+        type_name = getattr(argument, "value", None) if type_name is None else type_name
+        graphql_type = self.schema.get_type(type_name) if isinstance(type_name, str) else None
+        return (
+            0 if graphql_type is None else self.count_over_schema(node.selection_set, "__Type", graphql_type)
+        )
+
+    def count_over_schema(self, selection_set, type_name: str, item) -> int:
+        """The number of fields the introspection selection answers for `item`, counted over the schema's
+        own objects; refused as soon as it passes the cost limit."""
+        total = 0
+        for node in self.expand(selection_set, frozenset()):
+            total += 1
+            if node.selection_set is not None:
+                child_type, children = _introspection_children(self.schema, type_name, node.name.value, item)
+                for child in children:
+                    total += self.count_over_schema(node.selection_set, child_type, child)
+                    if total > MAX_QUERY_COST:
+                        raise _Refused(
+                            LimitError(
+                                f"The query exceeds the maximum cost of {MAX_QUERY_COST} in introspection.",
+                                code="QueryCostError",
+                            )
+                        )
+        return total
+
+    def expand(self, selection_set, spreads: frozenset):
+        """The fields of a selection with its fragments expanded (validation has refused fragment cycles)."""
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                yield selection
+            elif isinstance(selection, InlineFragmentNode):
+                yield from self.expand(selection.selection_set, spreads)
+            elif selection.name.value in self.fragments and selection.name.value not in spreads:
+                fragment = self.fragments[selection.name.value]
+                yield from self.expand(fragment.selection_set, spreads | {selection.name.value})
 
     @staticmethod
     def check_repeats(coordinate: str, repeats: Counter) -> None:
@@ -317,6 +364,38 @@ class _Walker:
                     code="QueryCycleError",
                 )
             )
+
+
+def _introspection_children(schema: GraphQLSchema, type_name: str, field_name: str, item) -> tuple[str, list]:
+    """What an introspection field answers for `item`: (the introspection type of the answer, its items)."""
+    if type_name == "__Schema":
+        if field_name == "types":
+            return "__Type", list(schema.type_map.values())
+        if field_name == "directives":
+            return "__Directive", list(schema.directives)
+        root = {"queryType": schema.query_type, "mutationType": schema.mutation_type}.get(field_name)
+        return "__Type", [root] if root is not None else []
+    if type_name == "__Type":
+        if field_name == "ofType":
+            return "__Type", [item.of_type] if isinstance(item, GraphQLNonNull | GraphQLList) else []
+        if field_name == "possibleTypes":
+            abstract = isinstance(item, GraphQLInterfaceType | GraphQLUnionType)
+            return "__Type", list(schema.get_possible_types(item)) if abstract else []
+        fields = getattr(item, "fields", None) or {}
+        if field_name == "fields":
+            return "__Field", [] if isinstance(item, GraphQLInputObjectType) else list(fields.values())
+        if field_name == "inputFields":
+            return "__InputValue", list(fields.values()) if isinstance(item, GraphQLInputObjectType) else []
+        if field_name == "interfaces":
+            return "__Type", list(getattr(item, "interfaces", None) or [])
+        if field_name == "enumValues":
+            return "__EnumValue", list(item.values.values()) if isinstance(item, GraphQLEnumType) else []
+        return "__Type", []
+    if field_name == "args":
+        return "__InputValue", list(item.args.values())
+    if field_name == "type":
+        return "__Type", [item.type]
+    return "__Type", []
 
 
 def analyse(

@@ -152,9 +152,36 @@ def test_fragments_are_expanded_and_cannot_hide_a_cycle(api, product_with_20_var
 
 
 def test_introspection_works_and_is_bounded(api):
-    standard = api(get_introspection_query())
-    assert "errors" not in standard
-    assert standard["data"]["__schema"]["queryType"]["name"] == "Query"
+    for query in (
+        get_introspection_query(),
+        get_introspection_query(  # what GraphiQL and newer clients send
+            descriptions=True,
+            specified_by_url=True,
+            directive_is_repeatable=True,
+            schema_description=True,
+            input_value_deprecation=True,
+        ),
+    ):
+        standard = api(query)
+        assert "errors" not in standard
+        assert standard["data"]["__schema"]["queryType"]["name"] == "Query"
+        # Counted over the schema itself: a quarter of the budget, whatever the schema grows to soon.
+        assert standard["extensions"]["cost"]["requestedQueryCost"] < limits.MAX_QUERY_COST // 4
+    product_fields = len(schema.graphql_schema.type_map["Product"].fields)
+    one_type = '{ __type(name: "Product") { name fields { name } } }'
+    assert cost_of(one_type).cost == 1 + 1 + 1 + product_fields
+    assert cost_of('{ __type(name: "Nope") { name } }').cost == 1
+    # Aliased copies of the whole schema add up and are refused before anything runs.
+    selection = "types { fields { name description args { name type { name } } type { name kind } } }"
+    copies = " ".join(f"s{n}: __schema {{ {selection} }}" for n in range(30))
+    body = refused(api, f"query {{ {copies} }}", "QueryCostError")
+    assert body["extensions"]["cost"]["requestedQueryCost"] > limits.MAX_QUERY_COST
+    # Within one __schema too: counting stops as soon as the answer would pass the limit.
+    fields = " ".join(f"f{n}: fields {{ name args {{ name }} type {{ name kind }} }}" for n in range(30))
+    body = refused(api, f"query {{ __schema {{ types {{ {fields} }} }} }}", "QueryCostError")
+    assert body["errors"][0]["message"] == (
+        f"The query exceeds the maximum cost of {limits.MAX_QUERY_COST} in introspection."
+    )
     refused(api, "query { __schema { types { fields { type { fields { name } } } } } }", "QueryCycleError")
     typenames = " ".join(["__typename"] * (limits.MAX_FIELDS + 1))
     body = refused(api, f"query {{ {typenames} }}", "QueryLimitError")
