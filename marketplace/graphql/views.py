@@ -9,9 +9,10 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -94,11 +95,11 @@ class GraphQLView(BaseGraphQLView):
         if length > limits.MAX_BODY_BYTES:
             raise _bad_request(f"The request body is larger than {limits.MAX_BODY_BYTES} bytes.")
         content_type = self.get_content_type(request)
-        if content_type not in ("application/json", "application/graphql"):
-            return super().parse_body(request)
         try:
+            if content_type not in ("application/json", "application/graphql"):
+                return super().parse_body(request)  # form fields: Django's own field count limit
             body = request.body.decode("utf-8")
-        except (UnicodeDecodeError, RequestDataTooBig):
+        except (UnicodeDecodeError, RequestDataTooBig, TooManyFieldsSent, MultiPartParserError):
             raise _bad_request("The request body must be UTF-8 text of a bounded size.") from None
         if content_type == "application/graphql":
             return {"query": body}

@@ -249,3 +249,15 @@ def test_checkout_complete_once_per_request(api):
     query = """mutation { a: checkoutComplete(id: "Q2hlY2tvdXQ6MQ==") { order { id } }
                           b: checkoutComplete(id: "Q2hlY2tvdXQ6Mg==") { order { id } } }"""
     refused(api, query, "MutationLimitError")
+
+
+def test_at_most_ten_mutations_per_request(api):
+    create = 'c{n}: checkoutCreate(input: {{channel: "default-channel", lines: []}}) {{ checkout {{ id }} }}'
+    query = "mutation { " + " ".join(create.format(n=n) for n in range(limits.MAX_MUTATIONS + 1)) + " }"
+    body = refused(api, query, "MutationLimitError")
+    assert body["errors"][0]["message"] == (
+        f"The request runs {limits.MAX_MUTATIONS + 1} mutations; at most {limits.MAX_MUTATIONS} per request."
+    )
+    from marketplace.checkout.models import Checkout
+
+    assert not Checkout.objects.exists()

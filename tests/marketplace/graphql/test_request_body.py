@@ -84,6 +84,20 @@ def test_malformed_bodies_are_clean_errors(api):
     refused(api, with_list, "Variables must be a JSON object.")
 
 
+def test_form_bodies_are_bounded(api):
+    fields = (
+        "&".join(f"f{n}=1" for n in range(2000)) + "&query=query%20%7B%20channels%20%7B%20slug%20%7D%20%7D"
+    )
+    refused(
+        api,
+        fields,
+        "The request body must be UTF-8 text of a bounded size.",
+        content_type="application/x-www-form-urlencoded",
+    )
+    response = api.client.post("/graphql/", data={"query": "query { channels { slug } }"})
+    assert response.json()["data"] == {"channels": [{"slug": "default-channel"}]}
+
+
 def test_a_batch_of_operations_is_refused(api):
     batch = [{"query": 'mutation { tokenCreate(email: "a@b.vn", password: "x") { token } }'}] * 1000
     refused(api, json.dumps(batch), "The request body must be one JSON object with a query.")
