@@ -71,6 +71,14 @@ class GraphQLView(BaseGraphQLView):
         return settings.DEBUG and super().can_display_graphiql(request, data)
 
     def dispatch(self, request, *args, **kwargs):
+        # Before anything reads the body (the CSRF check reads form fields).
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limits.MAX_BODY_BYTES:
+            message = f"The request body is larger than {limits.MAX_BODY_BYTES} bytes."
+            return JsonResponse({"errors": [self.format_error(_bad_request(message))]}, status=400)
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if header[:7].lower() == "bearer ":
             try:
@@ -88,12 +96,6 @@ class GraphQLView(BaseGraphQLView):
 
     def parse_body(self, request):
         """The request body as one GraphQL request; every malformed body is a 400 with a JSON error."""
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limits.MAX_BODY_BYTES:
-            raise _bad_request(f"The request body is larger than {limits.MAX_BODY_BYTES} bytes.")
         content_type = self.get_content_type(request)
         try:
             if content_type not in ("application/json", "application/graphql"):
