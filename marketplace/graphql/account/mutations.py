@@ -1,11 +1,12 @@
 import graphene
 from django.contrib.auth import authenticate
 
+from marketplace.accounts.models import User as UserModel
 from marketplace.accounts.services import user_register
 from marketplace.graphql.account.types import User
 from marketplace.graphql.core.auth import TokenError, create_token, user_from_token
 from marketplace.graphql.core.errors import InputError
-from marketplace.graphql.core.mutations import BaseMutation, error_type
+from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 
 
 class AccountErrorCode(graphene.Enum):
@@ -110,10 +111,7 @@ class AccountRegister(BaseMutation):
 
     @classmethod
     def perform(cls, root, info, input):
-        user = user_register(
-            email=input["email"],
-            password=input["password"],
-            first_name=input.get("first_name") or "",
-            last_name=input.get("last_name") or "",
-        )
+        names = {"first_name": input.get("first_name") or "", "last_name": input.get("last_name") or ""}
+        check_max_lengths({"email": input["email"].strip(), **names}, UserModel)
+        user = user_register(email=input["email"], password=input["password"], **names)
         return cls(requires_confirmation=False, user=user, errors=[])

@@ -144,3 +144,20 @@ def test_address_and_email_are_bounded(api):
     assert body == {"checkout": None, "errors": [{"field": "email", "code": "INVALID"}]}
     checkout = Checkout.objects.get()
     assert (checkout.street, checkout.full_name, checkout.email) == ("", "", "")
+
+
+def test_registration_names_and_email_are_bounded(api):
+    from marketplace.accounts.models import User
+
+    register = """mutation($input: AccountRegisterInput!) {
+      accountRegister(input: $input) { user { email } errors { field code } } }"""
+    long_email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".vn"
+    fields = {"password": "cà-phê-sơn-la-2026", "firstName": "N" * 151, "lastName": "L" * 151}
+    body = api.data(register, {"input": {**fields, "email": long_email}})["accountRegister"]
+    assert body["user"] is None
+    assert sorted(body["errors"], key=lambda error: error["field"]) == [
+        {"field": "email", "code": "INVALID"},
+        {"field": "firstName", "code": "INVALID"},
+        {"field": "lastName", "code": "INVALID"},
+    ]
+    assert not User.objects.exists()
