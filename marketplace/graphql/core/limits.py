@@ -42,6 +42,8 @@ from graphql import (
     GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     Source,
@@ -108,6 +110,7 @@ TREE_DEPTH = {"MenuItem.children": 2, "Category.children": 3}
 # Fields that cost more than one resolver call, in the unit above (~16 µs of CPU measured here): a page or
 # count query ~3 ms; an HTML description of up to 20,000 characters turned into EditorJS ~5 ms.
 CONNECTION_COST = 200
+SEARCH_COST = 3_000  # a connection with a full-text search: ~50 ms (docs/adr/0003)
 COUNT_COST = 200  # a connection's totalCount
 FIELD_COSTS = {
     "Product.description": 300,
@@ -232,6 +235,29 @@ class _Walker:
                     return max(number, 1)
         return DEFAULT_PAGE
 
+    def searches(self, node: FieldNode) -> bool:
+        """Whether the connection runs a full-text search (`search` or `filter.search` given)."""
+
+        def given(value) -> bool:
+            if isinstance(value, VariableNode):
+                return bool(self.variables.get(value.name.value))
+            return not isinstance(value, NullValueNode) and bool(getattr(value, "value", True))
+
+        for argument in node.arguments or ():
+            value = argument.value
+            if argument.name.value == "search" and given(value):
+                return True
+            if argument.name.value != "filter":
+                continue
+            if isinstance(value, VariableNode):
+                variable = self.variables.get(value.name.value)
+                if isinstance(variable, dict) and variable.get("search"):
+                    return True
+            elif isinstance(value, ObjectValueNode):
+                if any(f.name.value == "search" and given(f.value) for f in value.fields):
+                    return True
+        return False
+
     def field_definition(self, parent, name: str):
         if parent is self.schema.query_type and name == "__schema":
             return SchemaMetaFieldDef
@@ -293,7 +319,7 @@ class _Walker:
             repeats = lists + Counter({coordinate: 1})
             self.check_repeats(coordinate, repeats)
             selection = self.walk(node.selection_set, named, depth, repeats, spreads, self.page_size(node))
-            return CONNECTION_COST + selection
+            return CONNECTION_COST + (SEARCH_COST if self.searches(node) else 0) + selection
         weight = FIELD_COSTS.get(coordinate, 1)
         if name == "totalCount" and parent.name.endswith("Connection"):
             weight = COUNT_COST

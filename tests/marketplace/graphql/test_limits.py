@@ -261,3 +261,16 @@ def test_at_most_ten_mutations_per_request(api):
     from marketplace.checkout.models import Checkout
 
     assert not Checkout.objects.exists()
+
+
+def test_a_search_costs_its_query_and_nested_searches_are_refused(api):
+    plain = "query { products(first: 10) { totalCount } }"
+    searched = 'query { products(first: 10, filter: {search: "cà phê"}) { totalCount } }'
+    by_variable = "query($f: ProductFilterInput) { products(first: 10, filter: $f) { totalCount } }"
+    assert cost_of(plain).cost == limits.CONNECTION_COST + limits.COUNT_COST
+    assert cost_of(searched).cost == cost_of(plain).cost + limits.SEARCH_COST
+    assert cost_of(by_variable, {"f": {"search": "trà"}}).cost == cost_of(searched).cost
+    assert cost_of(by_variable, {"f": {"search": ""}}).cost == cost_of(plain).cost
+    nested = """query { categories(first: 20) { edges { node {
+        products(first: 1, filter: {search: "cà phê"}) { totalCount } } } } }"""
+    refused(api, nested, "QueryCostError")
