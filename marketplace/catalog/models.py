@@ -43,6 +43,10 @@ class Category(models.Model):
         return self.name
 
 
+# The longest description a producer may write (HTML, in the portal form and through the API).
+PRODUCT_DESCRIPTION_MAX_LENGTH = 20_000
+
+
 class Product(models.Model):
     # PROTECT: a product never loses its producer; a producer with products cannot be deleted.
     producer = models.ForeignKey("producers.Producer", on_delete=models.PROTECT, related_name="products")

@@ -6,6 +6,7 @@ from marketplace.graphql.account.schema import AccountMutations, AccountQueries
 from marketplace.graphql.checkout.mutations import CheckoutMutations
 from marketplace.graphql.checkout.schema import CheckoutQueries
 from marketplace.graphql.content.schema import ContentQueries
+from marketplace.graphql.core.limits import bound_list_resolvers
 from marketplace.graphql.order.mutations import OrderMutations
 from marketplace.graphql.producer.schema import ProducerQueries
 from marketplace.graphql.product.mutations import ProductMutations
@@ -23,3 +24,4 @@ class Mutation(CheckoutMutations, ProductMutations, AccountMutations, OrderMutat
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
+bound_list_resolvers(schema.graphql_schema)

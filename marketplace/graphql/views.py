@@ -4,12 +4,15 @@ Authentication: `Authorization: Bearer <JWT>` for API clients; the view is CSRF-
 cookie is honoured only on a POST that passes Django's CSRF check (GraphiQL sends the token), otherwise the
 request runs as anonymous, so a cross-site form can never act with a shopper's session."""
 
+import json
 import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -24,14 +27,31 @@ from marketplace.graphql.core.errors import BadRequest
 logger = logging.getLogger(__name__)
 
 
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
+def _variables_problem(value) -> str | None:
+    """Depth, size and NUL characters of the variables, walked without recursion (json.loads accepts
+    nesting far deeper than any input type)."""
+    stack = [(value, 1)]
+    items = 0
+    while stack:
+        item, depth = stack.pop()
+        items += 1
+        if items > limits.MAX_VARIABLE_ITEMS:
+            return f"The variables hold more than {limits.MAX_VARIABLE_ITEMS} values."
+        if depth > limits.MAX_VARIABLE_DEPTH:
+            return f"The variables nest deeper than {limits.MAX_VARIABLE_DEPTH} levels."
+        if isinstance(item, str):
+            if "\x00" in item:
+                return "NUL characters are not allowed."
+        elif isinstance(item, dict):
+            stack.extend((key, depth + 1) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return None
+
+
+def _bad_request(message: str) -> HttpError:
+    return HttpError(HttpResponseBadRequest(message))
 
 
 def _csrf_ok(request) -> bool:
@@ -51,6 +71,14 @@ class GraphQLView(BaseGraphQLView):
         return settings.DEBUG and super().can_display_graphiql(request, data)
 
     def dispatch(self, request, *args, **kwargs):
+        # Before anything reads the body (the CSRF check reads form fields).
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limits.MAX_BODY_BYTES:
+            message = f"The request body is larger than {limits.MAX_BODY_BYTES} bytes."
+            return JsonResponse({"errors": [self.format_error(_bad_request(message))]}, status=400)
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if header[:7].lower() == "bearer ":
             try:
@@ -66,18 +94,48 @@ class GraphQLView(BaseGraphQLView):
         request.graphql_extensions = {}
         return super().dispatch(request, *args, **kwargs)
 
+    def parse_body(self, request):
+        """The request body as one GraphQL request; every malformed body is a 400 with a JSON error."""
+        content_type = self.get_content_type(request)
+        try:
+            if content_type not in ("application/json", "application/graphql"):
+                return super().parse_body(request)  # form fields: Django's own field count limit
+            body = request.body.decode("utf-8")
+        except (UnicodeDecodeError, RequestDataTooBig, TooManyFieldsSent, MultiPartParserError):
+            raise _bad_request("The request body must be UTF-8 text of a bounded size.") from None
+        if content_type == "application/graphql":
+            return {"query": body}
+        try:
+            data = json.loads(body)
+        except RecursionError:
+            raise _bad_request("The request body nests JSON too deeply.") from None
+        except ValueError:
+            raise _bad_request("The request body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            # Batches are not supported: one operation per request keeps the limits per request true.
+            raise _bad_request("The request body must be one JSON object with a query.")
+        return data
+
     def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
         if not query:
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseBadRequest("Must provide query string."))
+        if not isinstance(query, str) or not isinstance(operation_name, str | None):
+            return ExecutionResult(errors=[BadRequest("The query and operationName must be strings.")])
         if variables is not None and not isinstance(variables, dict):
             return ExecutionResult(errors=[BadRequest("Variables must be a JSON object.")])
-        if "\x00" in query or "\\u0000" in query or _has_nul(variables):
+        problem = _variables_problem(variables)
+        if problem is not None:
+            return ExecutionResult(errors=[BadRequest(problem)])
+        if "\x00" in query or "\\u0000" in query:
             # PostgreSQL cannot store NUL in text; refuse it up front instead of failing in a resolver.
             return ExecutionResult(errors=[BadRequest("NUL characters are not allowed.")])
+        refused = limits.check_source(query)
+        if refused is not None:
+            return ExecutionResult(errors=[refused])
         try:
-            document = parse(query, max_tokens=20_000)
+            document = parse(query, max_tokens=limits.MAX_TOKENS)
         except GraphQLError as exc:
             return ExecutionResult(errors=[exc])
         operation = get_operation_ast(document, operation_name)
@@ -85,34 +143,20 @@ class GraphQLView(BaseGraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseNotAllowed(["POST"], "Mutations need a POST request."))
+        refused = limits.check_document(document)
+        if refused is not None:
+            return ExecutionResult(errors=[refused])
         schema = self.schema.graphql_schema
         errors = validate(schema, document, max_errors=50)
         if errors:
             return ExecutionResult(errors=errors)
-        aliases = limits.alias_count(document)
-        if aliases > limits.MAX_ALIASES:
-            return ExecutionResult(
-                errors=[
-                    GraphQLError(
-                        f"The query uses {aliases} aliases; at most {limits.MAX_ALIASES} are allowed."
-                    )
-                ]
-            )
-        cost = limits.query_cost(document, operation, variables)
+        analysis = limits.analyse(schema, document, operation, variables)
         request.graphql_extensions["cost"] = {
-            "requestedQueryCost": cost,
+            "requestedQueryCost": analysis.cost,
             "maximumAvailable": limits.MAX_QUERY_COST,
         }
-        if cost > limits.MAX_QUERY_COST:
-            return ExecutionResult(
-                errors=[
-                    GraphQLError(
-                        f"The query exceeds the maximum cost of {limits.MAX_QUERY_COST}. "
-                        f"Actual cost is {cost}",
-                        extensions={"exception": {"code": "QueryCostError"}},
-                    )
-                ]
-            )
+        if analysis.error is not None:
+            return ExecutionResult(errors=[analysis.error])
         options = {
             "context_value": request,
             "variable_values": variables,
@@ -162,4 +206,4 @@ class GraphQLView(BaseGraphQLView):
                 formatted["extensions"] = {"exception": {"code": type(original).__name__}}
                 return formatted
             return error.formatted
-        return {"message": str(error)}
+        return {"message": str(error), "extensions": {"exception": {"code": "BadRequest"}}}

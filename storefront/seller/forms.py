@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 
-from marketplace.catalog.models import Category
+from marketplace.catalog.models import PRODUCT_DESCRIPTION_MAX_LENGTH, Category, Product
 from marketplace.producers.models import Producer
 
 MAX_PRICE_VND = 1_000_000_000
@@ -40,18 +40,27 @@ class ImageUploadField(forms.FileField):
         self.widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
 
 
+def _max_length(model, field: str) -> int:
+    """The model's bound, the same one the GraphQL mutations enforce."""
+    return model._meta.get_field(field).max_length
+
+
 class ProductForm(forms.Form):
-    name = forms.CharField(label="Tên sản phẩm", max_length=255)
+    name = forms.CharField(label="Tên sản phẩm", max_length=_max_length(Product, "name"))
     category = forms.ModelChoiceField(label="Nhóm sản phẩm", queryset=Category.objects.all())
     description = forms.CharField(
         label="Mô tả",
         required=False,
-        max_length=20_000,
+        max_length=PRODUCT_DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Cho phép định dạng đơn giản: đoạn, in đậm, nghiêng, danh sách, liên kết.",
     )
-    seo_title = forms.CharField(label="Tiêu đề SEO", max_length=120, required=False)
-    seo_description = forms.CharField(label="Mô tả SEO", max_length=300, required=False)
+    seo_title = forms.CharField(
+        label="Tiêu đề SEO", max_length=_max_length(Product, "seo_title"), required=False
+    )
+    seo_description = forms.CharField(
+        label="Mô tả SEO", max_length=_max_length(Product, "seo_description"), required=False
+    )
 
 
 class VariantForm(forms.Form):

@@ -1,6 +1,7 @@
 import graphene
 from django.contrib.auth import authenticate
 
+from marketplace.accounts.models import User as UserModel
 from marketplace.accounts.services import password_reset_email_send, user_register, user_tokens_revoke
 from marketplace.accounts.throttle import (
     ANSWERED_IN_API,
@@ -13,7 +14,7 @@ from marketplace.accounts.throttle import (
 from marketplace.graphql.account.types import User
 from marketplace.graphql.core.auth import TokenError, create_token, require_login, user_from_token
 from marketplace.graphql.core.errors import InputError
-from marketplace.graphql.core.mutations import BaseMutation, error_type
+from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 
 
 class AccountErrorCode(graphene.Enum):
@@ -130,12 +131,9 @@ class AccountRegister(BaseMutation):
             registration_allowed(info.context)
         except Throttled as exc:
             raise InputError(None, exc.message, "TOO_MANY_REQUESTS") from exc
-        user = user_register(
-            email=input["email"],
-            password=input["password"],
-            first_name=input.get("first_name") or "",
-            last_name=input.get("last_name") or "",
-        )
+        names = {"first_name": input.get("first_name") or "", "last_name": input.get("last_name") or ""}
+        check_max_lengths({"email": input["email"].strip(), **names}, UserModel)
+        user = user_register(email=input["email"], password=input["password"], **names)
         return cls(requires_confirmation=False, user=user, errors=[])
 
 

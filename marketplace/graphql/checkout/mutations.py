@@ -11,7 +11,7 @@ from marketplace.core.provinces import BY_CODE, province_code_for
 from marketplace.graphql.checkout.types import Checkout, CheckoutErrorCode, Order
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.ids import decode_id
-from marketplace.graphql.core.mutations import BaseMutation, error_type
+from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 from marketplace.graphql.product.types import check_channel
 from marketplace.orders.selectors import order_by_token
 
@@ -59,11 +59,14 @@ class CheckoutCreateInput(graphene.InputObjectType):
     shipping_address = AddressInput(description="The mailing address to where the checkout will be shipped.")
 
 
-def _checkout(global_id: str | None, token=None) -> CheckoutModel:
+def _checkout_token(global_id: str | None, token=None):
     if global_id is None and token is None:
         raise InputError("id", "Provide the checkout's id.", "REQUIRED")
-    key = token if token is not None else decode_id(global_id, "Checkout", field="id", as_uuid=True)
-    checkout = CheckoutModel.objects.filter(token=key).first()
+    return token if token is not None else decode_id(global_id, "Checkout", field="id", as_uuid=True)
+
+
+def _checkout(global_id: str | None, token=None) -> CheckoutModel:
+    checkout = CheckoutModel.objects.filter(token=_checkout_token(global_id, token)).first()
     if checkout is None:
         raise InputError("id", f"Couldn't resolve to a node: {global_id or token}", "NOT_FOUND")
     return checkout
@@ -95,13 +98,21 @@ def _address(data) -> dict:
         part.strip() for part in (data.get("street_address_1"), data.get("street_address_2")) if part
     )
     full_name = " ".join(part.strip() for part in (data.get("first_name"), data.get("last_name")) if part)
-    return {
+    address = {
         "full_name": full_name,
         "phone": data.get("phone") or "",
         "province": province,
         "commune": (data.get("city") or data.get("city_area") or "").strip(),
         "street": street,
     }
+    check_max_lengths(address, CheckoutModel)
+    return address
+
+
+def _email(email: str | None) -> str:
+    email = (email or "").strip()
+    check_max_lengths({"email": email}, CheckoutModel)
+    return email
 
 
 class CheckoutMutation(BaseMutation):
@@ -134,7 +145,8 @@ class CheckoutCreate(CheckoutMutation):
     @classmethod
     def perform(cls, root, info, input):
         check_channel(input.get("channel"))
-        checkout = services.checkout_create(user=info.context.user, email=(input.get("email") or "").strip())
+        email = _email(input.get("email"))
+        checkout = services.checkout_create(user=info.context.user, email=email)
         _add_lines(checkout, input.get("lines"))
         if input.get("shipping_address") is not None:
             checkout = services.checkout_shipping_address_update(
@@ -231,7 +243,7 @@ class CheckoutEmailUpdate(CheckoutMutation):
 
     @classmethod
     def perform(cls, root, info, email, id=None, token=None):
-        checkout = services.checkout_email_update(checkout=_checkout(id, token), email=email)
+        checkout = services.checkout_email_update(checkout=_checkout(id, token), email=_email(email))
         return cls(checkout=checkout, errors=[])
 
 
@@ -269,7 +281,12 @@ class CheckoutComplete(CheckoutMutation):
         store_source = graphene.Boolean(description="Ignored.")
 
     class Meta:
-        description = "Completes the checkout as an order paid cash on delivery."
+        description = (
+            "Completes the checkout as an order paid cash on delivery; a checkout already completed answers "
+            "its order."
+        )
+
+    field_map = {**CheckoutMutation.field_map, "token": "id"}
 
     @staticmethod
     def resolve_confirmation_needed(root, info):
@@ -279,9 +296,10 @@ class CheckoutComplete(CheckoutMutation):
     def perform(
         cls, root, info, id=None, token=None, payment_data=None, redirect_url=None, store_source=None
     ):
-        checkout = _checkout(id, token)
+        # A checkout already completed answers the order it became (found by the checkout's token, the
+        # secret only its owner holds), as Saleor does: a client that lost the first answer may retry.
         order = services.checkout_complete(
-            token=checkout.token, user=info.context.user, client_ip=client_ip(info.context)
+            token=_checkout_token(id, token), user=info.context.user, client_ip=client_ip(info.context)
         )
         return cls(order=order_by_token(token=order.token), confirmation_needed=False, errors=[])
 

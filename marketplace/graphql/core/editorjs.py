@@ -107,6 +107,8 @@ def editorjs_to_html(document) -> str:
     if isinstance(document, str):
         try:
             document = json.loads(document)
+        except RecursionError:
+            return ""
         except ValueError:
             return f"<p>{html.escape(document)}</p>"
     if not isinstance(document, dict):
@@ -117,16 +119,18 @@ def editorjs_to_html(document) -> str:
             continue
         raw = block.get("data")
         data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        text = data.get("text") if isinstance(data.get("text"), str) else ""
         kind = block.get("type")
         if kind == "header":
             level = data.get("level") if data.get("level") in (2, 3, 4) else 2
-            parts.append(f"<h{level}>{data.get('text', '')}</h{level}>")
+            parts.append(f"<h{level}>{text}</h{level}>")
         elif kind == "list":
             tag = "ol" if data.get("style") == "ordered" else "ul"
-            items = "".join(f"<li>{item}</li>" for item in data.get("items") or [] if isinstance(item, str))
+            items = data.get("items") if isinstance(data.get("items"), list) else []
+            items = "".join(f"<li>{item}</li>" for item in items if isinstance(item, str))
             parts.append(f"<{tag}>{items}</{tag}>")
         elif kind == "quote":
-            parts.append(f"<blockquote>{data.get('text', '')}</blockquote>")
+            parts.append(f"<blockquote>{text}</blockquote>")
         else:
-            parts.append(f"<p>{data.get('text', '')}</p>")
+            parts.append(f"<p>{text}</p>")
     return "".join(parts)

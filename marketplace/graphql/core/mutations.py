@@ -3,6 +3,8 @@ authorisation. A mutation that reports errors flags the request so the view roll
 
 import graphene
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 
 from marketplace.graphql.core.errors import InputError, validation_error_entries
 
@@ -56,3 +58,21 @@ class BaseMutation(graphene.Mutation):
         names = {member.name for member in cls.error_codes}
         name = code if code in names else ("INVALID" if "INVALID" in names else "GRAPHQL_ERROR")
         return getattr(cls.error_codes, name)
+
+
+def check_max_lengths(values: dict, model: type[models.Model], **limits: int) -> None:
+    """Refuse text longer than the model field allows (the bound the portal forms use too), every field at
+    once, before anything is written. `limits` gives the bound of text fields without a max_length."""
+    errors = {}
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        limit = limits.get(name) or getattr(model._meta.get_field(name), "max_length", None)
+        if limit is None:
+            continue
+        try:
+            MaxLengthValidator(limit)(value)
+        except ValidationError as exc:
+            errors[name] = exc.error_list
+    if errors:
+        raise ValidationError(errors)

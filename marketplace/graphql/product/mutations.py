@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 import graphene
 
 from marketplace.catalog import services
+from marketplace.catalog.models import PRODUCT_DESCRIPTION_MAX_LENGTH
 from marketplace.catalog.models import Category as CategoryModel
 from marketplace.catalog.models import Product as ProductModel
 from marketplace.catalog.models import ProductVariant as ProductVariantModel
@@ -13,7 +14,7 @@ from marketplace.graphql.core.auth import is_staff_with, require_login, require_
 from marketplace.graphql.core.editorjs import editorjs_to_html
 from marketplace.graphql.core.errors import InputError, PermissionDenied
 from marketplace.graphql.core.ids import decode_id
-from marketplace.graphql.core.mutations import BaseMutation, error_type
+from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 from marketplace.graphql.product.types import Product, ProductVariant
 from marketplace.producers.models import Producer as ProducerModel
 
@@ -124,11 +125,12 @@ def _product_changes(data) -> dict:
         changes["description"] = editorjs_to_html(data["description"])
     seo = data.get("seo") or {}
     if seo.get("title") is not None:
-        changes["seo_title"] = seo["title"][:120]
+        changes["seo_title"] = seo["title"]
     if seo.get("description") is not None:
-        changes["seo_description"] = seo["description"][:300]
+        changes["seo_description"] = seo["description"]
     if data.get("is_published") is not None:
         changes["is_published"] = data["is_published"]
+    check_max_lengths(changes, ProductModel, description=PRODUCT_DESCRIPTION_MAX_LENGTH)
     return changes
 
 

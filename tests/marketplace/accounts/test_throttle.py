@@ -73,19 +73,33 @@ def test_graphql_and_web_failures_count_together(client):
     assert web_sign_in(client, "lan@example.vn", PASSWORD).status_code == 429
 
 
-def test_aliased_token_create_in_one_request_counts_every_guess_and_survives_the_rollback(client):
+def test_aliased_token_create_is_refused_before_any_guess_runs(client):
     UserFactory(email="lan@example.vn")
     aliases = " ".join(
         f'a{i}: tokenCreate(email: "lan@example.vn", password: "{"wrong" if i < 12 else PASSWORD}") '
         "{ token errors { code } }"
         for i in range(14)
     )
-    data = graphql(client, f"mutation {{ {aliases} }}")["data"]
-    codes = [data[f"a{i}"]["errors"][0]["code"] for i in range(14)]
-    assert codes == ["INVALID_CREDENTIALS"] * 9 + ["LOGIN_ATTEMPT_DELAYED"] * 5
-    assert all(data[f"a{i}"]["token"] is None for i in range(14))
-    # The request's transaction was rolled back (its mutations reported errors); the failures were not.
+    response = client.post(
+        "/graphql/", data=json.dumps({"query": f"mutation {{ {aliases} }}"}), content_type="application/json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body.get("data") is None
+    assert body["errors"][0]["extensions"]["exception"]["code"] == "MutationLimitError"
+    # No password was checked, so no guess was counted and the account is not locked.
+    assert AccessAttempt.objects.count() == 0
+    assert api_sign_in(Client(), "lan@example.vn", PASSWORD)["token"]
+
+
+def test_failures_in_rolled_back_requests_still_count(client):
+    UserFactory(email="lan@example.vn")
+    for _ in range(9):
+        assert api_sign_in(Client(), "lan@example.vn", "wrong")["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    # The tenth failure locks the account; it is answered as the lockout.
+    assert api_sign_in(Client(), "lan@example.vn", "wrong")["errors"][0]["code"] == "LOGIN_ATTEMPT_DELAYED"
     assert AccessAttempt.objects.get().failures_since_start == 10
+    assert api_sign_in(Client(), "lan@example.vn", PASSWORD)["errors"][0]["code"] == "LOGIN_ATTEMPT_DELAYED"
     assert web_sign_in(Client(), "lan@example.vn", PASSWORD).status_code == 429
 
 
@@ -186,20 +200,27 @@ def test_registrations_per_ip_are_limited_across_web_and_graphql(client):
     )
 
 
-def test_thirty_aliased_registrations_create_five_accounts(client):
+def test_aliased_registrations_are_refused_and_sequential_ones_stop_at_five(client):
     aliases = " ".join(
         f'a{i}: accountRegister(input: {{email: "a{i}@example.vn", password: "ca-phe-son-la-26"}}) '
         "{ user { email } errors { code } }"
         for i in range(30)
     )
-    data = graphql(client, f"mutation {{ {aliases} }}")["data"]
-    assert [bool(data[f"a{i}"]["user"]) for i in range(30)] == [True] * 5 + [False] * 25
-    # The refusals roll the request back (nothing changed), but the five attempts still count.
-    assert User.objects.count() == 0
-    assert ThrottleEvent.objects.filter(scope="register_ip").count() == 5
-    assert (
-        graphql(Client(), REGISTER, {"email": "late@example.vn"})["data"]["accountRegister"]["user"] is None
+    response = client.post(
+        "/graphql/", data=json.dumps({"query": f"mutation {{ {aliases} }}"}), content_type="application/json"
     )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["exception"]["code"] == "MutationLimitError"
+    assert User.objects.count() == 0
+    assert ThrottleEvent.objects.count() == 0
+    created = [
+        graphql(Client(), REGISTER, {"email": f"s{i}@example.vn"})["data"]["accountRegister"]["user"]
+        is not None
+        for i in range(7)
+    ]
+    assert created == [True] * 5 + [False] * 2
+    assert User.objects.count() == 5
+    assert ThrottleEvent.objects.filter(scope="register_ip").count() == 5
 
 
 # --- Password-reset e-mails -----------------------------------------------------------------------

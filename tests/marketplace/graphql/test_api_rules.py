@@ -41,7 +41,11 @@ def test_first_or_last_is_required_and_capped(api):
 def test_cost_is_reported_and_limited(api):
     visible_product()
     body = api("query { products(first: 10) { edges { node { name } } } }")
-    assert body["extensions"]["cost"] == {"requestedQueryCost": 40, "maximumAvailable": limits.MAX_QUERY_COST}
+    # a connection (its page query) + 10 edges × (edge + node + name)
+    assert body["extensions"]["cost"] == {
+        "requestedQueryCost": 230,
+        "maximumAvailable": limits.MAX_QUERY_COST,
+    }
     expensive = """query { products(first: 100) { edges { node {
         category { products(first: 100) { edges { node { name slug } } } } } } } }"""
     body = api(expensive)

@@ -117,9 +117,36 @@ def test_lines_update_email_address_and_cash_on_delivery(api, products):
     me = api.data("query { me { orders(first: 10) { totalCount edges { node { number } } } } }", user=shopper)
     assert me["me"]["orders"]["totalCount"] == 1
     assert me["me"]["orders"]["edges"][0]["node"]["number"] == order["number"]
-    # Completing twice does not make a second order.
+    # Completing twice answers the same order (a client that lost the first answer retries): no second order.
+    again = api.data(COMPLETE, {"id": checkout_id}, user=shopper)["checkoutComplete"]
+    assert again == done
+    assert Order.objects.count() == 1
+    assert products["coffee"].variants.get().stock.quantity == 47
+
+
+def test_guest_repeating_complete_gets_the_same_order_by_the_checkout_token_only(api, products):
+    checkout_id = create(api)
+    api.data(ops.CHECKOUT_ADD_LINE, {"id": checkout_id, "productVariantId": variant_id(products["tea"])})
+    api.data(EMAIL, {"id": checkout_id, "email": "khach@example.vn"})
+    api.data(ADDRESS, {"id": checkout_id})
+    first = api.data(COMPLETE, {"id": checkout_id})["checkoutComplete"]
+    assert first["errors"] == [] and first["order"]["lines"] == [
+        {"productName": "Trà Shan tuyết", "quantity": 1}
+    ]
+    stock_after = products["tea"].variants.get().stock.quantity
     again = api.data(COMPLETE, {"id": checkout_id})["checkoutComplete"]
-    assert again["order"] is None and again["errors"][0]["code"] == "NOT_FOUND"
+    assert again == first
+    by_token = api.data(
+        "mutation($token: UUID) { checkoutComplete(token: $token) { order { id } errors { code } } }",
+        {"token": from_global_id(checkout_id)[1]},
+    )["checkoutComplete"]
+    assert by_token == {"order": {"id": first["order"]["id"]}, "errors": []}
+    assert Order.objects.count() == 1
+    assert products["tea"].variants.get().stock.quantity == stock_after
+    # Another checkout token (one never completed, or made up) finds nothing.
+    other = api.data(COMPLETE, {"id": to_global_id("Checkout", "8f9e6a52-0d51-4e55-9a47-3c54b36f1c11")})
+    assert other["checkoutComplete"]["order"] is None
+    assert other["checkoutComplete"]["errors"][0]["code"] == "NOT_FOUND"
     assert Order.objects.count() == 1
 
 
