@@ -292,6 +292,11 @@ DEFAULT_CHANNEL_SLUG = "default-channel"
 DEFAULT_CURRENCY = "VND"
 CERTIFICATE_VALIDITY_MONTHS = 36
 CERTIFICATE_EXPIRING_DAYS = 90
+# Public trust pages (/v/<code>/, /decisions/<id>/) and the open register: short caches, since a status
+# changes on the day a certificate lapses; one client may download the register this often.
+TRUST_PAGE_MAX_AGE = 60
+OPEN_DATA_MAX_AGE = 900
+OPEN_DATA_REQUESTS_PER_MINUTE = 10
 CERTIFICATE_REMINDER_DAYS = 30
 DECISIONS_INBOX = env_str("DECISIONS_INBOX")
 # Decision imports refuse files past these sizes (and zip archives that unpack past the second).
