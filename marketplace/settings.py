@@ -297,6 +297,16 @@ CERTIFICATE_EXPIRING_DAYS = 90
 TRUST_PAGE_MAX_AGE = 60
 OPEN_DATA_MAX_AGE = 900
 OPEN_DATA_REQUESTS_PER_MINUTE = 10
+QR_LABELS_PER_MINUTE = 20  # label sheets one user may download per minute (each is a few hundred ms)
+# TrueType fonts with Vietnamese glyphs for PDFs (QR label sheets); the first pair found is used. Without
+# one, PDFs fall back to the core fonts and print Vietnamese without its marks.
+PDF_FONT_PATHS = [
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+]
 CERTIFICATE_REMINDER_DAYS = 30
 DECISIONS_INBOX = env_str("DECISIONS_INBOX")
 # Decision imports refuse files past these sizes (and zip archives that unpack past the second).
