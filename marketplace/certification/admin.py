@@ -52,8 +52,8 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(ReadOnlyAdmin):
-    list_display = ["product", "stars", "score", "decision", "valid_from", "valid_until", "state"]
+    list_display = ["code", "product", "stars", "score", "decision", "valid_from", "valid_until", "state"]
     list_filter = ["state", "stars"]
-    search_fields = ["product__name", "product__producer__name", "decision__number"]
+    search_fields = ["=code", "product__name", "product__producer__name", "decision__number"]
     list_select_related = ["product", "decision"]
     raw_id_fields = ["product", "decision", "revoked_by", "superseded_by"]

@@ -149,3 +149,64 @@ def register_node(certification) -> dict:
 class OcopRegisterCountableConnection(CountableConnection):
     class Meta:
         node = OcopRegisterEntry
+
+
+class OcopCertificateStatus(graphene.Enum):
+    """The verification page's status (its data-certificate-status, upper-cased)."""
+
+    VALID = "valid"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+    @property
+    def description(self):
+        return {
+            "VALID": "Backs the product's stars today.",
+            "EXPIRING": "Valid, with under 90 days left.",
+            "EXPIRED": "Its 36 months have passed.",
+            "REVOKED": "Withdrawn by a revocation decision.",
+            "SUPERSEDED": "Replaced by a newer certificate (see supersededByCode).",
+        }.get(self.name)
+
+
+class OcopCertificateVerification(graphene.ObjectType):
+    """What /v/<code>/ shows, for programs: the same selector, the same status."""
+
+    code = graphene.String(required=True)
+    status = graphene.Field(OcopCertificateStatus, required=True)
+    days_left = graphene.Int(description="Days of validity left, while valid.")
+    stars = graphene.Int(required=True)
+    product_name = graphene.String(required=True)
+    product_slug = graphene.String(description="Set when the product is on sale here.")
+    producer_name = graphene.String(required=True)
+    decision_number = graphene.String(required=True)
+    decision_date = graphene.Date(required=True)
+    issuer = graphene.String(required=True)
+    valid_from = graphene.Date(required=True)
+    valid_until = graphene.Date(required=True)
+    revoked_by_number = graphene.String(description="Number of the revocation decision, when revoked.")
+    superseded_by_code = graphene.String(description="Code of the newer certificate, when superseded.")
+    verify_url = graphene.String(required=True)
+
+
+def verification_node(check) -> OcopCertificateVerification:
+    cert = check.certification
+    return OcopCertificateVerification(
+        code=cert.code,
+        status=OcopCertificateStatus.get(check.status),
+        days_left=check.days_left,
+        stars=cert.stars,
+        product_name=cert.product.name,
+        product_slug=cert.product.slug if check.product_on_sale else None,
+        producer_name=cert.product.producer.name,
+        decision_number=cert.decision.number,
+        decision_date=cert.decision.date,
+        issuer=cert.decision.issuer,
+        valid_from=cert.valid_from,
+        valid_until=cert.valid_until,
+        revoked_by_number=cert.revoked_by.number if cert.revoked_by else None,
+        superseded_by_code=check.successor.code if check.successor else None,
+        verify_url=certificate_verify_url(cert.code),
+    )

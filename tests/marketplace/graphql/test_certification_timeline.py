@@ -63,3 +63,27 @@ def test_timeline_is_batched_and_matches_the_product_page(api, client, settings)
             in html
         )
         assert event["decisionUrl"].removeprefix("http://testserver") in html
+
+
+VERIFY = """
+query Verify($code: String!) {
+  ocopCertificate(code: $code) { code status daysLeft stars productName productSlug producerName
+    decisionNumber decisionDate issuer validFrom validUntil revokedByNumber supersededByCode verifyUrl }
+}
+"""
+
+
+@pytest.mark.parametrize("status", ["valid", "expiring", "expired", "revoked", "superseded"])
+def test_ocop_certificate_agrees_with_the_verification_page(api, client, status, django_assert_num_queries):
+    cert = certificate(status)
+    with django_assert_num_queries(1):
+        data = api.data(VERIFY, {"code": cert.code.lower()})["ocopCertificate"]
+    html = client.get(f"/v/{cert.code}/").content.decode()
+    assert f'data-certificate-status="{data["status"].lower()}"' in html
+    assert data["status"] == status.upper() and data["code"] == cert.code
+    assert (data["revokedByNumber"] is not None) is (status == "revoked")
+    assert (data["supersededByCode"] is not None) is (status == "superseded")
+    if data["supersededByCode"]:
+        assert f'data-successor-code="{data["supersededByCode"]}"' in html
+    assert (data["daysLeft"] is not None) is (status in ("valid", "expiring"))
+    assert api.data(VERIFY, {"code": "ZZZZZZZZ"})["ocopCertificate"] is None
