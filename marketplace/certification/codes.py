@@ -16,6 +16,19 @@ def new_certificate_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
+def database_certificate_code():
+    """The same draw as a database default, for rows written by raw SQL or COPY without a code (bench
+    loaders, tests, tools): 8 characters picked by random() in the INSERT itself."""
+    from django.db.models import IntegerField, Value
+    from django.db.models.functions import Cast, Concat, Floor, Random, Substr
+
+    def one_character():
+        position = Cast(Floor(Random() * len(ALPHABET)) + 1, output_field=IntegerField())
+        return Substr(Value(ALPHABET), position, 1)
+
+    return Concat(*(one_character() for _ in range(LENGTH)))
+
+
 def normalise_certificate_code(text: str) -> str | None:
     """What a person typed or a scanner read, as the stored code; None when it cannot be one."""
     cleaned = text.strip().upper().replace("-", "").replace(" ", "").translate(_READ_AS)

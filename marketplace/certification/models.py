@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.certification.codes import new_certificate_code
+from marketplace.certification.codes import database_certificate_code, new_certificate_code
 
 
 class IssuerLevel(models.TextChoices):
@@ -77,7 +77,13 @@ class Certification(models.Model):
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="certifications")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="certifications")
     # The public code of /v/<code>/ and the QR labels: never changes, never reused.
-    code = models.CharField(_("code"), max_length=8, unique=True, default=new_certificate_code)
+    code = models.CharField(
+        _("code"),
+        max_length=8,
+        unique=True,
+        default=new_certificate_code,
+        db_default=database_certificate_code(),
+    )
     stars = models.PositiveSmallIntegerField(_("stars"))
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     valid_from = models.DateField()
