@@ -24,6 +24,8 @@ MARGIN = 10 * mm
 GAP = 4 * mm
 QUIET_ZONE_MODULES = 2  # inside the printed square; the label's own white margin adds to it
 GUIDE = Color(0.6, 0.6, 0.6)
+# reportlab's font registry is process-wide: names of our own, so nobody else's registration is reused.
+LABEL_FONT, LABEL_FONT_BOLD = "OcopLabelSans", "OcopLabelSans-Bold"
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,11 @@ def _fonts() -> tuple[str, str, bool]:
     (settings.PDF_FONT_PATHS), else the PDF core fonts, which cannot draw Vietnamese marks."""
     for regular_path, bold_path in settings.PDF_FONT_PATHS:
         if Path(regular_path).is_file() and Path(bold_path).is_file():
-            if "OcopSans" not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont("OcopSans", regular_path))
-                pdfmetrics.registerFont(TTFont("OcopSans-Bold", bold_path))
-            return "OcopSans", "OcopSans-Bold", True
+            registered = pdfmetrics.getRegisteredFontNames()
+            for name, path in ((LABEL_FONT, regular_path), (LABEL_FONT_BOLD, bold_path)):
+                if name not in registered:
+                    pdfmetrics.registerFont(TTFont(name, path))
+            return LABEL_FONT, LABEL_FONT_BOLD, True
     return "Helvetica", "Helvetica-Bold", False
 
 

@@ -109,3 +109,12 @@ def test_product_form_offers_the_sheet_and_the_verification_page(labelled):
     )
     assert f'href="{_url("htx-a", cert.product_id)}"' in html
     assert f'href="/v/{cert.code}/"' in html
+
+
+def test_without_a_vietnamese_font_the_sheet_still_prints_and_scans(labelled, settings):
+    settings.PDF_FONT_PATHS = [("/nonexistent/Regular.ttf", "/nonexistent/Bold.ttf")]
+    producer, cert = labelled
+    response = _client(MembershipFactory(producer=producer).user).get(_url("htx-a", cert.product_id))
+    assert response.status_code == 200
+    scans, _ = scan_pdf(response.content)
+    assert {scan.text for scan in scans} == {f"{settings.SITE_URL}/v/{cert.code}/"}
