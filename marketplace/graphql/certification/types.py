@@ -1,3 +1,5 @@
+import datetime
+
 import graphene
 from django.utils import timezone
 
@@ -139,10 +141,10 @@ class OcopRegisterEntry(graphene.ObjectType):
         description = "A certificate that backs an OCOP star today."
 
 
-def register_node(certification) -> dict:
-    entry = register_entry(certification)
-    entry["decision_date"] = certification.decision.date
-    entry["valid_until"] = certification.valid_until
+def register_node(row: tuple) -> dict:
+    entry = register_entry(row)
+    entry["decision_date"] = datetime.date.fromisoformat(entry["decision_date"])
+    entry["valid_until"] = datetime.date.fromisoformat(entry["valid_until"])
     return entry
 
 
