@@ -97,6 +97,17 @@ def test_scanning_labels_shows_each_certificate_status(page, settings, screensho
     assert page.locator("[data-decision-number]").first.get_attribute("data-decision-number") == (
         certs["valid"].decision.number
     )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"{width}-product-timeline")
+    page.locator("[data-decision-number] a").first.click()
+    page.wait_for_url(f"**/decisions/{certs['valid'].decision_id}/")
+    assert (
+        page.locator(f'[data-certificate-code="{certs["valid"].code}"]').get_attribute("data-outcome")
+        == "new"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"{width}-decision")
+    page.go_back()
     page.locator("[data-verify-url]").click()
     page.wait_for_url(f"**/v/{certs['valid'].code}/")
     assert page.locator("[data-certificate-status]").get_attribute("data-certificate-status") == "valid"
