@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalog_import.selectors import decision_source_run
 from marketplace.certification.selectors import (
@@ -32,7 +32,7 @@ DECISION_PAGE_SIZE = 100
 REGISTER_CHUNK = 2000
 
 
-@require_GET
+@require_safe
 def certificate_verify(request, code: str):
     check = certificate_check(code=code)
     if check is None:
@@ -44,7 +44,7 @@ def certificate_verify(request, code: str):
     return response
 
 
-@require_GET
+@require_safe
 def decision_detail(request, pk: int):
     decision = decision_public(decision_id=pk)
     if decision is None:
@@ -62,7 +62,7 @@ def decision_detail(request, pk: int):
     return response
 
 
-@require_GET
+@require_safe
 def decision_source(request, pk: int):
     """The decision's file as staff published it, from storage through this view (never a media URL)."""
     decision = decision_public(decision_id=pk)
@@ -112,7 +112,7 @@ def _stream(response):
     return response
 
 
-@require_GET
+@require_safe
 def open_data_csv(request):
     refusal = _open_data_refusal(request)
     if refusal is not None:
@@ -131,7 +131,7 @@ def open_data_csv(request):
     return _stream(response)
 
 
-@require_GET
+@require_safe
 def open_data_json(request):
     refusal = _open_data_refusal(request)
     if refusal is not None:

@@ -233,3 +233,10 @@ def test_gone_product_page_links_the_certificate_that_ended(client):
     response = client.get("/products/ruou-ngo/")
     assert response.status_code == 410
     assert f'href="/v/{revoked.code}/"' in response.content.decode()
+
+
+def test_pages_answer_head_and_refuse_writes(client):
+    cert = certificate("valid")
+    assert client.head(f"/v/{cert.code}/").status_code == 200
+    assert client.post(f"/v/{cert.code}/").status_code == 405
+    assert client.post(f"/decisions/{cert.decision_id}/").status_code == 405
