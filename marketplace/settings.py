@@ -323,6 +323,21 @@ DEFAULT_CHANNEL_SLUG = "default-channel"
 DEFAULT_CURRENCY = "VND"
 CERTIFICATE_VALIDITY_MONTHS = 36
 CERTIFICATE_EXPIRING_DAYS = 90
+# Public trust pages (/v/<code>/, /decisions/<id>/) and the open register: short caches, since a status
+# changes on the day a certificate lapses; one client may download the register this often.
+TRUST_PAGE_MAX_AGE = 60
+OPEN_DATA_MAX_AGE = 900
+OPEN_DATA_REQUESTS_PER_MINUTE = 10
+QR_LABELS_PER_MINUTE = 20  # label sheets one user may download per minute (each is a few hundred ms)
+# TrueType fonts with Vietnamese glyphs for PDFs (QR label sheets); the first pair found is used. Without
+# one, PDFs fall back to the core fonts and print Vietnamese without its marks.
+PDF_FONT_PATHS = [
+    (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+]
 CERTIFICATE_REMINDER_DAYS = 30
 DECISIONS_INBOX = env_str("DECISIONS_INBOX")
 # Decision imports refuse files past these sizes (and zip archives that unpack past the second).

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from storefront import views
+from storefront import trust_views, views
 from storefront.sitemaps import SITEMAPS
 
 app_name = "storefront"
@@ -13,5 +13,10 @@ urlpatterns = [
     path("producers/<slug:slug>/", views.producer_detail, name="producer"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("search/", views.search, name="search"),
+    path("v/<str:code>/", trust_views.certificate_verify, name="certificate"),
+    path("decisions/<int:pk>/", trust_views.decision_detail, name="decision"),
+    path("decisions/<int:pk>/source/", trust_views.decision_source, name="decision_source"),
+    path("open-data/certificates.csv", trust_views.open_data_csv, name="open_data_csv"),
+    path("open-data/certificates.json", trust_views.open_data_json, name="open_data_json"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

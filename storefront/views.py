@@ -21,6 +21,7 @@ from marketplace.catalog.selectors import (
     products_visible_to_shoppers,
     visible_product_for_page,
 )
+from marketplace.certification.selectors import certification_timeline
 from marketplace.core import provinces
 from marketplace.producers.models import Producer
 from marketplace.search.backends.base import SearchQuery
@@ -114,6 +115,10 @@ def product_detail(request, slug: str):
     context = {
         "product": product,
         "certification": certification,
+        "verify_url": request.build_absolute_uri(reverse("storefront:certificate", args=[certification.code]))
+        if certification
+        else "",
+        "timeline": certification_timeline(product.certification_history),
         "variants": variants,
         "canonical_url": url,
         "og_image": images[0] if images else "",

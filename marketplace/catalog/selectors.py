@@ -20,6 +20,7 @@ from marketplace.catalog.models import (
     Stock,
 )
 from marketplace.certification.models import Certification, CertificationState
+from marketplace.certification.selectors import timeline_certifications
 from marketplace.core import provinces
 
 
@@ -41,16 +42,24 @@ def products_visible_to_shoppers(*, today: datetime.date | None = None) -> Query
 
 
 def with_shopper_relations(
-    queryset: QuerySet[Product], *, today: datetime.date | None = None
+    queryset: QuerySet[Product], *, today: datetime.date | None = None, history: bool = False
 ) -> QuerySet[Product]:
     """What a card or a product page shows, in a constant number of queries: producer, category, the active
-    certificate with its decision (as `product.active_certification_list`), variants with stock, images."""
-    return queryset.select_related("producer", "category").prefetch_related(
-        Prefetch(
+    certificate with its decision (as `product.active_certification_list`), variants with stock, images.
+    With `history`, every certificate instead (`product.certification_history`, for the timeline): the
+    caller derives the active one with `with_active_from_history`, so the page costs no extra query."""
+    if history:
+        certificates = Prefetch(
+            "certifications", queryset=timeline_certifications(), to_attr="certification_history"
+        )
+    else:
+        certificates = Prefetch(
             "certifications",
             queryset=active_certifications(today=today).select_related("decision"),
             to_attr="active_certification_list",
-        ),
+        )
+    return queryset.select_related("producer", "category").prefetch_related(
+        certificates,
         Prefetch(
             "variants", queryset=ProductVariant.objects.select_related("stock").order_by("sort_order", "id")
         ),
@@ -146,17 +155,26 @@ def product_active_certification(product: Product) -> Certification | None:
     return certs[0] if certs else None
 
 
+def with_active_from_history(product: Product, *, today: datetime.date | None = None) -> Product:
+    """Set `active_certification_list` from a `certification_history` prefetch (Certification.is_valid_on
+    is active_certifications' rule for loaded rows)."""
+    today = _today(today)
+    product.active_certification_list = [c for c in product.certification_history if c.is_valid_on(today)]
+    return product
+
+
 def visible_product_for_page(*, slug: str, today: datetime.date | None = None) -> Product | None:
-    """The product page's product when a shopper may see it, with its shopper relations and the category's
-    parent (None: ask product_shopper_access why not)."""
-    return _visible_products_for_page(_today(today)).filter(slug=slug).first()
+    """The product page's product when a shopper may see it, with its shopper relations, its certification
+    history and the category's parent (None: ask product_shopper_access why not)."""
+    product = _visible_products_for_page(_today(today)).filter(slug=slug).first()
+    return with_active_from_history(product, today=today) if product is not None else None
 
 
 @lru_cache(maxsize=4)
 def _visible_products_for_page(today: datetime.date) -> QuerySet[Product]:
     # Built once a day and only ever cloned (like _visible_card_rows): a fifth of the page's time otherwise.
     visible = products_visible_to_shoppers(today=today).select_related("category__parent")
-    return with_shopper_relations(visible, today=today)
+    return with_shopper_relations(visible, today=today, history=True)
 
 
 class ShopperAccess(enum.Enum):

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.certification.codes import database_certificate_code, new_certificate_code
+
 
 class IssuerLevel(models.TextChoices):
     DISTRICT = "district", _("Cấp huyện")
@@ -31,10 +33,13 @@ class Decision(models.Model):
     note = models.TextField(_("note"), blank=True)
     source_filename = models.CharField(max_length=255, blank=True)
     source_checksum = models.CharField(_("source file SHA-256"), max_length=64, blank=True, db_index=True)
+    # Staff publish the decision's file on its public page; it is then served by a view, never from media.
+    source_published = models.BooleanField(_("source file published"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-date", "number"]
+        permissions = [("publish_decision_source", "Can publish a decision's source file")]
         constraints = [
             models.UniqueConstraint(
                 fields=["number", "issuer", "date"], name="certification_decision_unique"
@@ -71,6 +76,14 @@ class Certification(models.Model):
 
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="certifications")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="certifications")
+    # The public code of /v/<code>/ and the QR labels: never changes, never reused.
+    code = models.CharField(
+        _("code"),
+        max_length=8,
+        unique=True,
+        default=new_certificate_code,
+        db_default=database_certificate_code(),
+    )
     stars = models.PositiveSmallIntegerField(_("stars"))
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     valid_from = models.DateField()
@@ -136,6 +149,11 @@ class Certification(models.Model):
     @property
     def is_valid_today(self) -> bool:
         return self.status in (OcopStatus.ACTIVE, OcopStatus.EXPIRING)
+
+    def is_valid_on(self, today: datetime.date) -> bool:
+        """Backs a star on `today`: the rule of catalog.selectors.active_certifications, for rows already
+        loaded (a test checks that both agree)."""
+        return self.status_on(today) in (OcopStatus.ACTIVE, OcopStatus.EXPIRING)
 
 
 class ExpiryReminder(models.Model):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from marketplace.catalog.models import Product
 from marketplace.certification.bulk import copy_insert, reserve_ids
+from marketplace.certification.codes import unused_certificate_codes
 from marketplace.certification.error_codes import CertificationErrorCode
 from marketplace.certification.models import (
     Certification,
@@ -104,6 +105,7 @@ def certification_issue(
     valid_until = certificate_valid_until(decision.date)
     state = CertificationState.ACTIVE if valid_until >= timezone.localdate() else CertificationState.EXPIRED
     certification = Certification.objects.create(
+        code=unused_certificate_codes(1)[0],
         product=product,
         decision=decision,
         stars=stars,
@@ -182,6 +184,7 @@ def certifications_issue_bulk(
     state = CertificationState.ACTIVE if valid_until >= timezone.localdate() else CertificationState.EXPIRED
     ended_at = None if state == CertificationState.ACTIVE else now
     ids = reserve_ids(Certification, len(ratings))
+    codes = unused_certificate_codes(len(ratings))  # COPY skips the model's default
     # Supersede the current certificates and link each to its successor in one statement, before the insert
     # (one active certificate per product). The successors do not exist yet: Django's foreign keys are
     # deferred, so superseded_by is checked at commit.
@@ -197,6 +200,7 @@ def certifications_issue_bulk(
         Certification,
         [
             "id",
+            "code",
             "product",
             "decision",
             "stars",
@@ -208,8 +212,20 @@ def certifications_issue_bulk(
             "created_at",
         ],
         (
-            (pk, product_id, decision.pk, stars, score, decision.date, valid_until, state, ended_at, now)
-            for pk, (product_id, stars, score) in zip(ids, ratings, strict=True)
+            (
+                pk,
+                code,
+                product_id,
+                decision.pk,
+                stars,
+                score,
+                decision.date,
+                valid_until,
+                state,
+                ended_at,
+                now,
+            )
+            for pk, code, (product_id, stars, score) in zip(ids, codes, ratings, strict=True)
         ),
     )
     search_products_changed(product_ids=product_ids)
@@ -283,3 +299,22 @@ def certification_reminders_send(*, today: datetime.date | None = None) -> list[
             lambda s=subject, b=body, r=recipients: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, r)
         )
     return reminded
+
+
+PUBLISH_SOURCE_PERMISSION = "certification.publish_decision_source"
+
+
+@transaction.atomic
+def decision_source_publish(*, decision: Decision, published: bool, by) -> Decision:
+    """Show (or stop showing) a decision's source file on its public page. Staff only."""
+    from django.core.exceptions import PermissionDenied
+
+    from marketplace.producers.policies import is_staff_with
+
+    if not is_staff_with(by, PUBLISH_SOURCE_PERMISSION):
+        raise PermissionDenied("permission_denied")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.source_published != published:
+        decision.source_published = published
+        decision.save(update_fields=["source_published"])
+    return decision

@@ -3,6 +3,7 @@
 import graphene
 
 from marketplace.graphql.account.schema import AccountMutations, AccountQueries
+from marketplace.graphql.certification.schema import CertificationQueries
 from marketplace.graphql.checkout.mutations import CheckoutMutations
 from marketplace.graphql.checkout.schema import CheckoutQueries
 from marketplace.graphql.content.schema import ContentQueries
@@ -14,7 +15,13 @@ from marketplace.graphql.product.schema import ProductQueries
 
 
 class Query(
-    ProductQueries, ProducerQueries, CheckoutQueries, ContentQueries, AccountQueries, graphene.ObjectType
+    ProductQueries,
+    ProducerQueries,
+    CheckoutQueries,
+    ContentQueries,
+    AccountQueries,
+    CertificationQueries,
+    graphene.ObjectType,
 ):
     pass
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from storefront.seller import views
+from storefront.seller import label_views, views
 
 app_name = "seller"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("<slug:producer>/products/new/", views.product_create, name="product_create"),
     path("<slug:producer>/products/<int:pk>/", views.product_edit, name="product_edit"),
     path("<slug:producer>/products/<int:pk>/publish/", views.product_publish, name="product_publish"),
+    path(
+        "<slug:producer>/products/<int:pk>/qr-labels.pdf",
+        label_views.product_qr_labels,
+        name="product_qr_labels",
+    ),
     path("<slug:producer>/products/<int:pk>/variants/new/", views.variant_create, name="variant_create"),
     path(
         "<slug:producer>/products/<int:pk>/variants/<int:variant_pk>/",

@@ -2,7 +2,10 @@ from typing import Any
 
 from marketplace.catalog.models import Category, CollectionProduct, ProductImage, ProductVariant
 from marketplace.catalog.selectors import products_visible_to_shoppers
-from marketplace.graphql.certification.dataloaders import ActiveCertificationByProductIdLoader
+from marketplace.graphql.certification.dataloaders import (
+    ActiveCertificationByProductIdLoader,
+    CertificationTimelineByProductIdLoader,
+)
 from marketplace.graphql.core.dataloaders import DataLoader, by_key, group_by
 from marketplace.graphql.producer.dataloaders import ProducerByIdLoader
 
@@ -73,6 +76,7 @@ def prime_products(context, products) -> None:
     VariantsByProductIdLoader.for_context(context).prime_keys(ids)
     ImagesByProductIdLoader.for_context(context).prime_keys(ids)
     ActiveCertificationByProductIdLoader.for_context(context).prime_keys(ids)
+    CertificationTimelineByProductIdLoader.for_context(context).prime_keys(ids)
     CollectionsByProductIdLoader.for_context(context).prime_keys(ids)
     CategoryByIdLoader.for_context(context).prime_keys(product.category_id for product in products)
     ProducerByIdLoader.for_context(context).prime_keys(product.producer_id for product in products)

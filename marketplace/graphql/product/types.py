@@ -6,8 +6,11 @@ from django.db.models import Q
 
 from marketplace.catalog import models
 from marketplace.catalog.selectors import products_visible_to_shoppers
-from marketplace.graphql.certification.dataloaders import ActiveCertificationByProductIdLoader
-from marketplace.graphql.certification.types import OcopCertification
+from marketplace.graphql.certification.dataloaders import (
+    ActiveCertificationByProductIdLoader,
+    CertificationTimelineByProductIdLoader,
+)
+from marketplace.graphql.certification.types import OcopCertification, OcopTimelineEvent
 from marketplace.graphql.core.connection import CountableConnection, connection_field, paginate
 from marketplace.graphql.core.editorjs import html_to_editorjs
 from marketplace.graphql.core.types import (
@@ -269,6 +272,12 @@ class Product(graphene.ObjectType):
         lambda: _producer_type(), required=True, description="The OCOP producer (seller)."
     )
     ocop = graphene.Field(OcopCertification, description="Active OCOP certificate; null without one.")
+    certification_timeline = graphene.List(
+        graphene.NonNull(OcopTimelineEvent),
+        required=True,
+        description="Every decision that recognised, re-rated, renewed, revoked or let the product expire, "
+        "newest first.",
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
@@ -367,6 +376,10 @@ class Product(graphene.ObjectType):
     @staticmethod
     def resolve_ocop(root, info):
         return ActiveCertificationByProductIdLoader.for_context(info.context).load(root.pk)
+
+    @staticmethod
+    def resolve_certification_timeline(root, info):
+        return CertificationTimelineByProductIdLoader.for_context(info.context).load(root.pk)
 
 
 def _producer_type():

@@ -43,4 +43,6 @@ def test_contract_names_exist():
         "issuer": "String!",
         "validUntil": "Date!",
         "score": "Int",
+        "code": "String!",  # issue 16: the certificate's public code and verification page
+        "verifyUrl": "String!",
     }
