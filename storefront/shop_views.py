@@ -42,6 +42,7 @@ from marketplace.payments.services import (
     stripe_signature_verify,
 )
 from marketplace.payments.vietqr import order_reference, qr_svg, vietqr_payload_for_order
+from marketplace.producers.policies import SYSTEM_WEBHOOK
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "checkout_token"
@@ -265,7 +266,7 @@ def order_pay(request, token):
     if order.payment_method != PaymentMethod.CARD or order.payment_state != PaymentState.UNPAID:
         return redirect("shop:order", token=order.token)
     try:
-        payment = card_payment_start(order=order)
+        payment = card_payment_start(order=order, by=request.user)
     except ValidationError:
         messages.error(request, _("Thanh toán thẻ tạm thời không khả dụng."))
         return redirect("shop:order", token=order.token)
@@ -306,5 +307,5 @@ def stripe_webhook(request):
         )
     except WebhookSignatureError:
         return HttpResponseBadRequest("invalid signature")
-    processed = stripe_event_process(event=event)
+    processed = stripe_event_process(event=event, by=SYSTEM_WEBHOOK)
     return HttpResponse("ok" if processed else "duplicate", content_type="text/plain")

@@ -11,7 +11,16 @@ from marketplace.catalog.models import ProductVariant, Stock
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus, PaymentState
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus
-from marketplace.producers.models import ProducerMembership
+from marketplace.producers.policies import (
+    Actor,
+    ProducerAction,
+    is_active_user,
+    is_staff_with,
+    is_system,
+    require_payment_confirmation,
+    require_producer_action,
+    require_system,
+)
 from marketplace.search.services import search_products_changed
 
 PIPELINE = [OrderStatus.UNCONFIRMED, OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
@@ -25,17 +34,9 @@ PART_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def may_act_for_producer(user, producer_id: int) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_staff:
-        return True
-    return ProducerMembership.objects.filter(user=user, producer_id=producer_id).exists()
-
-
-def _require_producer(by, producer_id: int) -> None:
-    if not may_act_for_producer(by, producer_id):
-        raise PermissionDenied(OrderErrorCode.PERMISSION_DENIED.value)
+def _require_producer(by: Actor, producer_id: int) -> None:
+    """A producer moves its own part only (staff with orders.change_order any part): the policy decides."""
+    require_producer_action(actor=by, action=ProducerAction.FULFIL_ORDERS, producer_id=producer_id)
 
 
 def _lock_order(order_id: int) -> Order:
@@ -60,7 +61,7 @@ def _transition(part: OrderPart, target: str) -> None:
     part.status = target
 
 
-def order_status_refresh(*, order: Order) -> Order:
+def _status_refresh(*, order: Order) -> Order:
     """The order follows its parts: cancelled when all are, otherwise the least advanced live part."""
     if order.status == OrderStatus.REFUNDED:
         return order
@@ -88,19 +89,19 @@ def _restock(lines) -> None:
 
 
 @transaction.atomic
-def order_part_confirm(*, part: OrderPart, by) -> OrderPart:
+def order_part_confirm(*, part: OrderPart, by: Actor) -> OrderPart:
     _require_producer(by, part.producer_id)
     order = _lock_order(part.order_id)
     part = _lock_part(part.pk)
     _transition(part, OrderStatus.CONFIRMED)
     part.confirmed_at = timezone.now()
     part.save(update_fields=["status", "confirmed_at", "updated_at"])
-    order_status_refresh(order=order)
+    _status_refresh(order=order)
     return part
 
 
 @transaction.atomic
-def order_part_mark_shipped(*, part: OrderPart, by, tracking_code: str = "") -> OrderPart:
+def order_part_mark_shipped(*, part: OrderPart, by: Actor, tracking_code: str = "") -> OrderPart:
     _require_producer(by, part.producer_id)
     order = _lock_order(part.order_id)
     part = _lock_part(part.pk)
@@ -112,19 +113,19 @@ def order_part_mark_shipped(*, part: OrderPart, by, tracking_code: str = "") -> 
     part.tracking_code = (tracking_code or "").strip()[:100]
     part.shipped_at = timezone.now()
     part.save(update_fields=["status", "confirmed_at", "tracking_code", "shipped_at", "updated_at"])
-    order_status_refresh(order=order)
+    _status_refresh(order=order)
     return part
 
 
 @transaction.atomic
-def order_part_mark_delivered(*, part: OrderPart, by) -> OrderPart:
+def order_part_mark_delivered(*, part: OrderPart, by: Actor) -> OrderPart:
     _require_producer(by, part.producer_id)
     order = _lock_order(part.order_id)
     part = _lock_part(part.pk)
     _transition(part, OrderStatus.DELIVERED)
     part.delivered_at = timezone.now()
     part.save(update_fields=["status", "delivered_at", "updated_at"])
-    order_status_refresh(order=order)
+    _status_refresh(order=order)
     if (
         order.payment_method == PaymentMethod.COD
         and order.status == OrderStatus.DELIVERED
@@ -136,7 +137,7 @@ def order_part_mark_delivered(*, part: OrderPart, by) -> OrderPart:
 
 
 @transaction.atomic
-def order_part_cancel(*, part: OrderPart, by) -> OrderPart:
+def order_part_cancel(*, part: OrderPart, by: Actor) -> OrderPart:
     """The producer cannot fulfil its part (before shipping): its units go back to stock."""
     _require_producer(by, part.producer_id)
     order = _lock_order(part.order_id)
@@ -145,15 +146,15 @@ def order_part_cancel(*, part: OrderPart, by) -> OrderPart:
     part.cancelled_at = timezone.now()
     part.save(update_fields=["status", "cancelled_at", "updated_at"])
     _restock(OrderLine.objects.filter(part=part))
-    order_status_refresh(order=order)
+    _status_refresh(order=order)
     return part
 
 
-def may_cancel_order(*, order: Order, by) -> bool:
-    """Who may cancel: the shopper who placed it, or staff."""
-    if by is None or not by.is_authenticated:
-        return False
-    return by.is_staff or (order.user_id is not None and order.user_id == by.pk)
+def may_cancel_order(*, order: Order, by: Actor) -> bool:
+    """Who may cancel: the shopper who placed it, staff with orders.change_order, or a system actor."""
+    if is_system(by) or is_staff_with(by, "orders.change_order"):
+        return True
+    return is_active_user(by) and order.user_id is not None and order.user_id == by.pk
 
 
 def order_cancellable(*, order: Order) -> bool:
@@ -165,7 +166,7 @@ def order_cancellable(*, order: Order) -> bool:
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, by) -> Order:
+def order_cancel(*, order: Order, by: Actor) -> Order:
     """The shopper (or staff) cancels before anything shipped and before payment: all units back to stock."""
     if not may_cancel_order(order=order, by=by):
         raise PermissionDenied(OrderErrorCode.PERMISSION_DENIED.value)
@@ -188,7 +189,7 @@ def order_cancel(*, order: Order, by) -> Order:
     OrderPart.objects.bulk_update(live, ["status", "cancelled_at"])
     _restock(OrderLine.objects.filter(part__in=live))
     Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(status=PaymentStatus.FAILED)
-    return order_status_refresh(order=order)
+    return _status_refresh(order=order)
 
 
 def _set_paid(order: Order) -> None:
@@ -202,29 +203,21 @@ def _confirm_unconfirmed_parts(order: Order) -> None:
     OrderPart.objects.filter(order=order, status=OrderStatus.UNCONFIRMED).update(
         status=OrderStatus.CONFIRMED, confirmed_at=timezone.now()
     )
-    order_status_refresh(order=order)
-
-
-def may_mark_paid(*, order: Order, by) -> bool:
-    """Staff, or a member of a producer with a part in this order (it can see the transfer arrive)."""
-    if by is None or not by.is_authenticated or not by.is_active:
-        return False
-    if by.is_staff:
-        return True
-    return ProducerMembership.objects.filter(user=by, producer__order_parts__order=order).exists()
+    _status_refresh(order=order)
 
 
 @transaction.atomic
-def order_mark_paid(*, order: Order, by) -> Order:
-    """A bank transfer arrived: paid, and the order is confirmed."""
-    if not may_mark_paid(order=order, by=by):
-        raise PermissionDenied(OrderErrorCode.PERMISSION_DENIED.value)
-    return order_payment_received(order=order)
+def order_mark_paid(*, order: Order, by: Actor) -> Order:
+    """A bank transfer arrived: paid, and every part of the order is confirmed. Staff with the permission
+    or reconciliation only (the policy); a producer never confirms money, not even for its own part."""
+    require_payment_confirmation(by)
+    return order_payment_received(order=order, by=by)
 
 
 @transaction.atomic
-def order_payment_received(*, order: Order) -> Order:
-    """System path (a verified Stripe webhook, a staff action already authorised): mark paid once."""
+def order_payment_received(*, order: Order, by: Actor) -> Order:
+    """The money is in (a verified Stripe webhook, checkout of a paid order, staff): mark paid once."""
+    require_payment_confirmation(by)
     order = _lock_order(order.pk)
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         raise ValidationError(
@@ -247,8 +240,9 @@ def order_payment_received(*, order: Order) -> Order:
 
 
 @transaction.atomic
-def order_mark_refunded(*, order: Order) -> Order:
+def order_mark_refunded(*, order: Order, by: Actor) -> Order:
     """Money went back to the shopper (Stripe charge.refunded, or staff). Final state."""
+    require_payment_confirmation(by)
     order = _lock_order(order.pk)
     if order.status == OrderStatus.REFUNDED:
         return order
@@ -270,9 +264,10 @@ def order_mark_refunded(*, order: Order) -> Order:
 
 
 @transaction.atomic
-def order_release_unpaid(*, order_id: int) -> bool:
+def order_release_unpaid(*, order_id: int, by: Actor) -> bool:
     """System path: cancel an order nobody paid for (abandoned card payment) and restock it. Does nothing
     when it was paid or moved on in the meantime."""
+    require_system(by)
     order = _lock_order(order_id)
     if order.payment_state != PaymentState.UNPAID or order.status != OrderStatus.UNCONFIRMED:
         return False
@@ -287,5 +282,5 @@ def order_release_unpaid(*, order_id: int) -> bool:
     Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(
         status=PaymentStatus.FAILED, failure_message="abandoned"
     )
-    order_status_refresh(order=order)
+    _status_refresh(order=order)
     return True
