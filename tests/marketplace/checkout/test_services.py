@@ -21,7 +21,7 @@ from marketplace.checkout.services import (
 )
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus
 from marketplace.payments.models import Payment
-from tests.factories import MembershipFactory, ProducerFactory, StaffFactory, UserFactory
+from tests.factories import MembershipFactory, ProducerFactory, UserFactory, moderator
 from tests.factories_orders import buyable_variant, decertify, details, filled_checkout
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,11 @@ def test_add_to_cart_checks_visibility_and_stock():
 
 def test_product_hidden_by_staff_cannot_enter_a_cart():
     variant = buyable_variant()
-    product_hide(product=variant.product, by=StaffFactory(), reason="Nhãn sai")
+    product_hide(
+        product=variant.product,
+        by=moderator(),
+        reason="Nhãn sai",
+    )
     checkout = checkout_create()
     with pytest.raises(ValidationError) as exc:
         checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1)
