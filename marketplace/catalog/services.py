@@ -112,13 +112,13 @@ def product_create(
     return product
 
 
-_UPDATABLE = {"name", "category", "description", "is_published", "seo_title", "seo_description"}
+PRODUCT_UPDATABLE = ("name", "category", "description", "is_published", "seo_title", "seo_description")
 
 
 @transaction.atomic
 def product_update(*, product: Product, by: Actor, **changes) -> Product:
     _require_catalogue(by, product.producer_id)
-    unknown = set(changes) - _UPDATABLE
+    unknown = set(changes) - set(PRODUCT_UPDATABLE)
     if unknown:
         raise ValidationError(
             f"Cannot change {', '.join(sorted(unknown))}", code=CatalogErrorCode.INVALID.value

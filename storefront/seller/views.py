@@ -489,4 +489,3 @@ def order_deliver(request, part_pk: int):
         messages.success(request, "Đã giao hàng.")
 
     return _order_action(request, part_pk, deliver)
-
