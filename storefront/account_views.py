@@ -28,7 +28,7 @@ def _keep_cart(request, token) -> None:
     """The cart a guest filled follows them into their account."""
     checkout = checkout_by_token(token=token)
     if checkout is not None and checkout.user_id in (None, request.user.pk):
-        kept = checkout_attach_user(checkout=checkout, user=request.user)
+        kept = checkout_attach_user(checkout=checkout, by=request.user)
         request.session[SESSION_KEY] = str(kept.token)
 
 

@@ -57,7 +57,7 @@ def session_checkout(request, *, create: bool = False) -> Checkout | None:
     if checkout is None and request.user.is_authenticated:
         checkout = checkout_latest_for_user(user=request.user)
     if checkout is None and create:
-        checkout = checkout_create(user=request.user)
+        checkout = checkout_create(by=request.user)
     if checkout is not None and request.session.get(SESSION_KEY) != str(checkout.token):
         request.session[SESSION_KEY] = str(checkout.token)
     return checkout
@@ -90,7 +90,9 @@ def cart_add(request):
         return redirect("shop:cart")
     checkout = session_checkout(request, create=True)
     try:
-        line = checkout_lines_add(checkout=checkout, variant_id=variant_id, quantity=quantity)
+        line = checkout_lines_add(
+            checkout=checkout, variant_id=variant_id, quantity=quantity, by=request.user
+        )
     except ValidationError as exc:
         for message in _error_messages(exc):
             messages.error(request, message)
@@ -109,7 +111,7 @@ def cart_line(request, line_id: int):
         messages.error(request, _("Số lượng không hợp lệ."))
         return redirect("shop:cart")
     try:
-        checkout_line_update(checkout=checkout, line_id=line_id, quantity=quantity)
+        checkout_line_update(checkout=checkout, line_id=line_id, quantity=quantity, by=request.user)
     except ValidationError as exc:
         for message in _error_messages(exc):
             messages.error(request, message)
@@ -215,7 +217,7 @@ def _checkout_post(request):
             payment_method=data["payment_method"],
         )
         try:
-            order = checkout_submit(token=checkout_obj.token, user=request.user, details=details)
+            order = checkout_submit(token=checkout_obj.token, by=request.user, details=details)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 target = field if field in form.fields else None

@@ -50,7 +50,9 @@ def details(**overrides) -> CheckoutDetails:
 
 def place_order(*lines: tuple[ProductVariant, int], user=None, **checkout_fields) -> Order:
     checkout = filled_checkout(*lines, user=user, **checkout_fields)
-    return checkout_submit(token=checkout.token, user=user, details=None)
+    from django.contrib.auth.models import AnonymousUser
+
+    return checkout_submit(token=checkout.token, by=user or AnonymousUser(), details=None)
 
 
 def decertify(product, state: str) -> None:

@@ -75,10 +75,12 @@ def _bounded(lines, field: str) -> list:
     return lines
 
 
-def _add_lines(checkout: CheckoutModel, lines) -> None:
+def _add_lines(checkout: CheckoutModel, lines, *, by) -> None:
     for line in _bounded(lines, "lines"):
         variant_pk = decode_id(line["variant_id"], "ProductVariant", field="variantId")
-        services.checkout_lines_add(checkout=checkout, variant_id=variant_pk, quantity=line["quantity"])
+        services.checkout_lines_add(
+            checkout=checkout, variant_id=variant_pk, quantity=line["quantity"], by=by
+        )
 
 
 def _address(data) -> dict:
@@ -133,11 +135,11 @@ class CheckoutCreate(CheckoutMutation):
     @classmethod
     def perform(cls, root, info, input):
         check_channel(input.get("channel"))
-        checkout = services.checkout_create(user=info.context.user, email=(input.get("email") or "").strip())
-        _add_lines(checkout, input.get("lines"))
+        checkout = services.checkout_create(by=info.context.user, email=(input.get("email") or "").strip())
+        _add_lines(checkout, input.get("lines"), by=info.context.user)
         if input.get("shipping_address") is not None:
             checkout = services.checkout_shipping_address_update(
-                checkout=checkout, **_address(input["shipping_address"])
+                checkout=checkout, **_address(input["shipping_address"]), by=info.context.user
             )
         return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
@@ -157,7 +159,7 @@ class CheckoutLinesAdd(CheckoutMutation):
     @classmethod
     def perform(cls, root, info, lines, id=None, token=None):
         checkout = _checkout(id, token)
-        _add_lines(checkout, lines)
+        _add_lines(checkout, lines, by=info.context.user)
         return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
 
@@ -189,7 +191,9 @@ class CheckoutLinesUpdate(CheckoutMutation):
                 line_pk = existing.pk
             else:
                 raise InputError("lineId", "Provide lineId or variantId.", "REQUIRED")
-            services.checkout_line_update(checkout=checkout, line_id=line_pk, quantity=line["quantity"])
+            services.checkout_line_update(
+                checkout=checkout, line_id=line_pk, quantity=line["quantity"], by=info.context.user
+            )
         return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
 
@@ -212,7 +216,7 @@ class CheckoutLinesDelete(CheckoutMutation):
         checkout = _checkout(id, token)
         for line_id in _bounded(lines_ids, "linesIds"):
             line_pk = decode_id(line_id, "CheckoutLine", field="linesIds")
-            services.checkout_line_delete(checkout=checkout, line_id=line_pk)
+            services.checkout_line_delete(checkout=checkout, line_id=line_pk, by=info.context.user)
         return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
 
@@ -230,7 +234,9 @@ class CheckoutEmailUpdate(CheckoutMutation):
 
     @classmethod
     def perform(cls, root, info, email, id=None, token=None):
-        checkout = services.checkout_email_update(checkout=_checkout(id, token), email=email)
+        checkout = services.checkout_email_update(
+            checkout=_checkout(id, token), email=email, by=info.context.user
+        )
         return cls(checkout=checkout, errors=[])
 
 
@@ -249,7 +255,7 @@ class CheckoutShippingAddressUpdate(CheckoutMutation):
     @classmethod
     def perform(cls, root, info, shipping_address, id=None, token=None):
         checkout = services.checkout_shipping_address_update(
-            checkout=_checkout(id, token), **_address(shipping_address)
+            checkout=_checkout(id, token), **_address(shipping_address), by=info.context.user
         )
         return cls(checkout=checkout, errors=[])
 
@@ -279,7 +285,7 @@ class CheckoutComplete(CheckoutMutation):
         cls, root, info, id=None, token=None, payment_data=None, redirect_url=None, store_source=None
     ):
         checkout = _checkout(id, token)
-        order = services.checkout_complete(token=checkout.token, user=info.context.user)
+        order = services.checkout_complete(token=checkout.token, by=info.context.user)
         return cls(order=order_by_token(token=order.token), confirmation_needed=False, errors=[])
 
 

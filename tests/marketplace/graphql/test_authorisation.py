@@ -1,7 +1,7 @@
 """Every catalogue mutation × every kind of caller: exact allow/deny, and a denied call changes nothing."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import transaction
 from django.test import override_settings
 from graphql_relay import to_global_id
@@ -360,12 +360,14 @@ def test_public_mutations_for_every_caller(api, world, name):
     for actor in ACTORS:
         with transaction.atomic():
             t = dict(world["a"])
-            checkout = checkout_services.checkout_create(email="c@example.vn")
+            checkout = checkout_services.checkout_create(email="c@example.vn", by=AnonymousUser())
             line = checkout_services.checkout_lines_add(
-                checkout=checkout, variant_id=t["sold"].variants.get().pk
+                checkout=checkout, variant_id=t["sold"].variants.get().pk, by=AnonymousUser()
             )
-            ready = checkout_services.checkout_create(email="d@example.vn")
-            checkout_services.checkout_lines_add(checkout=ready, variant_id=t["sold"].variants.get().pk)
+            ready = checkout_services.checkout_create(email="d@example.vn", by=AnonymousUser())
+            checkout_services.checkout_lines_add(
+                checkout=ready, variant_id=t["sold"].variants.get().pk, by=AnonymousUser()
+            )
             checkout_services.checkout_shipping_address_update(
                 checkout=ready,
                 full_name="Lan",
@@ -373,6 +375,7 @@ def test_public_mutations_for_every_caller(api, world, name):
                 province="son-la",
                 commune="Tô Hiệu",
                 street="1",
+                by=AnonymousUser(),
             )
             t |= {
                 "checkout": to_global_id("Checkout", str(checkout.token)),
