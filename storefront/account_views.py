@@ -65,6 +65,7 @@ def register(request):
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 first_name=form.cleaned_data["first_name"],
+                by=request.user,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -105,7 +106,7 @@ def addresses(request):
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            address_create(user=request.user, **form.cleaned_data)
+            address_create(user=request.user, **form.cleaned_data, by=request.user)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
@@ -122,7 +123,7 @@ def addresses(request):
 def address_remove(request, address_id: int):
     # Someone else's or already gone: nothing to do, nothing to reveal.
     with contextlib.suppress(ValidationError):
-        address_delete(user=request.user, address_id=address_id)
+        address_delete(user=request.user, address_id=address_id, by=request.user)
     return redirect("account:addresses")
 
 

@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.error_codes import AccountErrorCode
 from marketplace.accounts.models import Address, User
 from marketplace.core import provinces
+from marketplace.producers.policies import Actor, require_actor, require_self
 
 
 @transaction.atomic
-def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "", by: Actor) -> User:
+    require_actor(by)  # anyone may register (rate limits are the caller's); None is still refused
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -63,7 +65,9 @@ def address_create(
     commune: str,
     street: str,
     is_default: bool = False,
+    by: Actor,
 ) -> Address:
+    require_self(by, user.pk)
     _validate_address(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
     User.objects.select_for_update().filter(pk=user.pk).first()  # serialise default changes per user
     first = not Address.objects.filter(user=user).exists()
@@ -81,7 +85,8 @@ def address_create(
 
 
 @transaction.atomic
-def address_delete(*, user: User, address_id: int) -> None:
+def address_delete(*, user: User, address_id: int, by: Actor) -> None:
+    require_self(by, user.pk)
     deleted, _count = Address.objects.filter(user=user, pk=address_id).delete()
     if not deleted:
         raise ValidationError(

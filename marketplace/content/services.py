@@ -3,6 +3,7 @@ from django.db import transaction
 from marketplace.catalog.services import sanitize_description
 from marketplace.content.models import Page
 from marketplace.core.text import slugify_vi
+from marketplace.producers.policies import Actor, require_staff_with
 
 
 @transaction.atomic
@@ -14,7 +15,9 @@ def page_create(
     is_published: bool = True,
     seo_title: str = "",
     seo_description: str = "",
+    by: Actor,
 ) -> Page:
+    require_staff_with(by, "content.add_page")
     page = Page(
         title=title.strip(),
         slug=slug or slugify_vi(title),

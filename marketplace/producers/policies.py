@@ -96,6 +96,12 @@ def require_actor(actor: Actor) -> None:
         raise PermissionDenied("permission_denied")
 
 
+def require_self(actor: Actor, user_id: int) -> None:
+    """A shopper's own records (addresses): that user, or a system actor."""
+    if not (is_system(actor) or (is_active_user(actor) and actor.pk == user_id)):
+        raise PermissionDenied("permission_denied")
+
+
 def require_system(actor: Actor) -> None:
     """Work only a task, an import, the demo loader or a verified webhook does (expiry, reminders)."""
     if not is_system(actor):

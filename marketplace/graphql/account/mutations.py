@@ -115,5 +115,6 @@ class AccountRegister(BaseMutation):
             password=input["password"],
             first_name=input.get("first_name") or "",
             last_name=input.get("last_name") or "",
+            by=info.context.user,
         )
         return cls(requires_confirmation=False, user=user, errors=[])

@@ -86,7 +86,7 @@ class Elasticsearch:
         self.backend.rebuild()
 
     def sync(self):
-        while search_index_dirty_batch():
+        while search_index_dirty_batch(by=SYSTEM_TASK):
             pass
         self.backend.refresh()
 

@@ -89,9 +89,9 @@ def test_postgres_backend_drains_a_leftover_queue():
     DirtyProduct.objects.bulk_create(
         DirtyProduct(product_id=pk, marked_at=timezone.now()) for pk in (3, 1, 2)
     )
-    assert search_index_dirty_batch(batch_size=2) == 2
-    assert search_index_dirty_batch(batch_size=2) == 1
-    assert search_index_dirty_batch(batch_size=2) == 0
+    assert search_index_dirty_batch(batch_size=2, by=SYSTEM_TASK) == 2
+    assert search_index_dirty_batch(batch_size=2, by=SYSTEM_TASK) == 1
+    assert search_index_dirty_batch(batch_size=2, by=SYSTEM_TASK) == 0
     assert queued() == {}
 
 
