@@ -21,6 +21,7 @@ from marketplace.checkout.selectors import (
     checkout_latest_for_user,
     checkout_summary,
     parse_token,
+    payment_methods_available,
 )
 from marketplace.checkout.services import (
     CheckoutDetails,
@@ -28,7 +29,6 @@ from marketplace.checkout.services import (
     checkout_line_update,
     checkout_lines_add,
     checkout_submit,
-    payment_methods_available,
 )
 from marketplace.core import provinces
 from marketplace.orders.models import Order, PaymentState

@@ -1,6 +1,5 @@
 """Writes to the catalogue. Keyword-only, typed, transactional."""
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -17,6 +16,7 @@ from marketplace.catalog.models import (
     ProductVariant,
     Stock,
 )
+from marketplace.core.html import sanitize_description
 from marketplace.core.images import clean_uploaded_image
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
@@ -31,24 +31,6 @@ from marketplace.producers.policies import (
 from marketplace.producers.selectors import producer_mail_recipients
 from marketplace.search.services import search_products_changed
 
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "u",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "a",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 # Hiding is staff moderation, not a producer action: members of the producer never pass.
 HIDE_PERMISSION = "catalog.add_productmoderation"
 UNHIDE_PERMISSION = "catalog.change_productmoderation"
@@ -56,13 +38,6 @@ UNHIDE_PERMISSION = "catalog.change_productmoderation"
 
 def _require_catalogue(by: Actor, producer_id: int) -> None:
     require_producer_action(actor=by, action=ProducerAction.MANAGE_CATALOGUE, producer_id=producer_id)
-
-
-def sanitize_description(html: str) -> str:
-    """Rich text from producers, reduced to harmless markup (no scripts, styles, event handlers)."""
-    return nh3.clean(
-        html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="nofollow noopener"
-    )
 
 
 def _unique_product_slug(

@@ -22,6 +22,7 @@ from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.checkout.selectors import (
     parse_token,
+    payment_methods_available,
     shipping_fee,
     stock_message,
     unavailable_message,
@@ -205,14 +206,6 @@ def _clean_address(*, full_name: str, phone: str, province: str, commune: str, s
         "commune": commune.strip(),
         "street": street.strip(),
     }
-
-
-def payment_methods_available() -> list[str]:
-    """Card payment only when Stripe keys are configured (see CONTRACT: unset hides it)."""
-    methods = [PaymentMethod.COD.value, PaymentMethod.BANK_TRANSFER.value]
-    if settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY:
-        methods.append(PaymentMethod.CARD.value)
-    return methods
 
 
 def _clean_options(*, note: str, payment_method: str) -> dict:

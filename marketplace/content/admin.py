@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from marketplace.catalog.services import sanitize_description
 from marketplace.content.models import Menu, MenuItem, Page
+from marketplace.core.html import sanitize_description
 
 
 class MenuItemInline(admin.TabularInline):

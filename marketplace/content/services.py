@@ -1,7 +1,7 @@
 from django.db import transaction
 
-from marketplace.catalog.services import sanitize_description
 from marketplace.content.models import Page
+from marketplace.core.html import sanitize_description
 from marketplace.core.text import slugify_vi
 from marketplace.producers.policies import Actor, require_staff_with
 
