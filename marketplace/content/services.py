@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from marketplace.content.models import Page
@@ -26,6 +27,26 @@ def page_create(
         seo_title=seo_title[:120],
         seo_description=seo_description[:300],
     )
+    page.full_clean()
+    page.save()
+    return page
+
+
+PAGE_FIELDS = ("title", "slug", "content", "is_published", "seo_title", "seo_description")
+
+
+@transaction.atomic
+def page_update(*, page: Page, by: Actor, **changes) -> Page:
+    """Staff edit a page; its HTML is sanitised like every description."""
+    require_staff_with(by, "content.change_page")
+    unknown = set(changes) - set(PAGE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))}")
+    if "content" in changes:
+        changes["content"] = sanitize_description(changes["content"])
+    page = Page.objects.select_for_update().get(pk=page.pk)
+    for field, value in changes.items():
+        setattr(page, field, value)
     page.full_clean()
     page.save()
     return page

@@ -76,6 +76,48 @@ def membership_add(
     return membership
 
 
+@transaction.atomic
+def membership_remove(*, membership: ProducerMembership, by: Actor) -> None:
+    require_staff_with(by, "producers.change_producer")
+    membership.delete()
+
+
+# What staff may change on a producer's record (the logo and photos come through the portal's image checks).
+STAFF_FIELDS = {
+    "name",
+    "slug",
+    "kind",
+    "registration_code",
+    "address",
+    "commune",
+    "province",
+    "province_as_written",
+    "description",
+    "contact_name",
+    "phone",
+    "email",
+    "website",
+}
+
+
+@transaction.atomic
+def producer_update(*, producer: Producer, by: Actor, **changes) -> Producer:
+    """Staff correct a producer's record (the official name, kind, codes as well as the profile)."""
+    require_staff_with(by, "producers.change_producer")
+    unknown = set(changes) - STAFF_FIELDS
+    if unknown:
+        raise ValidationError(
+            f"Cannot change {', '.join(sorted(unknown))}", code=ProducerErrorCode.INVALID.value
+        )
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    for field, value in changes.items():
+        setattr(producer, field, value.strip() if isinstance(value, str) else value)
+    producer.full_clean()
+    producer.save()
+    search_products_changed(product_ids=producer.products.values_list("pk", flat=True))
+    return producer
+
+
 # --- Producer portal: the profile page content (issue 7) ----------------------------------------
 
 
