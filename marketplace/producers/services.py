@@ -104,7 +104,11 @@ STAFF_FIELDS = {
 def producer_update(*, producer: Producer, by: Actor, **changes) -> Producer:
     """Staff correct a producer's record (the official name, kind, codes as well as the profile)."""
     require_staff_with(by, "producers.change_producer")
-    unknown = set(changes) - STAFF_FIELDS
+    return _producer_write(producer, changes, allowed=STAFF_FIELDS)
+
+
+def _producer_write(producer: Producer, changes: dict, *, allowed: set[str]) -> Producer:
+    unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(
             f"Cannot change {', '.join(sorted(unknown))}", code=ProducerErrorCode.INVALID.value
@@ -114,6 +118,7 @@ def producer_update(*, producer: Producer, by: Actor, **changes) -> Producer:
         setattr(producer, field, value.strip() if isinstance(value, str) else value)
     producer.full_clean()
     producer.save()
+    # Its name, kind and province are in every product's search document.
     search_products_changed(product_ids=producer.products.values_list("pk", flat=True))
     return producer
 
@@ -141,19 +146,7 @@ PROFILE_FIELDS = {
 @transaction.atomic
 def producer_profile_update(*, producer: Producer, by: Actor, **changes) -> Producer:
     _require_profile(by=by, producer_id=producer.pk)
-    unknown = set(changes) - PROFILE_FIELDS
-    if unknown:
-        raise ValidationError(
-            f"Cannot change {', '.join(sorted(unknown))}", code=ProducerErrorCode.INVALID.value
-        )
-    producer = Producer.objects.select_for_update().get(pk=producer.pk)
-    for field, value in changes.items():
-        setattr(producer, field, value.strip() if isinstance(value, str) else value)
-    producer.full_clean()
-    producer.save()
-    # Its name, kind and province are in every product's search document.
-    search_products_changed(product_ids=producer.products.values_list("pk", flat=True))
-    return producer
+    return _producer_write(producer, changes, allowed=PROFILE_FIELDS)
 
 
 @transaction.atomic
