@@ -129,8 +129,7 @@ def may_confirm_payment(actor: Actor) -> bool:
 
 
 def require_payment_confirmation(actor: Actor) -> None:
-    if not may_confirm_payment(actor):
-        raise PermissionDenied("permission_denied")
+    require_staff_with(actor, PAYMENT_CONFIRM_PERMISSION)
 
 
 def may_act_for_producer(*, actor: Actor, action: ProducerAction, producer_id: int) -> bool:
