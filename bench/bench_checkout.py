@@ -97,6 +97,7 @@ def _scenario(*, hot: bool, per_buyer: int, buyers: int = BUYERS) -> dict:
         checkout_lines_add,
         checkout_submit,
     )
+    from marketplace.producers.policies import SYSTEM_TASK
 
     variants = _world(hot=hot, per_buyer=per_buyer, buyers=buyers)
     details = CheckoutDetails(
@@ -120,10 +121,13 @@ def _scenario(*, hot: bool, per_buyer: int, buyers: int = BUYERS) -> dict:
                     details, email=f"bench{run}-{index}-{n}@example.vn", phone=f"0{run:03d}{index:02d}{n:04d}"
                 )
                 started = time.perf_counter()
-                checkout = checkout_create()
-                checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1)
+                checkout = checkout_create(by=SYSTEM_TASK)
+                checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1, by=SYSTEM_TASK)
                 checkout_submit(
-                    token=checkout.token, details=shopper, client_ip=f"10.{run % 250}.{index}.{n % 250}"
+                    token=checkout.token,
+                    details=shopper,
+                    client_ip=f"10.{run % 250}.{index}.{n % 250}",
+                    by=SYSTEM_TASK,
                 )
                 elapsed = time.perf_counter() - started
                 with lock:

@@ -145,6 +145,7 @@ def child_import(path: str) -> dict:
 
     from catalog_import import planning
     from catalog_import.services import ImportRejected, import_apply
+    from marketplace.producers.policies import SYSTEM_IMPORT
 
     read_files, stages = planning.read_files, {}
 
@@ -161,7 +162,7 @@ def child_import(path: str) -> dict:
     if not plan.usable:
         raise ImportRejected(plan)
     planned = time.perf_counter()
-    run = import_apply(plan=plan)
+    run = import_apply(plan=plan, by=SYSTEM_IMPORT)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {

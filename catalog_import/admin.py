@@ -148,7 +148,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             data = form.cleaned_data
             run, plan = services.import_run_upload(
                 uploaded_file=data["file"],
-                user=request.user,
+                by=request.user,
                 number=data["number"],
                 date=data["date"],
                 issuer=data["issuer"],
@@ -193,7 +193,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         run = get_object_or_404(ImportRun, pk=pk)
         blockers = services.import_undo_blockers(run=run)
         if request.method == "POST" and not blockers:
-            services.import_undo(run=run, user=request.user)
+            services.import_undo(run=run, by=request.user)
             messages.success(request, "Đã hoàn tác / undone.")
             return HttpResponseRedirect(reverse("admin:catalog_import_importrun_change", args=[run.pk]))
         context = {
@@ -248,7 +248,7 @@ class ReviewItemAdmin(admin.ModelAdmin):
             try:
                 services.review_resolve(
                     row=row,
-                    user=request.user,
+                    by=request.user,
                     product_id=int(value) if kind == "product" else None,
                     producer_id=int(value) if kind == "producer" else None,
                 )

@@ -29,8 +29,17 @@ from marketplace.certification.services import (
 from marketplace.core.memory import gc_paused
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
+from marketplace.producers.policies import (
+    CERTIFY_PERMISSION,
+    Actor,
+    acting_user,
+    require_staff_with,
+    require_system,
+)
 from marketplace.search.services import search_products_changed
 
+# Running, undoing and settling imports: the admin's permission (the command and inbox are SYSTEM_IMPORT).
+IMPORT_PERMISSION = CERTIFY_PERMISSION
 ISSUING = {Outcome.NEW, Outcome.RENEWED, Outcome.UPGRADED, Outcome.DOWNGRADED}
 
 
@@ -127,8 +136,9 @@ def _create_products(rows: list, producer_slugs: dict[int, str]) -> None:
 
 @gc_paused()
 @transaction.atomic
-def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_name: str = "") -> ImportRun:
+def import_apply(*, plan: Plan, by: Actor, run: ImportRun | None = None, upload_name: str = "") -> ImportRun:
     """Carry out a plan: all of it or none of it. Importing the same decision again changes nothing."""
+    require_staff_with(by, IMPORT_PERMISSION)
     if not plan.usable:
         raise ImportRejected(plan)
     meta = plan.meta
@@ -140,6 +150,7 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
         title=meta.title,
         source_filename=", ".join(plan.filenames)[:255],
         source_checksum=plan.checksum,
+        by=by,
     )
     if decision.kind != meta.kind:
         raise ValidationError(
@@ -171,10 +182,11 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
         certificates = certifications_issue_bulk(
             decision=decision,
             ratings=[(r.product_id, r.stars, r.score) for r in active if r.outcome in ISSUING],
+            by=by,
         )
     else:
         certifications_revoke_bulk(
-            decision=decision, certification_ids=[r.previous_certification_id for r in active]
+            decision=decision, certification_ids=[r.previous_certification_id for r in active], by=by
         )
     created_rows = {id(r) for r in to_create}
     first_of_producer: dict[str, int] = {}
@@ -183,7 +195,9 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
             first_of_producer.setdefault(r.new_producer.key, id(r))
     now = timezone.now()
     if run is None:
-        run = ImportRun(filename=", ".join(plan.filenames)[:500], checksum=plan.checksum, created_by=user)
+        run = ImportRun(
+            filename=", ".join(plan.filenames)[:500], checksum=plan.checksum, created_by=acting_user(by)
+        )
     run.decision = decision
     run.created_decision = created_decision
     run.status = RunStatus.APPLIED
@@ -257,12 +271,13 @@ def import_files(
     date: datetime.date | None = None,
     issuer: str = "",
     kind: str = "",
-    user=None,
+    by: Actor,
     dry_run: bool = False,
     run: ImportRun | None = None,
     progress=None,
 ) -> tuple[Plan, ImportRun | None]:
     """Plan, then apply unless dry_run. Raises ImportRejected (nothing applied) when the input is unusable."""
+    require_staff_with(by, IMPORT_PERMISSION)
     plan = build_plan(
         paths, names=names, number=number, date=date, issuer=issuer, kind=kind, progress=progress
     )
@@ -270,7 +285,7 @@ def import_files(
         raise ImportRejected(plan)
     if dry_run:
         return plan, None
-    return plan, import_apply(plan=plan, user=user, run=run)
+    return plan, import_apply(plan=plan, by=by, run=run)
 
 
 # --- Undo ------------------------------------------------------------------------------------------
@@ -310,9 +325,10 @@ def import_undo_blockers(*, run: ImportRun) -> list[str]:
 
 
 @transaction.atomic
-def import_undo(*, run: ImportRun, user=None) -> ImportRun:
+def import_undo(*, run: ImportRun, by: Actor) -> ImportRun:
     """Undo a whole import while no later decision touched its products: certificates it issued go, the ones
     it superseded or revoked come back, products and producers it created are removed."""
+    require_staff_with(by, IMPORT_PERMISSION)
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     rows = list(run.rows.all())
     lock_product_ids(r.product_id for r in rows if r.product_id)
@@ -343,7 +359,7 @@ def import_undo(*, run: ImportRun, user=None) -> ImportRun:
     decision = run.decision
     run.status = RunStatus.UNDONE
     run.undone_at = timezone.now()
-    run.undone_by = user
+    run.undone_by = acting_user(by)
     run.save(update_fields=["status", "undone_at", "undone_by"])
     still_used = Certification.objects.filter(Q(decision=decision) | Q(revoked_by=decision)).exists()
     if run.created_decision and decision is not None and not still_used:
@@ -357,10 +373,11 @@ def import_undo(*, run: ImportRun, user=None) -> ImportRun:
 # --- Review queue ----------------------------------------------------------------------------------
 @transaction.atomic
 def review_resolve(
-    *, row: ImportRow, user, product_id: int | None = None, producer_id: int | None = None
+    *, row: ImportRow, by: Actor, product_id: int | None = None, producer_id: int | None = None
 ) -> ImportRow:
     """Staff settles an ambiguous row: the chosen product (or a new unlisted product under the chosen
     producer) gets the row's rating, or its certificate is revoked, under the run's decision."""
+    require_staff_with(by, IMPORT_PERMISSION)
     row = ImportRow.objects.select_for_update(of=("self",)).select_related("run__decision").get(pk=row.pk)
     if row.outcome != Outcome.AMBIGUOUS or row.resolved_at is not None:
         raise ValidationError("This row is already settled.", code=ImportErrorCode.ALREADY_RESOLVED.value)
@@ -383,7 +400,7 @@ def review_resolve(
         producer = Producer.objects.get(pk=producer_id)
         category = Category.objects.get(slug=category_for("", row.product_name))
         product = product_create(
-            producer=producer, category=category, name=row.product_name, is_published=False
+            producer=producer, category=category, name=row.product_name, is_published=False, by=by
         )
         row.created_product = True
     else:
@@ -404,7 +421,7 @@ def review_resolve(
         else:
             row.outcome = Outcome.UPGRADED if row.stars > latest.stars else Outcome.DOWNGRADED
         row.certification = certification_issue(
-            product=product, decision=decision, stars=row.stars, score=row.score
+            product=product, decision=decision, stars=row.stars, score=row.score, by=by
         )
     else:
         target = next(
@@ -414,12 +431,12 @@ def review_resolve(
             raise ValidationError("The product holds no certificate to revoke.", code="nothing_to_revoke")
         row.previous_certification = target
         row.previous_state = target.state
-        certification_revoke(certification=target, decision=decision)
+        certification_revoke(certification=target, decision=decision, by=by)
         row.outcome = Outcome.REVOKED
     row.product = product
     row.producer_id = product.producer_id
     row.resolved_at = timezone.now()
-    row.resolved_by = user
+    row.resolved_by = acting_user(by)
     row.save()
     return row
 
@@ -432,7 +449,7 @@ def _given_meta(run: ImportRun) -> dict:
     return {k: given.get(k) or ("" if k != "date" else None) for k in ("number", "date", "issuer", "kind")}
 
 
-def import_run_plan(*, run: ImportRun) -> Plan:
+def _import_run_plan(*, run: ImportRun) -> Plan:
     """The plan of an uploaded file, read from storage (a local copy when the storage is remote)."""
     import tempfile
 
@@ -448,13 +465,14 @@ def import_run_plan(*, run: ImportRun) -> Plan:
 def import_run_upload(
     *,
     uploaded_file,
-    user,
+    by: Actor,
     number: str = "",
     date: datetime.date | None = None,
     issuer: str = "",
     kind: str = "",
 ) -> tuple[ImportRun, Plan]:
     """Keep an uploaded decision file with what the uploader typed, and plan it (nothing applied yet)."""
+    require_staff_with(by, IMPORT_PERMISSION)
     import hashlib
 
     digest = hashlib.sha256()
@@ -464,7 +482,7 @@ def import_run_upload(
     run = ImportRun(
         filename=Path(uploaded_file.name).name[:500],
         checksum=digest.hexdigest(),
-        created_by=user,
+        created_by=acting_user(by),
         given_meta={
             "number": number,
             "date": date.isoformat() if date else "",
@@ -473,7 +491,7 @@ def import_run_upload(
         },
     )
     run.upload.save(Path(uploaded_file.name).name, uploaded_file, save=False)
-    plan = import_run_plan(run=run)
+    plan = _import_run_plan(run=run)
     _record_plan(run, plan)
     run.save()
     return run, plan
@@ -485,24 +503,26 @@ def _record_plan(run: ImportRun, plan: Plan) -> None:
     run.errors = [{"row": e.row, "message": e.message} for e in plan.errors]
 
 
-def import_run_apply(*, run: ImportRun, user=None) -> ImportRun:
+def import_run_apply(*, run: ImportRun, by: Actor) -> ImportRun:
     """Plan the stored file again (the database may have moved since the preview) and apply it; a plan with
     errors marks the run failed and applies nothing."""
+    require_staff_with(by, IMPORT_PERMISSION)
     run = ImportRun.objects.get(pk=run.pk)
     if run.status != RunStatus.PLANNED:
         raise ValidationError(f"The import is {run.status}.", code=ImportErrorCode.NOT_APPLIED.value)
-    plan = import_run_plan(run=run)
+    plan = _import_run_plan(run=run)
     if not plan.usable:
         _record_plan(run, plan)
         run.status = RunStatus.FAILED
         run.save(update_fields=["decision_meta", "counts", "errors", "status"])
         return run
-    return import_apply(plan=plan, user=user or run.created_by, run=run)
+    return import_apply(plan=plan, by=by, run=run)
 
 
-def inbox_scan(*, inbox: Path) -> list[ImportRun | str]:
+def inbox_scan(*, inbox: Path, by: Actor) -> list[ImportRun | str]:
     """Import every decision file dropped into the inbox folder; move each to done/ or failed/ (with the
     errors beside it). Files already applied (same checksum) are moved to done/ without a second import."""
+    require_system(by)
     from catalog_import.planning import file_checksum
 
     results: list[ImportRun | str] = []
@@ -517,7 +537,7 @@ def inbox_scan(*, inbox: Path) -> list[ImportRun | str]:
             results.append(f"{path.name}: already imported")
             continue
         try:
-            _, run = import_files(paths=[path])
+            _, run = import_files(paths=[path], by=by)
         except ImportRejected as rejected:
             failed.mkdir(exist_ok=True)
             path.rename(failed / path.name)

@@ -6,18 +6,21 @@ from django.conf import settings
 
 from catalog_import.models import ImportRun
 from catalog_import.services import import_run_apply, inbox_scan
+from marketplace.producers.policies import SYSTEM_IMPORT
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
 def import_run_apply_task(run_id: int, user_id: int | None = None) -> str:
-    """Apply an uploaded decision (the admin's confirm). Same code as the command."""
+    """Apply an uploaded decision (the admin's confirm) as the staff user who confirmed it (their permission
+    is checked again here, when the task runs). Same code as the command."""
     from django.contrib.auth import get_user_model
 
     run = ImportRun.objects.get(pk=run_id)
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    return import_run_apply(run=run, user=user).status
+    # A user id that no longer resolves is refused by the policy (None is never trusted).
+    by = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else SYSTEM_IMPORT
+    return import_run_apply(run=run, by=by).status
 
 
 @shared_task(acks_late=True)
@@ -29,7 +32,7 @@ def scan_decisions_inbox_task() -> int:
     if not inbox.is_dir():
         logger.warning("DECISIONS_INBOX %s is not a folder", inbox)
         return 0
-    results = inbox_scan(inbox=inbox)
+    results = inbox_scan(inbox=inbox, by=SYSTEM_IMPORT)
     for result in results:
         logger.info("decision inbox: %s", result)
     return len(results)

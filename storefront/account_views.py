@@ -35,7 +35,7 @@ def _keep_cart(request, token) -> None:
     """The cart a guest filled follows them into their account."""
     checkout = checkout_by_token(token=token)
     if checkout is not None and checkout.user_id in (None, request.user.pk):
-        kept = checkout_attach_user(checkout=checkout, user=request.user)
+        kept = checkout_attach_user(checkout=checkout, by=request.user)
         request.session[SESSION_KEY] = str(kept.token)
 
 
@@ -79,6 +79,7 @@ def register(request):
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 first_name=form.cleaned_data["first_name"],
+                by=request.user,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -119,7 +120,7 @@ def addresses(request):
     form = AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            address_create(user=request.user, **form.cleaned_data)
+            address_create(user=request.user, **form.cleaned_data, by=request.user)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
@@ -136,7 +137,7 @@ def addresses(request):
 def address_remove(request, address_id: int):
     # Someone else's or already gone: nothing to do, nothing to reveal.
     with contextlib.suppress(ValidationError):
-        address_delete(user=request.user, address_id=address_id)
+        address_delete(user=request.user, address_id=address_id, by=request.user)
     return redirect("account:addresses")
 
 
@@ -153,7 +154,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             response = self.render_to_response(self.get_context_data(form=form), status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response
-        password_reset_email_send(email=email)
+        password_reset_email_send(email=email, by=self.request.user)
         return HttpResponseRedirect(self.get_success_url())
 
 

@@ -21,6 +21,7 @@ from marketplace.checkout.selectors import (
     checkout_latest_for_user,
     checkout_summary,
     parse_token,
+    payment_methods_available,
 )
 from marketplace.checkout.services import (
     CheckoutDetails,
@@ -28,7 +29,6 @@ from marketplace.checkout.services import (
     checkout_line_update,
     checkout_lines_add,
     checkout_submit,
-    payment_methods_available,
 )
 from marketplace.core import provinces
 from marketplace.core.http import client_ip
@@ -45,6 +45,7 @@ from marketplace.payments.services import (
     stripe_signature_verify,
 )
 from marketplace.payments.vietqr import order_reference, qr_svg, vietqr_payload_for_order
+from marketplace.producers.policies import SYSTEM_WEBHOOK
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "checkout_token"
@@ -59,7 +60,7 @@ def session_checkout(request, *, create: bool = False) -> Checkout | None:
     if checkout is None and request.user.is_authenticated:
         checkout = checkout_latest_for_user(user=request.user)
     if checkout is None and create:
-        checkout = checkout_create(user=request.user)
+        checkout = checkout_create(by=request.user)
     if checkout is not None and request.session.get(SESSION_KEY) != str(checkout.token):
         request.session[SESSION_KEY] = str(checkout.token)
     return checkout
@@ -92,7 +93,9 @@ def cart_add(request):
         return redirect("shop:cart")
     checkout = session_checkout(request, create=True)
     try:
-        line = checkout_lines_add(checkout=checkout, variant_id=variant_id, quantity=quantity)
+        line = checkout_lines_add(
+            checkout=checkout, variant_id=variant_id, quantity=quantity, by=request.user
+        )
     except ValidationError as exc:
         for message in _error_messages(exc):
             messages.error(request, message)
@@ -111,7 +114,7 @@ def cart_line(request, line_id: int):
         messages.error(request, _("Số lượng không hợp lệ."))
         return redirect("shop:cart")
     try:
-        checkout_line_update(checkout=checkout, line_id=line_id, quantity=quantity)
+        checkout_line_update(checkout=checkout, line_id=line_id, quantity=quantity, by=request.user)
     except ValidationError as exc:
         for message in _error_messages(exc):
             messages.error(request, message)
@@ -218,7 +221,7 @@ def _checkout_post(request):
         )
         try:
             order = checkout_submit(
-                token=checkout_obj.token, user=request.user, details=details, client_ip=client_ip(request)
+                token=checkout_obj.token, by=request.user, details=details, client_ip=client_ip(request)
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -278,7 +281,7 @@ def order_pay(request, token):
     if order.payment_method != PaymentMethod.CARD or order.payment_state != PaymentState.UNPAID:
         return redirect("shop:order", token=order.token)
     try:
-        payment = card_payment_start(order=order)
+        payment = card_payment_start(order=order, by=request.user)
     except ValidationError:
         messages.error(request, _("Thanh toán thẻ tạm thời không khả dụng."))
         return redirect("shop:order", token=order.token)
@@ -345,5 +348,5 @@ def stripe_webhook(request):
         )
     except WebhookSignatureError:
         return HttpResponseBadRequest("invalid signature")
-    processed = stripe_event_process(event=event)
+    processed = stripe_event_process(event=event, by=SYSTEM_WEBHOOK)
     return HttpResponse("ok" if processed else "duplicate", content_type="text/plain")

@@ -36,6 +36,24 @@ class StaffFactory(UserFactory):
     is_staff = True
 
 
+def staff_with(*permissions: str) -> User:
+    """A staff user holding exactly these "app_label.codename" permissions (no superuser shortcut)."""
+    from django.contrib.auth.models import Permission
+
+    user = StaffFactory()
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return User.objects.get(pk=user.pk)  # a fresh instance: no stale permission cache
+
+
+def moderator() -> User:
+    """Staff who may hide and unhide products (and nothing else)."""
+    return staff_with("catalog.add_productmoderation", "catalog.change_productmoderation")
+
+
 class ProducerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Producer

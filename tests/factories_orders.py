@@ -50,7 +50,9 @@ def details(**overrides) -> CheckoutDetails:
 
 def place_order(*lines: tuple[ProductVariant, int], user=None, **checkout_fields) -> Order:
     checkout = filled_checkout(*lines, user=user, **checkout_fields)
-    return checkout_submit(token=checkout.token, user=user, details=None)
+    from django.contrib.auth.models import AnonymousUser
+
+    return checkout_submit(token=checkout.token, by=user or AnonymousUser(), details=None)
 
 
 def decertify(product, state: str) -> None:
@@ -61,14 +63,17 @@ def decertify(product, state: str) -> None:
 
     from marketplace.certification.models import Certification, CertificationState, DecisionKind
     from marketplace.certification.services import certification_revoke, certifications_expire
+    from marketplace.producers.policies import SYSTEM_IMPORT, SYSTEM_TASK
     from tests.factories import DecisionFactory
 
     certification = Certification.objects.get(product=product, state=CertificationState.ACTIVE)
     if state == CertificationState.REVOKED:
         certification_revoke(
-            certification=certification, decision=DecisionFactory(kind=DecisionKind.REVOCATION)
+            certification=certification,
+            decision=DecisionFactory(kind=DecisionKind.REVOCATION),
+            by=SYSTEM_IMPORT,
         )
     else:
         yesterday = timezone.localdate() - datetime.timedelta(days=1)
         Certification.objects.filter(pk=certification.pk).update(valid_until=yesterday)
-        certifications_expire()
+        certifications_expire(by=SYSTEM_TASK)

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.error_codes import AccountErrorCode
 from marketplace.accounts.models import Address, User
 from marketplace.core import provinces
+from marketplace.producers.policies import Actor, require_actor, require_self
 
 
 @transaction.atomic
-def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+def user_register(*, email: str, password: str, first_name: str = "", last_name: str = "", by: Actor) -> User:
+    require_actor(by)  # anyone may register (rate limits are the caller's); None is still refused
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -68,7 +70,9 @@ def address_create(
     commune: str,
     street: str,
     is_default: bool = False,
+    by: Actor,
 ) -> Address:
+    require_self(by, user.pk)
     _validate_address(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
     User.objects.select_for_update().filter(pk=user.pk).first()  # serialise default changes per user
     first = not Address.objects.filter(user=user).exists()
@@ -86,7 +90,8 @@ def address_create(
 
 
 @transaction.atomic
-def address_delete(*, user: User, address_id: int) -> None:
+def address_delete(*, user: User, address_id: int, by: Actor) -> None:
+    require_self(by, user.pk)
     deleted, _count = Address.objects.filter(user=user, pk=address_id).delete()
     if not deleted:
         raise ValidationError(
@@ -108,9 +113,11 @@ def user_tokens_revoke(*, user: User, by: User) -> None:
     user.refresh_from_db(fields=["token_version"])
 
 
-def password_reset_email_send(*, email: str) -> None:
+def password_reset_email_send(*, email: str, by: Actor) -> None:
     """Mails a reset link to the active account with this e-mail, if there is one (the caller says the same
-    either way). The link starts with SITE_URL, never with the request's Host header."""
+    either way). The link starts with SITE_URL, never with the request's Host header. Anyone may ask (the
+    link goes to the address's owner); the caller still says who asks."""
+    require_actor(by)
     site = urlparse(settings.SITE_URL)
     form = PasswordResetForm(data={"email": email})
     if not form.is_valid():

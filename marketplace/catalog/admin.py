@@ -31,8 +31,11 @@ class HideReasonForm(forms.Form):
 
 
 class VariantInline(admin.TabularInline):
+    # Saved through catalog.services (ProductAdmin.save_formset); variants are kept once ordered.
     model = ProductVariant
     extra = 0
+    can_delete = False
+    fields = ["sku", "name", "price_amount", "weight_grams"]
 
 
 class ImageInline(admin.TabularInline):
@@ -40,7 +43,7 @@ class ImageInline(admin.TabularInline):
     model = ProductImage
     extra = 0
     fields = ["image", "thumbnail", "alt", "sort_order", "width", "height"]
-    readonly_fields = ["image", "thumbnail", "width", "height"]
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -72,6 +75,74 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [VariantInline, ImageInline]
     actions = ["hide_products", "unhide_products"]
     change_list_template = "admin/catalog/product/change_list.html"
+    fields = [
+        "producer",
+        "category",
+        "name",
+        "slug",
+        "description",
+        "is_published",
+        "seo_title",
+        "seo_description",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The producer and the slug (links, QR codes) are set once, when the product is created.
+        return ["producer", "slug"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, as the staff user: the same checks and sanitising as the portal and API."""
+        data = form.cleaned_data
+        if change:
+            changes = {field: data[field] for field in services.PRODUCT_UPDATABLE if field in data}
+            services.product_update(product=obj, by=request.user, **changes)
+            return
+        product = services.product_create(
+            producer=data["producer"],
+            category=data["category"],
+            name=data["name"],
+            slug=data.get("slug") or None,
+            description=data.get("description", ""),
+            is_published=data.get("is_published", False),
+            seo_title=data.get("seo_title", ""),
+            seo_description=data.get("seo_description", ""),
+            by=request.user,
+        )
+        obj.pk = product.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (ProductImage, ProductVariant):
+            return super().save_formset(request, form, formset, change)
+        # What the admin's change message reads (a plain formset.save() would have set these).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is ProductImage:
+            for image_form in formset.deleted_forms:
+                if image_form.instance.pk is not None:
+                    formset.deleted_objects.append(image_form.instance)
+                    services.product_image_delete(image=image_form.instance, by=request.user)
+            return None
+        product = form.instance
+        for variant_form in formset.forms:
+            if not variant_form.has_changed() or variant_form in formset.deleted_forms:
+                continue
+            data = variant_form.cleaned_data
+            if variant_form.instance.pk is None:
+                formset.new_objects.append(variant_form.instance)
+                variant_form.instance = services.variant_create(
+                    product=product,
+                    sku=data["sku"],
+                    name=data.get("name", ""),
+                    price_amount=data["price_amount"],
+                    weight_grams=data.get("weight_grams"),
+                    by=request.user,
+                )
+            else:
+                changes = {field: data[field] for field in variant_form.changed_data}
+                formset.changed_objects.append((variant_form.instance, variant_form.changed_data))
+                services.variant_update(variant=variant_form.instance, by=request.user, **changes)
+        return None
 
     def get_urls(self):
         extra = [

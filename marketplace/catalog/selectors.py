@@ -233,15 +233,6 @@ def collection_cards(*, slug: str, limit: int | None = None, today: datetime.dat
     )
 
 
-def products_of_producer_member(*, user) -> QuerySet[Product]:
-    """Producer scope: the products a user may manage (staff with permission: all)."""
-    if user.is_authenticated and user.is_staff and user.has_perm("catalog.change_product"):
-        return Product.objects.all()
-    if not user.is_authenticated:
-        return Product.objects.none()
-    return Product.objects.filter(producer__memberships__user=user)
-
-
 # --- Producer portal (issue 7): everything is filtered by the producer first -----------------------
 
 

@@ -1,8 +1,7 @@
 """Writes to the catalogue. Keyword-only, typed, transactional."""
 
-import nh3
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,39 +16,33 @@ from marketplace.catalog.models import (
     ProductVariant,
     Stock,
 )
+from marketplace.core.html import sanitize_description
 from marketplace.core.images import clean_uploaded_image
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
+from marketplace.producers.policies import (
+    Actor,
+    ProducerAction,
+    acting_user,
+    require_producer_action,
+    require_staff_with,
+    require_system,
+)
+from marketplace.producers.selectors import producer_mail_recipients
 from marketplace.search.services import search_products_changed
 
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "em",
-    "b",
-    "i",
-    "u",
-    "ul",
-    "ol",
-    "li",
-    "h2",
-    "h3",
-    "h4",
-    "blockquote",
-    "a",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# Hiding is staff moderation, not a producer action: members of the producer never pass.
+HIDE_PERMISSION = "catalog.add_productmoderation"
+UNHIDE_PERMISSION = "catalog.change_productmoderation"
 
 
-def sanitize_description(html: str) -> str:
-    """Rich text from producers, reduced to harmless markup (no scripts, styles, event handlers)."""
-    return nh3.clean(
-        html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="nofollow noopener"
-    )
+def _require_catalogue(by: Actor, producer_id: int) -> None:
+    require_producer_action(actor=by, action=ProducerAction.MANAGE_CATALOGUE, producer_id=producer_id)
 
 
-def unique_product_slug(name: str, *, producer: Producer | None = None, exclude_pk: int | None = None) -> str:
+def _unique_product_slug(
+    name: str, *, producer: Producer | None = None, exclude_pk: int | None = None
+) -> str:
     base = slugify_vi(name, max_length=90)
     candidates = [base]
     if producer is not None:
@@ -72,7 +65,9 @@ def product_create(
     slug: str | None = None,
     seo_title: str = "",
     seo_description: str = "",
+    by: Actor,
 ) -> Product:
+    require_producer_action(actor=by, action=ProducerAction.ADD_PRODUCT, producer_id=producer.pk)
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Tên sản phẩm là bắt buộc."}, code=CatalogErrorCode.REQUIRED.value)
@@ -80,7 +75,7 @@ def product_create(
         producer=producer,
         category=category,
         name=name,
-        slug=slug or unique_product_slug(name, producer=producer),
+        slug=slug or _unique_product_slug(name, producer=producer),
         description=sanitize_description(description),
         is_published=is_published,
         seo_title=seo_title[:120],
@@ -92,12 +87,13 @@ def product_create(
     return product
 
 
-_UPDATABLE = {"name", "category", "description", "is_published", "seo_title", "seo_description"}
+PRODUCT_UPDATABLE = ("name", "category", "description", "is_published", "seo_title", "seo_description")
 
 
 @transaction.atomic
-def product_update(*, product: Product, **changes) -> Product:
-    unknown = set(changes) - _UPDATABLE
+def product_update(*, product: Product, by: Actor, **changes) -> Product:
+    _require_catalogue(by, product.producer_id)
+    unknown = set(changes) - set(PRODUCT_UPDATABLE)
     if unknown:
         raise ValidationError(
             f"Cannot change {', '.join(sorted(unknown))}", code=CatalogErrorCode.INVALID.value
@@ -121,7 +117,9 @@ def variant_create(
     name: str = "",
     weight_grams: int | None = None,
     quantity: int = 0,
+    by: Actor,
 ) -> ProductVariant:
+    _require_catalogue(by, product.producer_id)
     if price_amount < 0:
         raise ValidationError({"price_amount": "Giá không được âm."}, code=CatalogErrorCode.INVALID.value)
     if quantity < 0:
@@ -137,7 +135,8 @@ def variant_create(
 
 
 @transaction.atomic
-def stock_set(*, variant: ProductVariant, quantity: int) -> Stock:
+def stock_set(*, variant: ProductVariant, quantity: int, by: Actor) -> Stock:
+    _require_catalogue(by, variant.product.producer_id)
     if quantity < 0:
         raise ValidationError({"quantity": "Số lượng không được âm."}, code=CatalogErrorCode.INVALID.value)
     stock, _ = Stock.objects.select_for_update().get_or_create(variant=variant)
@@ -148,15 +147,16 @@ def stock_set(*, variant: ProductVariant, quantity: int) -> Stock:
 
 
 @transaction.atomic
-def product_hide(*, product: Product, by, reason: str) -> ProductModeration:
+def product_hide(*, product: Product, by: Actor, reason: str) -> ProductModeration:
     """Staff hides a product: it leaves every list at once (the visibility selector sees the open record)."""
+    require_staff_with(by, HIDE_PERMISSION)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Cần ghi lý do ẩn sản phẩm."}, code=CatalogErrorCode.REQUIRED.value)
     Product.objects.select_for_update().filter(pk=product.pk).first()
     if ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).exists():
         raise ValidationError("Sản phẩm đã bị ẩn.", code=CatalogErrorCode.ALREADY_HIDDEN.value)
-    moderation = ProductModeration.objects.create(product=product, reason=reason, hidden_by=by)
+    moderation = ProductModeration.objects.create(product=product, reason=reason, hidden_by=acting_user(by))
     from marketplace.catalog.tasks import product_hidden_notify_task
 
     # The producer hears about it only once the hiding is really stored.
@@ -166,21 +166,23 @@ def product_hide(*, product: Product, by, reason: str) -> ProductModeration:
 
 
 @transaction.atomic
-def product_unhide(*, product: Product, by) -> ProductModeration:
+def product_unhide(*, product: Product, by: Actor) -> ProductModeration:
+    require_staff_with(by, UNHIDE_PERMISSION)
     Product.objects.select_for_update().filter(pk=product.pk).first()
     moderation = ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).first()
     if moderation is None:
         raise ValidationError("Sản phẩm không bị ẩn.", code=CatalogErrorCode.NOT_HIDDEN.value)
-    moderation.unhidden_by = by
+    moderation.unhidden_by = acting_user(by)
     moderation.unhidden_at = timezone.now()
     moderation.save(update_fields=["unhidden_by", "unhidden_at"])
     search_products_changed(product_ids=[product.pk])
     return moderation
 
 
-def product_hidden_notify(*, moderation_id: int) -> int:
-    """E-mail the producer (its address and its members) that staff hid a product, with the reason.
+def product_hidden_notify(*, moderation_id: int, by: Actor) -> int:
+    """E-mail the producer (its address and its active members) that staff hid a product, with the reason.
     Returns the number of recipients."""
+    require_system(by)
     moderation = (
         ProductModeration.objects.select_related("product__producer", "hidden_by")
         .filter(pk=moderation_id, unhidden_at__isnull=True)
@@ -189,30 +191,20 @@ def product_hidden_notify(*, moderation_id: int) -> int:
     if moderation is None:  # undone before the task ran: nothing to say
         return 0
     producer = moderation.product.producer
-    recipients = {email.lower() for email in producer.memberships.values_list("user__email", flat=True)}
-    if producer.email:
-        recipients.add(producer.email.lower())
+    recipients = producer_mail_recipients(producer=producer)
     if not recipients:
         return 0
     context = {"moderation": moderation, "product": moderation.product, "producer": producer}
     context["site_url"] = settings.SITE_URL
     subject = f"[Chợ OCOP] Sản phẩm “{moderation.product.name}” đã bị ẩn / Product hidden by staff"
     body = render_to_string("catalog/email/product_hidden.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients))
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     return len(recipients)
 
 
 # --- Producer portal writes (issue 7) -------------------------------------------------------------
-# Views fetch objects through producer-scoped selectors; these services check the scope again when
-# given `by` (the acting user), so a mistake in one layer cannot reach another producer's data.
-
-
-def ensure_can_manage(*, by, producer_id: int) -> None:
-    """`by` acts for the producer: a member of it (owner or staff). None means a trusted system caller."""
-    if by is None:
-        return
-    if not (by.is_authenticated and by.producer_memberships.filter(producer_id=producer_id).exists()):
-        raise PermissionDenied("Not a member of this producer")
+# Views fetch objects through producer-scoped selectors; these services check the policy again with
+# `by` (the acting party), so a mistake in one layer cannot reach another producer's data.
 
 
 def _next_sku(product: Product) -> str:
@@ -232,10 +224,10 @@ def product_variant_add(
     name: str = "",
     sku: str = "",
     weight_grams: int | None = None,
-    by=None,
+    by: Actor,
 ) -> ProductVariant:
     """A new variant with its stock; a blank SKU gets one made from the product id."""
-    ensure_can_manage(by=by, producer_id=product.producer_id)
+    _require_catalogue(by, product.producer_id)
     sku = (sku or "").strip() or _next_sku(product)
     if ProductVariant.objects.filter(sku=sku).exists():
         raise ValidationError({"sku": "Mã SKU này đã được dùng."}, code=CatalogErrorCode.UNIQUE.value)
@@ -246,14 +238,15 @@ def product_variant_add(
         name=name.strip(),
         weight_grams=weight_grams,
         quantity=quantity,
+        by=by,
     )
 
 
 @transaction.atomic
-def product_set_published(*, product: Product, is_published: bool, by=None) -> Product:
+def product_set_published(*, product: Product, is_published: bool, by: Actor) -> Product:
     """The producer's own switch. Publishing needs a priced variant; shoppers still see the product only
     while it holds an active certificate and is not hidden by staff (products_visible_to_shoppers)."""
-    ensure_can_manage(by=by, producer_id=product.producer_id)
+    _require_catalogue(by, product.producer_id)
     product = Product.objects.select_for_update().get(pk=product.pk)
     if is_published and not product.variants.exists():
         raise ValidationError(
@@ -267,9 +260,9 @@ def product_set_published(*, product: Product, is_published: bool, by=None) -> P
 
 
 @transaction.atomic
-def product_image_add(*, product: Product, uploaded_file, alt: str = "", by=None) -> ProductImage:
+def product_image_add(*, product: Product, uploaded_file, alt: str = "", by: Actor) -> ProductImage:
     """Validate (type from the bytes, size, dimensions, bomb guard), re-encode, thumbnail, store."""
-    ensure_can_manage(by=by, producer_id=product.producer_id)
+    _require_catalogue(by, product.producer_id)
     Product.objects.select_for_update().filter(pk=product.pk).first()  # serialise the count check
     existing = product.images.count()
     if existing >= settings.PRODUCT_MAX_IMAGES:
@@ -293,8 +286,8 @@ def product_image_add(*, product: Product, uploaded_file, alt: str = "", by=None
 
 
 @transaction.atomic
-def product_image_delete(*, image: ProductImage, by=None) -> None:
-    ensure_can_manage(by=by, producer_id=image.product.producer_id)
+def product_image_delete(*, image: ProductImage, by: Actor) -> None:
+    _require_catalogue(by, image.product.producer_id)
     files = [f for f in (image.image, image.thumbnail) if f]
     storage_names = [(f.storage, f.name) for f in files]
     product_id = image.product_id
@@ -314,11 +307,11 @@ def product_claim(
     sku: str = "",
     uploaded_image=None,
     alt: str = "",
-    by=None,
+    by: Actor,
 ) -> Product:
     """Claim and list a certified product created by an import: add a variant with price and stock
     (and an image), then publish. All or nothing."""
-    ensure_can_manage(by=by, producer_id=product.producer_id)
+    _require_catalogue(by, product.producer_id)
     if product.is_published:
         raise ValidationError("Sản phẩm đã được đăng bán.", code=CatalogErrorCode.INVALID.value)
     product_variant_add(
@@ -330,9 +323,10 @@ def product_claim(
 
 
 @transaction.atomic
-def product_delete(*, product: Product) -> None:
+def product_delete(*, product: Product, by: Actor) -> None:
     """Delete a product that never held a certificate (certified ones stay, as the public record of their
     decisions; their producer unpublishes them instead)."""
+    require_producer_action(actor=by, action=ProducerAction.DELETE_PRODUCT, producer_id=product.producer_id)
     from django.db.models import ProtectedError
 
     Product.objects.select_for_update().filter(pk=product.pk).first()
@@ -355,9 +349,9 @@ _VARIANT_UPDATABLE = {"sku", "name", "price_amount", "weight_grams"}
 
 
 @transaction.atomic
-def variant_update(*, variant: ProductVariant, by=None, **changes) -> ProductVariant:
-    """Change some of a variant's fields; `by` (when given) must act for the variant's producer."""
-    ensure_can_manage(by=by, producer_id=variant.product.producer_id)
+def variant_update(*, variant: ProductVariant, by: Actor, **changes) -> ProductVariant:
+    """Change some of a variant's fields; `by` must act for the variant's producer."""
+    _require_catalogue(by, variant.product.producer_id)
     unknown = set(changes) - _VARIANT_UPDATABLE
     if unknown:
         raise ValidationError(
@@ -391,11 +385,11 @@ def variant_update_with_stock(
     price_amount: int,
     weight_grams: int | None,
     quantity: int,
-    by=None,
+    by: Actor,
 ) -> ProductVariant:
     """The portal's variant form: fields and stock change together or not at all."""
     variant = variant_update(
         variant=variant, name=name, sku=sku, price_amount=price_amount, weight_grams=weight_grams, by=by
     )
-    stock_set(variant=variant, quantity=quantity)
+    stock_set(variant=variant, quantity=quantity, by=by)
     return variant

@@ -20,6 +20,8 @@ from marketplace.certification.models import (
     IssuerLevel,
 )
 from marketplace.core.dates import add_months
+from marketplace.producers.policies import CERTIFY_PERMISSION, Actor, require_staff_with, require_system
+from marketplace.producers.selectors import producer_mail_recipients
 from marketplace.search.services import search_products_changed
 
 
@@ -27,7 +29,7 @@ def certificate_valid_until(decision_date: datetime.date) -> datetime.date:
     return add_months(decision_date, settings.CERTIFICATE_VALIDITY_MONTHS)
 
 
-def issuer_level_for(issuer: str) -> str:
+def _issuer_level_for(issuer: str) -> str:
     """'Bộ Nông nghiệp…' → central, 'UBND huyện …' → district, otherwise province."""
     from marketplace.core.text import fold
 
@@ -51,7 +53,9 @@ def decision_get_or_create(
     note: str = "",
     source_filename: str = "",
     source_checksum: str = "",
+    by: Actor,
 ) -> tuple[Decision, bool]:
+    require_staff_with(by, CERTIFY_PERMISSION)
     if date > timezone.localdate():
         raise ValidationError(
             {"date": f"Ngày quyết định {date:%d/%m/%Y} ở tương lai."},
@@ -63,7 +67,7 @@ def decision_get_or_create(
         date=date,
         defaults={
             "kind": kind,
-            "level": level or issuer_level_for(issuer),
+            "level": level or _issuer_level_for(issuer),
             "title": title,
             "note": note,
             "source_filename": source_filename,
@@ -85,9 +89,10 @@ def lock_product_ids(product_ids: Iterable[int]) -> list[int]:
 
 @transaction.atomic
 def certification_issue(
-    *, product: Product, decision: Decision, stars: int, score: int | None = None
+    *, product: Product, decision: Decision, stars: int, score: int | None = None, by: Actor
 ) -> Certification:
     """Record a (re-)rating: the product's current active certificate, if any, is superseded."""
+    require_staff_with(by, CERTIFY_PERMISSION)
     if decision.kind != DecisionKind.RECOGNITION:
         raise ValidationError("Only a recognition decision can issue stars.", code="wrong_decision_kind")
     if not 3 <= int(stars) <= 5:
@@ -123,7 +128,8 @@ def certification_issue(
 
 
 @transaction.atomic
-def certification_revoke(*, certification: Certification, decision: Decision) -> Certification:
+def certification_revoke(*, certification: Certification, decision: Decision, by: Actor) -> Certification:
+    require_staff_with(by, CERTIFY_PERMISSION)
     if decision.kind != DecisionKind.REVOCATION:
         raise ValidationError("Only a revocation decision can revoke.", code="wrong_decision_kind")
     lock_products([certification.product_id])
@@ -137,9 +143,10 @@ def certification_revoke(*, certification: Certification, decision: Decision) ->
 
 
 @transaction.atomic
-def certifications_expire(*, today: datetime.date | None = None) -> list[int]:
+def certifications_expire(*, today: datetime.date | None = None, by: Actor) -> list[int]:
     """Mark every active certificate past its valid_until as expired; returns the products affected.
-    Idempotent: a second run the same day changes nothing."""
+    Idempotent: a second run the same day changes nothing. The daily task's work."""
+    require_system(by)
     today = today or timezone.localdate()
     due = Certification.objects.filter(state=CertificationState.ACTIVE, valid_until__lt=today)
     product_ids = sorted(set(due.values_list("product_id", flat=True)))
@@ -155,11 +162,12 @@ def certifications_expire(*, today: datetime.date | None = None) -> list[int]:
 
 @transaction.atomic
 def certifications_issue_bulk(
-    *, decision: Decision, ratings: Sequence[tuple[int, int, int | None]]
+    *, decision: Decision, ratings: Sequence[tuple[int, int, int | None]], by: Actor
 ) -> dict[int, int]:
     """certification_issue for many products at once (product_id, stars, score): one lock, one update to
     supersede the current certificates, one insert. Used by decision imports of tens of thousands of rows.
     Returns {product_id: new certification id}."""
+    require_staff_with(by, CERTIFY_PERMISSION)
     if decision.kind != DecisionKind.RECOGNITION:
         raise ValidationError("Only a recognition decision can issue stars.", code="wrong_decision_kind")
     for product_id, stars, score in ratings:
@@ -233,8 +241,9 @@ def certifications_issue_bulk(
 
 
 @transaction.atomic
-def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequence[int]) -> int:
+def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequence[int], by: Actor) -> int:
     """End the cited certificates under a revocation decision; their products leave the storefront at once."""
+    require_staff_with(by, CERTIFY_PERMISSION)
     if decision.kind != DecisionKind.REVOCATION:
         raise ValidationError("Only a revocation decision can revoke.", code="wrong_decision_kind")
     certifications = Certification.objects.filter(pk__any=certification_ids)
@@ -246,17 +255,12 @@ def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequenc
     )
 
 
-def _reminder_recipients(producer) -> list[str]:
-    emails = [producer.email] if producer.email else []
-    emails += [m.user.email for m in producer.memberships.all() if m.user.is_active and m.user.email]
-    return sorted({e.strip().lower() for e in emails if e.strip()})
-
-
 @transaction.atomic
-def certification_reminders_send(*, today: datetime.date | None = None) -> list[int]:
+def certification_reminders_send(*, today: datetime.date | None = None, by: Actor) -> list[int]:
     """E-mail each producer once about every certificate ending within CERTIFICATE_REMINDER_DAYS (30 days):
     to the producer's address and its members'. Returns the certificates reminded about. A reminder row is
     written first (one per certificate, enforced by the database), the e-mail leaves after commit."""
+    require_system(by)
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
@@ -271,14 +275,13 @@ def certification_reminders_send(*, today: datetime.date | None = None) -> list[
             expiry_reminder__isnull=True,
         )
         .select_related("product__producer", "decision")
-        .prefetch_related("product__producer__memberships__user")
         .select_for_update(of=("self",), skip_locked=True)
         .order_by("valid_until", "id")
     )
     reminded = []
     for certification in due:
         producer = certification.product.producer
-        recipients = _reminder_recipients(producer)
+        recipients = producer_mail_recipients(producer=producer)
         ExpiryReminder.objects.create(certification=certification, recipients=recipients)
         reminded.append(certification.pk)
         if not recipients:

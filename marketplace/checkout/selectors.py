@@ -11,6 +11,7 @@ from marketplace.catalog.models import Product
 from marketplace.catalog.selectors import ShopperAccess, product_shopper_access, products_visible_to_shoppers
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer
 
 
@@ -170,3 +171,11 @@ def checkout_summary(*, checkout: Checkout | None) -> CheckoutSummary | None:
         groups.setdefault(product.producer_id, ProducerGroup(producer=product.producer)).lines.append(summary)
     ordered_groups = [groups[key] for key in sorted(groups)]
     return CheckoutSummary(checkout=checkout, lines=summaries, groups=ordered_groups)
+
+
+def payment_methods_available() -> list[str]:
+    """Card payment only when Stripe keys are configured (see CONTRACT: unset hides it)."""
+    methods = [PaymentMethod.COD.value, PaymentMethod.BANK_TRANSFER.value]
+    if settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY:
+        methods.append(PaymentMethod.CARD.value)
+    return methods

@@ -1,14 +1,15 @@
 """Writes of carts/checkouts and the one place an order is created (`checkout_complete`).
 
 Everything takes a Checkout (found by its UUID token), never an HTTP session: the session cart, the GraphQL
-API and the benchmarks share these functions."""
+API and the benchmarks share these functions. The token is the capability (a guest holds it too); `by` says
+who acts and is required (the policy refuses None)."""
 
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import F
@@ -21,6 +22,7 @@ from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.checkout.selectors import (
     parse_token,
+    payment_methods_available,
     shipping_fee,
     stock_message,
     unavailable_message,
@@ -34,6 +36,7 @@ from marketplace.orders.selectors import (
     open_unpaid_order_counts,
 )
 from marketplace.payments.models import Payment, PaymentMethod
+from marketplace.producers.policies import Actor, acting_user, require_actor, require_system
 from marketplace.search.services import search_products_changed
 
 
@@ -80,14 +83,14 @@ def _check_quantity(variant: ProductVariant, quantity: int) -> None:
 
 
 @transaction.atomic
-def checkout_create(*, user=None, email: str = "") -> Checkout:
+def checkout_create(*, by: Actor, email: str = "") -> Checkout:
+    require_actor(by)
+    user = acting_user(by)
     if email:
         _validate_email(email)
-    if not email and user is not None and user.is_authenticated:
+    if not email and user is not None:
         email = user.email
-    return Checkout.objects.create(
-        user=user if user is not None and user.is_authenticated else None, email=email.lower()
-    )
+    return Checkout.objects.create(user=user, email=email.lower())
 
 
 def _lock_checkout(checkout: Checkout) -> Checkout:
@@ -98,8 +101,9 @@ def _lock_checkout(checkout: Checkout) -> Checkout:
 
 
 @transaction.atomic
-def checkout_lines_add(*, checkout: Checkout, variant_id: int, quantity: int = 1) -> CheckoutLine:
+def checkout_lines_add(*, checkout: Checkout, variant_id: int, quantity: int = 1, by: Actor) -> CheckoutLine:
     """Add to the cart (adding to an existing line's quantity). Only buyable products; stock checked."""
+    require_actor(by)
     _lock_checkout(checkout)
     variant = _buyable_variant(variant_id)
     line = CheckoutLine.objects.filter(checkout=checkout, variant=variant).first()
@@ -117,8 +121,11 @@ def checkout_lines_add(*, checkout: Checkout, variant_id: int, quantity: int = 1
 
 
 @transaction.atomic
-def checkout_line_update(*, checkout: Checkout, line_id: int, quantity: int) -> CheckoutLine | None:
+def checkout_line_update(
+    *, checkout: Checkout, line_id: int, quantity: int, by: Actor
+) -> CheckoutLine | None:
     """Set a line's quantity; 0 removes it. Raising a quantity re-checks visibility and stock."""
+    require_actor(by)
     _lock_checkout(checkout)
     line = CheckoutLine.objects.filter(checkout=checkout, pk=line_id).first()
     if line is None:
@@ -139,19 +146,21 @@ def checkout_line_update(*, checkout: Checkout, line_id: int, quantity: int) -> 
 
 @transaction.atomic
 def checkout_variant_quantity_set(
-    *, checkout: Checkout, variant_id: int, quantity: int
+    *, checkout: Checkout, variant_id: int, quantity: int, by: Actor
 ) -> CheckoutLine | None:
     """Saleor's checkoutLinesUpdate by variant: set that variant's quantity (0 removes, absent adds)."""
+    require_actor(by)
     line = CheckoutLine.objects.filter(checkout=checkout, variant_id=variant_id).first()
     if line is None:
         if quantity <= 0:
             return None
-        return checkout_lines_add(checkout=checkout, variant_id=variant_id, quantity=quantity)
-    return checkout_line_update(checkout=checkout, line_id=line.pk, quantity=quantity)
+        return checkout_lines_add(checkout=checkout, variant_id=variant_id, quantity=quantity, by=by)
+    return checkout_line_update(checkout=checkout, line_id=line.pk, quantity=quantity, by=by)
 
 
 @transaction.atomic
-def checkout_line_delete(*, checkout: Checkout, line_id: int) -> None:
+def checkout_line_delete(*, checkout: Checkout, line_id: int, by: Actor) -> None:
+    require_actor(by)
     deleted, _count = CheckoutLine.objects.filter(checkout=checkout, pk=line_id).delete()
     if not deleted:
         raise _error("line", _("Không tìm thấy dòng trong giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
@@ -205,14 +214,6 @@ def _clean_address(*, full_name: str, phone: str, province: str, commune: str, s
     }
 
 
-def payment_methods_available() -> list[str]:
-    """Card payment only when Stripe keys are configured (see CONTRACT: unset hides it)."""
-    methods = [PaymentMethod.COD.value, PaymentMethod.BANK_TRANSFER.value]
-    if settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY:
-        methods.append(PaymentMethod.CARD.value)
-    return methods
-
-
 def _clean_options(*, note: str, payment_method: str) -> dict:
     if payment_method not in payment_methods_available():
         raise _error(
@@ -231,14 +232,16 @@ def _save(checkout: Checkout, values: dict) -> Checkout:
 
 
 @transaction.atomic
-def checkout_email_update(*, checkout: Checkout, email: str) -> Checkout:
+def checkout_email_update(*, checkout: Checkout, email: str, by: Actor) -> Checkout:
+    require_actor(by)
     return _save(checkout, _clean_email(email))
 
 
 @transaction.atomic
 def checkout_shipping_address_update(
-    *, checkout: Checkout, full_name: str, phone: str, province: str, commune: str, street: str
+    *, checkout: Checkout, full_name: str, phone: str, province: str, commune: str, street: str, by: Actor
 ) -> Checkout:
+    require_actor(by)
     cleaned = _clean_address(
         full_name=full_name, phone=phone, province=province, commune=commune, street=street
     )
@@ -246,14 +249,20 @@ def checkout_shipping_address_update(
 
 
 @transaction.atomic
-def checkout_options_update(*, checkout: Checkout, note: str = "", payment_method: str) -> Checkout:
+def checkout_options_update(
+    *, checkout: Checkout, note: str = "", payment_method: str, by: Actor
+) -> Checkout:
+    require_actor(by)
     return _save(checkout, _clean_options(note=note, payment_method=payment_method))
 
 
 @transaction.atomic
-def checkout_attach_user(*, checkout: Checkout, user) -> Checkout:
-    """A guest's cart follows the shopper when they sign in: merged into their latest cart if they have one
-    (quantities added, capped at what is in stock), otherwise simply given to them."""
+def checkout_attach_user(*, checkout: Checkout, by: Actor) -> Checkout:
+    """A guest's cart follows the shopper (`by`) when they sign in: merged into their latest cart if they
+    have one (quantities added, capped at what is in stock), otherwise simply given to them."""
+    user = acting_user(by)
+    if user is None:
+        raise PermissionDenied("permission_denied")
     existing = (
         Checkout.objects.filter(user=user).exclude(pk=checkout.pk).order_by("-updated_at", "-id").first()
     )
@@ -298,18 +307,18 @@ def _require_details(checkout: Checkout) -> None:
         )
 
 
-def order_number_for(pk: int) -> str:
+def _order_number_for(pk: int) -> str:
     return f"DH{pk:07d}"
 
 
-def checkout_complete(*, token: uuid.UUID | str, user=None, client_ip: str | None = None) -> Order:
+def checkout_complete(*, token: uuid.UUID | str, by: Actor, client_ip: str | None = None) -> Order:
     """Turn a checkout into an order, exactly once.
 
     Inside one transaction: the checkout row is locked (a repeated submit waits, then finds the order made
     from this token and returns it), the products are locked and re-checked against the visibility rule,
     then the stock rows are locked in ascending id order and decremented with F(); the database's check
     constraint stays the last guard against negative stock. Emails go out after commit."""
-    return checkout_submit(token=token, user=user, details=None, client_ip=client_ip)
+    return checkout_submit(token=token, by=by, details=None, client_ip=client_ip)
 
 
 @dataclass(frozen=True)
@@ -327,9 +336,10 @@ class CheckoutDetails:
 
 
 def checkout_submit(
-    *, token: uuid.UUID | str, user=None, details: CheckoutDetails | None, client_ip: str | None = None
+    *, token: uuid.UUID | str, by: Actor, details: CheckoutDetails | None, client_ip: str | None = None
 ) -> Order:
     """checkout_complete, first saving the form's details under the same lock (the form submit path)."""
+    require_actor(by)
     from marketplace.orders.tasks import order_emails_send_task
 
     parsed = parse_token(token)
@@ -344,7 +354,7 @@ def checkout_submit(
             raise _error("token", _("Không tìm thấy giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
         if details is not None:
             _apply_details(checkout, details)
-        order = _complete_locked(checkout=checkout, user=user, token=parsed, client_ip=client_ip)
+        order = _complete_locked(checkout=checkout, user=acting_user(by), token=parsed, client_ip=client_ip)
         order_id = order.pk
         # A card order reaches its producers once paid (order_payment_received), not while abandoned.
         notify_producers = order.payment_method != PaymentMethod.CARD
@@ -452,7 +462,7 @@ def _order_from_lines(
     *, checkout: Checkout, lines: list[CheckoutLine], user, token: uuid.UUID, client_ip: str | None
 ) -> Order:
     owner = checkout.user
-    if owner is None and user is not None and user.is_authenticated:
+    if owner is None and user is not None:
         owner = user
     order = Order.objects.create(
         checkout_token=token,
@@ -499,7 +509,7 @@ def _order_from_lines(
                 )
             )
     OrderLine.objects.bulk_create(order_lines)
-    order.number = order_number_for(order.pk)
+    order.number = _order_number_for(order.pk)
     order.subtotal_amount = sum(part.subtotal_amount for part in parts)
     order.shipping_amount = sum(part.shipping_amount for part in parts)
     order.total_amount = order.subtotal_amount + order.shipping_amount
@@ -509,8 +519,9 @@ def _order_from_lines(
 
 
 @transaction.atomic
-def checkouts_delete_stale(*, older_than_days: int = 30) -> int:
+def checkouts_delete_stale(*, older_than_days: int = 30, by: Actor) -> int:
     """Carts nobody touched for a month (mostly guests who left): removed, lines with them."""
+    require_system(by)
     from datetime import timedelta
 
     from django.utils import timezone

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from marketplace.catalog.services import sanitize_description
+from marketplace.content import services
 from marketplace.content.models import Menu, MenuItem, Page
 
 
@@ -22,6 +22,14 @@ class PageAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
     def save_model(self, request, obj, form, change):
-        # Staff-entered HTML gets the same sanitising as producers' descriptions.
-        obj.content = sanitize_description(obj.content)
-        super().save_model(request, obj, form, change)
+        """Through the services as the staff user: the HTML is sanitised like producers' descriptions."""
+        data = {
+            field: form.cleaned_data[field] for field in services.PAGE_FIELDS if field in form.cleaned_data
+        }
+        if change:
+            services.page_update(page=obj, by=request.user, **data)
+        else:
+            page = services.page_create(by=request.user, **data)
+            obj.pk = page.pk
+            obj._state.adding = False
+        obj.refresh_from_db()

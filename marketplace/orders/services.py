@@ -20,12 +20,12 @@ from marketplace.orders.models import (
     PaymentState,
 )
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus
-from marketplace.producers.models import ProducerMembership
 from marketplace.producers.policies import (
     Actor,
     ProducerAction,
     is_active_user,
     is_system,
+    require_payment_confirmation,
     require_producer_action,
 )
 from marketplace.search.services import search_products_changed
@@ -41,17 +41,9 @@ PART_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def may_act_for_producer(user, producer_id: int) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_staff:
-        return True
-    return ProducerMembership.objects.filter(user=user, producer_id=producer_id).exists()
-
-
-def _require_producer(by, producer_id: int) -> None:
-    if not may_act_for_producer(by, producer_id):
-        raise PermissionDenied(OrderErrorCode.PERMISSION_DENIED.value)
+def _require_producer(by: Actor, producer_id: int) -> None:
+    """A producer moves its own part only (staff with orders.change_order any part): the policy decides."""
+    require_producer_action(actor=by, action=ProducerAction.FULFIL_ORDERS, producer_id=producer_id)
 
 
 def _lock_order(order_id: int) -> Order:
@@ -76,7 +68,7 @@ def _transition(part: OrderPart, target: str) -> None:
     part.status = target
 
 
-def order_status_refresh(*, order: Order) -> Order:
+def _status_refresh(*, order: Order) -> Order:
     """The order follows its parts: cancelled when all are, otherwise the least advanced live part."""
     if order.status == OrderStatus.REFUNDED:
         return order
@@ -104,19 +96,19 @@ def _restock(lines) -> None:
 
 
 @transaction.atomic
-def order_part_confirm(*, part: OrderPart, by) -> OrderPart:
+def order_part_confirm(*, part: OrderPart, by: Actor) -> OrderPart:
     _require_producer(by, part.producer_id)
     order = _lock_order(part.order_id)
     part = _lock_part(part.pk)
     _transition(part, OrderStatus.CONFIRMED)
     part.confirmed_at = timezone.now()
     part.save(update_fields=["status", "confirmed_at", "updated_at"])
-    order_status_refresh(order=order)
+    _status_refresh(order=order)
     return part
 
 
 @transaction.atomic
-def order_part_mark_shipped(*, part: OrderPart, by, tracking_code: str = "") -> OrderPart:
+def order_part_mark_shipped(*, part: OrderPart, by: Actor, tracking_code: str = "") -> OrderPart:
     _require_producer(by, part.producer_id)
     order = _lock_order(part.order_id)
     part = _lock_part(part.pk)
@@ -128,19 +120,19 @@ def order_part_mark_shipped(*, part: OrderPart, by, tracking_code: str = "") -> 
     part.tracking_code = (tracking_code or "").strip()[:100]
     part.shipped_at = timezone.now()
     part.save(update_fields=["status", "confirmed_at", "tracking_code", "shipped_at", "updated_at"])
-    order_status_refresh(order=order)
+    _status_refresh(order=order)
     return part
 
 
 @transaction.atomic
-def order_part_mark_delivered(*, part: OrderPart, by) -> OrderPart:
+def order_part_mark_delivered(*, part: OrderPart, by: Actor) -> OrderPart:
     _require_producer(by, part.producer_id)
     order = _lock_order(part.order_id)
     part = _lock_part(part.pk)
     _transition(part, OrderStatus.DELIVERED)
     part.delivered_at = timezone.now()
     part.save(update_fields=["status", "delivered_at", "updated_at"])
-    order_status_refresh(order=order)
+    _status_refresh(order=order)
     if (
         order.payment_method == PaymentMethod.COD
         and order.status == OrderStatus.DELIVERED
@@ -210,7 +202,7 @@ def _cancel_parts(
         refund = sum(part.total_amount for part in parts)
         events.append(OrderEvent(order=order, kind=OrderEventKind.REFUND_DUE, amount=refund, **actor))
     events = OrderEvent.objects.bulk_create(events)
-    order_status_refresh(order=order)
+    _status_refresh(order=order)
     if order.payment_state == PaymentState.UNPAID and order.status != OrderStatus.CANCELLED:
         _amount_due_refresh(order)
     if order.status == OrderStatus.CANCELLED:
@@ -346,29 +338,21 @@ def _confirm_unconfirmed_parts(order: Order) -> None:
     OrderPart.objects.filter(order=order, status=OrderStatus.UNCONFIRMED).update(
         status=OrderStatus.CONFIRMED, confirmed_at=timezone.now()
     )
-    order_status_refresh(order=order)
-
-
-def may_mark_paid(*, order: Order, by) -> bool:
-    """Staff, or a member of a producer with a part in this order (it can see the transfer arrive)."""
-    if by is None or not by.is_authenticated or not by.is_active:
-        return False
-    if by.is_staff:
-        return True
-    return ProducerMembership.objects.filter(user=by, producer__order_parts__order=order).exists()
+    _status_refresh(order=order)
 
 
 @transaction.atomic
-def order_mark_paid(*, order: Order, by) -> Order:
-    """A bank transfer arrived: paid, and the order is confirmed."""
-    if not may_mark_paid(order=order, by=by):
-        raise PermissionDenied(OrderErrorCode.PERMISSION_DENIED.value)
-    return order_payment_received(order=order)
+def order_mark_paid(*, order: Order, by: Actor) -> Order:
+    """A bank transfer arrived: paid, and every part of the order is confirmed. Staff with the permission
+    or reconciliation only (the policy); a producer never confirms money, not even for its own part."""
+    require_payment_confirmation(by)
+    return order_payment_received(order=order, by=by)
 
 
 @transaction.atomic
-def order_payment_received(*, order: Order) -> Order:
-    """System path (a verified Stripe webhook, a staff action already authorised): mark paid once."""
+def order_payment_received(*, order: Order, by: Actor) -> Order:
+    """The money is in (a verified Stripe webhook, checkout of a paid order, staff): mark paid once."""
+    require_payment_confirmation(by)
     order = _lock_order(order.pk)
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         raise ValidationError(
@@ -391,8 +375,9 @@ def order_payment_received(*, order: Order) -> Order:
 
 
 @transaction.atomic
-def order_mark_refunded(*, order: Order) -> Order:
+def order_mark_refunded(*, order: Order, by: Actor) -> Order:
     """Money went back to the shopper (Stripe charge.refunded, or staff). Final state."""
+    require_payment_confirmation(by)
     order = _lock_order(order.pk)
     if order.status == OrderStatus.REFUNDED:
         return order

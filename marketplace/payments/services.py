@@ -15,7 +15,7 @@ from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.orders.services import order_mark_refunded, order_payment_received
 from marketplace.payments.error_codes import PaymentErrorCode
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus, StripeWebhookEvent
-from marketplace.producers.policies import Actor
+from marketplace.producers.policies import Actor, require_actor, require_system
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class WebhookSignatureError(Exception):
     """The payload was not signed with our secret, or the signature is too old (replay window)."""
 
 
-def stripe_enabled() -> bool:
+def _stripe_enabled() -> bool:
     return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
 
 
@@ -37,10 +37,12 @@ def stripe_client() -> stripe.StripeClient:
     )
 
 
-def card_payment_start(*, order: Order) -> Payment:
+def card_payment_start(*, order: Order, by: Actor) -> Payment:
     """The order's PaymentIntent (created once; Stripe's idempotency key makes a retried call return the
-    same intent). The page confirms it with Stripe.js using the client secret."""
-    if order.payment_method != PaymentMethod.CARD or not stripe_enabled():
+    same intent). The page confirms it with Stripe.js using the client secret. Whoever holds the order's
+    token link may pay (a guest too)."""
+    require_actor(by)
+    if order.payment_method != PaymentMethod.CARD or not _stripe_enabled():
         raise ValidationError(
             {
                 "payment": ValidationError(
@@ -92,9 +94,11 @@ def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
 
 
 @transaction.atomic
-def stripe_event_process(*, event: dict) -> bool:
+def stripe_event_process(*, event: dict, by: Actor) -> bool:
     """Apply a verified event once. Returns False when this event id was already processed (a redelivery):
-    the unique event id row is written in the same transaction as the change it causes."""
+    the unique event id row is written in the same transaction as the change it causes. `by` is the
+    verified webhook (SYSTEM_WEBHOOK)."""
+    require_system(by)
     try:
         with transaction.atomic():
             StripeWebhookEvent.objects.create(event_id=event["id"], type=event["type"])
@@ -103,11 +107,11 @@ def stripe_event_process(*, event: dict) -> bool:
     obj = (event.get("data") or {}).get("object") or {}
     kind = event["type"]
     if kind == "payment_intent.succeeded":
-        _intent_succeeded(obj)
+        _intent_succeeded(obj, by=by)
     elif kind == "payment_intent.payment_failed":
         _intent_failed(obj)
     elif kind == "charge.refunded":
-        _charge_refunded(obj)
+        _charge_refunded(obj, by=by)
     return True
 
 
@@ -120,7 +124,7 @@ def _payment_for_intent(intent_id: str | None) -> Payment | None:
     return payment
 
 
-def _intent_succeeded(intent: dict) -> None:
+def _intent_succeeded(intent: dict, *, by: Actor) -> None:
     payment = _payment_for_intent(intent.get("id"))
     if payment is None:
         return
@@ -142,7 +146,7 @@ def _intent_succeeded(intent: dict) -> None:
         )
         return
     if order.payment_state == PaymentState.UNPAID:
-        order_payment_received(order=order)
+        order_payment_received(order=order, by=by)
 
 
 def _intent_failed(intent: dict) -> None:
@@ -155,7 +159,7 @@ def _intent_failed(intent: dict) -> None:
     payment.save(update_fields=["status", "failure_message", "updated_at"])
 
 
-def _charge_refunded(charge: dict) -> None:
+def _charge_refunded(charge: dict, *, by: Actor) -> None:
     payment = _payment_for_intent(charge.get("payment_intent"))
     if payment is None:
         return
@@ -163,7 +167,7 @@ def _charge_refunded(charge: dict) -> None:
         return  # a partial refund changes no status here; staff handle it by hand
     payment.status = PaymentStatus.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
-    order_mark_refunded(order=payment.order)
+    order_mark_refunded(order=payment.order, by=by)
 
 
 def _card_intent_cancel(*, order_id: int) -> bool:
@@ -171,7 +175,7 @@ def _card_intent_cancel(*, order_id: int) -> bool:
     Stripe refused (already succeeded or processing, or the gateway is down): never cancel money in flight.
     Called outside any transaction: no row lock is held while waiting for Stripe."""
     payment = Payment.objects.filter(order_id=order_id, method=PaymentMethod.CARD).order_by("id").first()
-    if payment is None or not payment.stripe_payment_intent_id or not stripe_enabled():
+    if payment is None or not payment.stripe_payment_intent_id or not _stripe_enabled():
         return True
     client = stripe_client()
     try:
@@ -190,7 +194,8 @@ def _card_intent_cancel(*, order_id: int) -> bool:
 def card_order_release(*, order_id: int, by: Actor) -> bool:
     """Cancel an abandoned card order: first its PaymentIntent at Stripe (so it can no longer succeed),
     then the order, which puts its units back in stock. Returns False when the order must stay (paid in
-    the meantime, or the intent could not be cancelled: its webhook will settle it)."""
+    the meantime, or the intent could not be cancelled: its webhook will settle it). A task's work."""
+    require_system(by)
     from marketplace.orders.services import order_release_unpaid
 
     if not _card_intent_cancel(order_id=order_id):

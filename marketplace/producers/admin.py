@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from marketplace.producers import services
 from marketplace.producers.models import Producer, ProducerMembership, ProducerPhoto
 
 
 class MembershipInline(admin.TabularInline):
+    # Saved through producers.services (ProducerAdmin.save_formset): who acts for a producer is staff's call.
     model = ProducerMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -14,7 +16,7 @@ class PhotoInline(admin.TabularInline):
     model = ProducerPhoto
     extra = 0
     fields = ["image", "alt", "sort_order"]
-    readonly_fields = ["image"]
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -27,3 +29,53 @@ class ProducerAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "registration_code", "address"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline, PhotoInline]
+    readonly_fields = ["logo"]  # uploaded through the portal's image checks
+
+    def save_model(self, request, obj, form, change):
+        """Through the services as the staff user (the same policy as everywhere)."""
+        data = {
+            field: form.cleaned_data[field] for field in services.STAFF_FIELDS if field in form.cleaned_data
+        }
+        if change:
+            services.producer_update(producer=obj, by=request.user, **data)
+            return
+        producer = services.producer_create(
+            name=data["name"],
+            kind=data["kind"],
+            province=data["province"],
+            slug=data.get("slug") or None,
+            by=request.user,
+        )
+        rest = {
+            field: value for field, value in data.items() if field not in {"name", "kind", "province", "slug"}
+        }
+        services.producer_update(producer=producer, by=request.user, **rest)
+        obj.pk = producer.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is ProducerPhoto:
+            for photo_form in formset.deleted_forms:
+                if photo_form.instance.pk is not None:
+                    formset.deleted_objects.append(photo_form.instance)
+                    services.producer_photo_delete(photo=photo_form.instance, by=request.user)
+            return
+        for member_form in formset.forms:
+            membership = member_form.instance
+            if member_form in formset.deleted_forms:
+                if membership.pk is not None:
+                    formset.deleted_objects.append(membership)
+                    services.membership_remove(membership=membership, by=request.user)
+            elif member_form.has_changed():
+                data = member_form.cleaned_data
+                saved = services.membership_add(
+                    producer=form.instance, user=data["user"], role=data["role"], by=request.user
+                )
+                if membership.pk is not None and membership.pk != saved.pk:  # the user was swapped
+                    services.membership_remove(membership=membership, by=request.user)
+                if membership.pk is None:
+                    formset.new_objects.append(saved)
+                else:
+                    formset.changed_objects.append((saved, member_form.changed_data))

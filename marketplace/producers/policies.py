@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from marketplace.producers.models import Producer, ProducerMembership
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
 
 
 class _Party(Protocol):
@@ -61,6 +64,8 @@ SYSTEM_WEBHOOK = SystemActor("webhook")
 
 class ProducerAction(enum.StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"  # products, variants, images, stock, prices, publishing
+    ADD_PRODUCT = "add_product"  # a new product in the producer's catalogue
+    DELETE_PRODUCT = "delete_product"  # delete a never-certified product
     MANAGE_PROFILE = "manage_profile"  # the public profile, logo, photos, bank account
     FULFIL_ORDERS = "fulfil_orders"  # confirm, ship, deliver or cancel its own order parts
     VIEW_MONEY = "view_money"  # ledger, statements, payouts
@@ -70,6 +75,8 @@ class ProducerAction(enum.StrEnum):
 # The Django permission a staff user needs for each action on any producer's objects.
 STAFF_PERMISSION: dict[ProducerAction, str] = {
     ProducerAction.MANAGE_CATALOGUE: "catalog.change_product",
+    ProducerAction.ADD_PRODUCT: "catalog.add_product",
+    ProducerAction.DELETE_PRODUCT: "catalog.delete_product",
     ProducerAction.MANAGE_PROFILE: "producers.change_producer",
     ProducerAction.FULFIL_ORDERS: "orders.change_order",
     ProducerAction.VIEW_MONEY: "orders.view_order",
@@ -87,9 +94,57 @@ def is_active_user(actor: Actor) -> bool:
     )
 
 
+def acting_user(actor: Actor) -> User | None:
+    """The user to record in `created_by`/`hidden_by`-style columns (None for a system actor)."""
+    return actor if is_active_user(actor) else None
+
+
 def is_staff_with(actor: Actor, permission: str) -> bool:
     """An active staff user holding `permission` (superusers hold every permission)."""
     return is_active_user(actor) and bool(actor.is_staff) and actor.has_perm(permission)
+
+
+def require_actor(actor: Actor) -> None:
+    """Shopper-side writes whose capability is a secret token (a cart, an order link): anyone holding it
+    may act, signed in or not, but the caller must still say who acts (None is never a trusted caller)."""
+    if actor is None or not (is_system(actor) or hasattr(actor, "is_authenticated")):
+        raise PermissionDenied("permission_denied")
+
+
+def require_self(actor: Actor, user_id: int) -> None:
+    """A shopper's own records (addresses): that user, or a system actor."""
+    if not (is_system(actor) or (is_active_user(actor) and actor.pk == user_id)):
+        raise PermissionDenied("permission_denied")
+
+
+def require_system(actor: Actor) -> None:
+    """Work only a task, an import, the demo loader or a verified webhook does (expiry, reminders)."""
+    if not is_system(actor):
+        raise PermissionDenied("permission_denied")
+
+
+def require_staff_with(actor: Actor, permission: str) -> None:
+    """Staff-only writes (moderation, producer records, payment confirmation): staff holding `permission`,
+    or a system actor. Producer members never pass, whatever they belong to."""
+    if not (is_system(actor) or is_staff_with(actor, permission)):
+        raise PermissionDenied("permission_denied")
+
+
+# Certificates come only from decisions: staff who may run decision imports, or the import/demo actors.
+CERTIFY_PERMISSION = "catalog_import.change_importrun"
+
+
+# Money received into the marketplace's bank account is confirmed by staff holding this permission or by
+# reconciliation (a system actor), never by a producer: it confirms every producer's part of the order.
+PAYMENT_CONFIRM_PERMISSION = "orders.change_order"
+
+
+def may_confirm_payment(actor: Actor) -> bool:
+    return is_system(actor) or is_staff_with(actor, PAYMENT_CONFIRM_PERMISSION)
+
+
+def require_payment_confirmation(actor: Actor) -> None:
+    require_staff_with(actor, PAYMENT_CONFIRM_PERMISSION)
 
 
 def may_act_for_producer(*, actor: Actor, action: ProducerAction, producer_id: int) -> bool:

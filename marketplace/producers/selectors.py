@@ -1,13 +1,19 @@
 from django.db.models import QuerySet
 
+from marketplace.accounts.models import User
+from marketplace.producers import policies
 from marketplace.producers.models import Producer
 
 
 def producers_of_user(*, user) -> QuerySet[Producer]:
-    if not user.is_authenticated:
-        return Producer.objects.none()
-    return Producer.objects.filter(memberships__user=user).order_by("name")
+    """The producers a user belongs to (the portal's switcher); the policy decides."""
+    return policies.producer_ids_of_member(actor=user)
 
 
-def user_is_member(*, user, producer_id: int) -> bool:
-    return user.is_authenticated and user.producer_memberships.filter(producer_id=producer_id).exists()
+def producer_mail_recipients(*, producer: Producer) -> list[str]:
+    """Who hears about a producer's business (orders, hidden products, expiring certificates): its own
+    address and its active members' addresses, lower-cased, without duplicates, sorted."""
+    emails = {producer.email.lower()} if producer.email else set()
+    members = User.objects.filter(producer_memberships__producer_id=producer.pk, is_active=True)
+    emails.update(email.lower() for email in members.exclude(email="").values_list("email", flat=True))
+    return sorted(emails)

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from marketplace.producers.policies import Actor, require_system
 from marketplace.search.models import DirtyProduct
 from marketplace.search.selectors import search_backend
 
@@ -33,7 +34,7 @@ def search_products_changed(*, product_ids: Iterable[int]) -> int:
     ids = sorted({int(pk) for pk in product_ids if pk is not None})
     if ids and settings.SEARCH_RESULT_CACHE_SECONDS:
         # After commit: a reader must not cache the old answer again between the drop and the commit.
-        transaction.on_commit(search_results_forget)
+        transaction.on_commit(_search_results_forget)
     if not ids or not search_uses_external_index():
         return 0
     with transaction.atomic():
@@ -52,7 +53,7 @@ def search_products_changed(*, product_ids: Iterable[int]) -> int:
     return len(ids)
 
 
-def search_results_forget() -> None:
+def _search_results_forget() -> None:
     """Drop every cached search answer (PostgreSQL backend's result cache), whatever its query."""
     from marketplace.search.backends.postgres import forget_cached_results
 
@@ -71,13 +72,14 @@ def _enqueue_indexing() -> None:
         logger.exception("search: could not start indexing now; the queued products wait for the next sweep")
 
 
-def search_index_dirty_batch(*, batch_size: int | None = None) -> int:
+def search_index_dirty_batch(*, batch_size: int | None = None, by: Actor) -> int:
     """Index one batch of queued products and clear exactly the queue entries it indexed; returns the
     number of products handled (0 when the queue is empty). Safe to run in several workers at once: at
     worst a product is indexed twice, never skipped.
 
     With a backend that needs no index (PostgreSQL) the queue is simply cleared: what is left there from a
     time the site ran on Elasticsearch must not grow for ever."""
+    require_system(by)
     batch_size = batch_size or settings.SEARCH_INDEX_BATCH_SIZE
     entries = list(
         DirtyProduct.objects.order_by("marked_at", "product_id").values_list("product_id", "version")[
@@ -108,18 +110,20 @@ def _clear_entries(entries: list[tuple[int, int]]) -> None:
         )
 
 
-def search_index_rebuild() -> int:
+def search_index_rebuild(*, by: Actor) -> int:
     """Full rebuild of the configured backend's index; returns the number of products indexed. The queue is
     left alone: re-indexing a queued product once more is harmless, dropping a change is not."""
+    require_system(by)
     return search_backend().rebuild()
 
 
 @transaction.atomic
-def search_facets_compact(*, today: datetime.date | None = None) -> int:
+def search_facets_compact(*, today: datetime.date | None = None, by: Actor) -> int:
     """Re-count `search_facetcount` from the documents for `today` (the site's date by default), folding in
     and clearing the deltas the catalogue triggers appended (which also repairs any drift); returns the
     number of deltas folded. Counts stay exact while it runs: readers see counts + deltas from one
     snapshot, writers wait for it to commit."""
+    require_system(by)
     with connection.cursor() as cursor:
         cursor.execute("SELECT search_facets_compact(%s)", [today or timezone.localdate()])
         row = cursor.fetchone()

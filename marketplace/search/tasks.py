@@ -9,6 +9,7 @@ from django.conf import settings
 from elasticsearch import TransportError
 from elasticsearch.helpers import BulkIndexError
 
+from marketplace.producers.policies import SYSTEM_TASK
 from marketplace.search.services import (
     search_facets_compact,
     search_index_dirty_batch,
@@ -37,7 +38,7 @@ def search_index_dirty_task(self) -> int:
     started = time.monotonic()
     handled = 0
     while True:
-        count = search_index_dirty_batch(batch_size=settings.SEARCH_INDEX_BATCH_SIZE)
+        count = search_index_dirty_batch(batch_size=settings.SEARCH_INDEX_BATCH_SIZE, by=SYSTEM_TASK)
         handled += count
         if count == 0:
             break
@@ -59,10 +60,10 @@ def search_index_dirty_task(self) -> int:
 )
 def search_index_rebuild_task() -> int:
     """Full rebuild with an alias swap (the same work as `manage.py search_index --rebuild`)."""
-    return search_index_rebuild()
+    return search_index_rebuild(by=SYSTEM_TASK)
 
 
 @shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
 def search_facets_compact_task() -> int:
     """Beat, every minute: keeps the facet deltas (read by every listing) down to a handful of rows."""
-    return search_facets_compact()
+    return search_facets_compact(by=SYSTEM_TASK)

@@ -41,6 +41,5 @@ urlpatterns = [
     path("<slug:producer>/orders/<int:part_pk>/confirm/", views.order_confirm, name="order_confirm"),
     path("<slug:producer>/orders/<int:part_pk>/ship/", views.order_ship, name="order_ship"),
     path("<slug:producer>/orders/<int:part_pk>/deliver/", views.order_deliver, name="order_deliver"),
-    path("<slug:producer>/orders/<int:part_pk>/paid/", views.order_mark_paid, name="order_mark_paid"),
     path("<slug:producer>/orders/<int:part_pk>/cancel/", views.order_cancel, name="order_cancel"),
 ]

@@ -1,5 +1,7 @@
 """Producer portal (/seller/). Every page acts for one producer named in the URL; the producer is looked up
-among the signed-in user's memberships, so another producer's slug or object ids answer 404."""
+among the signed-in user's producers (the policy decides), so another producer's slug or object ids answer
+404, and every write service checks the policy again with `by=request.user`. A bank transfer is confirmed by
+staff or reconciliation, never here: it would confirm the other producers' parts of the order too."""
 
 import functools
 
@@ -21,7 +23,6 @@ from marketplace.certification.selectors import certifications_of_producer
 from marketplace.orders import services as order_services
 from marketplace.orders.models import OrderStatus, PaymentState
 from marketplace.orders.selectors import order_events, order_part_for_producer, order_parts_for_producer
-from marketplace.payments.models import PaymentMethod
 from marketplace.producers import services as producer_services
 from marketplace.producers.models import Producer, ProducerPhoto
 from marketplace.producers.selectors import producers_of_user
@@ -138,7 +139,9 @@ def product_create(request):
     form = forms.ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            product = catalog_services.product_create(producer=request.producer, **form.cleaned_data)
+            product = catalog_services.product_create(
+                producer=request.producer, by=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -160,8 +163,7 @@ def product_edit(request, pk: int):
     form = forms.ProductForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            catalog_services.ensure_can_manage(by=request.user, producer_id=product.producer_id)
-            catalog_services.product_update(product=product, **form.cleaned_data)
+            catalog_services.product_update(product=product, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -437,9 +439,6 @@ def _part_context(part, tracking_form=None, cancel_form=None) -> dict:
         "can_confirm": part.status == OrderStatus.UNCONFIRMED,
         "can_ship": part.status in OPEN_PART_STATUSES,
         "can_deliver": part.status == OrderStatus.SHIPPED,
-        "can_mark_paid": order.payment_method == PaymentMethod.BANK_TRANSFER
-        and order.payment_state == PaymentState.UNPAID
-        and order.status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED),
     }
 
 
@@ -494,18 +493,6 @@ def order_deliver(request, part_pk: int):
         messages.success(request, "Đã giao hàng.")
 
     return _order_action(request, part_pk, deliver)
-
-
-@producer_required
-@require_POST
-def order_mark_paid(request, part_pk: int):
-    def mark_paid(part):
-        if part.order.payment_method != PaymentMethod.BANK_TRANSFER:
-            raise ValidationError("Chỉ đánh dấu đã nhận tiền cho đơn chuyển khoản.")
-        order_services.order_mark_paid(order=part.order, by=request.user)
-        messages.success(request, "Đã ghi nhận tiền chuyển khoản.")
-
-    return _order_action(request, part_pk, mark_paid)
 
 
 @producer_required

@@ -238,7 +238,7 @@ def test_close_product_name_goes_to_the_review_queue(files, import_decision, sta
     row = ImportRow.objects.get(outcome=Outcome.AMBIGUOUS)
     from catalog_import.services import review_resolve
 
-    resolved = review_resolve(row=row, user=staff, product_id=ambiguous["candidates"][0]["product_id"])
+    resolved = review_resolve(row=row, by=staff, product_id=ambiguous["candidates"][0]["product_id"])
 
     assert (resolved.outcome, resolved.certification.stars) == (Outcome.UPGRADED, 4)
     assert resolved.product.name == "Ruốc lợn bản Mường Khương"

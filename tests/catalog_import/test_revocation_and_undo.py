@@ -107,12 +107,12 @@ def test_undo_restores_the_database_and_waits_for_later_decisions(files, import_
 
     assert import_undo_blockers(run=first) == ["a later decision (512/QĐ-UBND) changed the same products"]
     with pytest.raises(ValidationError):
-        import_undo(run=first, user=staff)
+        import_undo(run=first, by=staff)
 
-    import_undo(run=second, user=staff)
+    import_undo(run=second, by=staff)
     assert domain(snapshot()) == after_first
     assert import_undo_blockers(run=first) == []
-    import_undo(run=first, user=staff)
+    import_undo(run=first, by=staff)
     assert domain(snapshot()) == start
     assert set(ImportRun.objects.values_list("status", flat=True)) == {RunStatus.UNDONE}
 

@@ -15,6 +15,7 @@ from marketplace.certification.services import (
     certification_revoke,
     certifications_expire,
 )
+from marketplace.producers.policies import SYSTEM_IMPORT, SYSTEM_TASK
 from tests.factories import (
     CertificationFactory,
     DecisionFactory,
@@ -77,7 +78,7 @@ def test_status_on_the_day_of_lapsing_comes_from_dates_before_and_after_the_dail
     lapsed = CertificationFactory(decision=decision, valid_until=today - datetime.timedelta(days=1))
     assert status_of(client.get(f"/v/{last_day.code}/").content.decode()) == "expiring"
     assert status_of(client.get(f"/v/{lapsed.code}/").content.decode()) == "expired"  # task not run yet
-    assert certifications_expire() == [lapsed.product_id]
+    assert certifications_expire(by=SYSTEM_TASK) == [lapsed.product_id]
     lapsed.refresh_from_db()
     assert lapsed.state == CertificationState.EXPIRED
     assert status_of(client.get(f"/v/{lapsed.code}/").content.decode()) == "expired"
@@ -140,14 +141,23 @@ def test_product_page_links_its_current_certificate_and_lists_every_decision(cli
     VariantFactory(product=product)
     today = timezone.localdate()
     first = certification_issue(
-        product=product, decision=DecisionFactory(date=today - datetime.timedelta(days=2000)), stars=3
+        product=product,
+        decision=DecisionFactory(date=today - datetime.timedelta(days=2000)),
+        stars=3,
+        by=SYSTEM_IMPORT,
     )
-    certifications_expire()
+    certifications_expire(by=SYSTEM_TASK)
     renewed = certification_issue(
-        product=product, decision=DecisionFactory(date=today - datetime.timedelta(days=700)), stars=3
+        product=product,
+        decision=DecisionFactory(date=today - datetime.timedelta(days=700)),
+        stars=3,
+        by=SYSTEM_IMPORT,
     )
     upgraded = certification_issue(
-        product=product, decision=DecisionFactory(date=today - datetime.timedelta(days=100)), stars=4
+        product=product,
+        decision=DecisionFactory(date=today - datetime.timedelta(days=100)),
+        stars=4,
+        by=SYSTEM_IMPORT,
     )
     html = client.get("/products/tra-shan/").content.decode()
     assert re.search(rf'data-verify-url="http://testserver/v/{upgraded.code}/"', html)
@@ -167,13 +177,19 @@ def test_timeline_shows_a_revocation_and_a_downgrade():
     product = ProductFactory()
     today = timezone.localdate()
     five = certification_issue(
-        product=product, decision=DecisionFactory(date=today - datetime.timedelta(900)), stars=5
+        product=product,
+        decision=DecisionFactory(date=today - datetime.timedelta(900)),
+        stars=5,
+        by=SYSTEM_IMPORT,
     )
     four = certification_issue(
-        product=product, decision=DecisionFactory(date=today - datetime.timedelta(300)), stars=4
+        product=product,
+        decision=DecisionFactory(date=today - datetime.timedelta(300)),
+        stars=4,
+        by=SYSTEM_IMPORT,
     )
     revocation = DecisionFactory(date=today - datetime.timedelta(days=10), kind=DecisionKind.REVOCATION)
-    certification_revoke(certification=four, decision=revocation)
+    certification_revoke(certification=four, decision=revocation, by=SYSTEM_IMPORT)
     events = certification_timeline(list(timeline_certifications().filter(product=product)))
     assert [(e.outcome, e.decision.number, e.date) for e in events] == [
         ("revoked", revocation.number, revocation.date),
@@ -195,8 +211,8 @@ def _decision_with_products(size: int):
         product = ProductFactory(name=f"Sản phẩm {n:03d}")
         before = (None, 3, 4, 5)[n % 4]
         if before is not None:
-            certification_issue(product=product, decision=earlier, stars=before)
-        cert = certification_issue(product=product, decision=decision, stars=4)
+            certification_issue(product=product, decision=earlier, stars=before, by=SYSTEM_IMPORT)
+        cert = certification_issue(product=product, decision=decision, stars=4, by=SYSTEM_IMPORT)
         expected[cert.code] = {None: "new", 3: "upgraded", 4: "renewed", 5: "downgraded"}[before]
     return decision, expected
 

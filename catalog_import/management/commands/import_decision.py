@@ -17,6 +17,7 @@ from catalog_import.models import Outcome
 from catalog_import.planning import Plan
 from catalog_import.services import ImportRejected, import_files
 from marketplace.certification.models import DecisionKind
+from marketplace.producers.policies import SYSTEM_IMPORT
 
 
 def _date(value: str) -> datetime.date:
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 dry_run=options["dry_run"],
                 progress=progress,
+                by=SYSTEM_IMPORT,
             )
         except ImportRejected as rejected:
             self._report(rejected.plan, options, applied=False)

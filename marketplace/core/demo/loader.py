@@ -23,6 +23,7 @@ from marketplace.certification.services import (
 )
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import MembershipRole, Producer
+from marketplace.producers.policies import SYSTEM_DEMO
 from marketplace.producers.services import membership_add, producer_create
 
 HERE = Path(__file__).parent
@@ -78,7 +79,12 @@ def demo_load() -> DemoReport:
         else:
             date = datetime.date.fromisoformat(row["date"])
         decisions[row["key"]], _ = decision_get_or_create(
-            number=row["number"], date=date, issuer=row["issuer"], kind=row["kind"], note=row["note"]
+            number=row["number"],
+            date=date,
+            issuer=row["issuer"],
+            kind=row["kind"],
+            note=row["note"],
+            by=SYSTEM_DEMO,
         )
     categories = {category.slug: category for category in Category.objects.all()}
     featured = Collection.objects.get(slug="featured-products")
@@ -92,6 +98,7 @@ def demo_load() -> DemoReport:
                 address=row["address"],
                 description=STORIES.get(row["group"], ""),
                 phone=f"0{_stable_int(row['producer'], 200_000_000, 399_999_999)}",
+                by=SYSTEM_DEMO,
             )
             report.producers += 1
         slug = slugify_vi(row["product"], max_length=90)
@@ -104,6 +111,7 @@ def demo_load() -> DemoReport:
                 slug=slug,
                 description=f"<p>{row['product']} – {producer.name}. {STORIES.get(row['group'], '')}</p>",
                 is_published=True,
+                by=SYSTEM_DEMO,
             )
             price = int(row["price"])
             variant_create(
@@ -112,6 +120,7 @@ def demo_load() -> DemoReport:
                 name=row["unit"],
                 price_amount=price,
                 quantity=_stable_int(slug, 8, 120),
+                by=SYSTEM_DEMO,
             )
             if _stable_int(slug + "2", 0, 2) == 0:  # some products also come in a bigger pack
                 variant_create(
@@ -120,16 +129,21 @@ def demo_load() -> DemoReport:
                     name=f"Combo 3 × {row['unit'].lower()}",
                     price_amount=int(round(price * 2.8, -3)),
                     quantity=_stable_int(slug + "3", 0, 30),
+                    by=SYSTEM_DEMO,
                 )
             report.products += 1
         for key in row["decisions"].split():
             if not Certification.objects.filter(product=product, decision=decisions[key]).exists():
-                certification_issue(product=product, decision=decisions[key], stars=int(row["stars"]))
+                certification_issue(
+                    product=product, decision=decisions[key], stars=int(row["stars"]), by=SYSTEM_DEMO
+                )
                 report.certifications += 1
         if row["revoked_by"]:
             current = Certification.objects.filter(product=product).order_by("-valid_from").first()
             if current and current.state != CertificationState.REVOKED:
-                certification_revoke(certification=current, decision=decisions[row["revoked_by"]])
+                certification_revoke(
+                    certification=current, decision=decisions[row["revoked_by"]], by=SYSTEM_DEMO
+                )
         if row["featured"]:
             CollectionProduct.objects.get_or_create(
                 collection=featured, product=product, defaults={"sort_order": int(row["featured"])}
@@ -152,7 +166,7 @@ def _demo_users() -> int:
         user, was_created = _demo_user(email)
         created.append(was_created)
         producer = Producer.objects.get(name=producer_name)
-        membership_add(producer=producer, user=user, role=MembershipRole.OWNER)
+        membership_add(producer=producer, user=user, role=MembershipRole.OWNER, by=SYSTEM_DEMO)
     created.append(_demo_user(SHOPPER_EMAIL, first_name="Khách")[1])
     return sum(created)
 

@@ -133,7 +133,7 @@ class AccountRegister(BaseMutation):
             raise InputError(None, exc.message, "TOO_MANY_REQUESTS") from exc
         names = {"first_name": input.get("first_name") or "", "last_name": input.get("last_name") or ""}
         check_max_lengths({"email": input["email"].strip(), **names}, UserModel)
-        user = user_register(email=input["email"], password=input["password"], **names)
+        user = user_register(email=input["email"], password=input["password"], **names, by=info.context.user)
         return cls(requires_confirmation=False, user=user, errors=[])
 
 
@@ -161,7 +161,7 @@ class RequestPasswordReset(BaseMutation):
             reset_email_allowed(info.context, email=email)
         except Throttled as exc:
             raise InputError("email", exc.message, "TOO_MANY_REQUESTS") from exc
-        password_reset_email_send(email=email)
+        password_reset_email_send(email=email, by=info.context.user)
         return cls(errors=[])
 
 

@@ -79,10 +79,12 @@ def _bounded(lines, field: str) -> list:
     return lines
 
 
-def _add_lines(checkout: CheckoutModel, lines) -> None:
+def _add_lines(checkout: CheckoutModel, lines, *, by) -> None:
     for line in _bounded(lines, "lines"):
         variant_pk = decode_id(line["variant_id"], "ProductVariant", field="variantId")
-        services.checkout_lines_add(checkout=checkout, variant_id=variant_pk, quantity=line["quantity"])
+        services.checkout_lines_add(
+            checkout=checkout, variant_id=variant_pk, quantity=line["quantity"], by=by
+        )
 
 
 def _address(data) -> dict:
@@ -146,11 +148,11 @@ class CheckoutCreate(CheckoutMutation):
     def perform(cls, root, info, input):
         check_channel(input.get("channel"))
         email = _email(input.get("email"))
-        checkout = services.checkout_create(user=info.context.user, email=email)
-        _add_lines(checkout, input.get("lines"))
+        checkout = services.checkout_create(by=info.context.user, email=email)
+        _add_lines(checkout, input.get("lines"), by=info.context.user)
         if input.get("shipping_address") is not None:
             checkout = services.checkout_shipping_address_update(
-                checkout=checkout, **_address(input["shipping_address"])
+                checkout=checkout, **_address(input["shipping_address"]), by=info.context.user
             )
         return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
@@ -170,7 +172,7 @@ class CheckoutLinesAdd(CheckoutMutation):
     @classmethod
     def perform(cls, root, info, lines, id=None, token=None):
         checkout = _checkout(id, token)
-        _add_lines(checkout, lines)
+        _add_lines(checkout, lines, by=info.context.user)
         return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
 
@@ -202,7 +204,9 @@ class CheckoutLinesUpdate(CheckoutMutation):
                 line_pk = existing.pk
             else:
                 raise InputError("lineId", "Provide lineId or variantId.", "REQUIRED")
-            services.checkout_line_update(checkout=checkout, line_id=line_pk, quantity=line["quantity"])
+            services.checkout_line_update(
+                checkout=checkout, line_id=line_pk, quantity=line["quantity"], by=info.context.user
+            )
         return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
 
@@ -225,7 +229,7 @@ class CheckoutLinesDelete(CheckoutMutation):
         checkout = _checkout(id, token)
         for line_id in _bounded(lines_ids, "linesIds"):
             line_pk = decode_id(line_id, "CheckoutLine", field="linesIds")
-            services.checkout_line_delete(checkout=checkout, line_id=line_pk)
+            services.checkout_line_delete(checkout=checkout, line_id=line_pk, by=info.context.user)
         return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
 
@@ -243,7 +247,9 @@ class CheckoutEmailUpdate(CheckoutMutation):
 
     @classmethod
     def perform(cls, root, info, email, id=None, token=None):
-        checkout = services.checkout_email_update(checkout=_checkout(id, token), email=_email(email))
+        checkout = services.checkout_email_update(
+            checkout=_checkout(id, token), email=_email(email), by=info.context.user
+        )
         return cls(checkout=checkout, errors=[])
 
 
@@ -262,7 +268,7 @@ class CheckoutShippingAddressUpdate(CheckoutMutation):
     @classmethod
     def perform(cls, root, info, shipping_address, id=None, token=None):
         checkout = services.checkout_shipping_address_update(
-            checkout=_checkout(id, token), **_address(shipping_address)
+            checkout=_checkout(id, token), **_address(shipping_address), by=info.context.user
         )
         return cls(checkout=checkout, errors=[])
 
@@ -299,7 +305,7 @@ class CheckoutComplete(CheckoutMutation):
         # A checkout already completed answers the order it became (found by the checkout's token, the
         # secret only its owner holds), as Saleor does: a client that lost the first answer may retry.
         order = services.checkout_complete(
-            token=_checkout_token(id, token), user=info.context.user, client_ip=client_ip(info.context)
+            token=_checkout_token(id, token), by=info.context.user, client_ip=client_ip(info.context)
         )
         return cls(order=order_by_token(token=order.token), confirmation_needed=False, errors=[])
 

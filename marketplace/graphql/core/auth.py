@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from marketplace.graphql.core.errors import PermissionDenied
+from marketplace.producers.policies import is_staff_with
 
 ACCESS_TOKEN_TTL = datetime.timedelta(minutes=5)
 REFRESH_TOKEN_TTL = datetime.timedelta(days=30)
@@ -76,10 +77,6 @@ def require_login(info):
 
 def require_staff_permission(info, permission: str):
     user = require_login(info)
-    if not (user.is_active and user.is_staff and user.has_perm(permission)):
+    if not is_staff_with(user, permission):
         raise PermissionDenied(f"You need the {permission} permission to perform this action")
     return user
-
-
-def is_staff_with(user, permission: str) -> bool:
-    return bool(user.is_authenticated and user.is_staff and user.has_perm(permission))

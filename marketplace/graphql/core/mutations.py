@@ -3,10 +3,11 @@ authorisation. A mutation that reports errors flags the request so the view roll
 
 import graphene
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-from marketplace.graphql.core.errors import InputError, validation_error_entries
+from marketplace.graphql.core.errors import InputError, PermissionDenied, validation_error_entries
 
 
 def error_type(name: str, code_enum: type[graphene.Enum], **extra) -> type[graphene.ObjectType]:
@@ -39,6 +40,10 @@ class BaseMutation(graphene.Mutation):
     def mutate(cls, root, info, **data):
         try:
             return cls.perform(root, info, **data)
+        except DjangoPermissionDenied as exc:
+            # A service's own policy check refused: the same top-level error as the mutation's checks.
+            info.context.graphql_mutation_failed = True
+            raise PermissionDenied() from exc
         except InputError as exc:
             errors = [{"field": exc.field, "message": exc.message, "code": cls._code(exc.code)}]
         except ValidationError as exc:

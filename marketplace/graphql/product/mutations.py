@@ -1,5 +1,7 @@
-"""Producer-scoped catalogue mutations. A producer member may act only on its own producer's products;
-staff need the Django permission; stars and certification are not in any input (only decisions set them)."""
+"""Producer-scoped catalogue mutations. Who may act is decided by marketplace.producers.policies, in the
+services (every call passes `by`); the lookups here only narrow to the caller's scope so that an object of
+another producer answers PermissionDenied whether or not it exists. Stars and certification are not in any
+input (only decisions set them)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -10,19 +12,16 @@ from marketplace.catalog.models import PRODUCT_DESCRIPTION_MAX_LENGTH
 from marketplace.catalog.models import Category as CategoryModel
 from marketplace.catalog.models import Product as ProductModel
 from marketplace.catalog.models import ProductVariant as ProductVariantModel
-from marketplace.graphql.core.auth import is_staff_with, require_login, require_staff_permission
+from marketplace.graphql.core.auth import require_login, require_staff_permission
 from marketplace.graphql.core.editorjs import editorjs_to_html
 from marketplace.graphql.core.errors import InputError, PermissionDenied
 from marketplace.graphql.core.ids import decode_id
 from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 from marketplace.graphql.product.types import Product, ProductVariant
-from marketplace.producers.models import Producer as ProducerModel
+from marketplace.producers.policies import STAFF_PERMISSION, ProducerAction, is_staff_with, producers_in_scope
 
-ADD_PRODUCT = "catalog.add_product"
-CHANGE_PRODUCT = "catalog.change_product"
-DELETE_PRODUCT = "catalog.delete_product"
-HIDE_PRODUCT = "catalog.add_productmoderation"
-UNHIDE_PRODUCT = "catalog.change_productmoderation"
+HIDE_PRODUCT = services.HIDE_PERMISSION
+UNHIDE_PRODUCT = services.UNHIDE_PERMISSION
 MAX_PRICE = 10**12
 
 
@@ -77,35 +76,32 @@ class ProductVariantCreateInput(ProductVariantInput):
     stocks = graphene.List(graphene.NonNull(StockInput), description="Stock of the variant (one entry).")
 
 
-def _product_in_scope(info, global_id: str, permission: str) -> ProductModel:
-    """The product if the user may change it: staff with `permission` (any product) or a member of its
-    producer. Anyone else gets PermissionDenied, whether or not the product exists."""
+def _not_found_or_denied(user, action: ProducerAction, field: str, global_id: str) -> Exception:
+    """Staff who may act on every producer learn that the object does not exist; anyone else cannot tell."""
+    if is_staff_with(user, STAFF_PERMISSION[action]):
+        return InputError(field, f"Couldn't resolve to a node: {global_id}", "NOT_FOUND")
+    return PermissionDenied()
+
+
+def _product_in_scope(info, global_id: str, action: ProducerAction, field: str = "id") -> ProductModel:
     user = require_login(info)
-    pk = decode_id(global_id, "Product", field="id")
-    if is_staff_with(user, permission):
-        product = ProductModel.objects.filter(pk=pk).first()
-        if product is None:
-            raise InputError("id", f"Couldn't resolve to a node: {global_id}", "NOT_FOUND")
-        return product
-    product = ProductModel.objects.filter(pk=pk, producer__memberships__user=user).first()
+    pk = decode_id(global_id, "Product", field=field)
+    scope = producers_in_scope(actor=user, action=action)
+    product = ProductModel.objects.filter(pk=pk, producer__in=scope).first()
     if product is None:
-        raise PermissionDenied()
+        raise _not_found_or_denied(user, action, field, global_id)
     return product
 
 
 def _variant_in_scope(info, global_id: str, field: str) -> ProductVariantModel:
     user = require_login(info)
     pk = decode_id(global_id, "ProductVariant", field=field)
-    variants = ProductVariantModel.objects.select_related("product")
-    if is_staff_with(user, CHANGE_PRODUCT):
-        variant = variants.filter(pk=pk).first()
-        if variant is None:
-            raise InputError(field, f"Couldn't resolve to a node: {global_id}", "NOT_FOUND")
-        return variant
-    variant = variants.filter(pk=pk, product__producer__memberships__user=user).first()
-    if variant is None:
-        raise PermissionDenied()
-    return variant
+    scope = producers_in_scope(actor=user, action=ProducerAction.MANAGE_CATALOGUE)
+    variant = ProductVariantModel.objects.select_related("product").filter(pk=pk, product__producer__in=scope)
+    found = variant.first()
+    if found is None:
+        raise _not_found_or_denied(user, ProducerAction.MANAGE_CATALOGUE, field, global_id)
+    return found
 
 
 def _category(global_id: str) -> CategoryModel:
@@ -166,12 +162,9 @@ class ProductCreate(BaseMutation):
     @classmethod
     def perform(cls, root, info, input):
         user = require_login(info)
-        if is_staff_with(user, ADD_PRODUCT):
-            producers = ProducerModel.objects.all()
-        else:
-            producers = ProducerModel.objects.filter(memberships__user=user)
-            if not producers.exists():
-                raise PermissionDenied()
+        producers = producers_in_scope(actor=user, action=ProducerAction.ADD_PRODUCT)
+        if not producers.exists():
+            raise PermissionDenied()
         if input.get("producer") is None:
             candidates = list(producers.order_by("pk")[:2])
             if len(candidates) != 1:
@@ -195,6 +188,7 @@ class ProductCreate(BaseMutation):
             is_published=changes.pop("is_published", False),
             seo_title=changes.pop("seo_title", ""),
             seo_description=changes.pop("seo_description", ""),
+            by=user,
         )
         return cls(product=product, errors=[])
 
@@ -213,12 +207,12 @@ class ProductUpdate(BaseMutation):
 
     @classmethod
     def perform(cls, root, info, id, input):
-        product = _product_in_scope(info, id, CHANGE_PRODUCT)
+        product = _product_in_scope(info, id, ProducerAction.MANAGE_CATALOGUE)
         if input.get("slug") is not None and input["slug"] != product.slug:
             raise InputError(
                 "slug", "The slug of a product cannot change (links and QR codes use it).", "INVALID"
             )
-        product = services.product_update(product=product, **_product_changes(input))
+        product = services.product_update(product=product, by=info.context.user, **_product_changes(input))
         return cls(product=product, errors=[])
 
 
@@ -235,9 +229,9 @@ class ProductDelete(BaseMutation):
 
     @classmethod
     def perform(cls, root, info, id):
-        product = _product_in_scope(info, id, DELETE_PRODUCT)
+        product = _product_in_scope(info, id, ProducerAction.DELETE_PRODUCT)
         pk = product.pk
-        services.product_delete(product=product)
+        services.product_delete(product=product, by=info.context.user)
         product.pk = pk  # the payload still shows the deleted product's ID, as Saleor does
         product.id = pk
         return cls(product=product, errors=[])
@@ -256,18 +250,8 @@ class ProductVariantCreate(BaseMutation):
 
     @classmethod
     def perform(cls, root, info, input):
-        global_id = input["product"]
         user = require_login(info)
-        pk = decode_id(global_id, "Product", field="product")
-        scope = ProductModel.objects.all() if is_staff_with(user, CHANGE_PRODUCT) else None
-        if scope is None:
-            product = ProductModel.objects.filter(pk=pk, producer__memberships__user=user).first()
-            if product is None:
-                raise PermissionDenied()
-        else:
-            product = scope.filter(pk=pk).first()
-            if product is None:
-                raise InputError("product", f"Couldn't resolve to a node: {global_id}", "NOT_FOUND")
+        product = _product_in_scope(info, input["product"], ProducerAction.MANAGE_CATALOGUE, field="product")
         if not input.get("sku"):
             raise InputError("sku", "This field is required.", "REQUIRED")
         if input.get("price") is None:
@@ -280,6 +264,7 @@ class ProductVariantCreate(BaseMutation):
             name=input.get("name") or "",
             weight_grams=input.get("weight_grams"),
             quantity=quantity or 0,
+            by=user,
         )
         return cls(product_variant=variant, errors=[])
 
@@ -308,7 +293,7 @@ class ProductVariantUpdate(BaseMutation):
             changes["price_amount"] = _price(input["price"])
         if input.get("weight_grams") is not None:
             changes["weight_grams"] = input["weight_grams"]
-        variant = services.variant_update(variant=variant, **changes)
+        variant = services.variant_update(variant=variant, by=info.context.user, **changes)
         return cls(product_variant=variant, errors=[])
 
 
@@ -333,7 +318,7 @@ class ProductVariantStocksUpdate(BaseMutation):
         variant = _variant_in_scope(info, variant_id, "variantId")
         quantity = _single_stock(stocks)
         if quantity is not None:
-            services.stock_set(variant=variant, quantity=quantity)
+            services.stock_set(variant=variant, quantity=quantity, by=info.context.user)
         variant = ProductVariantModel.objects.select_related("stock").get(pk=variant.pk)
         return cls(product_variant=variant, errors=[])
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from marketplace.catalog import charts, selectors
 from marketplace.certification.models import CertificationState
+from marketplace.producers.policies import SYSTEM_TASK
 from tests.factories import (
     CertificationFactory,
     DecisionFactory,
@@ -114,7 +115,7 @@ def test_producer_admin_lists_portal_photos_without_an_upload_slot(staff_client,
 
     settings.MEDIA_ROOT = tmp_path
     producer = ProducerFactory()
-    photo = producer_photo_add(producer=producer, uploaded_file=png_upload(), alt="Đồi chè")
+    photo = producer_photo_add(producer=producer, uploaded_file=png_upload(), alt="Đồi chè", by=SYSTEM_TASK)
     body = staff_client.get(f"/admin/producers/producer/{producer.pk}/change/").content.decode()
     assert photo.image.name in body
     assert 'name="photos-__prefix__-image"' not in body  # no add row: uploads only through the portal

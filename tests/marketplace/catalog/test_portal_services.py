@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from marketplace.catalog import services
 from marketplace.catalog.models import Product, ProductImage, ProductVariant, Stock
 from marketplace.catalog.selectors import products_to_claim, products_visible_to_shoppers
-from tests.factories import CertificationFactory, ProducerFactory, ProductFactory, UserFactory, VariantFactory
+from marketplace.producers.policies import SYSTEM_TASK
+from tests.factories import CertificationFactory, ProducerFactory, ProductFactory, VariantFactory
 from tests.factories_portal import SVG_WITH_SCRIPT, member_of, png_upload, upload
 
 
@@ -120,11 +121,13 @@ def test_profile_update_only_touches_content_fields(producers):
     assert (a.description, a.phone) == ("Câu chuyện", "0912 345 678")
 
 
-def test_system_callers_pass_none(producers):
+def test_none_is_never_a_trusted_caller_system_actors_are_explicit(producers):
     product = ProductFactory(producer=producers[0], is_published=False)
     VariantFactory(product=product)
-    assert services.product_set_published(product=product, is_published=True, by=None).is_published
-    assert UserFactory().producer_memberships.count() == 0
+    with pytest.raises(PermissionDenied):
+        services.product_set_published(product=product, is_published=True, by=None)
+    assert not Product.objects.get(pk=product.pk).is_published
+    assert services.product_set_published(product=product, is_published=True, by=SYSTEM_TASK).is_published
     assert Product.objects.get(pk=product.pk).is_published
 
 

@@ -10,6 +10,7 @@ from PIL import Image
 from marketplace.catalog.models import ProductImage
 from marketplace.catalog.services import product_image_add
 from marketplace.core.images import ImageErrorCode
+from marketplace.producers.policies import SYSTEM_TASK
 from tests.factories import ProductFactory
 from tests.factories_portal import (
     SVG_WITH_SCRIPT,
@@ -32,7 +33,7 @@ def product(db):
 
 def _refused(product, data: bytes, name: str, content_type: str) -> ValidationError:
     with pytest.raises(ValidationError) as caught:
-        product_image_add(product=product, uploaded_file=upload(data, name, content_type))
+        product_image_add(product=product, uploaded_file=upload(data, name, content_type), by=SYSTEM_TASK)
     assert ProductImage.objects.count() == 0
     return caught.value
 
@@ -41,7 +42,7 @@ def test_jpeg_is_re_encoded_without_exif_or_trailing_payload_and_gets_a_webp_thu
     original = jpeg_with_exif_and_payload()
     assert b"SecretCam" in original and original.endswith(b"<script>alert(1)</script>")
     image = product_image_add(
-        product=product, uploaded_file=upload(original, "x.jpg", "image/jpeg"), alt="Gói"
+        product=product, uploaded_file=upload(original, "x.jpg", "image/jpeg"), alt="Gói", by=SYSTEM_TASK
     )
     stored = image.image.read()
     assert b"SecretCam" not in stored and b"secret-software" not in stored and b"<script>" not in stored
@@ -58,7 +59,7 @@ def test_jpeg_is_re_encoded_without_exif_or_trailing_payload_and_gets_a_webp_thu
 def test_type_comes_from_content_not_the_name(product):
     # A PNG named .jpg is stored as the PNG it is; a text file named .png is refused.
     image = product_image_add(
-        product=product, uploaded_file=upload(image_bytes("PNG"), "a.jpg", "image/jpeg")
+        product=product, uploaded_file=upload(image_bytes("PNG"), "a.jpg", "image/jpeg"), by=SYSTEM_TASK
     )
     assert image.image.name.endswith(".png")
     error = _refused_after(product, b"just some text, not pixels", "b.png", "image/png")
@@ -68,14 +69,16 @@ def test_type_comes_from_content_not_the_name(product):
 def _refused_after(product, data, name, content_type) -> ValidationError:
     count = ProductImage.objects.count()
     with pytest.raises(ValidationError) as caught:
-        product_image_add(product=product, uploaded_file=upload(data, name, content_type))
+        product_image_add(product=product, uploaded_file=upload(data, name, content_type), by=SYSTEM_TASK)
     assert ProductImage.objects.count() == count
     return caught.value
 
 
 def test_large_image_is_scaled_down_for_display(product, settings):
     settings.IMAGE_DISPLAY_MAX_SIDE = 100
-    image = product_image_add(product=product, uploaded_file=upload(image_bytes("PNG", (400, 200))))
+    image = product_image_add(
+        product=product, uploaded_file=upload(image_bytes("PNG", (400, 200))), by=SYSTEM_TASK
+    )
     assert (image.width, image.height) == (100, 50)
 
 
@@ -83,7 +86,9 @@ def test_webp_with_alpha_is_accepted(product):
     rgba = Image.new("RGBA", (30, 30), (0, 0, 0, 0))
     out = io.BytesIO()
     rgba.save(out, format="WEBP")
-    image = product_image_add(product=product, uploaded_file=upload(out.getvalue(), "a.webp", "image/webp"))
+    image = product_image_add(
+        product=product, uploaded_file=upload(out.getvalue(), "a.webp", "image/webp"), by=SYSTEM_TASK
+    )
     assert Image.open(image.image.path).mode == "RGBA"
 
 
@@ -130,7 +135,7 @@ def test_truncated_image_is_refused(product):
 def test_at_most_the_configured_number_of_images(product, settings):
     settings.PRODUCT_MAX_IMAGES = 2
     for _ in range(2):
-        product_image_add(product=product, uploaded_file=upload(image_bytes()))
+        product_image_add(product=product, uploaded_file=upload(image_bytes()), by=SYSTEM_TASK)
     with pytest.raises(ValidationError, match="Tối đa 2 ảnh"):
-        product_image_add(product=product, uploaded_file=upload(image_bytes()))
+        product_image_add(product=product, uploaded_file=upload(image_bytes()), by=SYSTEM_TASK)
     assert product.images.count() == 2

@@ -10,6 +10,7 @@ from django.utils import timezone
 from marketplace.certification import codes
 from marketplace.certification.models import Certification
 from marketplace.certification.services import certifications_issue_bulk
+from marketplace.producers.policies import SYSTEM_IMPORT
 from tests.factories import CertificationFactory, DecisionFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ CODE = re.compile(r"[0-9ABCDEFGHJKMNPQRSTVWXYZ]{8}")
 def test_bulk_issue_raw_sql_and_the_orm_all_give_codes():
     decision = DecisionFactory(date=timezone.localdate() - datetime.timedelta(days=10))
     bulk = certifications_issue_bulk(
-        decision=decision, ratings=[(ProductFactory().pk, 4, None) for _ in range(50)]
+        decision=decision, ratings=[(ProductFactory().pk, 4, None) for _ in range(50)], by=SYSTEM_IMPORT
     )
     orm = CertificationFactory()
     with connection.cursor() as cursor:

@@ -12,6 +12,7 @@ from marketplace.certification.models import CertificationState, ExpiryReminder
 from marketplace.certification.services import certificate_valid_until, certification_reminders_send
 from marketplace.certification.tasks import expire_certifications_task, send_expiry_reminders_task
 from marketplace.core.dates import add_months
+from marketplace.producers.policies import SYSTEM_TASK
 from tests.factories import (
     CertificationFactory,
     DecisionFactory,
@@ -47,7 +48,7 @@ def test_reminder_goes_to_producer_and_members_once(django_capture_on_commit_cal
     certificate_ending_in(-1)  # already past: the expiry task's business
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert certification_reminders_send() == [cert.pk]
+        assert certification_reminders_send(by=SYSTEM_TASK) == [cert.pk]
 
     [message] = mail.outbox
     assert sorted(message.to) == ["htx@example.vn", owner.user.email]
@@ -55,7 +56,7 @@ def test_reminder_goes_to_producer_and_members_once(django_capture_on_commit_cal
     assert f"{cert.valid_until:%d/%m/%Y}" in message.subject
     assert "còn 30 ngày" in message.body
     with django_capture_on_commit_callbacks(execute=True):
-        assert certification_reminders_send() == []  # sent once
+        assert certification_reminders_send(by=SYSTEM_TASK) == []  # sent once
     assert len(mail.outbox) == 1
     assert ExpiryReminder.objects.get().recipients == sorted(["htx@example.vn", owner.user.email])
 
@@ -69,7 +70,7 @@ def test_no_reminder_for_revoked_or_superseded_certificates():
     superseded.state = CertificationState.SUPERSEDED
     superseded.save()
 
-    assert certification_reminders_send() == []
+    assert certification_reminders_send(by=SYSTEM_TASK) == []
     assert mail.outbox == []
 
 

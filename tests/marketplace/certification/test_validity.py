@@ -13,6 +13,7 @@ from marketplace.certification.services import (
     certifications_expire,
 )
 from marketplace.core.dates import add_months
+from marketplace.producers.policies import SYSTEM_IMPORT, SYSTEM_TASK
 from tests.factories import CertificationFactory, DecisionFactory, ProductFactory
 
 
@@ -48,10 +49,10 @@ def test_status_is_expiring_under_90_days_and_expired_after_valid_until():
 def test_issue_supersedes_the_current_certificate():
     product = ProductFactory()
     old = certification_issue(
-        product=product, decision=DecisionFactory(date=datetime.date(2024, 1, 10)), stars=3
+        product=product, decision=DecisionFactory(date=datetime.date(2024, 1, 10)), stars=3, by=SYSTEM_IMPORT
     )
     new = certification_issue(
-        product=product, decision=DecisionFactory(date=datetime.date(2025, 9, 1)), stars=4
+        product=product, decision=DecisionFactory(date=datetime.date(2025, 9, 1)), stars=4, by=SYSTEM_IMPORT
     )
     old.refresh_from_db()
     assert (old.state, old.superseded_by_id) == (CertificationState.SUPERSEDED, new.pk)
@@ -67,7 +68,7 @@ def test_issue_supersedes_the_current_certificate():
 def test_issue_refuses_stars_outside_3_to_5(stars):
     product = ProductFactory()
     with pytest.raises(ValidationError):
-        certification_issue(product=product, decision=DecisionFactory(), stars=stars)
+        certification_issue(product=product, decision=DecisionFactory(), stars=stars, by=SYSTEM_IMPORT)
     assert not product.certifications.exists()
 
 
@@ -75,7 +76,7 @@ def test_issue_refuses_stars_outside_3_to_5(stars):
 def test_issue_under_an_old_decision_records_an_expired_certificate():
     product = ProductFactory()
     certification = certification_issue(
-        product=product, decision=DecisionFactory(date=datetime.date(2019, 12, 23)), stars=4
+        product=product, decision=DecisionFactory(date=datetime.date(2019, 12, 23)), stars=4, by=SYSTEM_IMPORT
     )
     assert certification.state == CertificationState.EXPIRED
     assert not products_visible_to_shoppers().filter(pk=product.pk).exists()
@@ -86,7 +87,7 @@ def test_revocation_ends_the_certificate_and_hides_the_product():
     certification = CertificationFactory()
     assert products_visible_to_shoppers().filter(pk=certification.product_id).exists()
     revocation = DecisionFactory(kind="revocation", number="3763/QĐ-UBND")
-    certification_revoke(certification=certification, decision=revocation)
+    certification_revoke(certification=certification, decision=revocation, by=SYSTEM_IMPORT)
     certification.refresh_from_db()
     assert (certification.state, certification.revoked_by_id) == (CertificationState.REVOKED, revocation.pk)
     assert not products_visible_to_shoppers().filter(pk=certification.product_id).exists()
@@ -97,8 +98,8 @@ def test_expire_marks_lapsed_certificates_once(capsys):
     lapsed = CertificationFactory(decision=DecisionFactory(date=datetime.date(2023, 1, 5)))
     valid = CertificationFactory(decision=DecisionFactory(date=datetime.date(2025, 1, 5)))
     today = datetime.date(2026, 11, 22)
-    assert certifications_expire(today=today) == [lapsed.product_id]
-    assert certifications_expire(today=today) == []
+    assert certifications_expire(today=today, by=SYSTEM_TASK) == [lapsed.product_id]
+    assert certifications_expire(today=today, by=SYSTEM_TASK) == []
     lapsed.refresh_from_db()
     valid.refresh_from_db()
     assert (lapsed.state, valid.state) == (CertificationState.EXPIRED, CertificationState.ACTIVE)

@@ -5,6 +5,7 @@ cart kept. Checked through the service, the web checkout and GraphQL checkoutCom
 import json
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.test import Client
 from graphql_relay import to_global_id
@@ -35,7 +36,7 @@ def variant():
 
 def _order(variant, *, email=ADDRESS["email"], phone=ADDRESS["phone"], ip="203.113.1.1", **fields) -> Order:
     checkout = filled_checkout((variant, 1), email=email, phone=phone, **fields)
-    return checkout_complete(token=checkout.token, client_ip=ip)
+    return checkout_complete(token=checkout.token, client_ip=ip, by=AnonymousUser())
 
 
 def _refused(variant, field: str | None, **kwargs) -> str:
@@ -44,7 +45,7 @@ def _refused(variant, field: str | None, **kwargs) -> str:
     )
     before = (Order.objects.count(), Stock.objects.get(variant=variant).quantity)
     with pytest.raises(ValidationError) as exc:
-        checkout_complete(token=checkout.token, client_ip=kwargs.pop("ip", "203.113.1.1"))
+        checkout_complete(token=checkout.token, client_ip=kwargs.pop("ip", "203.113.1.1"), by=AnonymousUser())
     error = exc.value
     key = field or "__all__"
     assert list(error.error_dict) == [key]

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -27,7 +28,7 @@ def test_eight_parallel_checkouts_of_one_email_make_exactly_the_limit(settings):
     def buy(checkout):
         try:
             barrier.wait(timeout=30)
-            checkout_complete(token=checkout.token, client_ip=None)
+            checkout_complete(token=checkout.token, client_ip=None, by=AnonymousUser())
             code = "ok"
         except ValidationError as exc:
             code = exc.error_dict["email"][0].code

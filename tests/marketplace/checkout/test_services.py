@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import ValidationError
 
@@ -21,7 +22,7 @@ from marketplace.checkout.services import (
 )
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus
 from marketplace.payments.models import Payment
-from tests.factories import MembershipFactory, ProducerFactory, StaffFactory, UserFactory
+from tests.factories import MembershipFactory, ProducerFactory, UserFactory, moderator
 from tests.factories_orders import buyable_variant, decertify, details, filled_checkout
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +38,13 @@ def _quantity(variant) -> int:
 
 def test_add_to_cart_checks_visibility_and_stock():
     variant = buyable_variant(quantity=3)
-    checkout = checkout_create()
-    line = checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=2)
+    checkout = checkout_create(by=AnonymousUser())
+    line = checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=2, by=AnonymousUser())
     assert line.quantity == 2
-    line = checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1)
+    line = checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1, by=AnonymousUser())
     assert line.quantity == 3
     with pytest.raises(ValidationError) as exc:
-        checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1)
+        checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1, by=AnonymousUser())
     assert _codes(exc.value) == {"quantity": ["insufficient_stock"]}
     assert "chỉ còn 3" in exc.value.messages[0]
     assert CheckoutLine.objects.get(checkout=checkout).quantity == 3
@@ -51,10 +52,14 @@ def test_add_to_cart_checks_visibility_and_stock():
 
 def test_product_hidden_by_staff_cannot_enter_a_cart():
     variant = buyable_variant()
-    product_hide(product=variant.product, by=StaffFactory(), reason="Nhãn sai")
-    checkout = checkout_create()
+    product_hide(
+        product=variant.product,
+        by=moderator(),
+        reason="Nhãn sai",
+    )
+    checkout = checkout_create(by=AnonymousUser())
     with pytest.raises(ValidationError) as exc:
-        checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1)
+        checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1, by=AnonymousUser())
     assert _codes(exc.value) == {"variant": ["product_unavailable_for_purchase"]}
     assert not CheckoutLine.objects.exists()
 
@@ -64,18 +69,26 @@ def test_line_update_rechecks_stock_and_zero_removes():
     checkout = filled_checkout((variant, 1))
     line = checkout.lines.get()
     with pytest.raises(ValidationError) as exc:
-        checkout_line_update(checkout=checkout, line_id=line.pk, quantity=5)
+        checkout_line_update(checkout=checkout, line_id=line.pk, quantity=5, by=AnonymousUser())
     assert _codes(exc.value) == {"quantity": ["insufficient_stock"]}
-    assert checkout_line_update(checkout=checkout, line_id=line.pk, quantity=4).quantity == 4
-    assert checkout_line_update(checkout=checkout, line_id=line.pk, quantity=0) is None
+    assert (
+        checkout_line_update(checkout=checkout, line_id=line.pk, quantity=4, by=AnonymousUser()).quantity == 4
+    )
+    assert checkout_line_update(checkout=checkout, line_id=line.pk, quantity=0, by=AnonymousUser()) is None
     assert not checkout.lines.exists()
 
 
 def test_shipping_address_requires_a_current_province():
-    checkout = checkout_create()
+    checkout = checkout_create(by=AnonymousUser())
     with pytest.raises(ValidationError) as exc:
         checkout_shipping_address_update(
-            checkout=checkout, full_name="A", phone="0912345678", province="yen-bai", commune="X", street="Y"
+            checkout=checkout,
+            full_name="A",
+            phone="0912345678",
+            province="yen-bai",
+            commune="X",
+            street="Y",
+            by=AnonymousUser(),
         )
     assert _codes(exc.value) == {"province": ["invalid"]}
 
@@ -87,7 +100,7 @@ def test_complete_splits_order_per_producer_with_shipping_and_emails(django_capt
     tea = buyable_variant(quantity=10, price=600_000, producer=producer_b)
     checkout = filled_checkout((coffee, 2), (tea, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        order = checkout_complete(token=checkout.token)
+        order = checkout_complete(token=checkout.token, by=AnonymousUser())
 
     assert order.number == f"DH{order.pk:07d}"
     assert order.status == OrderStatus.UNCONFIRMED
@@ -115,8 +128,8 @@ def test_complete_splits_order_per_producer_with_shipping_and_emails(django_capt
 def test_complete_twice_returns_the_same_order():
     variant = buyable_variant(quantity=5)
     checkout = filled_checkout((variant, 2))
-    first = checkout_complete(token=checkout.token)
-    second = checkout_submit(token=checkout.token, details=details())
+    first = checkout_complete(token=checkout.token, by=AnonymousUser())
+    second = checkout_submit(token=checkout.token, details=details(), by=AnonymousUser())
     assert second.pk == first.pk
     assert Order.objects.count() == 1
     assert _quantity(variant) == 3
@@ -124,7 +137,7 @@ def test_complete_twice_returns_the_same_order():
 
 def test_unknown_token_is_not_found():
     with pytest.raises(ValidationError) as exc:
-        checkout_complete(token=uuid.uuid4())
+        checkout_complete(token=uuid.uuid4(), by=AnonymousUser())
     assert _codes(exc.value) == {"token": ["not_found"]}
 
 
@@ -134,7 +147,7 @@ def test_insufficient_stock_at_completion_changes_nothing():
     checkout = filled_checkout((other, 1), (variant, 2))
     Stock.objects.filter(variant=variant).update(quantity=1)
     with pytest.raises(ValidationError) as exc:
-        checkout_complete(token=checkout.token)
+        checkout_complete(token=checkout.token, by=AnonymousUser())
     assert _codes(exc.value) == {"lines": ["insufficient_stock"]}
     assert "chỉ còn 1" in exc.value.messages[0]
     assert (_quantity(variant), _quantity(other)) == (1, 5)
@@ -153,7 +166,7 @@ def test_product_decertified_between_cart_and_checkout_cannot_be_bought(state):
     assert summary.lines[0].problem_code == "product_unavailable_for_purchase"
 
     with pytest.raises(ValidationError) as exc:
-        checkout_complete(token=checkout.token)
+        checkout_complete(token=checkout.token, by=AnonymousUser())
     assert _codes(exc.value) == {"lines": ["product_unavailable_for_purchase"]}
     reason = "bị thu hồi" if state == CertificationState.REVOKED else "hết hạn"
     assert "Trà Shan tuyết" in exc.value.messages[0]
@@ -166,10 +179,12 @@ def test_missing_details_are_reported():
     variant = buyable_variant()
     checkout = filled_checkout((variant, 1), email="")
     with pytest.raises(ValidationError) as exc:
-        checkout_complete(token=checkout.token)
+        checkout_complete(token=checkout.token, by=AnonymousUser())
     assert _codes(exc.value) == {"email": ["email_not_set"]}
     with pytest.raises(ValidationError) as exc:
-        checkout_submit(token=checkout.token, details=details(phone="12", province="atlantis"))
+        checkout_submit(
+            token=checkout.token, details=details(phone="12", province="atlantis"), by=AnonymousUser()
+        )
     assert _codes(exc.value) == {"phone": ["invalid"], "province": ["invalid"]}
     assert _quantity(variant) == 10
 
@@ -179,33 +194,55 @@ def test_signing_in_merges_the_guest_cart_into_the_users_cart():
     coffee, tea = buyable_variant(quantity=3), buyable_variant(quantity=9)
     mine = filled_checkout((coffee, 2), user=user)
     guest = filled_checkout((coffee, 2), (tea, 1))
-    kept = checkout_attach_user(checkout=guest, user=user)
+    kept = checkout_attach_user(checkout=guest, by=user)
     assert kept.pk == mine.pk
     assert dict(kept.lines.values_list("variant_id", "quantity")) == {coffee.pk: 3, tea.pk: 1}  # capped
     assert not Checkout.objects.filter(pk=guest.pk).exists()
 
     lonely = filled_checkout((tea, 1))
     other = UserFactory()
-    assert checkout_attach_user(checkout=lonely, user=other).user == other
+    assert checkout_attach_user(checkout=lonely, by=other).user == other
 
 
 def test_order_remembers_the_signed_in_user():
     user = UserFactory()
     variant = buyable_variant()
     checkout = filled_checkout((variant, 1))
-    order = checkout_submit(token=checkout.token, user=user, details=details())
+    order = checkout_submit(token=checkout.token, by=user, details=details())
     assert order.user == user
 
 
 def test_variant_quantity_set_adds_updates_and_removes():
     variant = buyable_variant(quantity=5)
-    checkout = checkout_create()
-    assert checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=0) is None
-    assert checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=2).quantity == 2
-    assert checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=5).quantity == 5
+    checkout = checkout_create(by=AnonymousUser())
+    assert (
+        checkout_variant_quantity_set(
+            checkout=checkout, variant_id=variant.pk, quantity=0, by=AnonymousUser()
+        )
+        is None
+    )
+    assert (
+        checkout_variant_quantity_set(
+            checkout=checkout, variant_id=variant.pk, quantity=2, by=AnonymousUser()
+        ).quantity
+        == 2
+    )
+    assert (
+        checkout_variant_quantity_set(
+            checkout=checkout, variant_id=variant.pk, quantity=5, by=AnonymousUser()
+        ).quantity
+        == 5
+    )
     with pytest.raises(ValidationError):
-        checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=6)
-    assert checkout_variant_quantity_set(checkout=checkout, variant_id=variant.pk, quantity=0) is None
+        checkout_variant_quantity_set(
+            checkout=checkout, variant_id=variant.pk, quantity=6, by=AnonymousUser()
+        )
+    assert (
+        checkout_variant_quantity_set(
+            checkout=checkout, variant_id=variant.pk, quantity=0, by=AnonymousUser()
+        )
+        is None
+    )
     assert not checkout.lines.exists()
 
 
@@ -213,7 +250,7 @@ def test_bank_transfer_confirmation_email_tells_how_to_pay(django_capture_on_com
     settings.VIETQR_ACCOUNT_NUMBER = "0011000000000"
     checkout = filled_checkout((buyable_variant(price=250_000), 2), payment_method="bank_transfer")
     with django_capture_on_commit_callbacks(execute=True):
-        order = checkout_complete(token=checkout.token)
+        order = checkout_complete(token=checkout.token, by=AnonymousUser())
     body = mail.outbox[0].body
     assert "0011000000000" in body
     assert f"OCOP {order.number}" in body
@@ -236,7 +273,7 @@ def test_stale_carts_are_forgotten():
 def test_adding_to_a_checkout_completed_meanwhile_is_not_found():
     variant = buyable_variant()
     checkout = filled_checkout((variant, 1))
-    checkout_complete(token=checkout.token)
+    checkout_complete(token=checkout.token, by=AnonymousUser())
     with pytest.raises(ValidationError) as exc:
-        checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1)
+        checkout_lines_add(checkout=checkout, variant_id=variant.pk, quantity=1, by=AnonymousUser())
     assert _codes(exc.value) == {"token": ["not_found"]}

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from marketplace.certification.services import certification_issue
+from marketplace.producers.policies import SYSTEM_IMPORT
 from tests.factories import DecisionFactory, ProducerFactory
 from tests.factories_trust import certificate
 
@@ -32,7 +33,9 @@ def _catalogue(size: int, producer):
     later = DecisionFactory(date=today - datetime.timedelta(days=60))
     for n in range(size):
         cert = certificate("valid", producer=producer, slug=f"p-{producer.pk}-{n}", stars=3)
-        certification_issue(product=cert.product, decision=earlier if n % 2 else later, stars=4)
+        certification_issue(
+            product=cert.product, decision=earlier if n % 2 else later, stars=4, by=SYSTEM_IMPORT
+        )
 
 
 def run(api) -> tuple[int, dict]:

@@ -1,6 +1,7 @@
 """Nested fields are batched by DataLoaders: the SQL count does not grow with the page size."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -84,7 +85,7 @@ def test_checkout_find_runs_constant_queries(api):
     from tests.marketplace.graphql import storefront_operations as ops
     from tests.marketplace.graphql.factories_graphql import product_with_image
 
-    checkout = services.checkout_create(email="lan@example.vn")
+    checkout = services.checkout_create(email="lan@example.vn", by=AnonymousUser())
     checkout_id = to_global_id("Checkout", str(checkout.token))
 
     def count() -> int:
@@ -93,9 +94,11 @@ def test_checkout_find_runs_constant_queries(api):
         return len(queries)
 
     product = product_with_image()
-    services.checkout_lines_add(checkout=checkout, variant_id=product.variants.get().pk)
+    services.checkout_lines_add(checkout=checkout, variant_id=product.variants.get().pk, by=AnonymousUser())
     one = count()
     for _ in range(9):
         product = product_with_image()
-        services.checkout_lines_add(checkout=checkout, variant_id=product.variants.get().pk)
+        services.checkout_lines_add(
+            checkout=checkout, variant_id=product.variants.get().pk, by=AnonymousUser()
+        )
     assert count() == one

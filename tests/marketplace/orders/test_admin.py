@@ -12,7 +12,8 @@ from marketplace.orders.models import (
     PaymentState,
 )
 from marketplace.orders.services import order_mark_paid
-from tests.factories import StaffFactory
+from marketplace.payments.models import Payment
+from tests.factories import MembershipFactory, StaffFactory, staff_with
 from tests.factories_orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,24 @@ def test_staff_without_the_change_permission_cannot_cancel():
     assert Order.objects.get(pk=order.pk).status == OrderStatus.UNCONFIRMED
     assert Stock.objects.get(variant=variant).quantity == 6
     assert not OrderEvent.objects.exists()
+
+
+def _rows(order) -> dict:
+    return {
+        "order": list(Order.objects.filter(pk=order.pk).values()),
+        "parts": list(OrderPart.objects.filter(order=order).order_by("pk").values()),
+        "payments": list(Payment.objects.filter(order=order).order_by("pk").values()),
+    }
+
+
+def test_staff_without_the_order_permission_cannot_mark_paid_even_as_a_producer_member():
+    """The admin action is offered only with orders.change_order; the service checks it again."""
+    member = MembershipFactory(user=staff_with("orders.view_order"))
+    order = place_order((buyable_variant(producer=member.producer), 1), payment_method="bank_transfer")
+    before = _rows(order)
+    client = Client()
+    client.force_login(member.user)
+    page = client.get("/admin/orders/order/").content.decode()
+    assert 'value="mark_paid"' not in page
+    client.post("/admin/orders/order/", {"action": "mark_paid", "_selected_action": [order.pk]})
+    assert _rows(order) == before

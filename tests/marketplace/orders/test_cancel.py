@@ -28,6 +28,7 @@ from marketplace.orders.services import (
 )
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.vietqr import vietqr_payload_for_order
+from marketplace.producers.policies import SYSTEM_WEBHOOK
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
 from tests.factories_orders import buyable_variant, place_order
 
@@ -228,7 +229,7 @@ def test_staff_cancel_the_whole_order_with_a_reason(world, django_capture_on_com
 def test_staff_cancel_of_a_paid_card_order_records_the_whole_refund(world):
     order = world["order"]
     Order.objects.filter(pk=order.pk).update(payment_method="card")
-    order_payment_received(order=order)
+    order_payment_received(order=order, by=SYSTEM_WEBHOOK)
     order_cancel(order=order, by=staff_with("change_order"), reason="Khách gọi điện hủy, hoàn tiền thẻ")
     order.refresh_from_db()
     assert (order.status, order.payment_state) == (OrderStatus.CANCELLED, PaymentState.PAID)

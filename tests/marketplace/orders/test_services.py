@@ -13,7 +13,8 @@ from marketplace.orders.services import (
     order_part_mark_shipped,
 )
 from marketplace.payments.models import Payment, PaymentStatus
-from tests.factories import MembershipFactory, StaffFactory, UserFactory
+from marketplace.producers.policies import SYSTEM_WEBHOOK
+from tests.factories import MembershipFactory, StaffFactory, UserFactory, staff_with
 from tests.factories_orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
@@ -108,21 +109,38 @@ def test_someone_else_cannot_cancel():
     assert _status(order) == OrderStatus.UNCONFIRMED
 
 
-def test_bank_transfer_marked_paid_by_its_producer_or_staff_only():
-    member = MembershipFactory()
-    variant = buyable_variant(producer=member.producer)
-    order = place_order((variant, 1), payment_method="bank_transfer")
-    outsider = MembershipFactory().user
-    with pytest.raises(PermissionDenied):
-        order_mark_paid(order=order, by=outsider)
-    assert Order.objects.get(pk=order.pk).payment_state == PaymentState.UNPAID
+def _money_rows(order) -> dict:
+    return {
+        "order": list(Order.objects.filter(pk=order.pk).values()),
+        "parts": list(OrderPart.objects.filter(order=order).order_by("pk").values()),
+        "payments": list(Payment.objects.filter(order=order).order_by("pk").values()),
+    }
 
-    order_mark_paid(order=order, by=member.user)
+
+def test_no_producer_confirms_a_bank_transfer_only_staff_with_permission_or_reconciliation():
+    """Finding 2: a member of one producer in a two-producer order once confirmed the whole order paid."""
+    a, b = MembershipFactory(), MembershipFactory()
+    order = place_order(
+        (buyable_variant(producer=a.producer), 1),
+        (buyable_variant(producer=b.producer), 1),
+        payment_method="bank_transfer",
+    )
+    before = _money_rows(order)
+    refused = [a.user, b.user, MembershipFactory().user, UserFactory(), StaffFactory(), None]
+    for actor in refused:
+        with pytest.raises(PermissionDenied):
+            order_mark_paid(order=order, by=actor)
+        assert _money_rows(order) == before, actor
+
+    order_mark_paid(order=order, by=staff_with("orders.change_order"))
     order = Order.objects.get(pk=order.pk)
     assert (order.payment_state, order.status) == (PaymentState.PAID, OrderStatus.CONFIRMED)
     assert order.paid_at is not None
-    order_mark_paid(order=order, by=StaffFactory())  # idempotent
+    assert set(order.parts.values_list("status", flat=True)) == {OrderStatus.CONFIRMED}
     assert Payment.objects.get(order=order).status == PaymentStatus.SUCCEEDED
+    paid = _money_rows(order)
+    order_mark_paid(order=order, by=SYSTEM_WEBHOOK)  # reconciliation, idempotent
+    assert _money_rows(order) == paid
 
 
 @pytest.mark.parametrize("size", [1, 10])

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from marketplace.catalog.models import Stock
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("localstripe")]
 
 def _card_order(variant, *, minutes_ago: int) -> Order:
     order = place_order((variant, 2), payment_method="card")
-    card_payment_start(order=order)
+    card_payment_start(order=order, by=AnonymousUser())
     Order.objects.filter(pk=order.pk).update(
         created_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
     )

@@ -1,5 +1,6 @@
 import pytest
 import stripe
+from django.contrib.auth.models import AnonymousUser
 
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.payments.models import Payment
@@ -20,10 +21,11 @@ def test_card_payment_against_localstripe_completes_through_the_signed_webhook(c
     order = place_order((buyable_variant(price=185_000), 3), payment_method="card")
     assert order.total_amount == 555_000  # free shipping from 500.000 ₫
 
-    payment = card_payment_start(order=order)
+    payment = card_payment_start(order=order, by=AnonymousUser())
     assert payment.stripe_payment_intent_id.startswith("pi_")
     assert payment.stripe_client_secret.startswith(payment.stripe_payment_intent_id)
-    assert card_payment_start(order=order).pk == payment.pk  # a reload does not create a second intent
+    # A reload does not create a second intent.
+    assert card_payment_start(order=order, by=AnonymousUser()).pk == payment.pk
     assert Payment.objects.filter(order=order).count() == 1
 
     intent = stripe_client().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)

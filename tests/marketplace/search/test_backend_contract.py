@@ -12,11 +12,12 @@ import pytest
 from django.utils import timezone
 
 from marketplace.catalog import services as catalog_services
+from marketplace.producers.policies import SYSTEM_TASK
 from marketplace.search.backends.base import SearchFilters, SearchQuery
 from marketplace.search.backends.postgres import PostgresBackend
 from marketplace.search.selectors import _backend_for
 from marketplace.search.services import search_index_dirty_batch
-from tests.factories import ProducerFactory, StaffFactory, visible_product
+from tests.factories import ProducerFactory, moderator, visible_product
 from tests.factories_storefront import invisible_products
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ class Elasticsearch:
         self.backend.rebuild()
 
     def sync(self):
-        while search_index_dirty_batch():
+        while search_index_dirty_batch(by=SYSTEM_TASK):
             pass
         self.backend.refresh()
 
@@ -225,9 +226,9 @@ def test_sorts_and_paging(engine, catalogue):
 
 
 def test_changes_are_searchable_after_sync(engine, catalogue):
-    staff = StaffFactory()
+    staff = moderator()
     catalog_services.product_hide(product=catalogue["arabica"], by=staff, reason="Kiểm tra nhãn")
-    catalog_services.product_update(product=catalogue["ruou"], name="Rượu ngô Bắc Hà")
+    catalog_services.product_update(product=catalogue["ruou"], name="Rượu ngô Bắc Hà", by=SYSTEM_TASK)
     engine.sync()
     assert slugs(engine, catalogue, "ca phe") == ["bot", "robusta"]
     assert slugs(engine, catalogue, "bac ha") == ["mat-ong", "ruou"]  # equal rank: more stars first

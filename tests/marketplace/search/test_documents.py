@@ -12,6 +12,7 @@ from django.utils import timezone
 from marketplace.catalog.models import Category, ProductVariant, Stock
 from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.certification.models import Certification, CertificationState
+from marketplace.producers.policies import SYSTEM_TASK
 from marketplace.search.backends.base import SearchFilters, SearchQuery
 from marketplace.search.backends.postgres import PostgresBackend
 from marketplace.search.models import FacetCount, FacetDelta, FacetState, ProductDocument, ProductText
@@ -127,7 +128,7 @@ def test_every_kind_of_write_keeps_documents_and_counts_exact():
     assert visible_by_documents(timezone.localdate()) == [coffee.pk]
     assert counts_from_facet_tables() == counts_from_documents()
 
-    folded = search_facets_compact()
+    folded = search_facets_compact(by=SYSTEM_TASK)
     assert folded > 0
     assert FacetDelta.objects.count() == 0
     assert counts_from_facet_tables() == counts_from_documents()
@@ -144,7 +145,7 @@ def test_facet_counts_from_the_count_tables_equal_a_scan_of_the_documents():
             price=100_000 + index * 1_000,
             quantity=index % 4,
         )
-    search_facets_compact()
+    search_facets_compact(by=SYSTEM_TASK)
     visible_product(name="Thêm sau", stars=5, price=1_000)  # a delta, not compacted
     backend = PostgresBackend()
     for filters in (
@@ -261,7 +262,7 @@ def test_counts_made_on_another_day_still_count_for_today(counted_days_ago):
             product=product, decision=decision, valid_until=today + datetime.timedelta(days=days_left)
         )
         ProductVariant.objects.create(product=product, sku=f"SKU{days_left}", name="Gói", price_amount=1_000)
-    search_facets_compact(today=today - datetime.timedelta(days=counted_days_ago))
+    search_facets_compact(today=today - datetime.timedelta(days=counted_days_ago), by=SYSTEM_TASK)
     visible_product(name="Added after the compaction", stars=5)
 
     backend = PostgresBackend()
@@ -275,10 +276,10 @@ def test_counts_made_on_another_day_still_count_for_today(counted_days_ago):
 
 def test_compaction_is_a_no_op_when_counts_are_current_and_the_command_runs_it():
     visible_product(name="Chè Shan tuyết")
-    assert search_facets_compact() > 0
+    assert search_facets_compact(by=SYSTEM_TASK) > 0
     state = FacetState.objects.get()
     assert state.counted_on == timezone.localdate()
-    assert search_facets_compact() == 0
+    assert search_facets_compact(by=SYSTEM_TASK) == 0
     assert FacetState.objects.get().pk == state.pk  # not even re-written
 
     visible_product(name="Mật ong")
@@ -292,7 +293,7 @@ def test_compaction_is_a_no_op_when_counts_are_current_and_the_command_runs_it()
 
 def test_a_sale_that_leaves_units_changes_no_document_and_the_last_unit_does():
     product = visible_product(name="Miến dong", quantity=2)
-    search_facets_compact()
+    search_facets_compact(by=SYSTEM_TASK)
     stock = Stock.objects.filter(variant__product=product)
     stock.update(quantity_allocated=1)
     assert ProductDocument.objects.get(product_id=product.pk).in_stock is True

@@ -12,6 +12,7 @@ from marketplace.catalog import services as catalog_services
 from marketplace.certification import services as certification_services
 from marketplace.certification.models import DecisionKind
 from marketplace.producers import services as producer_services
+from marketplace.producers.policies import SYSTEM_IMPORT, SYSTEM_TASK
 from marketplace.search.models import DirtyProduct
 from marketplace.search.services import (
     _clear_entries,
@@ -24,9 +25,9 @@ from tests.factories import (
     DecisionFactory,
     ProducerFactory,
     ProductFactory,
-    StaffFactory,
     VariantFactory,
     category,
+    moderator,
     visible_product,
 )
 
@@ -49,7 +50,7 @@ def test_postgres_backend_queues_nothing(django_capture_on_commit_callbacks):
     product = visible_product()
     with django_capture_on_commit_callbacks() as callbacks:
         assert search_products_changed(product_ids=[product.pk]) == 0
-        catalog_services.product_update(product=product, name="Cà phê mới")
+        catalog_services.product_update(product=product, name="Cà phê mới", by=SYSTEM_TASK)
     assert queued() == {}
     assert callbacks == []
 
@@ -70,7 +71,7 @@ def test_changes_are_queued_with_a_version_and_indexed_after_commit(
 def test_a_rolled_back_change_queues_nothing(elasticsearch_configured):
     product = visible_product()
     with pytest.raises(RuntimeError), transaction.atomic():
-        catalog_services.product_update(product=product, name="Đổi tên")
+        catalog_services.product_update(product=product, name="Đổi tên", by=SYSTEM_TASK)
         raise RuntimeError("rollback")
     assert queued() == {}
 
@@ -88,18 +89,22 @@ def test_postgres_backend_drains_a_leftover_queue():
     DirtyProduct.objects.bulk_create(
         DirtyProduct(product_id=pk, marked_at=timezone.now()) for pk in (3, 1, 2)
     )
-    assert search_index_dirty_batch(batch_size=2) == 2
-    assert search_index_dirty_batch(batch_size=2) == 1
-    assert search_index_dirty_batch(batch_size=2) == 0
+    assert search_index_dirty_batch(batch_size=2, by=SYSTEM_TASK) == 2
+    assert search_index_dirty_batch(batch_size=2, by=SYSTEM_TASK) == 1
+    assert search_index_dirty_batch(batch_size=2, by=SYSTEM_TASK) == 0
     assert queued() == {}
 
 
 def _hide(product):
-    catalog_services.product_hide(product=product, by=StaffFactory(), reason="Kiểm tra lại")
+    catalog_services.product_hide(
+        product=product,
+        by=moderator(),
+        reason="Kiểm tra lại",
+    )
 
 
 def _unhide(product):
-    staff = StaffFactory()
+    staff = moderator()
     catalog_services.product_hide(product=product, by=staff, reason="Kiểm tra lại")
     DirtyProduct.objects.all().delete()
     catalog_services.product_unhide(product=product, by=staff)
@@ -107,13 +112,13 @@ def _unhide(product):
 
 def _issue(product):
     decision = DecisionFactory(date=timezone.localdate() - datetime.timedelta(days=10))
-    certification_services.certification_issue(product=product, decision=decision, stars=5)
+    certification_services.certification_issue(product=product, decision=decision, stars=5, by=SYSTEM_IMPORT)
 
 
 def _revoke(product):
     revocation = DecisionFactory(kind=DecisionKind.REVOCATION)
     certification_services.certification_revoke(
-        certification=product.certifications.get(), decision=revocation
+        certification=product.certifications.get(), decision=revocation, by=SYSTEM_IMPORT
     )
 
 
@@ -121,25 +126,31 @@ def _expire(product):
     old = DecisionFactory(date=timezone.localdate() - datetime.timedelta(days=4 * 365))
     product.certifications.update(state="superseded")
     CertificationFactory(product=product, decision=old)
-    certification_services.certifications_expire()
+    certification_services.certifications_expire(by=SYSTEM_TASK)
 
 
 def _issue_bulk(product):
     decision = DecisionFactory(date=timezone.localdate() - datetime.timedelta(days=10))
-    certification_services.certifications_issue_bulk(decision=decision, ratings=[(product.pk, 4, 80)])
+    certification_services.certifications_issue_bulk(
+        decision=decision, ratings=[(product.pk, 4, 80)], by=SYSTEM_IMPORT
+    )
 
 
 def _revoke_bulk(product):
     revocation = DecisionFactory(kind=DecisionKind.REVOCATION)
     certification_services.certifications_revoke_bulk(
-        decision=revocation, certification_ids=[product.certifications.get().pk]
+        decision=revocation, certification_ids=[product.certifications.get().pk], by=SYSTEM_IMPORT
     )
 
 
 CHANGES = {
-    "product_update": lambda p: catalog_services.product_update(product=p, description="<p>Mới</p>"),
-    "variant_create": lambda p: catalog_services.variant_create(product=p, sku=f"NEW-{p.pk}", price_amount=1),
-    "stock_set": lambda p: catalog_services.stock_set(variant=p.variants.first(), quantity=0),
+    "product_update": lambda p: catalog_services.product_update(
+        product=p, description="<p>Mới</p>", by=SYSTEM_TASK
+    ),
+    "variant_create": lambda p: catalog_services.variant_create(
+        product=p, sku=f"NEW-{p.pk}", price_amount=1, by=SYSTEM_TASK
+    ),
+    "stock_set": lambda p: catalog_services.stock_set(variant=p.variants.first(), quantity=0, by=SYSTEM_TASK),
     "product_hide": _hide,
     "product_unhide": _unhide,
     "certification_issue": _issue,
@@ -147,10 +158,14 @@ CHANGES = {
     "certifications_expire": _expire,
     "certifications_issue_bulk": _issue_bulk,
     "certifications_revoke_bulk": _revoke_bulk,
-    "product_set_published": lambda p: catalog_services.product_set_published(product=p, is_published=False),
-    "variant_update": lambda p: catalog_services.variant_update(variant=p.variants.first(), price_amount=9),
+    "product_set_published": lambda p: catalog_services.product_set_published(
+        product=p, is_published=False, by=SYSTEM_TASK
+    ),
+    "variant_update": lambda p: catalog_services.variant_update(
+        variant=p.variants.first(), price_amount=9, by=SYSTEM_TASK
+    ),
     "producer_profile_update": lambda p: producer_services.producer_profile_update(
-        producer=p.producer, province="dien-bien"
+        producer=p.producer, province="dien-bien", by=SYSTEM_TASK
     ),
 }
 
@@ -168,13 +183,13 @@ def test_every_catalogue_and_certification_change_queues_the_product(elasticsear
 def test_a_deleted_product_is_queued_for_removal(elasticsearch_configured):
     product = ProductFactory()
     product_id = product.pk
-    catalog_services.product_delete(product=product)
+    catalog_services.product_delete(product=product, by=SYSTEM_TASK)
     assert queued() == {product_id: 1}
 
 
 def test_product_create_queues_the_new_product(elasticsearch_configured):
     product = catalog_services.product_create(
-        producer=ProducerFactory(), category=category(), name="Trà Shan"
+        producer=ProducerFactory(), category=category(), name="Trà Shan", by=SYSTEM_TASK
     )
     assert queued() == {product.pk: 1}
 

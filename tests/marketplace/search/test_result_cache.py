@@ -9,7 +9,7 @@ from django.core.cache import cache
 from marketplace.catalog import services as catalog_services
 from marketplace.search.backends.base import SearchQuery
 from marketplace.search.selectors import search_products
-from tests.factories import StaffFactory, visible_product
+from tests.factories import moderator, visible_product
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,11 @@ def test_a_change_through_a_service_drops_cached_answers_after_commit(
     product = visible_product(name="Mật ong hoa rừng", stars=4)
     assert search_products(SearchQuery()).total == 1
     with django_capture_on_commit_callbacks(execute=True):
-        catalog_services.product_hide(product=product, by=StaffFactory(), reason="Ảnh sai")
+        catalog_services.product_hide(
+            product=product,
+            by=moderator(),
+            reason="Ảnh sai",
+        )
     result = search_products(SearchQuery())
     assert (result.total, result.product_ids, result.facets["stars"]) == (0, [], {})
 

@@ -98,7 +98,6 @@ ENDPOINTS = [
         "order_ship", "post", lambda w: {"part_pk": w.part_a.pk}, lambda w: {"tracking_code": "VN123"}, 302
     ),
     Endpoint("order_deliver", "post", lambda w: {"part_pk": w.part_a.pk}, ok=302),
-    Endpoint("order_mark_paid", "post", lambda w: {"part_pk": w.part_a.pk}, ok=302),
 ]
 IDS = [f"{e.method}-{e.name}" for e in ENDPOINTS]
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from marketplace.catalog.models import Product
 from marketplace.catalog.services import product_create
 from marketplace.certification.services import certification_issue, decision_get_or_create
+from marketplace.producers.policies import SYSTEM_IMPORT, SYSTEM_TASK
 from tests.factories import ProducerFactory, category
 from tests.factories_portal import image_bytes, member_of
 from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
@@ -30,8 +31,9 @@ def _certify_like_the_import(product: Product, *, stars: int) -> None:
         number="1234/QĐ-UBND",
         date=timezone.localdate() - datetime.timedelta(days=30),
         issuer="UBND tỉnh Sơn La",
+        by=SYSTEM_IMPORT,
     )
-    certification_issue(product=product, decision=decision, stars=stars)
+    certification_issue(product=product, decision=decision, stars=stars, by=SYSTEM_IMPORT)
 
 
 def _png_file(name: str) -> dict:
@@ -88,7 +90,9 @@ def test_producer_lists_a_product_and_claims_an_imported_one(page, screenshot):
     screenshot(page, "product-on-sale")
 
     # Claim and list: an import created this product unpublished, with an active certificate.
-    imported = product_create(producer=producer, category=category(), name="Chè Shan tuyết cổ thụ")
+    imported = product_create(
+        producer=producer, category=category(), name="Chè Shan tuyết cổ thụ", by=SYSTEM_TASK
+    )
     _certify_like_the_import(imported, stars=5)
     page.goto(base + "/")
     assert page.locator(f'[data-product-slug="{imported.slug}"]').count() == 0

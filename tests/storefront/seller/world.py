@@ -10,6 +10,7 @@ from marketplace.catalog.services import product_image_add
 from marketplace.orders.models import Order, OrderPart
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer, ProducerPhoto
+from marketplace.producers.policies import SYSTEM_TASK
 from tests.factories import (
     CertificationFactory,
     ProducerFactory,
@@ -49,7 +50,7 @@ def build_world() -> World:
     product = ProductFactory(producer=producer_a, name="Cà phê A", slug="ca-phe-a", is_published=True)
     CertificationFactory(product=product, stars=4)
     variant = VariantFactory(product=product, sku="A-1", price_amount=185_000, stock__quantity=20)
-    image = product_image_add(product=product, uploaded_file=png_upload())
+    image = product_image_add(product=product, uploaded_file=png_upload(), by=SYSTEM_TASK)
     claimable = ProductFactory(producer=producer_a, name="Chè A nhập", slug="che-a-nhap", is_published=False)
     CertificationFactory(product=claimable, stars=3)
     photo = ProducerPhoto(producer=producer_a, alt="Vườn")

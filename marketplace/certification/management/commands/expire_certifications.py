@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from marketplace.certification.services import certification_reminders_send, certifications_expire
+from marketplace.producers.policies import SYSTEM_TASK
 
 
 class Command(BaseCommand):
@@ -10,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        product_ids = certifications_expire()
-        reminded = certification_reminders_send()
+        product_ids = certifications_expire(by=SYSTEM_TASK)
+        reminded = certification_reminders_send(by=SYSTEM_TASK)
         self.stdout.write(f"Expired the certificates of {len(product_ids)} product(s).")
         self.stdout.write(f"Sent expiry reminders for {len(reminded)} certificate(s).")
