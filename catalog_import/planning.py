@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from catalog_import.columns import (
     FIELD_LABELS,
+    MAX_HEADER_SCAN,
     ParsedDocument,
     SourceRow,
     StarError,
@@ -23,7 +24,14 @@ from catalog_import.columns import (
 )
 from catalog_import.meta import DecisionMeta, meta_from_title, reconcile
 from catalog_import.models import Outcome
-from catalog_import.names import core_key, kind_from_name, legal_words, name_key, product_key
+from catalog_import.names import (
+    core_key,
+    display_name,
+    kind_from_name,
+    legal_words,
+    name_key,
+    product_key,
+)
 from catalog_import.readers import ImportFileError, read_document
 from marketplace.catalog.models import Product
 from marketplace.certification.models import Certification, CertificationState, Decision, DecisionKind
@@ -190,7 +198,7 @@ def read_files(
                 PlanError(
                     None,
                     f"{name}: no product column found (a header such as 'Tên sản phẩm' or 'Sản phẩm' "
-                    "in the first 40 rows of a table).",
+                    f"in the first {MAX_HEADER_SCAN} rows of a table).",
                 )
             )
             continue
@@ -473,7 +481,7 @@ def _match(plan: Plan, validated: list, *, progress=None) -> None:
                         continue
                     new_producers[key] = NewProducer(
                         key=key,
-                        name=row.producer,
+                        name=display_name(row.producer),
                         kind=kind_from_name(row.producer),
                         province=code,
                         address=row.address,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from catalog_import.error_codes import ImportErrorCode
 from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
+from catalog_import.names import display_name
 from catalog_import.planning import NewProducer, Plan, build_plan, category_for
 from marketplace.catalog.models import Category, Product
 from marketplace.certification.bulk import copy_create, copy_insert
@@ -115,7 +116,7 @@ def _create_products(rows: list, producer_slugs: dict[int, str]) -> None:
         {
             "producer_id": r.producer_id,
             "category_id": categories.get(r.new_product_category, fallback),
-            "name": r.source.product.strip()[:255],
+            "name": display_name(r.source.product)[:255],
             "slug": slug,
             "is_published": False,
         }
@@ -473,9 +474,19 @@ def import_run_upload(
         },
     )
     run.upload.save(Path(uploaded_file.name).name, uploaded_file, save=False)
-    plan = import_run_plan(run=run)
-    _record_plan(run, plan)
-    run.save()
+    stored = run.upload.name
+    # The stored copy is only kept for a plan that can be confirmed: an unusable file, or any failure before
+    # the run is saved (the transaction rolls back; files do not), leaves nothing behind.
+    try:
+        plan = import_run_plan(run=run)
+        _record_plan(run, plan)
+        if not plan.usable:
+            run.status = RunStatus.FAILED
+            run.upload.delete(save=False)
+        run.save()
+    except BaseException:
+        run.upload.storage.delete(stored)
+        raise
     return run, plan
 
 
