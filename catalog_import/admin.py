@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from catalog_import import services
 from catalog_import.models import ImportRow, ImportRun, Outcome, ReviewItem, RunStatus
+from catalog_import.readers import SUFFIXES
 from catalog_import.tasks import import_run_apply_task
 from marketplace.certification.models import DecisionKind
 
@@ -19,7 +20,9 @@ PREVIEW_ROWS = 500
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Tệp quyết định / decision file (CSV, XLSX, DOCX, PDF)")
+    file = forms.FileField(
+        label="Tệp quyết định / decision file (CSV, XLSX, DOCX, PDF; bản quét PDF, JPEG, PNG, TIFF)"
+    )
     number = forms.CharField(required=False, label="Số quyết định", help_text="e.g. 1234/QĐ-UBND")
     date = forms.DateField(required=False, label="Ngày quyết định", help_text="YYYY-MM-DD")
     issuer = forms.CharField(required=False, label="Cơ quan ban hành", help_text="e.g. UBND tỉnh Sơn La")
@@ -31,8 +34,8 @@ class UploadForm(forms.Form):
 
         if upload.size > settings.IMPORT_MAX_FILE_BYTES:
             raise ValidationError("The file is over the size limit.")
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".docx", ".pdf")):
-            raise ValidationError("Upload a CSV, XLSX, DOCX or PDF file.")
+        if not upload.name.lower().endswith(tuple(SUFFIXES)):
+            raise ValidationError("Upload a CSV, XLSX, DOCX, PDF, JPEG, PNG or TIFF file.")
         return upload
 
 

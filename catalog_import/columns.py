@@ -165,6 +165,14 @@ class SourceRow:
     cited: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # field -> "column E 'Hạng sao'"
     formulas: dict[str, str] = field(default_factory=dict)  # column label -> formula text
+    # Rows read by OCR: confidence (0–100) per field, the row's picture, and why it needs a person's eye.
+    confidence: dict[str, float] | None = None
+    image: bytes = b""
+    doubts: list[tuple[str, str]] = field(default_factory=list)  # (field or '', why)
+
+    @property
+    def scanned(self) -> bool:
+        return self.confidence is not None
 
 
 @dataclass
@@ -270,6 +278,9 @@ def _row(
     )
     for index, formula in raw.formulas.items():
         row.formulas[_column_label(table, header, index)] = formula
+    if raw.confidence is not None:
+        row.confidence = {name: raw.confidence.get(i, 0.0) for name, i in header.columns.items()}
+        row.image = raw.image
     return row
 
 

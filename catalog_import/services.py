@@ -15,6 +15,7 @@ from catalog_import.error_codes import ImportErrorCode
 from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
 from catalog_import.names import display_name
 from catalog_import.planning import NewProducer, Plan, build_plan, category_for
+from catalog_import.readers import SUFFIXES
 from marketplace.catalog.models import Category, Product
 from marketplace.certification.bulk import copy_create, copy_insert
 from marketplace.certification.models import Certification, CertificationState, DecisionKind
@@ -193,12 +194,43 @@ def import_apply(*, plan: Plan, user=None, run: ImportRun | None = None, upload_
     run.counts = plan.counts()
     run.errors = []
     run.save()
-    copy_insert(
-        ImportRow,
-        ROW_FIELDS,
-        (_row_values(run, r, created_rows, first_of_producer, certificates) for r in plan.rows),
-    )
+    images = _save_row_images(plan.rows)
+    try:
+        copy_insert(
+            ImportRow,
+            ROW_FIELDS,
+            (_row_values(run, r, created_rows, first_of_producer, certificates, images) for r in plan.rows),
+        )
+    except BaseException:
+        _delete_files(images.values())
+        raise
     return run
+
+
+def _save_row_images(rows) -> dict[int, str]:
+    """The picture of every scanned row that waits for a person, under a random name (id(row) → name)."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    saved: dict[int, str] = {}
+    try:
+        for row in rows:
+            if row.source.image and row.outcome == Outcome.AMBIGUOUS:
+                name = f"import-rows/{secrets.token_hex(16)}.png"
+                saved[id(row)] = default_storage.save(name, ContentFile(row.source.image))
+    except BaseException:
+        _delete_files(saved.values())
+        raise
+    return saved
+
+
+def _delete_files(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
 
 
 ROW_FIELDS = [
@@ -221,11 +253,14 @@ ROW_FIELDS = [
     "certification",
     "previous_certification",
     "previous_state",
+    "previous_values",
+    "scan_confidence",
+    "image",
 ]
 
 
 def _row_values(
-    run: ImportRun, r, created_rows: set[int], first_of_producer: dict, certificates: dict
+    run: ImportRun, r, created_rows: set[int], first_of_producer: dict, certificates: dict, images: dict
 ) -> tuple:
     return (
         run.pk,
@@ -247,6 +282,9 @@ def _row_values(
         certificates.get(r.product_id) if r.outcome in ISSUING else None,
         r.previous_certification_id,
         r.previous_state,
+        r.previous_values,
+        r.source.confidence or {},
+        images.get(id(r), ""),
     )
 
 
@@ -262,10 +300,11 @@ def import_files(
     dry_run: bool = False,
     run: ImportRun | None = None,
     progress=None,
+    pages=None,
 ) -> tuple[Plan, ImportRun | None]:
     """Plan, then apply unless dry_run. Raises ImportRejected (nothing applied) when the input is unusable."""
     plan = build_plan(
-        paths, names=names, number=number, date=date, issuer=issuer, kind=kind, progress=progress
+        paths, names=names, number=number, date=date, issuer=issuer, kind=kind, progress=progress, pages=pages
     )
     if not plan.usable:
         raise ImportRejected(plan)
@@ -321,16 +360,16 @@ def import_undo(*, run: ImportRun, user=None) -> ImportRun:
     if blockers:
         raise ValidationError("; ".join(blockers), code=ImportErrorCode.UNDO_BLOCKED.value)
     issued = [r.certification_id for r in rows if r.certification_id]
-    previous = {r.previous_certification_id: r.previous_state for r in rows if r.previous_certification_id}
+    previous = {r.previous_certification_id: r for r in rows if r.previous_certification_id}
     Certification.objects.filter(pk__in=previous).update(superseded_by=None)
     Certification.objects.filter(pk__in=issued).delete()
-    for state in set(previous.values()):
-        ids = [pk for pk, s in previous.items() if s == state]
-        Certification.objects.filter(pk__in=ids).update(
-            state=state,
-            revoked_by=None,
-            ended_at=None if state == CertificationState.ACTIVE else timezone.now(),
-        )
+    # Each certificate back exactly as it was; one UPDATE per distinct set of values (most are alike:
+    # active, never ended).
+    groups: dict[tuple, list[int]] = {}
+    for pk, row in previous.items():
+        groups.setdefault(_restored_values(row), []).append(pk)
+    for values, ids in groups.items():
+        Certification.objects.filter(pk__in=ids).update(**dict(values))
     created_products = [r.product_id for r in rows if r.created_product and r.product_id]
     created_producers = [r.producer_id for r in rows if r.created_producer and r.producer_id]
     ImportRow.objects.filter(run=run).update(certification=None, previous_certification=None)
@@ -353,6 +392,22 @@ def import_undo(*, run: ImportRun, user=None) -> ImportRun:
         if not ImportRun.objects.filter(decision=decision).exists():
             decision.delete()
     return run
+
+
+def _restored_values(row: ImportRow) -> tuple:
+    """What a certificate looked like before the row changed it (rows written before previous_values were
+    kept: their state, never ended unless it had)."""
+    values = row.previous_values
+    if not values:
+        ended = None if row.previous_state == CertificationState.ACTIVE else timezone.now()
+        return (("state", row.previous_state), ("revoked_by_id", None), ("ended_at", ended))
+    ended = datetime.datetime.fromisoformat(values["ended_at"]) if values.get("ended_at") else None
+    return (
+        ("state", values["state"]),
+        ("ended_at", ended),
+        ("revoked_by_id", values.get("revoked_by_id")),
+        ("superseded_by_id", values.get("superseded_by_id")),
+    )
 
 
 # --- Review queue ----------------------------------------------------------------------------------
@@ -519,7 +574,7 @@ def inbox_scan(*, inbox: Path) -> list[ImportRun | str]:
     results: list[ImportRun | str] = []
     done, failed = inbox / "done", inbox / "failed"
     for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
-        if path.suffix.lower() not in {".csv", ".xlsx", ".docx", ".pdf"}:
+        if path.suffix.lower() not in SUFFIXES:
             continue
         checksum = file_checksum([path])
         if ImportRun.objects.filter(checksum=checksum, status=RunStatus.APPLIED).exists():

@@ -27,6 +27,9 @@ class RawRow:
     cells: list[str]
     # Cells that held something other than plain values (e.g. Excel formulas), by column index.
     formulas: dict[int, str] = field(default_factory=dict)
+    # Read by OCR: each cell's confidence (0–100) by column index, and the PNG of the row as scanned.
+    confidence: dict[int, float] | None = None
+    image: bytes = b""
 
 
 @dataclass

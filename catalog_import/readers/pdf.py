@@ -135,7 +135,7 @@ def _title(textpage, page, table_top: float) -> list[str]:
     return [clean_cell(line) for line in text.splitlines() if line.strip()]
 
 
-def read_pdf(path: Path, name: str) -> RawDocument:
+def read_pdf(path: Path, name: str, *, progress=None) -> RawDocument:
     import pypdfium2 as pdfium
 
     try:
@@ -146,6 +146,12 @@ def read_pdf(path: Path, name: str) -> RawDocument:
                 f"{name}: the file is password-protected (encrypted); save it without a password."
             ) from exc
         raise ImportFileError(f"{name}: the file is damaged or truncated ({exc}).") from exc
+    from catalog_import.readers.ocr import max_pages
+
+    if len(document) > max_pages():
+        pages = len(document)
+        document.close()
+        raise ImportFileError(f"{name}: {pages} pages, over the limit of {max_pages()}; split the file.")
     title_lines: list[str] = []
     rows: list[RawRow] = []
     any_text = False
@@ -171,12 +177,13 @@ def read_pdf(path: Path, name: str) -> RawDocument:
                 )
             if len(rows) > max_rows + 50:
                 raise ImportFileError(f"{name}: more than {max_rows} rows; split the file.")
+        if not any_text:
+            # Only pictures: a scanned annex, read by OCR.
+            from catalog_import.readers.ocr import read_scanned_pdf
+
+            return read_scanned_pdf(document, name, progress=progress)
     finally:
         document.close()
-    if not any_text:
-        raise ImportFileError(
-            f"{name}: the PDF has no text layer (a scan); OCR it or ask for the Word/Excel annex."
-        )
     if plumber_pages:
         title_lines, rows = _read_with_pdfplumber(path, name, title_lines, rows, set(plumber_pages))
     return RawDocument(filename=name, title_lines=title_lines, tables=[RawTable(name="pdf", rows=rows)])

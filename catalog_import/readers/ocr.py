@@ -1,0 +1,459 @@
+"""Scanned annexes (PDF pages without a text layer) and photographed pages (JPEG, PNG, TIFF): Tesseract with
+its Vietnamese model reads the words, OpenCV finds the table.
+
+Per page:
+1. Grey from the red channel: a red seal or red signature fades into the paper, black print stays black.
+   Uneven light and grey paper are divided out (background estimated by a large dilation).
+2. The ruled lines (morphology: long thin openings) give the table's outer border; its four corners map to an
+   upright rectangle (one perspective warp undoes rotation, skew and a phone's viewing angle).
+3. On the upright page the lines give row and column edges; the lines are erased and the table is read with
+   one Tesseract call (words with boxes and confidences); each word goes to the cell holding its centre.
+4. The star column is read a second time on its own (a strip of the star cells, digits and "sao" only):
+   a row whose two readings disagree is uncertain.
+The text above the table on the first page gives the title lines (national header, "kèm theo Quyết định
+số …").
+
+Every cell carries a confidence (the lowest of its words). Each row carries the picture of itself, so the
+review queue can show a person what the scan says.
+
+Bounds: pixels per page checked before decoding (Pillow's decompression-bomb limit as well), pages per PDF,
+Tesseract time per page; a page without a ruled table, or a document without a product header, is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from catalog_import.readers.base import ImportFileError, RawDocument, RawRow, RawTable, clean_cell
+
+DPI = 200  # rendering of scanned PDF pages: Tesseract reads 10–13 pt print best at 200–300 dpi
+STAR_CHARS = "0123456789saoSAO*★ "
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+
+
+def limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_pages() -> int:
+    return limit("IMPORT_MAX_PAGES", 300)
+
+
+def max_pixels() -> int:
+    return limit("IMPORT_MAX_PAGE_PIXELS", 40_000_000)  # an A3 page at 600 dpi is 35 MP
+
+
+def page_seconds() -> int:
+    return limit("IMPORT_OCR_PAGE_SECONDS", 60)
+
+
+class OcrUnavailable(ImportFileError):
+    pass
+
+
+def tesseract_missing() -> str:
+    """What is missing for OCR ('' when Tesseract and its Vietnamese model are installed)."""
+    import shutil
+
+    if shutil.which("tesseract") is None:
+        return "Tesseract is not installed (Debian: apt-get install tesseract-ocr tesseract-ocr-vie)"
+    import pytesseract
+
+    try:
+        languages = pytesseract.get_languages(config="")
+    except Exception as exc:  # a broken install tells through its own message
+        return f"Tesseract does not run ({exc})"
+    if "vie" not in languages:
+        return "Tesseract's Vietnamese model is not installed (Debian: apt-get install tesseract-ocr-vie)"
+    return ""
+
+
+@dataclass
+class Word:
+    text: str
+    confidence: float
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.left + self.right) / 2, (self.top + self.bottom) / 2
+
+
+@dataclass
+class PageRow:
+    cells: list[str]
+    confidence: dict[int, float]
+    image: bytes  # PNG of the row as scanned
+
+
+@dataclass
+class PageResult:
+    title_lines: list[str]
+    rows: list[PageRow]
+    star_column: int | None
+
+
+# --- Opening images and pages, bounded ----------------------------------------------------------------------
+def open_image(path: Path, name: str):
+    """A photographed or scanned page, its size checked from the header before any pixel is decoded."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = max_pixels()
+    try:
+        image = Image.open(path)
+        width, height = image.size
+    except Image.DecompressionBombError as exc:
+        raise ImportFileError(f"{name}: the image is too large to read ({exc}).") from exc
+    except Exception as exc:
+        raise ImportFileError(f"{name}: the image is damaged or not an image ({exc}).") from exc
+    _check_size(width, height, name)
+    n_frames = getattr(image, "n_frames", 1)
+    if n_frames > max_pages():
+        raise ImportFileError(f"{name}: {n_frames} pages, over the limit of {max_pages()}; split the file.")
+    try:
+        frames = []
+        for index in range(n_frames):
+            image.seek(index)
+            frames.append(image.convert("RGB"))
+    except Exception as exc:
+        raise ImportFileError(f"{name}: the image is damaged or truncated ({exc}).") from exc
+    return frames
+
+
+def _check_size(width: int, height: int, name: str, where: str = "") -> None:
+    if width * height > max_pixels() or min(width, height) < 200:
+        raise ImportFileError(
+            f"{name}{where}: the page is {width} × {height} pixels; a scanned page is between 200 × 200 and "
+            f"{max_pixels() // 1_000_000} million pixels (scan at 200–300 dpi)."
+        )
+
+
+def pdf_pages(document, name: str) -> Iterator:
+    """Pages of an image-only PDF rendered at DPI, one at a time."""
+    for index in range(len(document)):
+        page = document[index]
+        width, height = page.get_size()
+        scale = DPI / 72
+        _check_size(int(width * scale), int(height * scale), name, f", page {index + 1}")
+        yield page.render(scale=scale, grayscale=False).to_pil().convert("RGB")
+        page.close()
+
+
+# --- One page -----------------------------------------------------------------------------------------------
+def _normalised_grey(rgb):
+    """Red channel (seals fade), light evened out: print on white whatever the paper and the lamp."""
+    import cv2
+    import numpy as np
+
+    grey = rgb[:, :, 0]
+    size = max(15, (min(grey.shape) // 40) | 1)
+    background = cv2.dilate(grey, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    background = cv2.medianBlur(background, 21)
+    even = np.clip(grey.astype(np.float32) / np.maximum(background, 1) * 255, 0, 255).astype(np.uint8)
+    # A photo shows the desk around the sheet: its edge would read as the table's frame. Keep the sheet only.
+    _, bright = cv2.threshold(
+        cv2.GaussianBlur(grey, (31, 31), 0), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU
+    )
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if contours:
+        sheet = max(contours, key=cv2.contourArea)
+        if cv2.contourArea(sheet) < 0.97 * grey.shape[0] * grey.shape[1]:
+            mask = np.zeros_like(grey)
+            cv2.drawContours(mask, [sheet], -1, 255, thickness=cv2.FILLED)
+            mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+            even[mask == 0] = 255
+    return even
+
+
+def _binary(grey):
+    import cv2
+
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return binary
+
+
+def _line_masks(binary, scale: int):
+    import cv2
+
+    height, width = binary.shape
+    thick = cv2.dilate(binary, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    horizontal = cv2.morphologyEx(
+        thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(width // scale, 20), 1))
+    )
+    vertical = cv2.morphologyEx(
+        thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(height // scale, 20)))
+    )
+    return horizontal, vertical
+
+
+def _table_quad(binary):
+    """The four corners (tl, tr, br, bl) of the largest ruled frame on the page, or None."""
+    import cv2
+    import numpy as np
+
+    horizontal, vertical = _line_masks(binary, 35)
+    grid = cv2.dilate(horizontal | vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    contours, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea)
+    page_area = binary.shape[0] * binary.shape[1]
+    if cv2.contourArea(contour) < 0.04 * page_area:
+        return None
+    points = contour.reshape(-1, 2).astype(np.float32)
+    sums, diffs = points.sum(axis=1), points[:, 0] - points[:, 1]
+    return np.float32(
+        [points[sums.argmin()], points[diffs.argmax()], points[sums.argmax()], points[diffs.argmin()]]
+    )
+
+
+def _upright(grey, quad):
+    """The page warped so that the table frame is an axis-parallel rectangle; returns (image, box)."""
+    import cv2
+    import numpy as np
+
+    tl, tr, br, bl = quad
+    width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    left, top = int(min(tl[0], bl[0])), int(min(tl[1], tr[1]))
+    target = np.float32(
+        [[left, top], [left + width, top], [left + width, top + height], [left, top + height]]
+    )
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    size = (max(grey.shape[1], left + width + 10), max(grey.shape[0], top + height + 10))
+    warped = cv2.warpPerspective(grey, matrix, size, flags=cv2.INTER_LINEAR, borderValue=255)
+    return warped, (left, top, left + width, top + height)
+
+
+def _edges(profile, threshold: float, gap: int = 6) -> list[int]:
+    """Centres of the runs where a line-mask profile is above threshold."""
+    edges: list[int] = []
+    run: list[int] = []
+    for index, value in enumerate(profile):
+        if value >= threshold:
+            if run and index - run[-1] > gap:
+                edges.append(sum(run) // len(run))
+                run = []
+            run.append(index)
+    if run:
+        edges.append(sum(run) // len(run))
+    return edges
+
+
+def _words(image, *, config: str) -> list[Word]:
+    import pytesseract
+
+    try:
+        data = pytesseract.image_to_data(
+            image, lang="vie", config=config, output_type=pytesseract.Output.DICT, timeout=page_seconds()
+        )
+    except RuntimeError as exc:  # pytesseract's timeout
+        raise ImportFileError(f"reading the page took over {page_seconds()} s ({exc})") from exc
+    words = []
+    for index, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        confidence = float(data["conf"][index])
+        if not text or confidence < 0:
+            continue
+        left, top = data["left"][index], data["top"][index]
+        words.append(
+            Word(text, confidence, left, top, left + data["width"][index], top + data["height"][index])
+        )
+    return words
+
+
+def _cell_text(words: list[Word]) -> tuple[str, float]:
+    """Words of one cell in reading order; the confidence is the lowest word's (100 for an empty cell)."""
+    if not words:
+        return "", 100.0
+    height = statistics.median(w.bottom - w.top for w in words) or 1
+    words = sorted(words, key=lambda w: w.centre[1])
+    lines: list[list[Word]] = []
+    for word in words:
+        if lines and abs(word.centre[1] - statistics.mean(w.centre[1] for w in lines[-1])) < height * 0.6:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    text = " ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.left))
+    return clean_cell(text), min(w.confidence for w in words)
+
+
+def _png(image) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _no_table(name: str, where: str) -> ImportFileError:
+    return ImportFileError(
+        f"{name}{where}: no ruled table found; a decision annex is a table with lines "
+        "(is this a photo of the decision's annex, whole and in focus?)."
+    )
+
+
+def read_page(rgb, *, name: str, where: str, want_title: bool, star_column: int | None) -> PageResult:
+    import cv2
+    import numpy as np
+
+    grey = _normalised_grey(np.asarray(rgb))
+    quad = _table_quad(_binary(grey))
+    if quad is None:
+        raise _no_table(name, where)
+    upright, (left, top, right, bottom) = _upright(grey, quad)
+    binary = _binary(upright)
+    horizontal, vertical = _line_masks(binary, 25)
+    table_h = horizontal[max(top - 5, 0) : bottom + 6, max(left - 5, 0) : right + 6]
+    table_v = vertical[max(top - 5, 0) : bottom + 6, max(left - 5, 0) : right + 6]
+    rows_y = [y + max(top - 5, 0) for y in _edges(table_h.sum(axis=1) / 255, 0.5 * (right - left))]
+    cols_x = [x + max(left - 5, 0) for x in _edges(table_v.sum(axis=0) / 255, 0.4 * (bottom - top))]
+    if len(rows_y) < 3 or len(cols_x) < 3:
+        raise _no_table(name, where)
+
+    # Lines erased (they would read as letters "l" and "_"), then one Tesseract call for the whole table.
+    lines = cv2.dilate(horizontal | vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    clean = upright.copy()
+    clean[lines > 0] = 255
+    table = clean[top:bottom, left:right]
+    words = _words(table, config="--psm 6")
+    cells: dict[tuple[int, int], list[Word]] = {}
+    for word in words:
+        x, y = word.centre[0] + left, word.centre[1] + top
+        row = next((i for i in range(len(rows_y) - 1) if rows_y[i] <= y < rows_y[i + 1]), None)
+        column = next((i for i in range(len(cols_x) - 1) if cols_x[i] <= x < cols_x[i + 1]), None)
+        if row is not None and column is not None:
+            cells.setdefault((row, column), []).append(word)
+    result_rows = []
+    for row in range(len(rows_y) - 1):
+        texts, confidence = [], {}
+        for column in range(len(cols_x) - 1):
+            text, score = _cell_text(cells.get((row, column), []))
+            texts.append(text)
+            confidence[column] = score
+        crop = upright[max(rows_y[row] - 2, 0) : rows_y[row + 1] + 3, max(left - 2, 0) : right + 3]
+        result_rows.append(PageRow(texts, confidence, _png(crop)))
+    for page_row in result_rows[:3]:  # this page's header, else the one of an earlier page
+        if header_columns(page_row.cells):
+            star_column = header_columns(page_row.cells).get("stars", star_column)
+    if star_column is not None and star_column < len(cols_x) - 1:
+        _second_star_reading(clean, result_rows, rows_y, cols_x, star_column)
+    title = []
+    if want_title and top > 40:
+        text = _ocr_text(upright[:top, :], config="--psm 4")
+        title = [clean_cell(line) for line in text.splitlines() if line.strip()]
+    return PageResult(title, result_rows, star_column)
+
+
+def _ocr_text(image, *, config: str) -> str:
+    import pytesseract
+
+    try:
+        return pytesseract.image_to_string(image, lang="vie", config=config, timeout=page_seconds())
+    except RuntimeError as exc:
+        raise ImportFileError(f"reading the page took over {page_seconds()} s ({exc})") from exc
+
+
+def _second_star_reading(clean, rows: list[PageRow], rows_y, cols_x, column: int) -> None:
+    """Read the star cells again as one strip, one cell per line: a row whose first figure differs between
+    the two readings is uncertain (confidence 0). Blur turns 3 into 8 or 5 into 6 in one reading, rarely in
+    two different segmentations."""
+    import numpy as np
+
+    x0, x1 = cols_x[column] + 4, cols_x[column + 1] - 3
+    strips, spans, y = [], [], 0
+    for index in range(len(rows)):
+        cell = clean[rows_y[index] + 4 : rows_y[index + 1] - 3, x0:x1]
+        if cell.size == 0:
+            continue
+        strips.append(cell)
+        strips.append(np.full((20, x1 - x0), 255, np.uint8))
+        spans.append((index, y, y + cell.shape[0]))
+        y += cell.shape[0] + 20
+    if not strips:
+        return
+    strip = np.vstack(strips)
+    words = _words(strip, config=f"--psm 6 -c tessedit_char_whitelist={STAR_CHARS.replace(' ', '')}")
+    for index, start, end in spans:
+        inside = [w for w in words if start <= w.centre[1] < end]
+        first = _first_digit(" ".join(w.text for w in inside))
+        original = _first_digit(rows[index].cells[column])
+        if first != original:
+            rows[index].confidence[column] = 0.0
+
+
+def _first_digit(text: str) -> str:
+    return next((c for c in text if c.isdigit()), "")
+
+
+def header_columns(cells: list[str]) -> dict[str, int]:
+    """The columns a header row names; {} for a data row (which may say "sản phẩm" and "3 sao" too)."""
+    from catalog_import.columns import map_columns
+
+    columns = map_columns(cells)
+    if "product" not in columns or len(columns) < 2:
+        return {}
+    if any(c.strip().isdigit() for c in cells) or any(len(cells[i]) > 40 for i in columns.values()):
+        return {}
+    return columns
+
+
+# --- Documents ----------------------------------------------------------------------------------------------
+def read_pages(pages: Iterator, total: int, name: str, *, progress: Progress | None = None) -> RawDocument:
+    """Rows of every page in order; the header read on the first page, dropped where a page repeats it."""
+    missing = tesseract_missing()
+    if missing:
+        raise OcrUnavailable(f"{name}: a scanned document needs OCR, and {missing}.")
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per Tesseract: the machine's cores are shared
+    title_lines: list[str] = []
+    rows: list[RawRow] = []
+    header: list[str] | None = None
+    star_column = None
+    for index, image in enumerate(pages):
+        where = f", page {index + 1}" if total > 1 else ""
+        page = read_page(image, name=name, where=where, want_title=index == 0, star_column=star_column)
+        title_lines += page.title_lines
+        star_column = page.star_column
+        for row_index, page_row in enumerate(page.rows, start=1):
+            if header_columns(page_row.cells):
+                if header is None:
+                    header = page_row.cells
+                elif rows:
+                    continue  # the header repeated on a later page
+            rows.append(
+                RawRow(
+                    number=len(rows) + 1,
+                    location=f"page {index + 1} row {row_index}",
+                    cells=page_row.cells,
+                    confidence=page_row.confidence,
+                    image=page_row.image,
+                )
+            )
+        if progress is not None:
+            progress(index + 1, total)
+    if header is None:
+        raise ImportFileError(
+            f"{name}: no OCOP annex table found (no header such as 'Tên sản phẩm' | 'Chủ thể' | 'Hạng sao' "
+            "was read); is this the decision's annex?"
+        )
+    return RawDocument(filename=name, title_lines=title_lines, tables=[RawTable(name="scan", rows=rows)])
+
+
+def read_image(path: Path, name: str, *, progress: Progress | None = None) -> RawDocument:
+    frames = open_image(path, name)
+    return read_pages(iter(frames), len(frames), name, progress=progress)
+
+
+def read_scanned_pdf(document, name: str, *, progress: Progress | None = None) -> RawDocument:
+    return read_pages(pdf_pages(document, name), len(document), name, progress=progress)

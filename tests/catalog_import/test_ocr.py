@@ -1,0 +1,92 @@
+"""Scanned and photographed annexes, generated from the real rows in reference/ and degraded (scans.py), read
+by Tesseract: the rows it is sure of are applied with the right stars, the others wait in the review queue
+with the picture of the row; nothing is applied on a guess and no row is invented. Small pages (150 dpi),
+few of them: OCR is slow on a shared machine."""
+
+import dataclasses
+
+import pytest
+
+from catalog_import.models import ImportRow, Outcome
+from catalog_import.readers.ocr import tesseract_missing
+from tests.catalog_import import scans
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(bool(tesseract_missing()), reason=f"NOTICE: {tesseract_missing()}; run make install"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def annex(name: str, rows: int | None = None, **degrade) -> scans.Annex:
+    found = next(a for a in scans.annexes() if a.name == name)
+    found = dataclasses.replace(found, rows=found.rows[:rows] if rows else found.rows)
+    if degrade:
+        found.degrade = degrade
+    return found
+
+
+def test_two_page_scanned_pdf_rotated_noisy_with_seal(files, import_decision):
+    """Header repeated on page 2, metadata from the national header and the 'kèm theo' line."""
+    sample = annex("sonla-c")
+    scans.seed_catalogue([sample])
+    path = scans.write(sample, files, fmt="pdf", rows_per_page=12)
+
+    result = import_decision(path, "--json")
+
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.json["decision"]["number"] == sample.number
+    assert result.json["decision"]["date"] == sample.date.isoformat()
+    assert result.json["decision"]["issuer"] == "UBND tỉnh Sơn La"
+    score = scans.accuracy(sample)
+    assert (score.wrong, score.invented, score.missing) == (0, 0, 0), score
+    assert score.right + score.review == len(sample.rows)
+    assert score.right >= 0.9 * len(sample.rows), score
+
+
+def test_photographed_page_jpeg(files, import_decision):
+    sample = annex("laocai-photo", rows=12)
+    scans.seed_catalogue([sample])
+    path = scans.write(sample, files, fmt="jpg", rows_per_page=12)
+
+    result = import_decision(path, "--json", "--number", sample.number)
+
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.json["decision"]["issuer"] == "UBND tỉnh Lào Cai"
+    score = scans.accuracy(sample)
+    assert (score.wrong, score.invented, score.missing) == (0, 0, 0), score
+    assert score.right >= 10, (
+        score,
+        list(
+            ImportRow.objects.filter(outcome=Outcome.AMBIGUOUS).values_list(
+                "product_name", "producer_name", "message", "scan_confidence"
+            )
+        ),
+    )
+
+
+def test_uncertain_rows_wait_in_review_with_their_picture(files, import_decision):
+    """A star cell smudged past reading goes to review; the row's picture is stored for the reviewer."""
+    sample = annex("sonla-b", rows=6, smudge=(2, 5), noise=8)
+    scans.seed_catalogue([sample])
+    path = scans.write(sample, files, fmt="png", rows_per_page=6)
+
+    result = import_decision(path, "--json")
+
+    assert result.code == 0, result.stdout + result.stderr
+    score = scans.accuracy(sample)
+    assert (score.wrong, score.invented) == (0, 0), score
+    review = list(ImportRow.objects.filter(outcome=Outcome.AMBIGUOUS))
+    assert {r.row_number for r in review} >= {3, 6}, [
+        (r.row_number, r.product_name, r.message) for r in review
+    ]
+    assert (score.right, len(review)) == (6 - len(review), score.review)
+    for row in review:
+        assert row.message.startswith("scanned row: ")
+        assert row.image.name.startswith("import-rows/")
+        assert row.image.read(8) == b"\x89PNG\r\n\x1a\n"
+        assert set(row.scan_confidence) >= {"product", "producer", "stars"}
