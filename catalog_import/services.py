@@ -411,39 +411,34 @@ def _restored_values(row: ImportRow) -> tuple:
 
 
 # --- Review queue ----------------------------------------------------------------------------------
-@transaction.atomic
-def review_resolve(
-    *, row: ImportRow, user, product_id: int | None = None, producer_id: int | None = None
-) -> ImportRow:
-    """Staff settles an ambiguous row: the chosen product (or a new unlisted product under the chosen
-    producer) gets the row's rating, or its certificate is revoked, under the run's decision."""
+# A row waits for a person when the import could not be sure: a close name, or a scanned cell read with low
+# confidence. The person chooses a candidate, says "none of these: a new product (and producer)", or rejects
+# the row; rows whose best candidate is clear can be accepted together. Nothing waits on a guess.
+ACCEPT_SCORE = 90
+
+
+def _open_row(row: ImportRow) -> ImportRow:
     row = ImportRow.objects.select_for_update(of=("self",)).select_related("run__decision").get(pk=row.pk)
     if row.outcome != Outcome.AMBIGUOUS or row.resolved_at is not None:
         raise ValidationError("This row is already settled.", code=ImportErrorCode.ALREADY_RESOLVED.value)
-    decision = row.run.decision
-    if row.run.status != RunStatus.APPLIED or decision is None:
+    if row.run.status != RunStatus.APPLIED or row.run.decision is None:
         raise ValidationError("The import is not applied.", code=ImportErrorCode.NOT_APPLIED.value)
-    allowed_products = {c.get("product_id") for c in row.candidates}
-    allowed_producers = {c.get("producer_id") for c in row.candidates}
-    if product_id is not None:
-        if product_id not in allowed_products:
-            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
-        product = Product.objects.get(pk=product_id)
-    elif producer_id is not None:
-        if producer_id not in allowed_producers:
-            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
-        if decision.kind != DecisionKind.RECOGNITION:
-            raise ValidationError("A revocation needs a product.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
-        from marketplace.catalog.services import product_create
+    return row
 
-        producer = Producer.objects.get(pk=producer_id)
-        category = Category.objects.get(slug=category_for("", row.product_name))
-        product = product_create(
-            producer=producer, category=category, name=row.product_name, is_published=False
-        )
-        row.created_product = True
-    else:
-        raise ValidationError("Choose a product or a producer.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+
+def _checked_stars(row: ImportRow, stars: int | None) -> None:
+    """A person's star rating for the row (what the scan could not tell), else the one read."""
+    if stars is not None:
+        if not 3 <= stars <= 5:
+            raise ValidationError("Hạng sao phải là 3, 4 hoặc 5.", code="invalid_stars")
+        row.stars = stars
+    if row.run.decision.kind == DecisionKind.RECOGNITION and row.stars is None:
+        raise ValidationError("Chọn hạng sao của dòng này.", code="invalid_stars")
+
+
+def _settle(row: ImportRow, product: Product, user) -> ImportRow:
+    """Give the row's rating to `product` (or revoke its certificate) under the run's decision."""
+    decision = row.run.decision
     lock_products([product.pk])
     history = list(Certification.objects.filter(product=product).order_by("-valid_from", "-id"))
     if decision.kind == DecisionKind.RECOGNITION:
@@ -452,6 +447,7 @@ def review_resolve(
         current = next((c for c in history if c.state == CertificationState.ACTIVE), None)
         row.previous_certification = current
         row.previous_state = current.state if current else ""
+        row.previous_values = _values_of(current) if current else {}
         latest = next((c for c in history if c.state != CertificationState.SUPERSEDED), None)
         if latest is None or latest.state == CertificationState.REVOKED:
             row.outcome = Outcome.NEW
@@ -470,6 +466,7 @@ def review_resolve(
             raise ValidationError("The product holds no certificate to revoke.", code="nothing_to_revoke")
         row.previous_certification = target
         row.previous_state = target.state
+        row.previous_values = _values_of(target)
         certification_revoke(certification=target, decision=decision)
         row.outcome = Outcome.REVOKED
     row.product = product
@@ -477,7 +474,141 @@ def review_resolve(
     row.resolved_at = timezone.now()
     row.resolved_by = user
     row.save()
+    search_products_changed(product_ids={product.pk})
     return row
+
+
+def _values_of(certification: Certification) -> dict:
+    return {
+        "state": certification.state,
+        "ended_at": certification.ended_at.isoformat() if certification.ended_at else None,
+        "revoked_by_id": certification.revoked_by_id,
+        "superseded_by_id": certification.superseded_by_id,
+    }
+
+
+def _new_product(row: ImportRow, producer: Producer) -> Product:
+    from marketplace.catalog.services import product_create
+
+    category = Category.objects.get(slug=category_for("", row.product_name))
+    product = product_create(
+        producer=producer, category=category, name=display_name(row.product_name), is_published=False
+    )
+    row.created_product = True
+    return product
+
+
+@transaction.atomic
+def review_resolve(
+    *,
+    row: ImportRow,
+    user,
+    product_id: int | None = None,
+    producer_id: int | None = None,
+    stars: int | None = None,
+) -> ImportRow:
+    """Staff settles a row: the chosen product (or a new unlisted product under the chosen producer) gets the
+    row's rating, or its certificate is revoked, under the run's decision. `stars` corrects a scanned row."""
+    row = _open_row(row)
+    decision = row.run.decision
+    _checked_stars(row, stars)
+    allowed_products = {c.get("product_id") for c in row.candidates}
+    allowed_producers = {c.get("producer_id") for c in row.candidates}
+    if product_id is not None:
+        if product_id not in allowed_products:
+            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+        product = Product.objects.get(pk=product_id)
+    elif producer_id is not None:
+        if producer_id not in allowed_producers:
+            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+        if decision.kind != DecisionKind.RECOGNITION:
+            raise ValidationError("A revocation needs a product.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+        product = _new_product(row, Producer.objects.get(pk=producer_id))
+    else:
+        raise ValidationError("Choose a product or a producer.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+    return _settle(row, product, user)
+
+
+@transaction.atomic
+def review_create_new(*, row: ImportRow, by, stars: int | None = None) -> ImportRow:
+    """ "None of these": the row names a producer and product the marketplace does not know yet; both are
+    created (unlisted, as an import creates them) and rated."""
+    from catalog_import.planning import decision_province
+    from marketplace.core.provinces import province_in_address
+
+    row = _open_row(row)
+    decision = row.run.decision
+    if decision.kind != DecisionKind.RECOGNITION:
+        raise ValidationError("A revocation needs an existing product.", code="needs_product")
+    _checked_stars(row, stars)
+    if not row.producer_name.strip() or not row.product_name.strip():
+        raise ValidationError("The row names no producer or no product.", code="needs_names")
+    province = province_in_address(row.address) or decision_province(decision.issuer)
+    if not province:
+        raise ValidationError(
+            "Neither the address nor the issuer tells the producer's province.", code="needs_province"
+        )
+    from catalog_import.names import kind_from_name
+
+    name = display_name(row.producer_name)
+    producer = Producer(
+        name=name[:255],
+        slug=_free_slugs(Producer, [(slugify_vi(name, 90), slugify_vi(f"{name} {province}", 100))])[0],
+        kind=kind_from_name(name),
+        province=province,
+        address=row.address[:500],
+    )
+    producer.full_clean()
+    producer.save()
+    row.created_producer = True
+    return _settle(row, _new_product(row, producer), by)
+
+
+@transaction.atomic
+def review_reject(*, row: ImportRow, by) -> ImportRow:
+    """The row is not a rating to apply (a misread line, a row of another table): nothing is written."""
+    row = _open_row(row)
+    row.outcome = Outcome.REJECTED
+    row.resolved_at = timezone.now()
+    row.resolved_by = by
+    row.save(update_fields=["outcome", "resolved_at", "resolved_by"])
+    return row
+
+
+def confident_choice(row: ImportRow) -> int | None:
+    """The product a row's best candidate names when it stands clear of the others and the row's stars were
+    read with confidence; None when a person must look."""
+    from catalog_import.planning import SCAN_STARS_SURE
+
+    products = [c for c in row.candidates if c.get("product_id")]
+    if not products or row.stars is None:
+        return None
+    best = products[0]
+    if best.get("score", 0) < ACCEPT_SCORE:
+        return None
+    if len(products) > 1 and products[1].get("score", 0) > best["score"] - 5:
+        return None
+    if row.scan_confidence and row.scan_confidence.get("stars", 0) < SCAN_STARS_SURE:
+        return None
+    return best["product_id"]
+
+
+def review_accept_confident(*, rows, by) -> tuple[int, int]:
+    """Accept the best candidate of every row whose choice is clear (confident_choice); each row in its own
+    transaction. Returns (accepted, left for a person)."""
+    accepted = left = 0
+    for row in rows:
+        product_id = confident_choice(row)
+        if product_id is None:
+            left += 1
+            continue
+        try:
+            review_resolve(row=row, user=by, product_id=product_id)
+        except ValidationError:
+            left += 1
+        else:
+            accepted += 1
+    return accepted, left
 
 
 # --- Uploads (admin) and the inbox ----------------------------------------------------------------
@@ -488,7 +619,7 @@ def _given_meta(run: ImportRun) -> dict:
     return {k: given.get(k) or ("" if k != "date" else None) for k in ("number", "date", "issuer", "kind")}
 
 
-def import_run_plan(*, run: ImportRun) -> Plan:
+def import_run_plan(*, run: ImportRun, pages=None) -> Plan:
     """The plan of an uploaded file, read from storage (a local copy when the storage is remote)."""
     import tempfile
 
@@ -497,7 +628,7 @@ def import_run_plan(*, run: ImportRun) -> Plan:
         for chunk in iter(lambda: source.read(1 << 20), b""):
             copy.write(chunk)
         copy.flush()
-        return build_plan([Path(copy.name)], names=[run.filename], **_given_meta(run))
+        return build_plan([Path(copy.name)], names=[run.filename], pages=pages, **_given_meta(run))
 
 
 @transaction.atomic
@@ -557,7 +688,12 @@ def import_run_apply(*, run: ImportRun, user=None) -> ImportRun:
     run = ImportRun.objects.get(pk=run.pk)
     if run.status != RunStatus.PLANNED:
         raise ValidationError(f"The import is {run.status}.", code=ImportErrorCode.NOT_APPLIED.value)
-    plan = import_run_plan(run=run)
+
+    def pages(done: int, total: int) -> None:
+        # Outside the apply's transaction: the admin's run page shows it while the scan is read.
+        ImportRun.objects.filter(pk=run.pk).update(progress={"done": done, "total": total})
+
+    plan = import_run_plan(run=run, pages=pages)
     if not plan.usable:
         _record_plan(run, plan)
         run.status = RunStatus.FAILED
