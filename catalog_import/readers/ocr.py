@@ -39,20 +39,19 @@ STAR_CHARS = "0123456789saoSAO*★ "
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
-def limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def max_pages() -> int:
-    return limit("IMPORT_MAX_PAGES", 300)
+    return int(getattr(settings, "IMPORT_MAX_PAGES", 300))
 
 
 def max_pixels() -> int:
-    return limit("IMPORT_MAX_PAGE_PIXELS", 40_000_000)  # an A3 page at 600 dpi is 35 MP
+    return 40_000_000  # an A3 page at 600 dpi is 35 MP; Pillow refuses twice this before decoding
 
 
-def page_seconds() -> int:
-    return limit("IMPORT_OCR_PAGE_SECONDS", 60)
+def page_seconds() -> float:
+    return float(getattr(settings, "IMPORT_OCR_PAGE_SECONDS", 60))
+
+
+_PAGE_SIZE = "a scanned page is between 200 × 200 and 40 million pixels (scan at 200–300 dpi)"
 
 
 class OcrUnavailable(ImportFileError):
@@ -109,12 +108,18 @@ def open_image(path: Path, name: str):
     """A photographed or scanned page, its size checked from the header before any pixel is decoded."""
     from PIL import Image
 
+    import warnings
+
     Image.MAX_IMAGE_PIXELS = max_pixels()
     try:
-        image = Image.open(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # _check_size refuses those
+            image = Image.open(path)
         width, height = image.size
     except Image.DecompressionBombError as exc:
-        raise ImportFileError(f"{name}: the image is too large to read ({exc}).") from exc
+        raise ImportFileError(
+            f"{name}: the page is over {2 * max_pixels() // 1_000_000} million pixels; {_PAGE_SIZE}."
+        ) from exc
     except Exception as exc:
         raise ImportFileError(f"{name}: the image is damaged or not an image ({exc}).") from exc
     _check_size(width, height, name)
@@ -133,10 +138,7 @@ def open_image(path: Path, name: str):
 
 def _check_size(width: int, height: int, name: str, where: str = "") -> None:
     if width * height > max_pixels() or min(width, height) < 200:
-        raise ImportFileError(
-            f"{name}{where}: the page is {width} × {height} pixels; a scanned page is between 200 × 200 and "
-            f"{max_pixels() // 1_000_000} million pixels (scan at 200–300 dpi)."
-        )
+        raise ImportFileError(f"{name}{where}: the page is {width} × {height} pixels; {_PAGE_SIZE}.")
 
 
 def pdf_pages(document, name: str) -> Iterator:
@@ -254,12 +256,9 @@ def _edges(profile, threshold: float, gap: int = 6) -> list[int]:
 def _words(image, *, config: str) -> list[Word]:
     import pytesseract
 
-    try:
-        data = pytesseract.image_to_data(
-            image, lang="vie", config=config, output_type=pytesseract.Output.DICT, timeout=page_seconds()
-        )
-    except RuntimeError as exc:  # pytesseract's timeout
-        raise ImportFileError(f"reading the page took over {page_seconds()} s ({exc})") from exc
+    data = pytesseract.image_to_data(
+        image, lang="vie", config=config, output_type=pytesseract.Output.DICT, timeout=page_seconds()
+    )
     words = []
     for index, text in enumerate(data["text"]):
         text = (text or "").strip()
@@ -359,10 +358,7 @@ def read_page(rgb, *, name: str, where: str, want_title: bool, star_column: int 
 def _ocr_text(image, *, config: str) -> str:
     import pytesseract
 
-    try:
-        return pytesseract.image_to_string(image, lang="vie", config=config, timeout=page_seconds())
-    except RuntimeError as exc:
-        raise ImportFileError(f"reading the page took over {page_seconds()} s ({exc})") from exc
+    return pytesseract.image_to_string(image, lang="vie", config=config, timeout=page_seconds())
 
 
 def _second_star_reading(clean, rows: list[PageRow], rows_y, cols_x, column: int) -> None:
@@ -422,7 +418,13 @@ def read_pages(pages: Iterator, total: int, name: str, *, progress: Progress | N
     star_column = None
     for index, image in enumerate(pages):
         where = f", page {index + 1}" if total > 1 else ""
-        page = read_page(image, name=name, where=where, want_title=index == 0, star_column=star_column)
+        try:
+            page = read_page(image, name=name, where=where, want_title=index == 0, star_column=star_column)
+        except RuntimeError as exc:  # pytesseract stops Tesseract at the time limit
+            raise ImportFileError(
+                f"{name}{where}: reading the page took over {page_seconds():g} s; "
+                "scan at 200–300 dpi, one page per side."
+            ) from exc
         title_lines += page.title_lines
         star_column = page.star_column
         for row_index, page_row in enumerate(page.rows, start=1):
