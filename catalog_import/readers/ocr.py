@@ -34,7 +34,6 @@ from django.conf import settings
 from catalog_import.readers.base import ImportFileError, RawDocument, RawRow, RawTable, clean_cell
 
 DPI = 200  # rendering of scanned PDF pages: Tesseract reads 10–13 pt print best at 200–300 dpi
-STAR_CHARS = "0123456789saoSAO*★ "
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
@@ -106,9 +105,9 @@ class PageResult:
 # --- Opening images and pages, bounded ----------------------------------------------------------------------
 def open_image(path: Path, name: str):
     """A photographed or scanned page, its size checked from the header before any pixel is decoded."""
-    from PIL import Image
-
     import warnings
+
+    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = max_pixels()
     try:
@@ -363,8 +362,8 @@ def _ocr_text(image, *, config: str) -> str:
 
 def _second_star_reading(clean, rows: list[PageRow], rows_y, cols_x, column: int) -> None:
     """Read the star cells again as one strip, one cell per line: a row whose first figure differs between
-    the two readings is uncertain (confidence 0). Blur turns 3 into 8 or 5 into 6 in one reading, rarely in
-    two different segmentations."""
+    the two readings is uncertain (confidence 0); where they agree, the chance that both are wrong is the
+    product of their doubts. Blur turns 3 into 8 or 5 into 6 in one reading, rarely the same way in both."""
     import numpy as np
 
     x0, x1 = cols_x[column] + 4, cols_x[column + 1] - 3
@@ -380,13 +379,19 @@ def _second_star_reading(clean, rows: list[PageRow], rows_y, cols_x, column: int
     if not strips:
         return
     strip = np.vstack(strips)
-    words = _words(strip, config=f"--psm 6 -c tessedit_char_whitelist={STAR_CHARS.replace(' ', '')}")
+    # No character whitelist: with it Tesseract's LSTM reports no confidence (0) for what it reads.
+    words = _words(strip, config="--psm 6")
     for index, start, end in spans:
         inside = [w for w in words if start <= w.centre[1] < end]
         first = _first_digit(" ".join(w.text for w in inside))
         original = _first_digit(rows[index].cells[column])
-        if first != original:
+        if first != original or not inside:
             rows[index].confidence[column] = 0.0
+        else:
+            # Two readings of different segmentations agree: both would have to be wrong the same way.
+            first_doubt = 1 - rows[index].confidence[column] / 100
+            second_doubt = 1 - min(w.confidence for w in inside) / 100
+            rows[index].confidence[column] = round(100 * (1 - first_doubt * second_doubt), 1)
 
 
 def _first_digit(text: str) -> str:

@@ -30,22 +30,30 @@ def annex(name: str, rows: int | None = None, **degrade) -> scans.Annex:
     return found
 
 
-def test_two_page_scanned_pdf_rotated_noisy_with_seal(files, import_decision):
-    """Header repeated on page 2, metadata from the national header and the 'kèm theo' line."""
-    sample = annex("sonla-c")
-    scans.seed_catalogue([sample])
-    path = scans.write(sample, files, fmt="pdf", rows_per_page=12)
+def test_accuracy_on_scanned_and_photographed_two_page_annexes(files, import_decision):
+    """The acceptance measure on a subset of the bench's set (`make bench BENCH_ARGS="--only ocr"` runs all
+    of it): at least 95% of rows applied with the right stars to the right product, the rest in review, none
+    applied wrongly, none invented. Each annex runs over two pages (header repeated) and its metadata comes
+    from the national header and the 'kèm theo Quyết định số … ngày … của …' line."""
+    # In date order: a decision older than one already applied leaves the products it shares unchanged.
+    sample = sorted((annex(name) for name in ("sonla-a", "sonla-c", "sonla-photo")), key=lambda a: a.date)
+    scans.seed_catalogue(sample)
+    total = scans.Accuracy()
+    for item in sample:
+        result = import_decision(scans.write(item, files, fmt="pdf", rows_per_page=12), "--json")
 
-    result = import_decision(path, "--json")
+        assert result.code == 0, result.stdout + result.stderr
+        decision = result.json["decision"]
+        assert (decision["number"], decision["date"], decision["issuer"]) == (
+            item.number,
+            item.date.isoformat(),
+            "UBND tỉnh Sơn La",
+        )
+        total.add(scans.accuracy(item))
 
-    assert result.code == 0, result.stdout + result.stderr
-    assert result.json["decision"]["number"] == sample.number
-    assert result.json["decision"]["date"] == sample.date.isoformat()
-    assert result.json["decision"]["issuer"] == "UBND tỉnh Sơn La"
-    score = scans.accuracy(sample)
-    assert (score.wrong, score.invented, score.missing) == (0, 0, 0), score
-    assert score.right + score.review == len(sample.rows)
-    assert score.right >= 0.9 * len(sample.rows), score
+    assert (total.wrong, total.invented, total.missing) == (0, 0, 0), total
+    assert total.right + total.review == total.rows == 59
+    assert total.right >= 0.95 * total.rows, total
 
 
 def test_photographed_page_jpeg(files, import_decision):
