@@ -10,6 +10,8 @@ Per page:
    one Tesseract call (words with boxes and confidences); each word goes to the cell holding its centre.
 4. The star column is read a second time on its own (a strip of the star cells, digits and "sao" only):
    a row whose two readings disagree is uncertain.
+A table printed without lines is read from Tesseract's layout (columns from the header's words, rows from
+the stars), and every one of its rows waits for a person.
 The text above the table on the first page gives the title lines (national header, "kèm theo Quyết định
 số …").
 
@@ -23,7 +25,9 @@ Tesseract time per page; a page without a ruled table, or a document without a p
 from __future__ import annotations
 
 import io
+import itertools
 import os
+import re
 import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -275,15 +279,7 @@ def _cell_text(words: list[Word]) -> tuple[str, float]:
     """Words of one cell in reading order; the confidence is the lowest word's (100 for an empty cell)."""
     if not words:
         return "", 100.0
-    height = statistics.median(w.bottom - w.top for w in words) or 1
-    words = sorted(words, key=lambda w: w.centre[1])
-    lines: list[list[Word]] = []
-    for word in words:
-        if lines and abs(word.centre[1] - statistics.mean(w.centre[1] for w in lines[-1])) < height * 0.6:
-            lines[-1].append(word)
-        else:
-            lines.append([word])
-    text = " ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.left))
+    text = " ".join(w.text for line in _lines_of(words) for w in line)
     return clean_cell(text), min(w.confidence for w in words)
 
 
@@ -309,7 +305,7 @@ def read_page(rgb, *, name: str, where: str, want_title: bool, star_column: int 
     grey = _normalised_grey(np.asarray(rgb))
     quad = _table_quad(_binary(grey))
     if quad is None:
-        raise _no_table(name, where)
+        return _read_unruled(grey, name=name, where=where, want_title=want_title, star_column=star_column)
     upright, (left, top, right, bottom) = _upright(grey, quad)
     binary = _binary(upright)
     horizontal, vertical = _line_masks(binary, 25)
@@ -318,7 +314,7 @@ def read_page(rgb, *, name: str, where: str, want_title: bool, star_column: int 
     rows_y = [y + max(top - 5, 0) for y in _edges(table_h.sum(axis=1) / 255, 0.5 * (right - left))]
     cols_x = [x + max(left - 5, 0) for x in _edges(table_v.sum(axis=0) / 255, 0.4 * (bottom - top))]
     if len(rows_y) < 3 or len(cols_x) < 3:
-        raise _no_table(name, where)
+        return _read_unruled(grey, name=name, where=where, want_title=want_title, star_column=star_column)
 
     # Lines erased (they would read as letters "l" and "_"), then one Tesseract call for the whole table.
     lines = cv2.dilate(horizontal | vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
@@ -352,6 +348,126 @@ def read_page(rgb, *, name: str, where: str, want_title: bool, star_column: int 
         text = _ocr_text(upright[:top, :], config="--psm 4")
         title = [clean_cell(line) for line in text.splitlines() if line.strip()]
     return PageResult(title, result_rows, star_column)
+
+
+# Rows of a table printed without lines are read from Tesseract's layout alone: columns from the header's
+# words, rows from the numbering column. Column edges guessed from gaps can put a word in the wrong cell, so
+# no such row is applied as read: each waits in the review queue with its picture.
+UNRULED_STARS_CAP = 50.0
+_RATING = re.compile(r"^(0?[345]|sao|[345]\*|★+)$", re.IGNORECASE)
+
+
+def _lines_of(words: list[Word]) -> list[list[Word]]:
+    if not words:
+        return []
+    height = statistics.median(w.bottom - w.top for w in words) or 1
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.centre[1]):
+        if lines and abs(word.centre[1] - statistics.mean(w.centre[1] for w in lines[-1])) < height * 0.6:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.left) for line in lines]
+
+
+def _header_groups(line: list[Word]) -> list[list[Word]]:
+    """A header line's words grouped by column: a new column starts where a field's phrase starts that is
+    not the field of the words before it ("STT | Tên sản phẩm | Chủ thể | Hạng sao")."""
+    from catalog_import.columns import field_of
+
+    groups = [[line[0]]]
+    for index, word in enumerate(line[1:], start=1):
+        current = field_of(" ".join(w.text for w in groups[-1]))
+        ahead = next(
+            (
+                f
+                for size in (1, 2, 3, 4)
+                if (f := field_of(" ".join(w.text for w in line[index : index + size])))
+            ),
+            None,
+        )
+        if current is not None and ahead is not None and ahead != current:
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return groups
+
+
+def _column_edges(header: list[list[Word]], data: list[Word], width: int) -> list[float]:
+    """Column edges: for each pair of neighbouring header phrases, the free strip (no word of the rows
+    below crosses it) nearest to the start of the right-hand phrase; midway between them if none."""
+    import numpy as np
+
+    covered = np.zeros(width + 1, dtype=bool)
+    for word in data:
+        covered[max(word.left, 0) : min(word.right, width) + 1] = True
+    edges = [0.0]
+    for before, after in itertools.pairwise(header):
+        start, stop = before[-1].right, after[0].left
+        free = [x for x in range(stop, start, -1) if not covered[x]]
+        edges.append(float(free[0]) if free else (start + stop) / 2)
+    edges.append(float(width))
+    return edges
+
+
+def _read_unruled(grey, *, name: str, where: str, want_title: bool, star_column: int | None) -> PageResult:
+    words = _words(grey, config="--psm 4")
+    lines = _lines_of(words)
+    header_at, header = None, []
+    for index, line in enumerate(lines):
+        groups = _header_groups(line)
+        if header_columns([" ".join(w.text for w in g) for g in groups]):
+            header_at, header = index, groups
+            break
+    if header_at is None:
+        raise _no_table(name, where)
+    # Column gaps from the rows' first lines (they carry the stars); the signature block below the table
+    # would close every gap.
+    rated = [line for line in lines[header_at + 1 :] if any(_RATING.match(w.text) for w in line)]
+    edges = _column_edges(header, [w for line in rated for w in line], grey.shape[1])
+    labels = [" ".join(w.text for w in g) for g in header]
+    columns = header_columns(labels)
+    stars = columns.get("stars", star_column)
+    numbering = columns.get("stt", 0)
+    rows: list[tuple[list[list[Word]], int, int]] = []  # (words per column, top, bottom)
+    height = statistics.median(w.bottom - w.top for w in words) or 1
+    previous_bottom = max(w.bottom for w in lines[header_at])
+    for line in lines[header_at + 1 :]:
+        top, bottom = min(w.top for w in line), max(w.bottom for w in line)
+        if top - previous_bottom > 1.5 * height:
+            break  # a blank band: the table is over (the signature block follows)
+        previous_bottom = bottom
+        cells: list[list[Word]] = [[] for _ in labels]
+        for word in line:
+            column = next(
+                i for i in range(len(labels)) if word.centre[0] < edges[i + 1] or i == len(labels) - 1
+            )
+            cells[column].append(word)
+        # A row starts with its number or its stars; other lines are its cells wrapping.
+        numbered = any(w.text.rstrip(".").isdigit() for w in cells[numbering])
+        rated = stars is not None and any(_RATING.match(w.text) for w in cells[stars])
+        if numbered or rated or not rows:
+            rows.append((cells, top, bottom))
+        else:
+            above, first, _ = rows[-1]
+            for column, found in enumerate(cells):
+                above[column].extend(found)
+            rows[-1] = (above, first, bottom)
+    result = [PageRow(labels, dict.fromkeys(range(len(labels)), 100.0), b"")]
+    for cells, top, bottom in rows:
+        texts, confidence = [], {}
+        for column, found in enumerate(cells):
+            text, score = _cell_text(found)
+            texts.append(text)
+            confidence[column] = score
+        if stars is not None and stars in confidence:
+            confidence[stars] = min(confidence[stars], UNRULED_STARS_CAP)
+        crop = grey[max(top - 6, 0) : bottom + 6, :]
+        result.append(PageRow(texts, confidence, _png(crop)))
+    title = []
+    if want_title:
+        title = [" ".join(w.text for w in line) for line in lines[:header_at]]
+    return PageResult(title, result, stars)
 
 
 def _ocr_text(image, *, config: str) -> str:

@@ -155,19 +155,21 @@ def render_pages(annex: Annex, *, rows_per_page: int = 14) -> list:
             )
             _centre(draw, line, _font(FONT_SIZE - 3), top + 2 * LINE)
             top += 4 * LINE
-        top = _table_row(draw, HEADER, top, bold)
+        ruled = not annex.degrade.get("unruled")
+        top = _table_row(draw, HEADER, top, bold, ruled=ruled)
         for product, producer, stars in chunk:
             number += 1
             row_top = top
-            top = _table_row(draw, [str(number), product, producer, f"{stars} sao"], top, font)
+            cells = [str(number), product, producer, f"{stars} sao"]
+            top = _table_row(draw, cells, top, font, ruled=ruled)
             if number in annex.degrade.get("smudge", ()):
                 # An ink blot over the star figure: the reading cannot be trusted.
                 x = MARGIN + sum(WIDTHS[:3])
                 draw.ellipse((x + 4, row_top + 6, x + 30, row_top + 34), fill=(90, 90, 90))
         if page_index == len(chunks) - 1:
             x = PAGE[0] - MARGIN - 380
-            _centre(draw, "TM. ỦY BAN NHÂN DÂN", bold, top + 30, x, x + 380)
-            _centre(draw, "CHỦ TỊCH", bold, top + 30 + LINE, x, x + 380)
+            _centre(draw, "TM. ỦY BAN NHÂN DÂN", bold, top + 50, x, x + 380)
+            _centre(draw, "CHỦ TỊCH", bold, top + 50 + LINE, x, x + 380)
             draw.line((x + 120, top + 130, x + 260, top + 110), fill="black", width=3)
             if annex.degrade.get("seal"):
                 _seal(draw, (x + 150, top + 120))
@@ -175,12 +177,13 @@ def render_pages(annex: Annex, *, rows_per_page: int = 14) -> list:
     return pages
 
 
-def _table_row(draw, cells: list[str], top: int, font) -> int:
+def _table_row(draw, cells: list[str], top: int, font, *, ruled: bool = True) -> int:
     wrapped = [_wrap(draw, c, font, w) for c, w in zip(cells, WIDTHS, strict=True)]
     height = max(len(w) for w in wrapped) * LINE + 14
     x = MARGIN
     for lines, width in zip(wrapped, WIDTHS, strict=True):
-        draw.rectangle((x, top, x + width, top + height), outline="black", width=2)
+        if ruled:
+            draw.rectangle((x, top, x + width, top + height), outline="black", width=2)
         for index, line in enumerate(lines):
             draw.text((x + 8, top + 7 + index * LINE), line, font=font, fill="black")
         x += width

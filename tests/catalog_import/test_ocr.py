@@ -98,3 +98,28 @@ def test_uncertain_rows_wait_in_review_with_their_picture(files, import_decision
         assert row.image.name.startswith("import-rows/")
         assert row.image.read(8) == b"\x89PNG\r\n\x1a\n"
         assert set(row.scan_confidence) >= {"product", "producer", "stars"}
+
+
+def test_table_without_lines_is_read_from_the_layout_and_every_row_waits_for_a_person(files, import_decision):
+    """No ruled lines: columns from the header's words, rows from the stars; column edges are a guess, so
+    nothing is applied as read, and each row waits with its picture and the names read."""
+    sample = annex("sonla-b", rows=8, unruled=True, rotate=1.0)
+    scans.seed_catalogue([sample])
+    path = scans.write(sample, files, fmt="png", rows_per_page=8)
+
+    result = import_decision(path, "--json")
+
+    assert result.code == 0, result.stdout + result.stderr
+    score = scans.accuracy(sample)
+    assert (score.right, score.wrong, score.invented, score.review) == (0, 0, 0, 8), score
+    review = ImportRow.objects.filter(outcome=Outcome.AMBIGUOUS).order_by("row_number")
+    assert [r.stars for r in review] == [stars for _, _, stars in sample.rows]
+    read = [(r.product_name, r.producer_name) for r in review]
+    assert (
+        sum(
+            pair == (product, producer)
+            for pair, (product, producer, _) in zip(read, sample.rows, strict=True)
+        )
+        >= 6
+    )
+    assert all(r.image and "Hạng sao read with 50% confidence" in r.message for r in review)
