@@ -691,13 +691,14 @@ def import_run_apply(*, run: ImportRun, user=None) -> ImportRun:
 
     def pages(done: int, total: int) -> None:
         # Outside the apply's transaction: the admin's run page shows it while the scan is read.
-        ImportRun.objects.filter(pk=run.pk).update(progress={"done": done, "total": total})
+        run.progress = {"done": done, "total": total}
+        ImportRun.objects.filter(pk=run.pk).update(progress=run.progress)
 
     plan = import_run_plan(run=run, pages=pages)
     if not plan.usable:
         _record_plan(run, plan)
         run.status = RunStatus.FAILED
-        run.save(update_fields=["decision_meta", "counts", "errors", "status"])
+        run.save(update_fields=["decision_meta", "counts", "errors", "status", "progress"])
         return run
     return import_apply(plan=plan, user=user or run.created_by, run=run)
 

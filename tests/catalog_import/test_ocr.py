@@ -123,3 +123,31 @@ def test_table_without_lines_is_read_from_the_layout_and_every_row_waits_for_a_p
         >= 6
     )
     assert all(r.image and "Hạng sao read with 50% confidence" in r.message for r in review)
+
+
+def test_admin_upload_of_a_scan_plans_confirm_reads_it_again_with_page_progress(staff_client, files):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog_import.models import ImportRun, RunStatus
+
+    sample = annex("sonla-a", rows=5)
+    scans.seed_catalogue([sample])
+    path = scans.write(sample, files, fmt="png", rows_per_page=5)
+
+    page = staff_client.post(
+        "/admin/catalog_import/importrun/upload/",
+        {"file": SimpleUploadedFile("quet.png", path.read_bytes(), content_type="image/png")},
+    )
+
+    html = page.content.decode()
+    assert page.status_code == 200, html
+    assert f"Quyết định {sample.number}" in html
+    assert html.count("data-outcome=") == 5
+    run = ImportRun.objects.get()
+    staff_client.post(f"/admin/catalog_import/importrun/{run.pk}/confirm/")
+    run.refresh_from_db()
+    assert (run.status, run.progress) == (RunStatus.APPLIED, {"done": 1, "total": 1})
+    assert (
+        "1/1 trang" in staff_client.get(f"/admin/catalog_import/importrun/{run.pk}/change/").content.decode()
+    )
+    assert scans.accuracy(sample).wrong == 0
