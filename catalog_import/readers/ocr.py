@@ -5,7 +5,8 @@ Per page:
 1. Grey from the red channel: a red seal or red signature fades into the paper, black print stays black.
    Uneven light and grey paper are divided out (background estimated by a large dilation).
 2. The ruled lines (morphology: long thin openings) give the table's outer border; its four corners map to an
-   upright rectangle (one perspective warp undoes rotation, skew and a phone's viewing angle).
+   upright rectangle (one perspective warp undoes rotation, skew and a phone's viewing angle). A page that
+   reads as nothing is turned by what Tesseract's orientation detection says (sideways, upside down).
 3. On the upright page the lines give row and column edges; the lines are erased and the table is read with
    one Tesseract call (words with boxes and confidences); each word goes to the cell holding its centre.
 4. The star column is read a second time on its own (a strip of the star cells, digits and "sao" only):
@@ -527,6 +528,41 @@ def header_columns(cells: list[str]) -> dict[str, int]:
 
 
 # --- Documents ----------------------------------------------------------------------------------------------
+def _readable(page: PageResult | None) -> bool:
+    """The page names its columns, or its rows read with some confidence."""
+    if page is None:
+        return False
+    if any(header_columns(r.cells) for r in page.rows[:3]):
+        return True
+    scores = [min(r.confidence.values()) for r in page.rows if r.confidence and any(r.cells)]
+    return bool(scores) and statistics.median(scores) >= 60
+
+
+def _read_oriented(image, **options) -> PageResult:
+    """read_page, and once more turned upright when the page reads as nothing (scanned sideways or upside
+    down; Tesseract's orientation detection tells by how much). Small skews are the frame's business."""
+    try:
+        page: PageResult | None = read_page(image, **options)
+        refusal = None
+    except ImportFileError as exc:
+        page, refusal = None, exc
+    if _readable(page):
+        return page
+    import pytesseract
+
+    try:
+        turn = pytesseract.image_to_osd(
+            image, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=page_seconds()
+        )["rotate"]
+    except pytesseract.TesseractError:
+        turn = 0  # too little text to tell
+    if turn:
+        return read_page(image.rotate(-turn, expand=True), **options)
+    if refusal is not None:
+        raise refusal
+    return page
+
+
 def read_pages(pages: Iterator, total: int, name: str, *, progress: Progress | None = None) -> RawDocument:
     """Rows of every page in order; the header read on the first page, dropped where a page repeats it."""
     missing = tesseract_missing()
@@ -540,7 +576,9 @@ def read_pages(pages: Iterator, total: int, name: str, *, progress: Progress | N
     for index, image in enumerate(pages):
         where = f", page {index + 1}" if total > 1 else ""
         try:
-            page = read_page(image, name=name, where=where, want_title=index == 0, star_column=star_column)
+            page = _read_oriented(
+                image, name=name, where=where, want_title=index == 0, star_column=star_column
+            )
         except RuntimeError as exc:  # pytesseract stops Tesseract at the time limit
             raise ImportFileError(
                 f"{name}{where}: reading the page took over {page_seconds():g} s; "

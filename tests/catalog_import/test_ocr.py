@@ -151,3 +151,14 @@ def test_admin_upload_of_a_scan_plans_confirm_reads_it_again_with_page_progress(
         "1/1 trang" in staff_client.get(f"/admin/catalog_import/importrun/{run.pk}/change/").content.decode()
     )
     assert scans.accuracy(sample).wrong == 0
+
+
+def test_page_scanned_upside_down_is_turned_upright(files, import_decision):
+    sample = annex("sonla-b", rows=4, rotate=180)
+    scans.seed_catalogue([sample])
+
+    result = import_decision(scans.write(sample, files, fmt="png", rows_per_page=4), "--json")
+
+    assert result.code == 0, result.stdout + result.stderr
+    score = scans.accuracy(sample)
+    assert (score.right, score.wrong, score.invented) == (4, 0, 0), score
