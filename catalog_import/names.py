@@ -119,6 +119,21 @@ def legal_words(key: str) -> set[str]:
     return {w for w in key.split() if w in LEGAL_WORDS - {"ho", "co", "so"}}
 
 
+_KINDS = {"htx", "tht", "cty", "hkd", "dntn", "cssx"}
+_COMPANY_TYPES = {"cp", "tnhh"}
+
+
+def forms_conflict(key: str, other: str) -> bool:
+    """Two name keys whose legal forms say they are different legal persons: a cooperative is not a company,
+    a joint-stock company (CP) is not a limited one (TNHH). A name without a form conflicts with none."""
+    words, other_words = set(key.split()), set(other.split())
+    kinds, other_kinds = words & _KINDS, other_words & _KINDS
+    if kinds and other_kinds and not kinds & other_kinds:
+        return True
+    types, other_types = words & _COMPANY_TYPES, other_words & _COMPANY_TYPES
+    return bool(types and other_types and not types & other_types)
+
+
 def core_key(key: str) -> str:
     """A name key without its legal-form words, for fuzzy scoring: 'htx ca phe' → 'ca phe'."""
     words = [w for w in key.split() if w not in LEGAL_WORDS]

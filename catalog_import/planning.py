@@ -28,6 +28,7 @@ from catalog_import.models import Outcome
 from catalog_import.names import (
     core_key,
     display_name,
+    forms_conflict,
     kind_from_name,
     legal_words,
     name_key,
@@ -288,14 +289,15 @@ class Matcher:
         return ids
 
     def producer(self, name: str, province: str | None) -> tuple[list[int], float]:
-        """Candidate producer ids and the confidence (100 = exact key)."""
+        """Candidate producer ids and the confidence (100 = exact key). The same name under another legal
+        form is a close call (a cooperative may have become a company); a merely similar name under another
+        form ("HTX Trà Bắc Hà" for "Cty CP Trà Bắc") is another producer entirely: never a candidate."""
         key = name_key(name)
         if key in self.by_key:
             return self._prefer_province(self.by_key[key], province), 100.0
         core = core_key(key)
         if core in self.by_core:
             ids = self._prefer_province(self.by_core[core], province)
-            # "HTX Sơn Hòa" and "Công ty TNHH Sơn Hòa" share a name, not a legal person: a close call.
             forms = {frozenset(legal_words(name_key(self.producers[pk][0]))) for pk in ids}
             same_form = forms == {frozenset(legal_words(key))} or not legal_words(key)
             return ids, 96.0 if same_form else 90.0
@@ -305,13 +307,20 @@ class Matcher:
                 core, self.core_choices, scorer=fuzz.ratio, limit=3, score_cutoff=PRODUCER_CLOSE
             )
             self._fuzzy_cache[core] = [(self.core_choices[index], score) for _, score, index in found]
-        found = self._fuzzy_cache[core]
+        found = [
+            (choice, score)
+            for choice, score in self._fuzzy_cache[core]
+            if self._same_person(key, self.by_core[choice])
+        ]
         if not found:
             return [], 0.0
-        ids = [pk for choice, _ in found for pk in self.by_core[choice]]
+        ids = [pk for choice, _ in found for pk in self._same_person(key, self.by_core[choice])]
         return ids, found[0][1] if len(found) == 1 or found[0][1] - found[1][1] >= 5 else min(
             found[0][1], 90.0
         )
+
+    def _same_person(self, key: str, ids: list[int]) -> list[int]:
+        return [pk for pk in ids if not forms_conflict(key, name_key(self.producers[pk][0]))]
 
     def product(self, producer_id: int, name: str) -> tuple[list[int], float]:
         producer_name = self.producers[producer_id][0]

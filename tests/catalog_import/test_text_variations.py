@@ -383,3 +383,28 @@ def test_admin_upload_of_an_oversized_cell_shows_the_message_and_keeps_no_file(s
     assert list((files / "media").rglob("*.*")) == []
     run = ImportRun.objects.get()
     assert (run.status, run.upload.name) == (RunStatus.FAILED, "")
+
+
+@pytest.mark.django_db
+def test_producer_of_another_legal_form_is_never_offered(files, import_decision):
+    """'Cty CP Trà Bắc' is unknown; 'HTX Trà Bắc Hà', 'Công ty TNHH Trà Bắc Sơn' and 'Hộ kinh doanh Trà
+    Bắc Hà' have similar names under other legal forms, other producers entirely: the revocation revokes
+    nothing and offers none of them."""
+    from marketplace.certification.models import Certification, CertificationState
+    from tests.catalog_import.test_import_decision import days_ago
+    from tests.factories import ProducerFactory, visible_product
+
+    for name in ("HTX Trà Bắc Hà", "Công ty TNHH Trà Bắc Sơn", "Hộ kinh doanh Trà Bắc Hà"):
+        visible_product(producer=ProducerFactory(name=name), name="Chè Shan tuyết Tà Xùa", stars=4)
+    title = [f"Quyết định số 78/QĐ-UBND ngày {days_ago(3):%d/%m/%Y} của UBND tỉnh Sơn La, thu hồi"]
+    rows = [["1", "Chè Shan tuyết Tà Xùa", "Cty CP Trà Bắc", "vi phạm"]]
+    path = df.write_docx(
+        files / "thuhoi.docx", ["STT", "Tên sản phẩm", "Chủ thể", "Lý do"], rows, title=title
+    )
+
+    result = import_decision(path, "--json")
+
+    assert result.code == 0, result.stdout
+    assert (result.json["revoked"], result.json["ambiguous"]) == (0, [])
+    assert [u["producer"] for u in result.json["unmatched"]] == ["Cty CP Trà Bắc"]
+    assert set(Certification.objects.values_list("state", flat=True)) == {CertificationState.ACTIVE}
