@@ -11,7 +11,7 @@ from marketplace.core.text import nfc
 
 
 class ImportFileError(Exception):
-    """The file cannot be used at all (empty, damaged, encrypted, too big, no text layer...)."""
+    """The file cannot be used at all (empty, damaged, encrypted, too big, no annex table...)."""
 
     def __init__(self, message: str, *, row: int | None = None, column: str = "") -> None:
         super().__init__(message)

@@ -1,6 +1,7 @@
 """PDF annexes with a text layer: the table of each page (the header is usually repeated on every page and is
 dropped later by the table parser); the text above the first table gives the title lines. A scanned PDF
-(pages that are only pictures) is refused with a clear message: OCR is not done here.
+(no page has text, only pictures) is read by OCR (readers/ocr.py). Beyond IMPORT_MAX_PAGES pages a PDF is
+refused before any page is read.
 
 Ruled tables whose cells are drawn as boxes are read through PDFium (cell boxes, then the text inside each
 box): fast enough for annexes of thousands of rows. Other layouts go through pdfplumber's table finder.
