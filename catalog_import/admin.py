@@ -86,6 +86,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "undo_link",
         "rows_link",
         "pages_read",
+        "plan_link",
     ]
     exclude = ["upload", "given_meta", "created_decision", "progress"]
 
@@ -106,6 +107,13 @@ class ImportRunAdmin(admin.ModelAdmin):
         if not progress.get("total"):
             return "—"
         return f"{progress['done']}/{progress['total']} trang"
+
+    @admin.display(description="kế hoạch")
+    def plan_link(self, run):
+        if run.status != RunStatus.PLANNED or not run.upload:
+            return "—"
+        url = reverse("admin:catalog_import_importrun_plan", args=[run.pk])
+        return format_html('<a class="button" href="{}" data-run-plan>Xem kế hoạch và xác nhận</a>', url)
 
     @admin.display(description="undo")
     def undo_link(self, run):
@@ -134,6 +142,11 @@ class ImportRunAdmin(admin.ModelAdmin):
                 "<int:pk>/confirm/",
                 self.admin_site.admin_view(self.confirm_view),
                 name="catalog_import_importrun_confirm",
+            ),
+            path(
+                "<int:pk>/plan/",
+                self.admin_site.admin_view(self.plan_view),
+                name="catalog_import_importrun_plan",
             ),
             path(
                 "<int:pk>/undo/",
@@ -167,17 +180,14 @@ class ImportRunAdmin(admin.ModelAdmin):
                 issuer=data["issuer"],
                 kind=data["kind"],
             )
-            context = {
-                **self.admin_site.each_context(request),
-                "title": "Kế hoạch nhập / Import plan",
-                "run": run,
-                "plan": plan,
-                "rows": plan.rows[:PREVIEW_ROWS],
-                "more": max(len(plan.rows) - PREVIEW_ROWS, 0),
-                "counts": {k: v for k, v in plan.counts().items() if v},
-                "opts": self.model._meta,
-            }
-            return render(request, "admin/catalog_import/plan.html", context)
+            if plan is None:
+                messages.info(
+                    request,
+                    "Bản quét đang được đọc (OCR) từng trang; trang này cho biết tiến độ, "
+                    "rồi có liên kết tới kế hoạch nhập.",
+                )
+                return HttpResponseRedirect(reverse("admin:catalog_import_importrun_change", args=[run.pk]))
+            return self._render_plan(request, run, plan)
         context = {
             **self.admin_site.each_context(request),
             "title": "Nhập quyết định OCOP / Import a decision",
@@ -185,6 +195,25 @@ class ImportRunAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/catalog_import/upload.html", context)
+
+    def plan_view(self, request, pk: int):
+        """The plan of a scan read in the background (its reading comes from the OCR cache)."""
+        self._require(request, "change")
+        run = get_object_or_404(ImportRun, pk=pk, status=RunStatus.PLANNED)
+        return self._render_plan(request, run, services.import_run_plan(run=run))
+
+    def _render_plan(self, request, run, plan):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Kế hoạch nhập / Import plan",
+            "run": run,
+            "plan": plan,
+            "rows": plan.rows[:PREVIEW_ROWS],
+            "more": max(len(plan.rows) - PREVIEW_ROWS, 0),
+            "counts": {k: v for k, v in plan.counts().items() if v},
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/catalog_import/plan.html", context)
 
     def confirm_view(self, request, pk: int):
         self._require(request, "change")

@@ -18,6 +18,7 @@ class Outcome(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
+    READING = "reading", _("Đang đọc bản quét")
     PLANNED = "planned", _("Đã lập kế hoạch")
     APPLIED = "applied", _("Đã áp dụng")
     FAILED = "failed", _("Thất bại")

@@ -3,6 +3,7 @@ review-queue row. Certificates are written only through marketplace.certificatio
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from pathlib import Path
 
@@ -619,8 +620,9 @@ def _given_meta(run: ImportRun) -> dict:
     return {k: given.get(k) or ("" if k != "date" else None) for k in ("number", "date", "issuer", "kind")}
 
 
-def import_run_plan(*, run: ImportRun, pages=None) -> Plan:
-    """The plan of an uploaded file, read from storage (a local copy when the storage is remote)."""
+@contextlib.contextmanager
+def _local_copy(run: ImportRun):
+    """The uploaded file as a local path (a temporary copy: the storage may be remote)."""
     import tempfile
 
     suffix = Path(run.upload.name).suffix
@@ -628,7 +630,40 @@ def import_run_plan(*, run: ImportRun, pages=None) -> Plan:
         for chunk in iter(lambda: source.read(1 << 20), b""):
             copy.write(chunk)
         copy.flush()
-        return build_plan([Path(copy.name)], names=[run.filename], pages=pages, **_given_meta(run))
+        yield Path(copy.name)
+
+
+def import_run_plan(*, run: ImportRun, pages=None) -> Plan:
+    """The plan of an uploaded file, read from storage. A scan is read by OCR once; planning it again (the
+    confirm) takes that reading from the OCR cache."""
+    from catalog_import.readers import ocr
+
+    token = ocr.use_cache.set(True)
+    try:
+        with _local_copy(run) as path:
+            return build_plan([path], names=[run.filename], pages=pages, **_given_meta(run))
+    finally:
+        ocr.use_cache.reset(token)
+
+
+def _forget_scan(run: ImportRun) -> None:
+    """The run is settled (applied, failed): its OCR reading is no longer needed."""
+    from django.core.files.storage import default_storage
+
+    from catalog_import.readers import ocr
+
+    if run.upload:
+        with _local_copy(run) as path:
+            default_storage.delete(ocr.cache_name(path))
+
+
+def _page_progress(run: ImportRun):
+    def pages(done: int, total: int) -> None:
+        # Outside any transaction of the import: the admin's run page shows it while the scan is read.
+        run.progress = {"done": done, "total": total}
+        ImportRun.objects.filter(pk=run.pk).update(progress=run.progress)
+
+    return pages
 
 
 @transaction.atomic
@@ -640,9 +675,12 @@ def import_run_upload(
     date: datetime.date | None = None,
     issuer: str = "",
     kind: str = "",
-) -> tuple[ImportRun, Plan]:
-    """Keep an uploaded decision file with what the uploader typed, and plan it (nothing applied yet)."""
+) -> tuple[ImportRun, Plan | None]:
+    """Keep an uploaded decision file with what the uploader typed, and plan it (nothing applied yet). A scan
+    is read in the background (import_run_read_task, page by page on the run's page): no plan yet (None)."""
     import hashlib
+
+    from catalog_import.readers import needs_ocr
 
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
@@ -664,6 +702,15 @@ def import_run_upload(
     # The stored copy is only kept for a plan that can be confirmed: an unusable file, or any failure before
     # the run is saved (the transaction rolls back; files do not), leaves nothing behind.
     try:
+        with _local_copy(run) as path:
+            scan = needs_ocr(path)
+        if scan:
+            run.status = RunStatus.READING
+            run.save()
+            from catalog_import.tasks import import_run_read_task
+
+            transaction.on_commit(lambda: import_run_read_task.delay(run.pk))
+            return run, None
         plan = import_run_plan(run=run)
         _record_plan(run, plan)
         if not plan.usable:
@@ -674,6 +721,30 @@ def import_run_upload(
         run.upload.storage.delete(stored)
         raise
     return run, plan
+
+
+def import_run_read(*, run: ImportRun) -> ImportRun:
+    """Read an uploaded scan (the slow part: OCR, page by page) and record its plan; an unusable scan fails
+    the run and its file goes."""
+    run = ImportRun.objects.get(pk=run.pk)
+    if run.status != RunStatus.READING:
+        return run
+    try:
+        plan = import_run_plan(run=run, pages=_page_progress(run))
+    except Exception:
+        run.status = RunStatus.FAILED
+        run.errors = [{"row": None, "message": f"{run.filename}: the scan could not be read."}]
+        _forget_scan(run)
+        run.upload.delete(save=False)
+        run.save()
+        raise
+    _record_plan(run, plan)
+    run.status = RunStatus.PLANNED if plan.usable else RunStatus.FAILED
+    if not plan.usable:
+        _forget_scan(run)
+        run.upload.delete(save=False)
+    run.save()
+    return run
 
 
 def _record_plan(run: ImportRun, plan: Plan) -> None:
@@ -689,18 +760,16 @@ def import_run_apply(*, run: ImportRun, user=None) -> ImportRun:
     if run.status != RunStatus.PLANNED:
         raise ValidationError(f"The import is {run.status}.", code=ImportErrorCode.NOT_APPLIED.value)
 
-    def pages(done: int, total: int) -> None:
-        # Outside the apply's transaction: the admin's run page shows it while the scan is read.
-        run.progress = {"done": done, "total": total}
-        ImportRun.objects.filter(pk=run.pk).update(progress=run.progress)
-
-    plan = import_run_plan(run=run, pages=pages)
+    plan = import_run_plan(run=run, pages=_page_progress(run))
     if not plan.usable:
         _record_plan(run, plan)
         run.status = RunStatus.FAILED
         run.save(update_fields=["decision_meta", "counts", "errors", "status", "progress"])
+        _forget_scan(run)
         return run
-    return import_apply(plan=plan, user=user or run.created_by, run=run)
+    applied = import_apply(plan=plan, user=user or run.created_by, run=run)
+    _forget_scan(applied)
+    return applied
 
 
 def inbox_scan(*, inbox: Path) -> list[ImportRun | str]:

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.conf import settings
 
 from catalog_import.models import ImportRun
-from catalog_import.services import import_run_apply, inbox_scan
+from catalog_import.services import import_run_apply, import_run_read, inbox_scan
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +18,12 @@ def import_run_apply_task(run_id: int, user_id: int | None = None) -> str:
     run = ImportRun.objects.get(pk=run_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     return import_run_apply(run=run, user=user).status
+
+
+@shared_task(acks_late=True)
+def import_run_read_task(run_id: int) -> str:
+    """Read an uploaded scan by OCR (the run's page shows the pages read) and record its plan."""
+    return import_run_read(run=ImportRun.objects.get(pk=run_id)).status
 
 
 @shared_task(acks_late=True)

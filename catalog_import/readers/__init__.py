@@ -78,4 +78,27 @@ def read_document(
     return read_csv(path, name)
 
 
+def needs_ocr(path: Path) -> bool:
+    """A picture, or a PDF whose first pages hold no text: reading it is OCR, minutes rather than seconds."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(IMAGE_MAGIC):
+        return True
+    if not head.startswith(b"%PDF"):
+        return False
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return False  # the reader says what is wrong with it
+    try:
+        for index in range(min(len(document), 3)):
+            if document[index].get_textpage().count_chars():
+                return False
+        return len(document) > 0
+    finally:
+        document.close()
+
+
 __all__ = ["ImportFileError", "RawDocument", "read_document"]

@@ -25,8 +25,12 @@ Tesseract time per page; a page without a ruled table, or a document without a p
 
 from __future__ import annotations
 
+import base64
+import contextvars
+import hashlib
 import io
 import itertools
+import json
 import os
 import re
 import statistics
@@ -612,9 +616,77 @@ def read_pages(pages: Iterator, total: int, name: str, *, progress: Progress | N
 
 
 def read_image(path: Path, name: str, *, progress: Progress | None = None) -> RawDocument:
-    frames = open_image(path, name)
-    return read_pages(iter(frames), len(frames), name, progress=progress)
+    def read() -> RawDocument:
+        frames = open_image(path, name)
+        return read_pages(iter(frames), len(frames), name, progress=progress)
+
+    return _cached(path, name, read)
 
 
-def read_scanned_pdf(document, name: str, *, progress: Progress | None = None) -> RawDocument:
-    return read_pages(pdf_pages(document, name), len(document), name, progress=progress)
+def read_scanned_pdf(path: Path, document, name: str, *, progress: Progress | None = None) -> RawDocument:
+    return _cached(
+        path, name, lambda: read_pages(pdf_pages(document, name), len(document), name, progress=progress)
+    )
+
+
+# --- Reading a scan once ------------------------------------------------------------------------------------
+# An uploaded scan is read when it is previewed and again when it is confirmed: the second time takes the
+# first reading from the (private) storage, keyed by the file's SHA-256. Only where a caller asks for it
+# (import_run_plan); the command line reads afresh. The entry goes when the run is settled.
+CACHE_VERSION = "1"
+use_cache: contextvars.ContextVar[bool] = contextvars.ContextVar("ocr_use_cache", default=False)
+
+
+def cache_name(path: Path) -> str:
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return f"ocr-cache/{digest.hexdigest()}.json"
+
+
+def _cached(path: Path, name: str, read: Callable[[], RawDocument]) -> RawDocument:
+    if not use_cache.get():
+        return read()
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    key = cache_name(path)
+    if default_storage.exists(key):
+        with default_storage.open(key, "rb") as handle:
+            return _loaded(json.loads(handle.read()), name)
+    document = read()
+    default_storage.save(key, ContentFile(json.dumps(_dumped(document)).encode()))
+    return document
+
+
+def _dumped(document: RawDocument) -> dict:
+    return {
+        "title_lines": document.title_lines,
+        "rows": [
+            {
+                "number": row.number,
+                "location": row.location,
+                "cells": row.cells,
+                "confidence": {str(k): v for k, v in (row.confidence or {}).items()},
+                "image": base64.b64encode(row.image).decode(),
+            }
+            for row in document.tables[0].rows
+        ],
+    }
+
+
+def _loaded(data: dict, name: str) -> RawDocument:
+    rows = [
+        RawRow(
+            number=row["number"],
+            location=row["location"],
+            cells=row["cells"],
+            confidence={int(k): v for k, v in row["confidence"].items()},
+            image=base64.b64decode(row["image"]),
+        )
+        for row in data["rows"]
+    ]
+    return RawDocument(
+        filename=name, title_lines=data["title_lines"], tables=[RawTable(name="scan", rows=rows)]
+    )

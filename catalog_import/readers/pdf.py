@@ -182,7 +182,7 @@ def read_pdf(path: Path, name: str, *, progress=None) -> RawDocument:
             # Only pictures: a scanned annex, read by OCR.
             from catalog_import.readers.ocr import read_scanned_pdf
 
-            return read_scanned_pdf(document, name, progress=progress)
+            return read_scanned_pdf(path, document, name, progress=progress)
     finally:
         document.close()
     if plumber_pages:

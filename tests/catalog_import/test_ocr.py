@@ -125,7 +125,13 @@ def test_table_without_lines_is_read_from_the_layout_and_every_row_waits_for_a_p
     assert all(r.image and "Hạng sao read with 50% confidence" in r.message for r in review)
 
 
-def test_admin_upload_of_a_scan_plans_confirm_reads_it_again_with_page_progress(staff_client, files):
+def test_admin_upload_of_a_scan_is_read_in_the_background_with_page_progress(
+    staff_client, files, django_capture_on_commit_callbacks
+):
+    """The upload returns at once (Celery reads the scan; eager here), the run's page shows the pages read
+    and links to the plan; the plan and the confirm take the reading from the OCR cache, which goes once
+    the run is applied."""
+    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from catalog_import.models import ImportRun, RunStatus
@@ -134,23 +140,28 @@ def test_admin_upload_of_a_scan_plans_confirm_reads_it_again_with_page_progress(
     scans.seed_catalogue([sample])
     path = scans.write(sample, files, fmt="png", rows_per_page=5)
 
-    page = staff_client.post(
-        "/admin/catalog_import/importrun/upload/",
-        {"file": SimpleUploadedFile("quet.png", path.read_bytes(), content_type="image/png")},
-    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(
+            "/admin/catalog_import/importrun/upload/",
+            {"file": SimpleUploadedFile("quet.png", path.read_bytes(), content_type="image/png")},
+        )
 
-    html = page.content.decode()
-    assert page.status_code == 200, html
-    assert f"Quyết định {sample.number}" in html
-    assert html.count("data-outcome=") == 5
+    assert len(callbacks) == 1  # the reading task, queued once the run is stored
     run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/admin/catalog_import/importrun/{run.pk}/change/"
+    assert (run.status, run.progress) == (RunStatus.PLANNED, {"done": 1, "total": 1})
+    run_page = staff_client.get(response.url).content.decode()
+    assert "1/1 trang" in run_page and "data-run-plan" in run_page
+    assert len(default_storage.listdir("ocr-cache")[1]) == 1
+    plan = staff_client.get(f"/admin/catalog_import/importrun/{run.pk}/plan/").content.decode()
+    assert f"Quyết định {sample.number}" in plan
+    assert plan.count("data-outcome=") == 5
     staff_client.post(f"/admin/catalog_import/importrun/{run.pk}/confirm/")
     run.refresh_from_db()
-    assert (run.status, run.progress) == (RunStatus.APPLIED, {"done": 1, "total": 1})
-    assert (
-        "1/1 trang" in staff_client.get(f"/admin/catalog_import/importrun/{run.pk}/change/").content.decode()
-    )
+    assert run.status == RunStatus.APPLIED
     assert scans.accuracy(sample).wrong == 0
+    assert default_storage.listdir("ocr-cache")[1] == []
 
 
 def test_page_scanned_upside_down_is_turned_upright(files, import_decision):
