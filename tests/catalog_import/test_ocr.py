@@ -153,6 +153,10 @@ def test_admin_upload_of_a_scan_is_read_in_the_background_with_page_progress(
     assert (run.status, run.progress) == (RunStatus.PLANNED, {"done": 1, "total": 1})
     run_page = staff_client.get(response.url).content.decode()
     assert "1/1 trang" in run_page and "data-run-plan" in run_page
+    assert "data-run-reading" not in run_page  # the page stops refreshing once the scan is read
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.READING)
+    assert "data-run-reading" in staff_client.get(response.url).content.decode()
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.PLANNED)
     assert len(default_storage.listdir("ocr-cache")[1]) == 1
     plan = staff_client.get(f"/admin/catalog_import/importrun/{run.pk}/plan/").content.decode()
     assert f"Quyết định {sample.number}" in plan
