@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install browser messages clean worker beat
+.PHONY: run test lint format bench install browser ocr messages clean worker beat
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -c 'import os, site; open(os.path.join(site.getsitepackages()[0], "ocop-marketplace.pth"), "w").write(os.getcwd())'
 	touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP) messages ocr
 
 # Translations are committed as .po files and compiled here (the .mo files are build output).
 messages: $(STAMP)
@@ -28,6 +28,16 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "NOTICE: could not install chromium; browser tests will be skipped"; \
 	else echo "NOTICE: /usr/bin/chromium missing and not root; browser tests will be skipped"; fi
+
+# Tesseract with its Vietnamese model reads scanned and photographed decisions; DejaVu draws the test scans.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-dejavu-core
+ocr:
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie \
+		&& [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null) \
+		|| echo "NOTICE: could not install $(OCR_PACKAGES); scanned decisions are refused and OCR tests skipped"; \
+	else echo "NOTICE: missing $(OCR_PACKAGES) (not root); scanned decisions are refused and OCR tests skipped"; fi
 
 run: install
 	PORT=$(PORT) $(PY) -m marketplace.core.devserver

@@ -5,13 +5,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from catalog_import import services
+from catalog_import.columns import FIELD_LABELS
 from catalog_import.models import ImportRow, ImportRun, Outcome, ReviewItem, RunStatus
+from catalog_import.readers import SUFFIXES
 from catalog_import.tasks import import_run_apply_task
 from marketplace.certification.models import DecisionKind
 
@@ -19,7 +22,9 @@ PREVIEW_ROWS = 500
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Tệp quyết định / decision file (CSV, XLSX, DOCX, PDF)")
+    file = forms.FileField(
+        label="Tệp quyết định / decision file (CSV, XLSX, DOCX, PDF; bản quét PDF, JPEG, PNG, TIFF)"
+    )
     number = forms.CharField(required=False, label="Số quyết định", help_text="e.g. 1234/QĐ-UBND")
     date = forms.DateField(required=False, label="Ngày quyết định", help_text="YYYY-MM-DD")
     issuer = forms.CharField(required=False, label="Cơ quan ban hành", help_text="e.g. UBND tỉnh Sơn La")
@@ -31,8 +36,8 @@ class UploadForm(forms.Form):
 
         if upload.size > settings.IMPORT_MAX_FILE_BYTES:
             raise ValidationError("The file is over the size limit.")
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".docx", ".pdf")):
-            raise ValidationError("Upload a CSV, XLSX, DOCX or PDF file.")
+        if not upload.name.lower().endswith(tuple(SUFFIXES)):
+            raise ValidationError("Upload a CSV, XLSX, DOCX, PDF, JPEG, PNG or TIFF file.")
         return upload
 
 
@@ -80,8 +85,10 @@ class ImportRunAdmin(admin.ModelAdmin):
         "undone_by",
         "undo_link",
         "rows_link",
+        "pages_read",
+        "plan_link",
     ]
-    exclude = ["upload", "given_meta", "created_decision"]
+    exclude = ["upload", "given_meta", "created_decision", "progress"]
 
     def has_add_permission(self, request):
         return False
@@ -93,6 +100,20 @@ class ImportRunAdmin(admin.ModelAdmin):
     def summary(self, run):
         counts = run.counts or {}
         return ", ".join(f"{counts[k]} {k}" for k in counts if counts[k]) or "—"
+
+    @admin.display(description="trang đã đọc (OCR)")
+    def pages_read(self, run):
+        progress = run.progress or {}
+        if not progress.get("total"):
+            return "—"
+        return f"{progress['done']}/{progress['total']} trang"
+
+    @admin.display(description="kế hoạch")
+    def plan_link(self, run):
+        if run.status != RunStatus.PLANNED or not run.upload:
+            return "—"
+        url = reverse("admin:catalog_import_importrun_plan", args=[run.pk])
+        return format_html('<a class="button" href="{}" data-run-plan>Xem kế hoạch và xác nhận</a>', url)
 
     @admin.display(description="undo")
     def undo_link(self, run):
@@ -121,6 +142,11 @@ class ImportRunAdmin(admin.ModelAdmin):
                 "<int:pk>/confirm/",
                 self.admin_site.admin_view(self.confirm_view),
                 name="catalog_import_importrun_confirm",
+            ),
+            path(
+                "<int:pk>/plan/",
+                self.admin_site.admin_view(self.plan_view),
+                name="catalog_import_importrun_plan",
             ),
             path(
                 "<int:pk>/undo/",
@@ -154,17 +180,14 @@ class ImportRunAdmin(admin.ModelAdmin):
                 issuer=data["issuer"],
                 kind=data["kind"],
             )
-            context = {
-                **self.admin_site.each_context(request),
-                "title": "Kế hoạch nhập / Import plan",
-                "run": run,
-                "plan": plan,
-                "rows": plan.rows[:PREVIEW_ROWS],
-                "more": max(len(plan.rows) - PREVIEW_ROWS, 0),
-                "counts": {k: v for k, v in plan.counts().items() if v},
-                "opts": self.model._meta,
-            }
-            return render(request, "admin/catalog_import/plan.html", context)
+            if plan is None:
+                messages.info(
+                    request,
+                    "Bản quét đang được đọc (OCR) từng trang; trang này cho biết tiến độ, "
+                    "rồi có liên kết tới kế hoạch nhập.",
+                )
+                return HttpResponseRedirect(reverse("admin:catalog_import_importrun_change", args=[run.pk]))
+            return self._render_plan(request, run, plan)
         context = {
             **self.admin_site.each_context(request),
             "title": "Nhập quyết định OCOP / Import a decision",
@@ -172,6 +195,25 @@ class ImportRunAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/catalog_import/upload.html", context)
+
+    def plan_view(self, request, pk: int):
+        """The plan of a scan read in the background (its reading comes from the OCR cache)."""
+        self._require(request, "change")
+        run = get_object_or_404(ImportRun, pk=pk, status=RunStatus.PLANNED)
+        return self._render_plan(request, run, services.import_run_plan(run=run, by=request.user))
+
+    def _render_plan(self, request, run, plan):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Kế hoạch nhập / Import plan",
+            "run": run,
+            "plan": plan,
+            "rows": plan.rows[:PREVIEW_ROWS],
+            "more": max(len(plan.rows) - PREVIEW_ROWS, 0),
+            "counts": {k: v for k, v in plan.counts().items() if v},
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/catalog_import/plan.html", context)
 
     def confirm_view(self, request, pk: int):
         self._require(request, "change")
@@ -208,11 +250,13 @@ class ImportRunAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewItem)
 class ReviewItemAdmin(admin.ModelAdmin):
-    """Close calls of applied imports; staff picks the right product (or producer) for each."""
+    """Rows an import could not be sure of; staff picks the right product (or producer), says it is new,
+    or rejects it. A scanned row shows the picture of the row beside what was read."""
 
-    list_display = ["product_name", "producer_name", "stars", "decision", "location", "best_candidate"]
+    list_display = ["product_name", "producer_name", "stars", "decision", "location", "best_candidate", "why"]
     search_fields = ["product_name", "producer_name"]
     list_select_related = ["run__decision"]
+    actions = ["accept_confident"]
 
     def get_queryset(self, request):
         return (
@@ -227,16 +271,50 @@ class ReviewItemAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="decision")
+    @admin.display(description="quyết định")
     def decision(self, row):
         return row.run.decision
 
-    @admin.display(description="best candidate")
+    @admin.display(description="ứng viên tốt nhất")
     def best_candidate(self, row):
         if not row.candidates:
             return "—"
         best = row.candidates[0]
         return f"{best.get('product') or best.get('producer')} ({best.get('score')})"
+
+    @admin.display(description="lý do")
+    def why(self, row):
+        return row.message
+
+    @admin.action(description=_("Chấp nhận các dòng có ứng viên rõ ràng"))
+    def accept_confident(self, request, queryset):
+        if not request.user.has_perm("catalog_import.change_importrun"):
+            raise PermissionDenied
+        accepted, left = services.review_accept_confident(
+            rows=queryset.select_related("run__decision"), by=request.user
+        )
+        messages.success(
+            request, f"Đã chấp nhận {accepted} dòng; {left} dòng cần người xem / {accepted} accepted."
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/image/",
+                self.admin_site.admin_view(self.image_view),
+                name="catalog_import_reviewitem_image",
+            )
+        ]
+        return own + super().get_urls()
+
+    def image_view(self, request, pk: int):
+        """The picture of a scanned row, to staff only (row pictures are never public files)."""
+        if not request.user.has_perm("catalog_import.view_importrun") and not request.user.has_perm(
+            "catalog_import.change_importrun"
+        ):
+            raise PermissionDenied
+        row = get_object_or_404(ImportRow.objects.exclude(image=""), pk=pk)
+        return FileResponse(row.image.open("rb"), content_type="image/png")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         row = get_object_or_404(self.get_queryset(request).select_related("run__decision"), pk=object_id)
@@ -244,24 +322,35 @@ class ReviewItemAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             choice = request.POST.get("choice", "")
-            kind, _, value = choice.partition(":")
+            kind, _sep, value = choice.partition(":")
             try:
-                services.review_resolve(
-                    row=row,
-                    by=request.user,
-                    product_id=int(value) if kind == "product" else None,
-                    producer_id=int(value) if kind == "producer" else None,
-                )
+                stars = int(request.POST["stars"]) if request.POST.get("stars") else None
+                if kind == "reject":
+                    services.review_reject(row=row, by=request.user)
+                elif kind == "new":
+                    services.review_create_new(row=row, by=request.user, stars=stars)
+                else:
+                    services.review_resolve(
+                        row=row,
+                        by=request.user,
+                        product_id=int(value) if kind == "product" else None,
+                        producer_id=int(value) if kind == "producer" else None,
+                        stars=stars,
+                    )
             except (ValueError, ValidationError) as exc:
                 messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
             else:
-                messages.success(request, "Đã xử lý / resolved.")
+                messages.success(request, "Đã xử lý dòng / resolved.")
                 return HttpResponseRedirect(reverse("admin:catalog_import_reviewitem_changelist"))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Xem xét / Review a close match",
+            "title": "Xem xét dòng quyết định / Review a row",
             "row": row,
             "candidates": _candidate_details(row),
+            "confidence": {FIELD_LABELS.get(k, k): round(v) for k, v in (row.scan_confidence or {}).items()},
+            "image_url": reverse("admin:catalog_import_reviewitem_image", args=[row.pk]) if row.image else "",
+            "star_choices": [3, 4, 5],
+            "is_recognition": row.run.decision.kind == DecisionKind.RECOGNITION,
             "opts": self.model._meta,
         }
         return render(request, "admin/catalog_import/review.html", context)

@@ -18,7 +18,10 @@ FIELD_PHRASES: list[tuple[str, tuple[str, ...]]] = [
     ("stt", ("stt", "so thu tu", "tt", "so tt")),
     ("group", ("nhom san pham", "nhom", "phan nhom", "bo nhom")),
     ("cited", ("quyet dinh cong nhan", "so quyet dinh", "qd cong nhan", "quyet dinh", "so qd", "can cu")),
-    ("stars", ("hang sao", "so sao", "xep hang", "ket qua", "phan hang", "hang", "sao")),
+    (
+        "stars",
+        ("hang sao", "so sao", "xep hang", "ket qua", "phan hang", "hang", "sao", "cap hang", "muc sao"),
+    ),
     ("address", ("dia chi", "dia ban", "dia diem", "huyen", "xa phuong", "noi san xuat")),
     ("score", ("tong diem", "diem danh gia", "diem so", "diem")),
     (
@@ -32,9 +35,15 @@ FIELD_PHRASES: list[tuple[str, tuple[str, ...]]] = [
             "doanh nghiep",
             "to chuc ca nhan",
             "ten co so",
+            "co so",
+            "ten don vi",
+            "ten doanh nghiep",
+            "ten htx",
+            "nha san xuat",
+            "chu so huu",
         ),
     ),
-    ("product", ("ten san pham", "san pham", "ten sp", "sp ocop")),
+    ("product", ("ten san pham", "san pham", "ten sp", "sp ocop", "sp", "ten hang hoa", "san pham ocop")),
     ("note", ("ghi chu", "ly do", "noi dung")),
 ]
 FIELD_LABELS = {
@@ -50,7 +59,7 @@ FIELD_LABELS = {
 }
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _NUMBERING = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
-MAX_HEADER_SCAN = 40
+MAX_HEADER_SCAN = 60
 
 
 def header_key(text: str) -> str:
@@ -156,6 +165,14 @@ class SourceRow:
     cited: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # field -> "column E 'Hạng sao'"
     formulas: dict[str, str] = field(default_factory=dict)  # column label -> formula text
+    # Rows read by OCR: confidence (0–100) per field, the row's picture, and why it needs a person's eye.
+    confidence: dict[str, float] | None = None
+    image: bytes = b""
+    doubts: list[tuple[str, str]] = field(default_factory=list)  # (field or '', why)
+
+    @property
+    def scanned(self) -> bool:
+        return self.confidence is not None
 
 
 @dataclass
@@ -204,6 +221,12 @@ def parse_document(document: RawDocument) -> ParsedDocument:
         elif previous is not None and table.rows and len(table.rows[0].cells) == len(previous.labels):
             header = previous  # a continuation table without its own header (next page)
         else:
+            if not found:
+                # A table above the annex (Word's national header block: issuer | "CỘNG HÒA ..."): its cells
+                # are title lines, each paragraph on its own so that neighbours do not run together.
+                for raw in table.rows[:MAX_HEADER_SCAN]:
+                    for cell in dict.fromkeys(c for c in raw.cells if c):
+                        title_lines += [line.strip() for line in cell.splitlines() if line.strip()]
             continue
         columns |= set(header.columns)
         labels = {name: _column_label(table, header, i) for name, i in header.columns.items()}
@@ -255,6 +278,9 @@ def _row(
     )
     for index, formula in raw.formulas.items():
         row.formulas[_column_label(table, header, index)] = formula
+    if raw.confidence is not None:
+        row.confidence = {name: raw.confidence.get(i, 0.0) for name, i in header.columns.items()}
+        row.image = raw.image
     return row
 
 

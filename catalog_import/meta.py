@@ -94,8 +94,23 @@ def _issuer(text: str) -> str:
     return f"UBND {level} {' '.join(words)}".strip() if words else ""
 
 
+def _issuer_lines(lines: list[str]) -> list[str]:
+    """Each title line on its own, except that a national header split over lines ("ỦY BAN NHÂN DÂN" /
+    "TỈNH SƠN LA", as Word tables and PDFs print it) is put back together. Joining every line would glue the
+    next paragraph's first word onto the issuer ("UBND tỉnh Sơn La Phụ")."""
+    result = []
+    for index, line in enumerate(lines):
+        key = fold(line).strip(" .:")
+        if key in {"uy ban nhan dan", "ubnd"} and index + 1 < len(lines):
+            result.append(f"{line} {lines[index + 1]}")
+        else:
+            result.append(line)
+    return result
+
+
 def meta_from_title(lines: list[str]) -> DecisionMeta:
-    text = nfc(" \n ".join(lines))
+    lines = [nfc(part).strip() for line in lines for part in line.splitlines() if part.strip()]
+    text = " \n ".join(lines)
     meta = DecisionMeta()
     numbers = list(_NUMBER.finditer(text))
     if numbers:
@@ -106,9 +121,9 @@ def meta_from_title(lines: list[str]) -> DecisionMeta:
         # "Sơn La, ngày 15 tháng 3 năm 2024" in the header block
         match = re.search(r"ngày\s+(.{6,30})", text, re.IGNORECASE)
         meta.date = _parse_date(match.group(1)) if match else None
-    joined = " ".join(line for line in lines)
-    meta.issuer = _issuer(nfc(joined))
-    for match in _PROVINCE.finditer(nfc(joined)):
+    joined = " ".join(lines)
+    meta.issuer = next((found for line in _issuer_lines(lines) if (found := _issuer(line))), "")
+    for match in _PROVINCE.finditer(joined):
         words = match.group(1).split()
         for size in (3, 2, 1):
             code = province_code_for(" ".join(words[:size]).title())
@@ -127,13 +142,22 @@ def meta_from_title(lines: list[str]) -> DecisionMeta:
     return meta
 
 
-def _same_issuer(a: str, b: str) -> bool:
-    def key(value: str) -> str:
-        value = fold(value)
-        value = re.sub(r"^(uy ban nhan dan|ubnd)\s+", "", value)
-        return re.sub(r"[^a-z0-9]", "", value)
+def issuer_key(issuer: str) -> str:
+    """One key per issuing body however it is written: "ỦY BAN NHÂN DÂN TỈNH YÊN BÁI", "UBND tỉnh Yên Bái" and
+    "UBND tỉnh Lào Cai" (which absorbed Yên Bái on 1/7/2025) give the same key; districts keep their name."""
+    value = fold(issuer).replace(".", ". ")
+    value = re.sub(r"^(uy ban nhan dan|ubnd)\s+", "", " ".join(value.split()))
+    value = re.sub(r"^tp\.?\s+", "thanh pho ", value)
+    match = re.match(r"^(tinh|thanh pho)\s+(.+)$", value)
+    if match:
+        code = province_code_for(match.group(2))
+        if code:
+            return f"province:{code}"
+    return re.sub(r"[^a-z0-9]", "", value)
 
-    return key(a) == key(b)
+
+def _same_issuer(a: str, b: str) -> bool:
+    return issuer_key(a) == issuer_key(b)
 
 
 def reconcile(

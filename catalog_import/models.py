@@ -14,9 +14,11 @@ class Outcome(models.TextChoices):
     UNMATCHED = "unmatched", _("Không khớp")
     AMBIGUOUS = "ambiguous", _("Cần xem xét")
     ERROR = "error", _("Lỗi")
+    REJECTED = "rejected", _("Đã loại")
 
 
 class RunStatus(models.TextChoices):
+    READING = "reading", _("Đang đọc bản quét")
     PLANNED = "planned", _("Đã lập kế hoạch")
     APPLIED = "applied", _("Đã áp dụng")
     FAILED = "failed", _("Thất bại")
@@ -39,6 +41,8 @@ class ImportRun(models.Model):
     decision_meta = models.JSONField(default=dict, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    # Pages read so far while a scan is read ({"done": 3, "total": 12}), for the admin's run page.
+    progress = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -96,6 +100,13 @@ class ImportRow(models.Model):
         "certification.Certification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     previous_state = models.CharField(max_length=12, blank=True)
+    # That certificate's fields before this row changed it (state, ended_at, revoked_by_id, superseded_by_id),
+    # so undo puts it back exactly as it was.
+    previous_values = models.JSONField(default=dict, blank=True)
+    # Rows read from a scan: confidence per field (0–100) and the picture of the row for the review queue.
+    # Stored under a random name, served only through the admin.
+    scan_confidence = models.JSONField(default=dict, blank=True)
+    image = models.FileField(upload_to="import-rows/", blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

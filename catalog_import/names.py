@@ -24,12 +24,17 @@ _FORMS: list[tuple[str, str]] = [
     ("ctcp", "cty cp"),
     ("trach nhiem huu han", "tnhh"),
     ("mot thanh vien", "mtv"),
+    ("1 thanh vien", "mtv"),
     ("co phan", "cp"),
     ("ho kinh doanh", "hkd"),
     ("ho san xuat kinh doanh", "hkd"),
     ("ho sxkd", "hkd"),
+    ("ho sx kd", "hkd"),
+    ("ho kd", "hkd"),
     ("doanh nghiep tu nhan", "dntn"),
     ("co so san xuat", "cssx"),
+    ("co so", "cssx"),
+    ("cong ty tnhh mot thanh vien", "cty tnhh mtv"),
     ("san xuat", "sx"),
     ("thuong mai", "tm"),
     ("dich vu", "dv"),
@@ -76,9 +81,57 @@ def name_key(name: str) -> str:
     return " ".join(text.split())
 
 
+# Abbreviations kept in capitals when an ALL-CAPS name is written in ordinary case.
+_UPPER_WORDS = {
+    "htx",
+    "tht",
+    "tnhh",
+    "mtv",
+    "cp",
+    "dntn",
+    "hkd",
+    "cssx",
+    "sxkd",
+    "tm",
+    "dv",
+    "xnk",
+    "ocop",
+    "nn",
+}
+
+
+def display_name(name: str) -> str:
+    """A name typed in capitals ("HỢP TÁC XÃ CHÈ SHAN TUYẾT") as a page shows it ("Hợp Tác Xã Chè Shan
+    Tuyết"), abbreviations kept ("HTX", "TNHH"); names in ordinary case are returned as written."""
+    name = " ".join(name.split())
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 4 or any(c.islower() for c in letters):
+        return name
+    words = []
+    for word in name.split():
+        core = fast_fold(word.strip(".,;:()"))
+        words.append(word if core in _UPPER_WORDS else word[:1] + word[1:].lower())
+    return " ".join(words)
+
+
 def legal_words(key: str) -> set[str]:
     """The legal-form words of a name key ('htx', 'cty', 'tnhh', ...)."""
     return {w for w in key.split() if w in LEGAL_WORDS - {"ho", "co", "so"}}
+
+
+_KINDS = {"htx", "tht", "cty", "hkd", "dntn", "cssx"}
+_COMPANY_TYPES = {"cp", "tnhh"}
+
+
+def forms_conflict(key: str, other: str) -> bool:
+    """Two name keys whose legal forms say they are different legal persons: a cooperative is not a company,
+    a joint-stock company (CP) is not a limited one (TNHH). A name without a form conflicts with none."""
+    words, other_words = set(key.split()), set(other.split())
+    kinds, other_kinds = words & _KINDS, other_words & _KINDS
+    if kinds and other_kinds and not kinds & other_kinds:
+        return True
+    types, other_types = words & _COMPANY_TYPES, other_words & _COMPANY_TYPES
+    return bool(types and other_types and not types & other_types)
 
 
 def core_key(key: str) -> str:

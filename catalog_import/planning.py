@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -14,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from catalog_import.columns import (
     FIELD_LABELS,
+    MAX_HEADER_SCAN,
     ParsedDocument,
     SourceRow,
     StarError,
@@ -23,7 +25,15 @@ from catalog_import.columns import (
 )
 from catalog_import.meta import DecisionMeta, meta_from_title, reconcile
 from catalog_import.models import Outcome
-from catalog_import.names import core_key, kind_from_name, legal_words, name_key, product_key
+from catalog_import.names import (
+    core_key,
+    display_name,
+    forms_conflict,
+    kind_from_name,
+    legal_words,
+    name_key,
+    product_key,
+)
 from catalog_import.readers import ImportFileError, read_document
 from marketplace.catalog.models import Product
 from marketplace.certification.models import Certification, CertificationState, Decision, DecisionKind
@@ -36,6 +46,10 @@ PRODUCER_SURE = 93
 PRODUCER_CLOSE = 80
 PRODUCT_SURE = 92
 PRODUCT_CLOSE = 75
+# Rows read from a scan go to the review queue, never applied on a guess, when a cell is less sure than this.
+SCAN_STARS_SURE = 80
+SCAN_NAME_SURE = 60
+_SCANNED_STARS = re.compile(r"^0?[345]\s*(sao)?\s*[*★]?$")
 
 
 @dataclass
@@ -66,6 +80,7 @@ class PlannedRow:
     new_product_category: str = ""  # category slug when the product is created
     previous_certification_id: int | None = None
     previous_state: str = ""
+    previous_values: dict = field(default_factory=dict)
     candidates: list[dict] = field(default_factory=list)
 
 
@@ -175,13 +190,14 @@ def category_for(group: str, product_name: str) -> str:
 
 # --- Reading -------------------------------------------------------------------------------------
 def read_files(
-    paths: list[Path], names: list[str] | None = None
+    paths: list[Path], names: list[str] | None = None, *, pages=None
 ) -> tuple[list[ParsedDocument], list[PlanError]]:
+    """Parsed documents and the files' errors. `pages(done, total)` follows the pages of scans."""
     documents, errors = [], []
     for index, path in enumerate(paths):
         name = names[index] if names else Path(path).name
         try:
-            parsed = parse_document(read_document(path, display_name=name))
+            parsed = parse_document(read_document(path, display_name=name, progress=pages))
         except ImportFileError as exc:
             errors.append(PlanError(exc.row, exc.message))
             continue
@@ -190,7 +206,7 @@ def read_files(
                 PlanError(
                     None,
                     f"{name}: no product column found (a header such as 'Tên sản phẩm' or 'Sản phẩm' "
-                    "in the first 40 rows of a table).",
+                    f"in the first {MAX_HEADER_SCAN} rows of a table).",
                 )
             )
             continue
@@ -273,14 +289,15 @@ class Matcher:
         return ids
 
     def producer(self, name: str, province: str | None) -> tuple[list[int], float]:
-        """Candidate producer ids and the confidence (100 = exact key)."""
+        """Candidate producer ids and the confidence (100 = exact key). The same name under another legal
+        form is a close call (a cooperative may have become a company); a merely similar name under another
+        form ("HTX Trà Bắc Hà" for "Cty CP Trà Bắc") is another producer entirely: never a candidate."""
         key = name_key(name)
         if key in self.by_key:
             return self._prefer_province(self.by_key[key], province), 100.0
         core = core_key(key)
         if core in self.by_core:
             ids = self._prefer_province(self.by_core[core], province)
-            # "HTX Sơn Hòa" and "Công ty TNHH Sơn Hòa" share a name, not a legal person: a close call.
             forms = {frozenset(legal_words(name_key(self.producers[pk][0]))) for pk in ids}
             same_form = forms == {frozenset(legal_words(key))} or not legal_words(key)
             return ids, 96.0 if same_form else 90.0
@@ -290,13 +307,20 @@ class Matcher:
                 core, self.core_choices, scorer=fuzz.ratio, limit=3, score_cutoff=PRODUCER_CLOSE
             )
             self._fuzzy_cache[core] = [(self.core_choices[index], score) for _, score, index in found]
-        found = self._fuzzy_cache[core]
+        found = [
+            (choice, score)
+            for choice, score in self._fuzzy_cache[core]
+            if self._same_person(key, self.by_core[choice])
+        ]
         if not found:
             return [], 0.0
-        ids = [pk for choice, _ in found for pk in self.by_core[choice]]
+        ids = [pk for choice, _ in found for pk in self._same_person(key, self.by_core[choice])]
         return ids, found[0][1] if len(found) == 1 or found[0][1] - found[1][1] >= 5 else min(
             found[0][1], 90.0
         )
+
+    def _same_person(self, key: str, ids: list[int]) -> list[int]:
+        return [pk for pk in ids if not forms_conflict(key, name_key(self.producers[pk][0]))]
 
     def product(self, producer_id: int, name: str) -> tuple[list[int], float]:
         producer_name = self.producers[producer_id][0]
@@ -355,10 +379,11 @@ def build_plan(
     issuer: str = "",
     kind: str = "",
     progress=None,
+    pages=None,
 ) -> Plan:
     paths = [Path(p) for p in paths]
     names = names or [p.name for p in paths]
-    documents, errors = read_files(paths, names)
+    documents, errors = read_files(paths, names, pages=pages)
     title_lines = [line for d in documents for line in d.title_lines]
     meta, problems = reconcile(
         meta_from_title(title_lines), number=number, date=date, issuer=issuer, kind=kind
@@ -378,6 +403,12 @@ def build_plan(
     validated = []
     for row in rows:
         stars, score, row_errors = _validate(row, meta.kind)
+        if row.scanned:
+            # A scan's unreadable cell is a question for a person, not a reason to refuse the decision.
+            row.doubts = scan_doubts(row, meta.kind) + [
+                ("", e.message.split(": ", 1)[-1]) for e in row_errors
+            ]
+            row_errors = []
         plan.errors += row_errors
         validated.append((row, stars, score, bool(row_errors)))
     if plan.errors:
@@ -402,6 +433,7 @@ def _match(plan: Plan, validated: list, *, progress=None) -> None:
     new_producers: dict[str, NewProducer] = {}
     for row, stars, score, _ in validated:
         planned = PlannedRow(source=row, outcome=Outcome.NEW, stars=stars, score=score)
+        exact: set[str] = set()  # names that spell a known producer/product exactly
         plan.rows.append(planned)
         if progress is not None:
             progress.update(1)
@@ -418,6 +450,8 @@ def _match(plan: Plan, validated: list, *, progress=None) -> None:
             ids, confidence = matcher.producer(row.producer, row_province)
             if len(ids) == 1 and confidence >= PRODUCER_SURE:
                 planned.producer_id = ids[0]
+                if confidence == 100:
+                    exact.add("producer")
             elif ids:
                 planned.outcome = Outcome.AMBIGUOUS
                 planned.candidates = [matcher.candidate(pk, None, confidence) for pk in ids[:5]]
@@ -431,6 +465,8 @@ def _match(plan: Plan, validated: list, *, progress=None) -> None:
             ids, confidence = matcher.product(planned.producer_id, row.product)
             if len(ids) == 1 and confidence >= PRODUCT_SURE:
                 planned.product_id = ids[0]
+                if confidence == 100:
+                    exact.add("product")
             elif ids:
                 planned.outcome = Outcome.AMBIGUOUS
                 planned.candidates = [matcher.candidate(None, pk, confidence) for pk in ids[:5]]
@@ -454,6 +490,17 @@ def _match(plan: Plan, validated: list, *, progress=None) -> None:
                 planned.outcome = Outcome.UNMATCHED
                 planned.message = "unknown product and the row names no producer"
                 continue
+        # A name read with low confidence that spells a known name exactly is that name; stars are never
+        # taken on trust.
+        doubts = [message for name, message in row.doubts if name not in exact]
+        if row.scanned and (doubts or planned.product_id is None):
+            planned.outcome = Outcome.AMBIGUOUS
+            planned.message = "scanned row: " + "; ".join(
+                doubts or ["not in the catalogue; check the spelling, then choose or add it"]
+            )
+            if planned.producer_id is not None:
+                planned.candidates = [matcher.candidate(planned.producer_id, planned.product_id, 100)]
+            continue
         if meta.kind == DecisionKind.REVOCATION:
             if planned.product_id is None:
                 planned.outcome = Outcome.UNMATCHED
@@ -473,13 +520,37 @@ def _match(plan: Plan, validated: list, *, progress=None) -> None:
                         continue
                     new_producers[key] = NewProducer(
                         key=key,
-                        name=row.producer,
+                        name=display_name(row.producer),
                         kind=kind_from_name(row.producer),
                         province=code,
                         address=row.address,
                     )
                 planned.new_producer = new_producers[key]
     _compare_certificates(plan, decision)
+    for planned in plan.rows:
+        if planned.source.scanned and planned.outcome == Outcome.UNMATCHED:
+            planned.outcome = Outcome.AMBIGUOUS  # a person reads the scan before anything is said of it
+
+
+def scan_doubts(row: SourceRow, kind: str) -> list[tuple[str, str]]:
+    """Why a row read from a scan cannot be applied as read: cells read with low confidence, or a star cell
+    that is not plainly '3 sao', '4', '5 sao'."""
+    doubts = []
+    confidence = row.confidence or {}
+    wanted = ["product", "producer"] + (["stars"] if kind == DecisionKind.RECOGNITION else [])
+    for name in wanted:
+        if name not in confidence:
+            continue
+        sure = SCAN_STARS_SURE if name == "stars" else SCAN_NAME_SURE
+        if confidence[name] < sure:
+            doubts.append((name, f"{FIELD_LABELS[name]} read with {confidence[name]:.0f}% confidence"))
+    if (
+        kind == DecisionKind.RECOGNITION
+        and "stars" in confidence
+        and not _SCANNED_STARS.match(fold(row.stars))
+    ):
+        doubts.append(("", f"{FIELD_LABELS['stars']} {row.stars!r} is not a plain star rating"))
+    return doubts
 
 
 class CertRow(NamedTuple):
@@ -493,6 +564,17 @@ class CertRow(NamedTuple):
     decision_id: int
     revoked_by_id: int | None
     decision__number: str
+    ended_at: datetime.datetime | None
+    superseded_by_id: int | None
+
+    def values(self) -> dict:
+        """The fields an import changes, as undo restores them."""
+        return {
+            "state": self.state,
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "revoked_by_id": self.revoked_by_id,
+            "superseded_by_id": self.superseded_by_id,
+        }
 
 
 def _compare_certificates(plan: Plan, decision: Decision | None) -> None:
@@ -534,6 +616,7 @@ def _compare_certificates(plan: Plan, decision: Decision | None) -> None:
         if current is not None and current.state == CertificationState.ACTIVE:
             row.previous_certification_id = current.pk
             row.previous_state = current.state
+            row.previous_values = current.values()
         if current is not None and row.outcome != Outcome.NEW:
             row.message = f"{current.stars}★ → {row.stars}★"
 
@@ -558,4 +641,5 @@ def _plan_revocation(plan: Plan, row: PlannedRow, history: list[CertRow], decisi
     row.outcome = Outcome.REVOKED
     row.previous_certification_id = target.pk
     row.previous_state = target.state
+    row.previous_values = target.values()
     row.message = f"revokes {target.stars}★ of {target.decision__number}"

@@ -3,6 +3,7 @@ review-queue row. Certificates are written only through marketplace.certificatio
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from django.utils import timezone
 
 from catalog_import.error_codes import ImportErrorCode
 from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
+from catalog_import.names import display_name
 from catalog_import.planning import NewProducer, Plan, build_plan, category_for
+from catalog_import.readers import SUFFIXES
 from marketplace.catalog.models import Category, Product
 from marketplace.certification.bulk import copy_create, copy_insert
 from marketplace.certification.models import Certification, CertificationState, DecisionKind
@@ -124,7 +127,7 @@ def _create_products(rows: list, producer_slugs: dict[int, str]) -> None:
         {
             "producer_id": r.producer_id,
             "category_id": categories.get(r.new_product_category, fallback),
-            "name": r.source.product.strip()[:255],
+            "name": display_name(r.source.product)[:255],
             "slug": slug,
             "is_published": False,
         }
@@ -206,12 +209,43 @@ def import_apply(*, plan: Plan, by: Actor, run: ImportRun | None = None, upload_
     run.counts = plan.counts()
     run.errors = []
     run.save()
-    copy_insert(
-        ImportRow,
-        ROW_FIELDS,
-        (_row_values(run, r, created_rows, first_of_producer, certificates) for r in plan.rows),
-    )
+    images = _save_row_images(plan.rows)
+    try:
+        copy_insert(
+            ImportRow,
+            ROW_FIELDS,
+            (_row_values(run, r, created_rows, first_of_producer, certificates, images) for r in plan.rows),
+        )
+    except BaseException:
+        _delete_files(images.values())
+        raise
     return run
+
+
+def _save_row_images(rows) -> dict[int, str]:
+    """The picture of every scanned row that waits for a person, under a random name (id(row) → name)."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    saved: dict[int, str] = {}
+    try:
+        for row in rows:
+            if row.source.image and row.outcome == Outcome.AMBIGUOUS:
+                name = f"import-rows/{secrets.token_hex(16)}.png"
+                saved[id(row)] = default_storage.save(name, ContentFile(row.source.image))
+    except BaseException:
+        _delete_files(saved.values())
+        raise
+    return saved
+
+
+def _delete_files(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
 
 
 ROW_FIELDS = [
@@ -234,11 +268,14 @@ ROW_FIELDS = [
     "certification",
     "previous_certification",
     "previous_state",
+    "previous_values",
+    "scan_confidence",
+    "image",
 ]
 
 
 def _row_values(
-    run: ImportRun, r, created_rows: set[int], first_of_producer: dict, certificates: dict
+    run: ImportRun, r, created_rows: set[int], first_of_producer: dict, certificates: dict, images: dict
 ) -> tuple:
     return (
         run.pk,
@@ -260,6 +297,9 @@ def _row_values(
         certificates.get(r.product_id) if r.outcome in ISSUING else None,
         r.previous_certification_id,
         r.previous_state,
+        r.previous_values,
+        r.source.confidence or {},
+        images.get(id(r), ""),
     )
 
 
@@ -275,11 +315,12 @@ def import_files(
     dry_run: bool = False,
     run: ImportRun | None = None,
     progress=None,
+    pages=None,
 ) -> tuple[Plan, ImportRun | None]:
     """Plan, then apply unless dry_run. Raises ImportRejected (nothing applied) when the input is unusable."""
     require_staff_with(by, IMPORT_PERMISSION)
     plan = build_plan(
-        paths, names=names, number=number, date=date, issuer=issuer, kind=kind, progress=progress
+        paths, names=names, number=number, date=date, issuer=issuer, kind=kind, progress=progress, pages=pages
     )
     if not plan.usable:
         raise ImportRejected(plan)
@@ -336,16 +377,16 @@ def import_undo(*, run: ImportRun, by: Actor) -> ImportRun:
     if blockers:
         raise ValidationError("; ".join(blockers), code=ImportErrorCode.UNDO_BLOCKED.value)
     issued = [r.certification_id for r in rows if r.certification_id]
-    previous = {r.previous_certification_id: r.previous_state for r in rows if r.previous_certification_id}
+    previous = {r.previous_certification_id: r for r in rows if r.previous_certification_id}
     Certification.objects.filter(pk__in=previous).update(superseded_by=None)
     Certification.objects.filter(pk__in=issued).delete()
-    for state in set(previous.values()):
-        ids = [pk for pk, s in previous.items() if s == state]
-        Certification.objects.filter(pk__in=ids).update(
-            state=state,
-            revoked_by=None,
-            ended_at=None if state == CertificationState.ACTIVE else timezone.now(),
-        )
+    # Each certificate back exactly as it was; one UPDATE per distinct set of values (most are alike:
+    # active, never ended).
+    groups: dict[tuple, list[int]] = {}
+    for pk, row in previous.items():
+        groups.setdefault(_restored_values(row), []).append(pk)
+    for values, ids in groups.items():
+        Certification.objects.filter(pk__in=ids).update(**dict(values))
     created_products = [r.product_id for r in rows if r.created_product and r.product_id]
     created_producers = [r.producer_id for r in rows if r.created_producer and r.producer_id]
     ImportRow.objects.filter(run=run).update(certification=None, previous_certification=None)
@@ -370,41 +411,51 @@ def import_undo(*, run: ImportRun, by: Actor) -> ImportRun:
     return run
 
 
+def _restored_values(row: ImportRow) -> tuple:
+    """What a certificate looked like before the row changed it (rows written before previous_values were
+    kept: their state, never ended unless it had)."""
+    values = row.previous_values
+    if not values:
+        ended = None if row.previous_state == CertificationState.ACTIVE else timezone.now()
+        return (("state", row.previous_state), ("revoked_by_id", None), ("ended_at", ended))
+    ended = datetime.datetime.fromisoformat(values["ended_at"]) if values.get("ended_at") else None
+    return (
+        ("state", values["state"]),
+        ("ended_at", ended),
+        ("revoked_by_id", values.get("revoked_by_id")),
+        ("superseded_by_id", values.get("superseded_by_id")),
+    )
+
+
 # --- Review queue ----------------------------------------------------------------------------------
-@transaction.atomic
-def review_resolve(
-    *, row: ImportRow, by: Actor, product_id: int | None = None, producer_id: int | None = None
-) -> ImportRow:
-    """Staff settles an ambiguous row: the chosen product (or a new unlisted product under the chosen
-    producer) gets the row's rating, or its certificate is revoked, under the run's decision."""
-    require_staff_with(by, IMPORT_PERMISSION)
+# A row waits for a person when the import could not be sure: a close name, or a scanned cell read with low
+# confidence. The person chooses a candidate, says "none of these: a new product (and producer)", or rejects
+# the row; rows whose best candidate is clear can be accepted together. Nothing waits on a guess.
+ACCEPT_SCORE = 90
+
+
+def _open_row(row: ImportRow) -> ImportRow:
     row = ImportRow.objects.select_for_update(of=("self",)).select_related("run__decision").get(pk=row.pk)
     if row.outcome != Outcome.AMBIGUOUS or row.resolved_at is not None:
         raise ValidationError("This row is already settled.", code=ImportErrorCode.ALREADY_RESOLVED.value)
-    decision = row.run.decision
-    if row.run.status != RunStatus.APPLIED or decision is None:
+    if row.run.status != RunStatus.APPLIED or row.run.decision is None:
         raise ValidationError("The import is not applied.", code=ImportErrorCode.NOT_APPLIED.value)
-    allowed_products = {c.get("product_id") for c in row.candidates}
-    allowed_producers = {c.get("producer_id") for c in row.candidates}
-    if product_id is not None:
-        if product_id not in allowed_products:
-            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
-        product = Product.objects.get(pk=product_id)
-    elif producer_id is not None:
-        if producer_id not in allowed_producers:
-            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
-        if decision.kind != DecisionKind.RECOGNITION:
-            raise ValidationError("A revocation needs a product.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
-        from marketplace.catalog.services import product_create
+    return row
 
-        producer = Producer.objects.get(pk=producer_id)
-        category = Category.objects.get(slug=category_for("", row.product_name))
-        product = product_create(
-            producer=producer, category=category, name=row.product_name, is_published=False, by=by
-        )
-        row.created_product = True
-    else:
-        raise ValidationError("Choose a product or a producer.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+
+def _checked_stars(row: ImportRow, stars: int | None) -> None:
+    """A person's star rating for the row (what the scan could not tell), else the one read."""
+    if stars is not None:
+        if not 3 <= stars <= 5:
+            raise ValidationError("Hạng sao phải là 3, 4 hoặc 5.", code="invalid_stars")
+        row.stars = stars
+    if row.run.decision.kind == DecisionKind.RECOGNITION and row.stars is None:
+        raise ValidationError("Chọn hạng sao của dòng này.", code="invalid_stars")
+
+
+def _settle(row: ImportRow, product: Product, by: Actor) -> ImportRow:
+    """Give the row's rating to `product` (or revoke its certificate) under the run's decision."""
+    decision = row.run.decision
     lock_products([product.pk])
     history = list(Certification.objects.filter(product=product).order_by("-valid_from", "-id"))
     if decision.kind == DecisionKind.RECOGNITION:
@@ -413,6 +464,7 @@ def review_resolve(
         current = next((c for c in history if c.state == CertificationState.ACTIVE), None)
         row.previous_certification = current
         row.previous_state = current.state if current else ""
+        row.previous_values = _values_of(current) if current else {}
         latest = next((c for c in history if c.state != CertificationState.SUPERSEDED), None)
         if latest is None or latest.state == CertificationState.REVOKED:
             row.outcome = Outcome.NEW
@@ -431,6 +483,7 @@ def review_resolve(
             raise ValidationError("The product holds no certificate to revoke.", code="nothing_to_revoke")
         row.previous_certification = target
         row.previous_state = target.state
+        row.previous_values = _values_of(target)
         certification_revoke(certification=target, decision=decision, by=by)
         row.outcome = Outcome.REVOKED
     row.product = product
@@ -438,7 +491,144 @@ def review_resolve(
     row.resolved_at = timezone.now()
     row.resolved_by = acting_user(by)
     row.save()
+    search_products_changed(product_ids={product.pk})
     return row
+
+
+def _values_of(certification: Certification) -> dict:
+    return {
+        "state": certification.state,
+        "ended_at": certification.ended_at.isoformat() if certification.ended_at else None,
+        "revoked_by_id": certification.revoked_by_id,
+        "superseded_by_id": certification.superseded_by_id,
+    }
+
+
+def _new_product(row: ImportRow, producer: Producer, *, by: Actor) -> Product:
+    from marketplace.catalog.services import product_create
+
+    category = Category.objects.get(slug=category_for("", row.product_name))
+    product = product_create(
+        producer=producer, category=category, name=display_name(row.product_name), is_published=False, by=by
+    )
+    row.created_product = True
+    return product
+
+
+@transaction.atomic
+def review_resolve(
+    *,
+    row: ImportRow,
+    by: Actor,
+    product_id: int | None = None,
+    producer_id: int | None = None,
+    stars: int | None = None,
+) -> ImportRow:
+    """Staff settles a row: the chosen product (or a new unlisted product under the chosen producer) gets the
+    row's rating, or its certificate is revoked, under the run's decision. `stars` corrects a scanned row."""
+    require_staff_with(by, IMPORT_PERMISSION)
+    row = _open_row(row)
+    decision = row.run.decision
+    _checked_stars(row, stars)
+    allowed_products = {c.get("product_id") for c in row.candidates}
+    allowed_producers = {c.get("producer_id") for c in row.candidates}
+    if product_id is not None:
+        if product_id not in allowed_products:
+            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+        product = Product.objects.get(pk=product_id)
+    elif producer_id is not None:
+        if producer_id not in allowed_producers:
+            raise ValidationError("Choose one of the candidates.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+        if decision.kind != DecisionKind.RECOGNITION:
+            raise ValidationError("A revocation needs a product.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+        product = _new_product(row, Producer.objects.get(pk=producer_id), by=by)
+    else:
+        raise ValidationError("Choose a product or a producer.", code=ImportErrorCode.NOT_A_CANDIDATE.value)
+    return _settle(row, product, by)
+
+
+@transaction.atomic
+def review_create_new(*, row: ImportRow, by: Actor, stars: int | None = None) -> ImportRow:
+    """ "None of these": the row names a producer and product the marketplace does not know yet; both are
+    created (unlisted, as an import creates them) and rated."""
+    from catalog_import.planning import decision_province
+    from marketplace.core.provinces import province_in_address
+
+    require_staff_with(by, IMPORT_PERMISSION)
+    row = _open_row(row)
+    decision = row.run.decision
+    if decision.kind != DecisionKind.RECOGNITION:
+        raise ValidationError("A revocation needs an existing product.", code="needs_product")
+    _checked_stars(row, stars)
+    if not row.producer_name.strip() or not row.product_name.strip():
+        raise ValidationError("The row names no producer or no product.", code="needs_names")
+    province = province_in_address(row.address) or decision_province(decision.issuer)
+    if not province:
+        raise ValidationError(
+            "Neither the address nor the issuer tells the producer's province.", code="needs_province"
+        )
+    from catalog_import.names import kind_from_name
+
+    name = display_name(row.producer_name)
+    producer = Producer(
+        name=name[:255],
+        slug=_free_slugs(Producer, [(slugify_vi(name, 90), slugify_vi(f"{name} {province}", 100))])[0],
+        kind=kind_from_name(name),
+        province=province,
+        address=row.address[:500],
+    )
+    producer.full_clean()
+    producer.save()
+    row.created_producer = True
+    return _settle(row, _new_product(row, producer, by=by), by)
+
+
+@transaction.atomic
+def review_reject(*, row: ImportRow, by: Actor) -> ImportRow:
+    """The row is not a rating to apply (a misread line, a row of another table): nothing is written."""
+    require_staff_with(by, IMPORT_PERMISSION)
+    row = _open_row(row)
+    row.outcome = Outcome.REJECTED
+    row.resolved_at = timezone.now()
+    row.resolved_by = acting_user(by)
+    row.save(update_fields=["outcome", "resolved_at", "resolved_by"])
+    return row
+
+
+def _confident_choice(row: ImportRow) -> int | None:
+    """The product a row's best candidate names when it stands clear of the others and the row's stars were
+    read with confidence; None when a person must look."""
+    from catalog_import.planning import SCAN_STARS_SURE
+
+    products = [c for c in row.candidates if c.get("product_id")]
+    if not products or row.stars is None:
+        return None
+    best = products[0]
+    if best.get("score", 0) < ACCEPT_SCORE:
+        return None
+    if len(products) > 1 and products[1].get("score", 0) > best["score"] - 5:
+        return None
+    if row.scan_confidence and row.scan_confidence.get("stars", 0) < SCAN_STARS_SURE:
+        return None
+    return best["product_id"]
+
+
+def review_accept_confident(*, rows, by: Actor) -> tuple[int, int]:
+    """Accept the best candidate of every row whose choice is clear (_confident_choice); each row in its own
+    transaction. Returns (accepted, left for a person)."""
+    accepted = left = 0
+    for row in rows:
+        product_id = _confident_choice(row)
+        if product_id is None:
+            left += 1
+            continue
+        try:
+            review_resolve(row=row, by=by, product_id=product_id)
+        except ValidationError:
+            left += 1
+        else:
+            accepted += 1
+    return accepted, left
 
 
 # --- Uploads (admin) and the inbox ----------------------------------------------------------------
@@ -449,8 +639,9 @@ def _given_meta(run: ImportRun) -> dict:
     return {k: given.get(k) or ("" if k != "date" else None) for k in ("number", "date", "issuer", "kind")}
 
 
-def _import_run_plan(*, run: ImportRun) -> Plan:
-    """The plan of an uploaded file, read from storage (a local copy when the storage is remote)."""
+@contextlib.contextmanager
+def _local_copy(run: ImportRun):
+    """The uploaded file as a local path (a temporary copy: the storage may be remote)."""
     import tempfile
 
     suffix = Path(run.upload.name).suffix
@@ -458,7 +649,41 @@ def _import_run_plan(*, run: ImportRun) -> Plan:
         for chunk in iter(lambda: source.read(1 << 20), b""):
             copy.write(chunk)
         copy.flush()
-        return build_plan([Path(copy.name)], names=[run.filename], **_given_meta(run))
+        yield Path(copy.name)
+
+
+def import_run_plan(*, run: ImportRun, by: Actor, pages=None) -> Plan:
+    """The plan of an uploaded file, read from storage. A scan is read by OCR once; planning it again (the
+    confirm) takes that reading from the OCR cache."""
+    require_staff_with(by, IMPORT_PERMISSION)
+    from catalog_import.readers import ocr
+
+    token = ocr.use_cache.set(True)
+    try:
+        with _local_copy(run) as path:
+            return build_plan([path], names=[run.filename], pages=pages, **_given_meta(run))
+    finally:
+        ocr.use_cache.reset(token)
+
+
+def _forget_scan(run: ImportRun) -> None:
+    """The run is settled (applied, failed): its OCR reading is no longer needed."""
+    from django.core.files.storage import default_storage
+
+    from catalog_import.readers import ocr
+
+    if run.upload:
+        with _local_copy(run) as path:
+            default_storage.delete(ocr.cache_name(path))
+
+
+def _page_progress(run: ImportRun):
+    def pages(done: int, total: int) -> None:
+        # Outside any transaction of the import: the admin's run page shows it while the scan is read.
+        run.progress = {"done": done, "total": total}
+        ImportRun.objects.filter(pk=run.pk).update(progress=run.progress)
+
+    return pages
 
 
 @transaction.atomic
@@ -470,10 +695,13 @@ def import_run_upload(
     date: datetime.date | None = None,
     issuer: str = "",
     kind: str = "",
-) -> tuple[ImportRun, Plan]:
-    """Keep an uploaded decision file with what the uploader typed, and plan it (nothing applied yet)."""
+) -> tuple[ImportRun, Plan | None]:
+    """Keep an uploaded decision file with what the uploader typed, and plan it (nothing applied yet). A scan
+    is read in the background (import_run_read_task, page by page on the run's page): no plan yet (None)."""
     require_staff_with(by, IMPORT_PERMISSION)
     import hashlib
+
+    from catalog_import.readers import needs_ocr
 
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
@@ -491,10 +719,54 @@ def import_run_upload(
         },
     )
     run.upload.save(Path(uploaded_file.name).name, uploaded_file, save=False)
-    plan = _import_run_plan(run=run)
-    _record_plan(run, plan)
-    run.save()
+    stored = run.upload.name
+    # The stored copy is only kept for a plan that can be confirmed: an unusable file, or any failure before
+    # the run is saved (the transaction rolls back; files do not), leaves nothing behind.
+    try:
+        with _local_copy(run) as path:
+            scan = needs_ocr(path)
+        if scan:
+            run.status = RunStatus.READING
+            run.save()
+            from catalog_import.tasks import import_run_read_task
+
+            transaction.on_commit(lambda: import_run_read_task.delay(run.pk))
+            return run, None
+        plan = import_run_plan(run=run, by=by)
+        _record_plan(run, plan)
+        if not plan.usable:
+            run.status = RunStatus.FAILED
+            run.upload.delete(save=False)
+        run.save()
+    except BaseException:
+        run.upload.storage.delete(stored)
+        raise
     return run, plan
+
+
+def import_run_read(*, run: ImportRun, by: Actor) -> ImportRun:
+    """Read an uploaded scan (the slow part: OCR, page by page) and record its plan; an unusable scan fails
+    the run and its file goes."""
+    require_staff_with(by, IMPORT_PERMISSION)
+    run = ImportRun.objects.get(pk=run.pk)
+    if run.status != RunStatus.READING:
+        return run
+    try:
+        plan = import_run_plan(run=run, by=by, pages=_page_progress(run))
+    except Exception:
+        run.status = RunStatus.FAILED
+        run.errors = [{"row": None, "message": f"{run.filename}: the scan could not be read."}]
+        _forget_scan(run)
+        run.upload.delete(save=False)
+        run.save()
+        raise
+    _record_plan(run, plan)
+    run.status = RunStatus.PLANNED if plan.usable else RunStatus.FAILED
+    if not plan.usable:
+        _forget_scan(run)
+        run.upload.delete(save=False)
+    run.save()
+    return run
 
 
 def _record_plan(run: ImportRun, plan: Plan) -> None:
@@ -510,13 +782,17 @@ def import_run_apply(*, run: ImportRun, by: Actor) -> ImportRun:
     run = ImportRun.objects.get(pk=run.pk)
     if run.status != RunStatus.PLANNED:
         raise ValidationError(f"The import is {run.status}.", code=ImportErrorCode.NOT_APPLIED.value)
-    plan = _import_run_plan(run=run)
+
+    plan = import_run_plan(run=run, by=by, pages=_page_progress(run))
     if not plan.usable:
         _record_plan(run, plan)
         run.status = RunStatus.FAILED
-        run.save(update_fields=["decision_meta", "counts", "errors", "status"])
+        run.save(update_fields=["decision_meta", "counts", "errors", "status", "progress"])
+        _forget_scan(run)
         return run
-    return import_apply(plan=plan, by=by, run=run)
+    applied = import_apply(plan=plan, by=by, run=run)
+    _forget_scan(applied)
+    return applied
 
 
 def inbox_scan(*, inbox: Path, by: Actor) -> list[ImportRun | str]:
@@ -528,7 +804,7 @@ def inbox_scan(*, inbox: Path, by: Actor) -> list[ImportRun | str]:
     results: list[ImportRun | str] = []
     done, failed = inbox / "done", inbox / "failed"
     for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
-        if path.suffix.lower() not in {".csv", ".xlsx", ".docx", ".pdf"}:
+        if path.suffix.lower() not in SUFFIXES:
             continue
         checksum = file_checksum([path])
         if ImportRun.objects.filter(checksum=checksum, status=RunStatus.APPLIED).exists():

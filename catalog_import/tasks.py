@@ -5,7 +5,7 @@ from celery import shared_task
 from django.conf import settings
 
 from catalog_import.models import ImportRun
-from catalog_import.services import import_run_apply, inbox_scan
+from catalog_import.services import import_run_apply, import_run_read, inbox_scan
 from marketplace.producers.policies import SYSTEM_IMPORT
 
 logger = logging.getLogger(__name__)
@@ -21,6 +21,12 @@ def import_run_apply_task(run_id: int, user_id: int | None = None) -> str:
     # A user id that no longer resolves is refused by the policy (None is never trusted).
     by = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else SYSTEM_IMPORT
     return import_run_apply(run=run, by=by).status
+
+
+@shared_task(acks_late=True)
+def import_run_read_task(run_id: int) -> str:
+    """Read an uploaded scan by OCR (the run's page shows the pages read) and record its plan."""
+    return import_run_read(run=ImportRun.objects.get(pk=run_id), by=SYSTEM_IMPORT).status
 
 
 @shared_task(acks_late=True)

@@ -11,7 +11,7 @@ from marketplace.core.text import nfc
 
 
 class ImportFileError(Exception):
-    """The file cannot be used at all (empty, damaged, encrypted, too big, no text layer...)."""
+    """The file cannot be used at all (empty, damaged, encrypted, too big, no annex table...)."""
 
     def __init__(self, message: str, *, row: int | None = None, column: str = "") -> None:
         super().__init__(message)
@@ -27,6 +27,9 @@ class RawRow:
     cells: list[str]
     # Cells that held something other than plain values (e.g. Excel formulas), by column index.
     formulas: dict[int, str] = field(default_factory=dict)
+    # Read by OCR: each cell's confidence (0–100) by column index, and the PNG of the row as scanned.
+    confidence: dict[int, float] | None = None
+    image: bytes = b""
 
 
 @dataclass

@@ -15,12 +15,21 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # themselves on an annex of 100,000 cells.
 W_P, W_T, W_TR, W_TC, W_TCPR = f"{_W}p", f"{_W}t", f"{_W}tr", f"{_W}tc", f"{_W}tcPr"
 W_GRID_SPAN, W_V_MERGE, W_VAL = f"{_W}gridSpan", f"{_W}vMerge", f"{_W}val"
+W_BR, W_CR, W_TAB = f"{_W}br", f"{_W}cr", f"{_W}tab"
+# A line break (Shift+Enter) inside a paragraph separates lines as much as a new paragraph does: "ỦY BAN
+# NHÂN DÂN⏎TỈNH SƠN LA" must not read "DÂNTỈNH".
+_BREAKS = {W_BR: "\n", W_CR: "\n", W_TAB: " "}
 
 
 def _text(element) -> str:
     paragraphs = []
     for paragraph in element.iter(W_P):
-        paragraphs.append("".join(node.text or "" for node in paragraph.iter(W_T)))
+        paragraphs.append(
+            "".join(
+                node.text or "" if node.tag == W_T else _BREAKS[node.tag]
+                for node in paragraph.iter(W_T, W_BR, W_CR, W_TAB)
+            )
+        )
     return "\n".join(paragraphs)
 
 
@@ -32,7 +41,9 @@ def read_docx(path: Path, name: str) -> RawDocument:
         document = docx.Document(str(path))
     except Exception as exc:
         raise ImportFileError(f"{name}: the file is damaged or not a Word document ({exc}).") from exc
-    title_lines = [clean_cell(p.text) for p in document.paragraphs if p.text.strip()]
+    title_lines = [
+        clean_cell(line) for p in document.paragraphs for line in _text(p._p).splitlines() if line.strip()
+    ]
     tables = []
     max_rows = settings.IMPORT_MAX_ROWS
     total = 0

@@ -1,6 +1,7 @@
 """PDF annexes with a text layer: the table of each page (the header is usually repeated on every page and is
 dropped later by the table parser); the text above the first table gives the title lines. A scanned PDF
-(pages that are only pictures) is refused with a clear message: OCR is not done here.
+(no page has text, only pictures) is read by OCR (readers/ocr.py). Beyond IMPORT_MAX_PAGES pages a PDF is
+refused before any page is read.
 
 Ruled tables whose cells are drawn as boxes are read through PDFium (cell boxes, then the text inside each
 box): fast enough for annexes of thousands of rows. Other layouts go through pdfplumber's table finder.
@@ -135,7 +136,7 @@ def _title(textpage, page, table_top: float) -> list[str]:
     return [clean_cell(line) for line in text.splitlines() if line.strip()]
 
 
-def read_pdf(path: Path, name: str) -> RawDocument:
+def read_pdf(path: Path, name: str, *, progress=None) -> RawDocument:
     import pypdfium2 as pdfium
 
     try:
@@ -146,6 +147,12 @@ def read_pdf(path: Path, name: str) -> RawDocument:
                 f"{name}: the file is password-protected (encrypted); save it without a password."
             ) from exc
         raise ImportFileError(f"{name}: the file is damaged or truncated ({exc}).") from exc
+    from catalog_import.readers.ocr import max_pages
+
+    if len(document) > max_pages():
+        pages = len(document)
+        document.close()
+        raise ImportFileError(f"{name}: {pages} pages, over the limit of {max_pages()}; split the file.")
     title_lines: list[str] = []
     rows: list[RawRow] = []
     any_text = False
@@ -171,12 +178,13 @@ def read_pdf(path: Path, name: str) -> RawDocument:
                 )
             if len(rows) > max_rows + 50:
                 raise ImportFileError(f"{name}: more than {max_rows} rows; split the file.")
+        if not any_text:
+            # Only pictures: a scanned annex, read by OCR.
+            from catalog_import.readers.ocr import read_scanned_pdf
+
+            return read_scanned_pdf(path, document, name, progress=progress)
     finally:
         document.close()
-    if not any_text:
-        raise ImportFileError(
-            f"{name}: the PDF has no text layer (a scan); OCR it or ask for the Word/Excel annex."
-        )
     if plumber_pages:
         title_lines, rows = _read_with_pdfplumber(path, name, title_lines, rows, set(plumber_pages))
     return RawDocument(filename=name, title_lines=title_lines, tables=[RawTable(name="pdf", rows=rows)])

@@ -35,20 +35,34 @@ def nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 keeps â ă ê ô ơ ư đ precomposed and writes tone marks as combining characters."""
+def to_cp1258(text: str, *, decomposed: bool = False) -> bytes:
+    """Windows-1258 keeps â ă ê ô ơ ư đ precomposed and writes tone marks as combining characters; the few
+    toned letters it has precomposed (à á ...) are written whole unless `decomposed` (as Vietnamese
+    keyboards on Windows type them)."""
     out = bytearray()
     for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
+        if not decomposed or not any(p in _TONES for p in unicodedata.normalize("NFD", ch)):
+            try:
+                out += ch.encode("cp1258")
+                continue
+            except UnicodeEncodeError:
+                pass
         parts = unicodedata.normalize("NFD", ch)
         base = "".join(p for p in parts if p not in _TONES)
         tones = "".join(p for p in parts if p in _TONES)
         out += unicodedata.normalize("NFC", base).encode("cp1258") + tones.encode("cp1258")
     return bytes(out)
+
+
+def mojibake(text: str) -> str:
+    """UTF-8 read as Windows-1252 (bytes 1252 leaves undefined read as Latin-1), as a wrong import does."""
+    out = []
+    for byte in text.encode("utf-8"):
+        try:
+            out.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(byte))
+    return "".join(out)
 
 
 def write_csv(path: Path, header, rows, *, title=(), encoding="utf-8", transform=None) -> Path:

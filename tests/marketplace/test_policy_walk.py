@@ -21,7 +21,6 @@ NOT_WRITES = {
     # Row locks taken inside the caller's transaction (checkout, imports): the caller already authorised.
     ("marketplace.certification.services", "lock_products"),
     ("marketplace.certification.services", "lock_product_ids"),
-    # A predicate the order page shows (may the order still be cancelled), no write.
     # The Stripe client and the webhook's signature check: no database write.
     ("marketplace.payments.services", "stripe_client"),
     ("marketplace.payments.services", "stripe_signature_verify"),

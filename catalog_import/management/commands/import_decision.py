@@ -28,7 +28,7 @@ def _date(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Import an official OCOP decision (CSV, XLSX, DOCX or PDF with a text layer)."
+    help = "Import an official OCOP decision (CSV, XLSX, DOCX, PDF; scanned PDF, JPEG, PNG or TIFF by OCR)."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
@@ -42,11 +42,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         paths = [Path(p) for p in options["paths"]]
         date = _date(options["date"]) if options["date"] else None
-        progress = None
+        progress = pages = None
         if not options["json"] and sys.stderr.isatty():
             from tqdm import tqdm
 
             progress = tqdm(desc="rows", unit=" rows", file=sys.stderr, leave=False)
+            page_bar = tqdm(desc="pages read (OCR)", unit=" page", file=sys.stderr, leave=False)
+
+            def pages(done: int, total: int) -> None:
+                page_bar.total = total
+                page_bar.update(done - page_bar.n)
+
         try:
             plan, run = import_files(
                 paths=paths,
@@ -57,6 +63,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 progress=progress,
                 by=SYSTEM_IMPORT,
+                pages=pages,
             )
         except ImportRejected as rejected:
             self._report(rejected.plan, options, applied=False)
