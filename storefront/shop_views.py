@@ -36,6 +36,7 @@ from marketplace.orders.selectors import order_by_checkout_token, order_by_token
 from marketplace.orders.services import may_cancel_order, order_cancel, order_cancellable
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.services import (
+    WebhookPayloadError,
     WebhookSignatureError,
     card_payment_start,
     stripe_event_process,
@@ -306,5 +307,10 @@ def stripe_webhook(request):
         )
     except WebhookSignatureError:
         return HttpResponseBadRequest("invalid signature")
-    processed = stripe_event_process(event=event)
+    try:
+        processed = stripe_event_process(event=event)
+    except WebhookPayloadError as exc:
+        # Signed by Stripe but not readable: refused (Stripe shows the failure and retries), nothing written.
+        logger.warning("malformed stripe event %.80s: %s", event.get("id"), exc)
+        return HttpResponseBadRequest("malformed event")
     return HttpResponse("ok" if processed else "duplicate", content_type="text/plain")
