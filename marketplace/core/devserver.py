@@ -16,6 +16,18 @@ DEMO_LOGINS = """
 """
 
 
+def server_command(port: str) -> list[str]:
+    return [sys.executable, str(BASE_DIR / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"]
+
+
+def server_environment() -> dict[str, str]:
+    """runserver serves each connection in a thread of its own and never closes that thread's database
+    connection: with persistent connections (DB_CONN_MAX_AGE) each kept-alive or finished connection held
+    one until PostgreSQL ran out. Here every request closes its own (0), so the database connections are
+    bounded by the requests in flight."""
+    return {**os.environ, "DB_CONN_MAX_AGE": "0"}
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
@@ -33,7 +45,7 @@ def main() -> int:
     subprocess.run([*manage, "search_index", "-v", "0"], check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     print(DEMO_LOGINS, flush=True)
     print(f"Storefront: http://127.0.0.1:{port}/  (Ctrl-C stops the server and the database)", flush=True)
-    server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"])  # noqa: S603
+    server = subprocess.Popen(server_command(port), env=server_environment())  # noqa: S603
 
     def shut_down(signum, frame):
         # Ctrl-C reaches the whole process group; a plain `kill` reaches only us: pass it on either way.
