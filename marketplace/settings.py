@@ -336,6 +336,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * _MB + _MB // 2
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_NUMBER_FILES = PRODUCT_MAX_IMAGES + 10
+# Files only staff may read (uploaded decision files): outside MEDIA_ROOT locally, a private prefix (or a
+# bucket of its own) on S3; served only by permission-checking views (marketplace.core.storage).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private")))
+STORAGES["private"] = {"BACKEND": "marketplace.core.storage.PrivateFileSystemStorage"}
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "bucket_name": env_str("AWS_PRIVATE_BUCKET_NAME") or AWS_STORAGE_BUCKET_NAME,
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
 
 # --- GraphQL ------------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "marketplace.graphql.api.schema"}
