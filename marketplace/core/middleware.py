@@ -100,11 +100,20 @@ def _human_size(size: int) -> str:
 
 
 # --- Database unavailable ---------------------------------------------------------------------------
+# SQLSTATEs of a server that is not there for us: connection exceptions, shutting down or starting up, and
+# out of connections. A cancelled statement, a lock timeout or a deadlock (also OperationalError) are not.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
 def is_database_unavailable(exc: BaseException | None) -> bool:
     """The database could not be reached or dropped the connection (also when wrapped by GraphQL)."""
     while exc is not None:
-        if isinstance(exc, OperationalError | InterfaceError):
+        if isinstance(exc, InterfaceError):
             return True
+        if isinstance(exc, OperationalError):
+            # No SQLSTATE: the client failed to connect (no server, refused, socket missing).
+            sqlstate = getattr(exc.__cause__, "sqlstate", None)
+            return sqlstate is None or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
         exc = getattr(exc, "original_error", None)
     return False
 

@@ -80,3 +80,16 @@ def test_probes_answer_503(database_down, path):
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "OperationalError"}
     _assert_no_internals(response.json()["status"], database_down)
+
+
+@pytest.mark.django_db
+def test_a_cancelled_statement_is_not_taken_for_a_database_outage():
+    from django.db import OperationalError, transaction
+
+    from marketplace.core.middleware import is_database_unavailable
+
+    with pytest.raises(OperationalError) as cancelled, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 10")
+        cursor.execute("SELECT pg_sleep(1)")
+    assert cancelled.value.__cause__.sqlstate == "57014"
+    assert not is_database_unavailable(cancelled.value)
