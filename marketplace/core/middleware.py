@@ -5,6 +5,7 @@ otherwise. Neither message carries internals (no DSN, socket path or traceback):
 
 import logging
 import re
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
@@ -41,17 +42,18 @@ def error_response(request: HttpRequest, *, status: int, code: str, message: str
 
 # --- Request body size ------------------------------------------------------------------------------
 @cache
-def _compiled_limits(limits: tuple[tuple[str, int], ...]) -> tuple[tuple[re.Pattern, int], ...]:
+def _compiled_limits(limits: tuple[tuple[str, int], ...]) -> tuple[tuple[re.Pattern[str], int], ...]:
     return tuple((re.compile(pattern), size) for pattern, size in limits)
 
 
 def body_limit_for(path: str) -> int:
     """The largest body accepted on `path`: the first REQUEST_BODY_LIMITS pattern that matches, else
     MAX_REQUEST_BODY_BYTES."""
-    for pattern, size in _compiled_limits(tuple(map(tuple, settings.REQUEST_BODY_LIMITS))):
+    limits = tuple((str(pattern), int(size)) for pattern, size in settings.REQUEST_BODY_LIMITS)
+    for pattern, size in _compiled_limits(limits):
         if pattern.match(path):
             return size
-    return settings.MAX_REQUEST_BODY_BYTES
+    return int(settings.MAX_REQUEST_BODY_BYTES)
 
 
 class RequestBodyLimitMiddleware:
@@ -61,7 +63,7 @@ class RequestBodyLimitMiddleware:
     Django reads exactly Content-Length bytes and nothing without it, so a chunked body without a length is
     never read; it is refused with 411 rather than handled as if it were empty."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -133,7 +135,7 @@ class DatabaseUnavailableMiddleware:
     """A view that fails because the database is down answers 503 (page or JSON), not a 500 whose message
     (in DEBUG) would show the connection string and socket path."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -4,7 +4,7 @@ and shoppers' text (a product named "=HYPERLINK(...)", a phone "+84...") is show
 
 import csv
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,10 +24,10 @@ def spreadsheet_row(values: Iterable[Any]) -> list[Any]:
 class SafeCsvWriter:
     """csv.writer whose every cell passes through spreadsheet_safe (use it for every CSV export)."""
 
-    def __init__(self, stream, **fmtparams):
+    def __init__(self, stream: IO[str], **fmtparams: Any) -> None:
         self._writer = csv.writer(stream, **fmtparams)
 
-    def writerow(self, row: Iterable[Any]):
+    def writerow(self, row: Iterable[Any]) -> Any:
         return self._writer.writerow(spreadsheet_row(row))
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:

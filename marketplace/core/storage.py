@@ -4,9 +4,11 @@
 import unicodedata
 import uuid
 from pathlib import PurePath
+from typing import Any, NoReturn
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.functional import cached_property
 from django.utils.text import get_valid_filename
 
@@ -18,21 +20,21 @@ class PrivateFileSystemStorage(FileSystemStorage):
     or admin widget can link to one."""
 
     @cached_property
-    def base_location(self):
+    def base_location(self) -> str:
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
 
-    def _clear_cached_properties(self, setting, **kwargs):
+    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
         super()._clear_cached_properties(setting, **kwargs)
         if setting == "PRIVATE_MEDIA_ROOT":  # followed like MEDIA_ROOT (tests point it elsewhere)
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
 
-    def url(self, name):
+    def url(self, name: str | None) -> NoReturn:
         raise ValueError("private files have no public URL; serve them through a permission-checking view")
 
 
-def private_storage():
-    """STORAGES["private"] (a callable, so migrations refer to it by name and tests can swap it)."""
+def private_storage() -> Storage:
+    """STORAGES["private"]; a callable, so migrations name it instead of freezing one backend's options."""
     return storages["private"]
 
 
@@ -49,7 +51,7 @@ def download_name(original: str, *, fallback: str) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     try:
         name = get_valid_filename(name).lstrip(".")
-    except Exception:  # nothing usable left (e.g. "..")
+    except SuspiciousFileOperation:  # nothing usable left (e.g. "..")
         name = ""
     if not name:
         return fallback
