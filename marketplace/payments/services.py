@@ -43,13 +43,14 @@ _EVENT_OBJECT_FIELDS: dict[str, dict[str, tuple]] = {
 
 
 def _stripe_id(value) -> bool:
-    return isinstance(value, str) and 0 < len(value) <= STRIPE_ID_MAX_LENGTH
+    # PostgreSQL text cannot hold NUL: such an id would fail the insert instead of being refused.
+    return isinstance(value, str) and 0 < len(value) <= STRIPE_ID_MAX_LENGTH and "\x00" not in value
 
 
 def stripe_event_check(*, event: dict) -> None:
     """Refuse (WebhookPayloadError) an event whose envelope or object does not have the shape its handler
     reads, before anything is written: a JSON number is never taken for a string, nor `true` for 1."""
-    if not _stripe_id(event.get("id")) or not isinstance(event.get("type"), str) or len(event["type"]) > 100:
+    if not _stripe_id(event.get("id")) or not _stripe_id(event.get("type")) or len(event["type"]) > 100:
         raise WebhookPayloadError("the event id or type is missing or invalid")
     data = event.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
@@ -195,7 +196,7 @@ def _intent_failed(intent: dict) -> None:
         return
     error = intent.get("last_payment_error") or {}
     payment.status = PaymentStatus.FAILED
-    payment.failure_message = str(error.get("message") or "")[:500]
+    payment.failure_message = str(error.get("message") or "").replace("\x00", "")[:500]
     payment.save(update_fields=["status", "failure_message", "updated_at"])
 
 

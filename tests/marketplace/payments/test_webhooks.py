@@ -221,6 +221,10 @@ MALFORMED = {
         "charge.refunded",
         {"id": "ch_1", "object": "charge", "payment_intent": "pi_test_1", "amount_refunded": "800000"},
     ),
+    "NUL in the event id": lambda order: _raw_event(id="evt_\u0000", data={"object": _intent_without(order)}),
+    "NUL in the intent id": lambda order: stripe_event(
+        "payment_intent.succeeded", _intent_without(order, id="pi_test_1\u0000")
+    ),
     "refund amount missing": lambda order: stripe_event(
         "charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": "pi_test_1"}
     ),
@@ -266,3 +270,10 @@ def test_a_well_formed_event_about_something_unknown_is_acknowledged_and_ignored
     assert _payment_state(card_order) == UNCHANGED
     assert StripeWebhookEvent.objects.count() == 1  # acknowledged once: a redelivery is a duplicate
     assert caplog.records, "an ignored event leaves a log line"
+
+
+def test_a_failure_message_with_a_nul_character_is_stored_without_it(client, card_order):
+    error = {"message": "Thẻ bị từ chối\u0000"}
+    payload = stripe_event("payment_intent.payment_failed", _intent(card_order, last_payment_error=error))
+    assert _post_signed(client, payload).status_code == 200
+    assert _payment_state(card_order)[2:] == (PaymentStatus.FAILED, "Thẻ bị từ chối")
