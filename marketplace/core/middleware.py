@@ -67,11 +67,7 @@ class RequestBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        raw_length = request.META.get("CONTENT_LENGTH") or ""
-        try:
-            length = int(raw_length) if raw_length else None
-        except ValueError:
-            length = -1
+        length = _declared_length(request)
         if length is not None and length < 0:
             return error_response(
                 request, status=400, code="BadRequest", message=_("Độ dài nội dung yêu cầu không hợp lệ.")
@@ -85,14 +81,43 @@ class RequestBodyLimitMiddleware:
             )
         limit = body_limit_for(request.path_info)
         if length is not None and length > limit:
-            logger.warning("refused a %d-byte body on %s (limit %d)", length, request.path_info, limit)
-            return error_response(
-                request,
-                status=413,
-                code="RequestTooLarge",
-                message=_("Nội dung gửi lên quá lớn (tối đa %(size)s).") % {"size": _human_size(limit)},
-            )
+            return _too_large(request, length, limit)
         return self.get_response(request)
+
+
+class AnonymousBodyLimitMiddleware:
+    """After AuthenticationMiddleware, before any view or CSRF check reads the body: the larger limits of the
+    upload forms are for signed-in users only, so without an account nobody makes the server spool more
+    than MAX_REQUEST_BODY_BYTES (the forms themselves check who may upload)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = _declared_length(request)
+        limit = int(settings.MAX_REQUEST_BODY_BYTES)
+        if length is not None and length > limit and not request.user.is_authenticated:
+            return _too_large(request, length, limit)
+        return self.get_response(request)
+
+
+def _declared_length(request: HttpRequest) -> int | None:
+    """Content-Length as declared: None when absent, -1 when not a number."""
+    raw = request.META.get("CONTENT_LENGTH") or ""
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return -1
+
+
+def _too_large(request: HttpRequest, length: int, limit: int) -> HttpResponse:
+    logger.warning("refused a %d-byte body on %s (limit %d)", length, request.path_info, limit)
+    return error_response(
+        request,
+        status=413,
+        code="RequestTooLarge",
+        message=_("Nội dung gửi lên quá lớn (tối đa %(size)s).") % {"size": _human_size(limit)},
+    )
 
 
 def _human_size(size: int) -> str:

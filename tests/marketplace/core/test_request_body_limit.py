@@ -106,3 +106,29 @@ def test_django_parses_no_more_than_the_limits():
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == settings.MAX_REQUEST_BODY_BYTES
     assert settings.FILE_UPLOAD_MAX_NUMBER_FILES == settings.PRODUCT_MAX_IMAGES + 10
     assert settings.MIDDLEWARE[0] == "marketplace.core.middleware.RequestBodyLimitMiddleware"
+    auth = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    assert settings.MIDDLEWARE[auth + 1] == "marketplace.core.middleware.AnonymousBodyLimitMiddleware"
+
+
+@pytest.mark.django_db
+def test_upload_sized_bodies_are_for_signed_in_users_only(client):
+    """Anonymous: the upload form's path keeps the small limit, so nothing big is parsed (CSRF would read it
+    to find its token) before the sign-in redirect."""
+    response = _multipart(client, "/admin/catalog_import/importrun/upload/", length=str(2 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "tối đa 1 MB" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_upload_a_file_bigger_than_the_default_limit(staff_client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog_import.models import ImportRun
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    junk = b"a,b\n" * (400 * 1024)  # 1.6 MB: over MAX_REQUEST_BODY_BYTES, under the upload form's limit
+    response = staff_client.post(
+        "/admin/catalog_import/importrun/upload/", {"file": SimpleUploadedFile("big.csv", junk)}
+    )
+    assert response.status_code == 200
+    assert ImportRun.objects.get().filename == "big.csv"
