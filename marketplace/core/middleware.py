@@ -96,8 +96,16 @@ class AnonymousBodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         length = _declared_length(request)
         limit = int(settings.MAX_REQUEST_BODY_BYTES)
-        if length is not None and length > limit and not request.user.is_authenticated:
-            return _too_large(request, length, limit)
+        if length is not None and length > limit:
+            try:
+                signed_in = request.user.is_authenticated  # the session lookup is a query
+            except (OperationalError, InterfaceError) as exc:
+                answer = database_unavailable_answer(request, exc)
+                if answer is None:
+                    raise
+                return answer
+            if not signed_in:
+                return _too_large(request, length, limit)
         return self.get_response(request)
 
 
@@ -145,7 +153,15 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
     return False
 
 
-def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+def database_unavailable_answer(request: HttpRequest, exc: BaseException) -> HttpResponse | None:
+    """503 (logged with the details) when `exc` means the database is unreachable, else None."""
+    if not is_database_unavailable(exc):
+        return None
+    logger.error("database unavailable on %s", request.path_info, exc_info=exc)
+    return _maintenance_response(request)
+
+
+def _maintenance_response(request: HttpRequest) -> HttpResponse:
     response = error_response(
         request,
         status=503,
@@ -167,7 +183,4 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not is_database_unavailable(exception):
-            return None
-        logger.error("database unavailable on %s", request.path_info, exc_info=exception)
-        return database_unavailable_response(request)
+        return database_unavailable_answer(request, exception)

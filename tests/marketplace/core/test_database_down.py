@@ -93,3 +93,18 @@ def test_a_cancelled_statement_is_not_taken_for_a_database_outage():
         cursor.execute("SELECT pg_sleep(1)")
     assert cancelled.value.__cause__.sqlstate == "57014"
     assert not is_database_unavailable(cancelled.value)
+
+
+def test_an_upload_sized_post_with_a_session_gets_the_maintenance_page(database_down):
+    """The body-size check looks the session up before any view: the outage still answers 503."""
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "a" * 32
+    response = client.post(
+        "/admin/catalog_import/importrun/upload/",
+        data=b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(2 * 1024 * 1024),
+    )
+    assert response.status_code == 503
+    assert MAINTENANCE in response.content.decode()
+    _assert_no_internals(response.content.decode(), database_down)
