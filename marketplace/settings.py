@@ -319,8 +319,8 @@ SELLER_LOW_STOCK_THRESHOLD = 5  # the dashboard warns at or below this many unit
 _MB = 1024 * 1024
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1 * _MB)
 MAX_UPLOAD_BODY_BYTES = env_int("MAX_UPLOAD_BODY_BYTES", IMPORT_MAX_FILE_BYTES + _MB)
-# (path pattern, largest body) for the forms that upload files; the first match wins. A little over the
-# file limits so the form's own validation, not the 413, explains a file that is slightly too big.
+# (path pattern, largest body) for the forms that upload files; the first match wins. Above the file
+# limits, so the form's own validation, not the 413, explains a file that is somewhat too big.
 REQUEST_BODY_LIMITS = [
     (r"^/admin/catalog_import/importrun/upload/$", MAX_UPLOAD_BODY_BYTES),
     (
@@ -329,7 +329,7 @@ REQUEST_BODY_LIMITS = [
     ),
     (
         r"^/seller/[^/]+/(products/\d+/images/new|claim/\d+|profile|profile/logo|profile/photos/new)/$",
-        IMAGE_UPLOAD_MAX_BYTES + _MB,
+        2 * IMAGE_UPLOAD_MAX_BYTES,
     ),
 ]
 # Django's own bounds on what it parses: form fields in memory (files excluded), files kept in memory
