@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# runserver serves each connection in a thread of its own and never closes that thread's database connection:
+# with persistent connections (DB_CONN_MAX_AGE) every kept-alive or finished connection held one until
+# PostgreSQL ran out. Each request closes its own here, so connections are bounded by the requests in flight.
+SERVER_ENVIRONMENT = {"DB_CONN_MAX_AGE": "0"}
 DEMO_LOGINS = """
   Demo logins (password for all: demo-ocop-2026)
     staff     staff@demo.ocop.vn      -> /admin/
@@ -16,21 +20,10 @@ DEMO_LOGINS = """
 """
 
 
-def server_command(port: str) -> list[str]:
-    return [sys.executable, str(BASE_DIR / "manage.py"), "runserver", "--noreload", f"127.0.0.1:{port}"]
-
-
-def server_environment() -> dict[str, str]:
-    """runserver serves each connection in a thread of its own and never closes that thread's database
-    connection: with persistent connections (DB_CONN_MAX_AGE) each kept-alive or finished connection held
-    one until PostgreSQL ran out. Here every request closes its own (0), so the database connections are
-    bounded by the requests in flight."""
-    return {**os.environ, "DB_CONN_MAX_AGE": "0"}
-
-
 def main() -> int:
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+    os.environ.update(SERVER_ENVIRONMENT)
     port = os.environ.get("PORT", "8000")
     if not os.environ.get("DATABASE_URL"):
         from marketplace.core.embedded_db import ensure_running
@@ -45,7 +38,7 @@ def main() -> int:
     subprocess.run([*manage, "search_index", "-v", "0"], check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     print(DEMO_LOGINS, flush=True)
     print(f"Storefront: http://127.0.0.1:{port}/  (Ctrl-C stops the server and the database)", flush=True)
-    server = subprocess.Popen(server_command(port), env=server_environment())  # noqa: S603
+    server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"])  # noqa: S603
 
     def shut_down(signum, frame):
         # Ctrl-C reaches the whole process group; a plain `kill` reaches only us: pass it on either way.
