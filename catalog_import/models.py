@@ -27,7 +27,7 @@ class RunStatus(models.TextChoices):
 
 def decision_upload_name(instance, filename: str) -> str:
     """decisions/<uuid><suffix>: only the suffix survives, since it chooses the reader."""
-    return random_name("decisions", filename, suffixes=(".csv", ".xlsx", ".docx", ".pdf"))
+    return random_name("decisions", filename)
 
 
 class ImportRun(models.Model):

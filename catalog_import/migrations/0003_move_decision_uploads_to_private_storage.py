@@ -2,13 +2,14 @@
 private storage under a random name (and back, on reverse). Not atomic: each row is updated right after its
 file is copied, and the old copy deleted only then, so an interruption leaves every row pointing at a file."""
 
+import re
 import uuid
 from pathlib import PurePath
 
 from django.core.files.storage import storages
 from django.db import migrations
 
-SUFFIXES = (".csv", ".xlsx", ".docx", ".pdf")
+SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
 
 
 def _move(apps, source, target, rename: bool) -> None:
@@ -19,7 +20,7 @@ def _move(apps, source, target, rename: bool) -> None:
         new_name = name
         if rename:
             suffix = PurePath(name).suffix.lower()
-            new_name = f"decisions/{uuid.uuid4().hex}{suffix if suffix in SUFFIXES else ''}"
+            new_name = f"decisions/{uuid.uuid4().hex}{suffix if SUFFIX.fullmatch(suffix) else ''}"
         with source.open(name, "rb") as handle:
             new_name = target.save(new_name, handle)
         ImportRun.objects.filter(pk=pk).update(upload=new_name)

@@ -1,6 +1,7 @@
 """Storage for files that only staff may read (uploaded decision files): kept apart from the public media
 (never under MEDIA_URL, never in the public bucket) and read only through views that check permissions."""
 
+import re
 import unicodedata
 import uuid
 from pathlib import PurePath
@@ -13,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.text import get_valid_filename
 
 DOWNLOAD_NAME_MAX_LENGTH = 150
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -38,10 +40,11 @@ def private_storage() -> Storage:
     return storages["private"]
 
 
-def random_name(folder: str, original: str, *, suffixes: tuple[str, ...]) -> str:
-    """`folder/<uuid><suffix>`: nothing of the uploader's name reaches the storage but a known suffix."""
+def random_name(folder: str, original: str) -> str:
+    """`folder/<uuid><suffix>`: of the uploader's name only a short alphanumeric suffix reaches the storage
+    (readers are chosen by it)."""
     suffix = PurePath(original).suffix.lower()
-    return f"{folder}/{uuid.uuid4().hex}{suffix if suffix in suffixes else ''}"
+    return f"{folder}/{uuid.uuid4().hex}{suffix if _SUFFIX.fullmatch(suffix) else ''}"
 
 
 def download_name(original: str, *, fallback: str) -> str:

@@ -130,3 +130,20 @@ def test_the_migration_moves_earlier_uploads_into_the_private_storage(private_fi
     run.refresh_from_db()
     assert public.open(run.upload.name).read() == b"so,ten\n"
     assert _tree(private_files) == []
+
+
+@pytest.mark.parametrize(
+    ("original", "suffix"),
+    [
+        ("Quyết định.XLSX", ".xlsx"),
+        ("scan.tiff", ".tiff"),
+        ("noext", ""),
+        ("x.p d f", ""),
+        ("a.<script>", ""),
+    ],
+)
+def test_random_names_keep_only_a_short_plain_suffix(original, suffix):
+    from catalog_import.models import decision_upload_name
+
+    name = decision_upload_name(None, original)
+    assert re.fullmatch(r"decisions/[0-9a-f]{32}" + re.escape(suffix), name), name
