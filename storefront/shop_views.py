@@ -305,12 +305,11 @@ def stripe_webhook(request):
         event = stripe_signature_verify(
             payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
         )
-    except WebhookSignatureError:
-        return HttpResponseBadRequest("invalid signature")
-    try:
-        processed = stripe_event_process(event=event)
     except WebhookPayloadError as exc:
         # Signed by Stripe but not readable: refused (Stripe shows the failure and retries), nothing written.
-        logger.warning("malformed stripe event %.80s: %s", event.get("id"), exc)
+        logger.warning("malformed stripe event: %s", exc)
         return HttpResponseBadRequest("malformed event")
+    except WebhookSignatureError:
+        return HttpResponseBadRequest("invalid signature")
+    processed = stripe_event_process(event=event)
     return HttpResponse("ok" if processed else "duplicate", content_type="text/plain")

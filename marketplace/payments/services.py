@@ -24,48 +24,6 @@ class WebhookSignatureError(Exception):
     """The payload was not signed with our secret, or the signature is too old (replay window)."""
 
 
-class WebhookPayloadError(Exception):
-    """A signed event we cannot read: a field we need is missing or of the wrong type."""
-
-
-STRIPE_ID_MAX_LENGTH = 255  # our columns holding Stripe ids (event, payment intent)
-# What each handled event's object must carry: field -> accepted JSON types (None: may be null or absent).
-_EVENT_OBJECT_FIELDS: dict[str, dict[str, tuple]] = {
-    "payment_intent.succeeded": {
-        "id": (str,),
-        "currency": (str,),
-        "amount": (int,),
-        "amount_received": (int, None),
-    },
-    "payment_intent.payment_failed": {"id": (str,), "last_payment_error": (dict, None)},
-    "charge.refunded": {"payment_intent": (str, None), "amount_refunded": (int,)},
-}
-
-
-def _stripe_id(value) -> bool:
-    # PostgreSQL text cannot hold NUL: such an id would fail the insert instead of being refused.
-    return isinstance(value, str) and 0 < len(value) <= STRIPE_ID_MAX_LENGTH and "\x00" not in value
-
-
-def stripe_event_check(*, event: dict) -> None:
-    """Refuse (WebhookPayloadError) an event whose envelope or object does not have the shape its handler
-    reads, before anything is written: a JSON number is never taken for a string, nor `true` for 1."""
-    if not _stripe_id(event.get("id")) or not _stripe_id(event.get("type")) or len(event["type"]) > 100:
-        raise WebhookPayloadError("the event id or type is missing or invalid")
-    data = event.get("data")
-    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
-        raise WebhookPayloadError("data.object is not an object")
-    obj = data["object"]
-    for name, types in _EVENT_OBJECT_FIELDS.get(event["type"], {}).items():
-        value = obj.get(name)
-        if value is None and None in types:
-            continue
-        if value is None or isinstance(value, bool) or not isinstance(value, types[0]):
-            raise WebhookPayloadError(f"{name} is missing or not a {types[0].__name__}")
-        if name in ("id", "payment_intent") and not _stripe_id(value):
-            raise WebhookPayloadError(f"{name} is not a Stripe id")
-
-
 def stripe_enabled() -> bool:
     return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
 
@@ -114,7 +72,7 @@ def card_payment_start(*, order: Order) -> Payment:
 
 def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
     """Stripe's scheme (HMAC-SHA256 of "timestamp.body" with the endpoint secret, 5-minute tolerance)
-    checked on the raw body, before any parsing."""
+    checked on the raw body, before any parsing; then the event's shape (WebhookPayloadError)."""
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret or not signature_header:
         raise WebhookSignatureError("missing secret or signature")
@@ -128,21 +86,64 @@ def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
         raise WebhookSignatureError(str(exc)) from exc
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         raise WebhookSignatureError("not an event")
+    stripe_event_check(event=event)
     return event
+
+
+class WebhookPayloadError(Exception):
+    """A signed event we cannot read: a field we need is missing or of the wrong type."""
+
+
+STRIPE_ID_MAX_LENGTH = 255  # our columns holding Stripe ids (event, payment intent)
+# What each handled event's object must carry: field -> accepted JSON types (None: may be null or absent).
+_EVENT_OBJECT_FIELDS: dict[str, dict[str, tuple]] = {
+    "payment_intent.succeeded": {
+        "id": (str,),
+        "currency": (str,),
+        "amount": (int,),
+        "amount_received": (int, None),
+    },
+    "payment_intent.payment_failed": {"id": (str,), "last_payment_error": (dict, None)},
+    "charge.refunded": {"payment_intent": (str, None), "amount_refunded": (int,)},
+}
+
+
+def _stripe_id(value) -> bool:
+    # PostgreSQL text cannot hold NUL: such an id would fail the insert instead of being refused.
+    return isinstance(value, str) and 0 < len(value) <= STRIPE_ID_MAX_LENGTH and "\x00" not in value
+
+
+def stripe_event_check(*, event: dict) -> None:
+    """Refuse (WebhookPayloadError) an event whose envelope or object does not have the shape its handler
+    reads, before anything is written: a JSON number is never taken for a string, nor `true` for 1."""
+    if not _stripe_id(event.get("id")) or not _stripe_id(event.get("type")) or len(event["type"]) > 100:
+        raise WebhookPayloadError("the event id or type is missing or invalid")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise WebhookPayloadError("data.object is not an object")
+    obj = data["object"]
+    for name, types in _EVENT_OBJECT_FIELDS.get(event["type"], {}).items():
+        value = obj.get(name)
+        if value is None and None in types:
+            continue
+        if value is None or isinstance(value, bool) or not isinstance(value, types[0]):
+            raise WebhookPayloadError(f"{name} is missing or not a {types[0].__name__}")
+        if name in ("id", "payment_intent") and not _stripe_id(value):
+            raise WebhookPayloadError(f"{name} is not a Stripe id")
+    if event["type"] not in HANDLED_EVENTS:
+        logger.info("stripe event %s of type %s acknowledged and ignored", event["id"], event["type"])
 
 
 @transaction.atomic
 def stripe_event_process(*, event: dict) -> bool:
     """Apply a verified event once. Returns False when this event id was already processed (a redelivery):
-    the unique event id row is written in the same transaction as the change it causes. A malformed event
-    raises WebhookPayloadError and writes nothing."""
-    stripe_event_check(event=event)
+    the unique event id row is written in the same transaction as the change it causes."""
     try:
         with transaction.atomic():
             StripeWebhookEvent.objects.create(event_id=event["id"], type=event["type"])
     except IntegrityError:
         return False
-    obj = event["data"]["object"]
+    obj = (event.get("data") or {}).get("object") or {}
     kind = event["type"]
     if kind == "payment_intent.succeeded":
         _intent_succeeded(obj)
@@ -150,8 +151,6 @@ def stripe_event_process(*, event: dict) -> bool:
         _intent_failed(obj)
     elif kind == "charge.refunded":
         _charge_refunded(obj)
-    else:
-        logger.info("stripe event %s of type %s ignored", event["id"], kind)
     return True
 
 
