@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -70,6 +70,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_select_related = ["decision", "created_by"]
     readonly_fields = [
         "filename",
+        "file_link",
         "checksum",
         "decision",
         "status",
@@ -83,7 +84,6 @@ class ImportRunAdmin(admin.ModelAdmin):
         "undone_by",
         "undo_link",
         "rows_link",
-        "file_link",
     ]
     exclude = ["upload", "given_meta", "created_decision"]
 
@@ -125,9 +125,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         """The uploaded file, to staff who may view imports only, as a download under its original name."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        run = get_object_or_404(ImportRun, pk=pk)
-        if not run.upload:
-            raise Http404("This import has no stored file.")
+        run = get_object_or_404(ImportRun.objects.exclude(upload=""), pk=pk)
         name = download_name(run.filename, fallback=f"decision-{run.pk}{Path(run.upload.name).suffix}")
         return FileResponse(
             run.upload.open("rb"), as_attachment=True, filename=name, content_type="application/octet-stream"
