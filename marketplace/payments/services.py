@@ -108,7 +108,7 @@ _EVENT_OBJECT_FIELDS: dict[str, dict[str, tuple]] = {
 }
 
 
-def _stripe_id(value) -> bool:
+def _stripe_id(value: object) -> bool:
     # PostgreSQL text cannot hold NUL: such an id would fail the insert instead of being refused.
     return isinstance(value, str) and 0 < len(value) <= STRIPE_ID_MAX_LENGTH and "\x00" not in value
 
