@@ -23,13 +23,14 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     @cached_property
     def base_location(self) -> str:
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+        return str(settings.PRIVATE_MEDIA_ROOT)
 
-    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
-        super()._clear_cached_properties(setting, **kwargs)
+    def _clear_cached_properties(self, setting: Any, **kwargs: Any) -> None:
         if setting == "PRIVATE_MEDIA_ROOT":  # followed like MEDIA_ROOT (tests point it elsewhere)
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
+        else:
+            super()._clear_cached_properties(setting, **kwargs)
 
     def url(self, name: str | None) -> NoReturn:
         raise ValueError("private files have no public URL; serve them through a permission-checking view")
