@@ -86,7 +86,7 @@ def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
         raise WebhookSignatureError(str(exc)) from exc
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         raise WebhookSignatureError("not an event")
-    stripe_event_check(event=event)
+    _stripe_event_check(event=event)
     return event
 
 
@@ -113,7 +113,7 @@ def _stripe_id(value: object) -> bool:
     return isinstance(value, str) and 0 < len(value) <= STRIPE_ID_MAX_LENGTH and "\x00" not in value
 
 
-def stripe_event_check(*, event: dict) -> None:
+def _stripe_event_check(*, event: dict) -> None:
     """Refuse (WebhookPayloadError) an event whose envelope or object does not have the shape its handler
     reads, before anything is written: a JSON number is never taken for a string, nor `true` for 1."""
     if not _stripe_id(event.get("id")) or not _stripe_id(event.get("type")) or len(event["type"]) > 100:
