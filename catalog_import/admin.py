@@ -1,6 +1,8 @@
 """Staff pages: upload a decision, see its plan, confirm; the import history with undo; the review queue with
 the candidates of each close call side by side."""
 
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from catalog_import.models import ImportRow, ImportRun, Outcome, ReviewItem, Run
 from catalog_import.readers import SUFFIXES
 from catalog_import.tasks import import_run_apply_task
 from marketplace.certification.models import DecisionKind
+from marketplace.core.storage import download_name
 
 PREVIEW_ROWS = 500
 
@@ -72,6 +75,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_select_related = ["decision", "created_by"]
     readonly_fields = [
         "filename",
+        "file_link",
         "checksum",
         "decision",
         "status",
@@ -131,8 +135,30 @@ class ImportRunAdmin(admin.ModelAdmin):
             sum((run.counts or {}).values()) - (run.counts or {}).get("errors", 0),
         )
 
+    @admin.display(description="file")
+    def file_link(self, run):
+        if not run.upload:
+            return "—"
+        url = reverse("admin:catalog_import_importrun_file", args=[run.pk])
+        return format_html('<a href="{}" download>{}</a>', url, run.filename)
+
+    def file_view(self, request, pk: int):
+        """The uploaded file, to staff who may view imports only, as a download under its original name."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(ImportRun.objects.exclude(upload=""), pk=pk)
+        name = download_name(run.filename, fallback=f"decision-{run.pk}{Path(run.upload.name).suffix}")
+        return FileResponse(
+            run.upload.open("rb"), as_attachment=True, filename=name, content_type="application/octet-stream"
+        )
+
     def get_urls(self):
         own = [
+            path(
+                "<int:pk>/file/",
+                self.admin_site.admin_view(self.file_view),
+                name="catalog_import_importrun_file",
+            ),
             path(
                 "upload/",
                 self.admin_site.admin_view(self.upload_view),

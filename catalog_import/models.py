@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.storage import private_storage, random_name
+
 
 class Outcome(models.TextChoices):
     NEW = "new", _("Mới")
@@ -25,6 +27,11 @@ class RunStatus(models.TextChoices):
     UNDONE = "undone", _("Đã hoàn tác")
 
 
+def decision_upload_name(instance, filename: str) -> str:
+    """decisions/<uuid><suffix>: only the suffix survives, since it chooses the reader."""
+    return random_name("decisions", filename)
+
+
 class ImportRun(models.Model):
     """One decision file (or the files of one decision) brought in: who, when, which file, what happened."""
 
@@ -34,8 +41,9 @@ class ImportRun(models.Model):
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PLANNED)
     filename = models.CharField(max_length=500)
     checksum = models.CharField(_("file SHA-256"), max_length=64, db_index=True)
-    # Uploaded through the admin: kept until applied, so the Celery task reads the same bytes.
-    upload = models.FileField(upload_to="decisions/", blank=True)
+    # Uploaded through the admin: kept until applied, so the Celery task reads the same bytes. Private
+    # storage under a random name; staff download it through the admin (original name in `filename`).
+    upload = models.FileField(upload_to=decision_upload_name, storage=private_storage, blank=True)
     # What the uploader typed (number, date, issuer, kind) to reconcile with the title lines.
     given_meta = models.JSONField(default=dict, blank=True)
     decision_meta = models.JSONField(default=dict, blank=True)

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body before any other middleware reads it (see "Request limits").
+    "marketplace.core.middleware.RequestBodyLimitMiddleware",
+    "marketplace.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Upload-sized bodies only for signed-in users; runs before CSRF's process_view reads the body.
+    "marketplace.core.middleware.AnonymousBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -157,8 +162,6 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 # Without a manifest (development, tests) static files are served straight from the apps.
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
@@ -354,6 +357,48 @@ IMAGE_DISPLAY_MAX_SIDE = 1600  # stored images are re-encoded at most this large
 IMAGE_THUMBNAIL_SIZE = (400, 400)
 PRODUCT_MAX_IMAGES = 10
 SELLER_LOW_STOCK_THRESHOLD = 5  # the dashboard warns at or below this many units available
+
+# --- Request limits and private files (issue 12: robustness) ----------------------------------------
+# Bodies are refused with 413 from their Content-Length, before anything reads them
+# (marketplace.core.middleware.RequestBodyLimitMiddleware). The proxy in front (deploy/) refuses past the
+# largest limit below, MAX_UPLOAD_BODY_BYTES.
+_MB = 1024 * 1024
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1 * _MB)
+MAX_UPLOAD_BODY_BYTES = env_int("MAX_UPLOAD_BODY_BYTES", IMPORT_MAX_FILE_BYTES + _MB)
+# (path pattern, largest body) for the forms that upload files; the first match wins. Above the file
+# limits, so the form's own validation, not the 413, explains a file that is somewhat too big.
+REQUEST_BODY_LIMITS = [
+    (r"^/admin/catalog_import/importrun/upload/$", MAX_UPLOAD_BODY_BYTES),
+    (
+        r"^/admin/(catalog/product|producers/producer)/(add|\d+/change)/$",
+        PRODUCT_MAX_IMAGES * IMAGE_UPLOAD_MAX_BYTES + _MB,
+    ),
+    (
+        r"^/seller/[^/]+/(products/\d+/images/new|claim/\d+|profile|profile/logo|profile/photos/new)/$",
+        2 * IMAGE_UPLOAD_MAX_BYTES,
+    ),
+]
+# Django's own bounds on what it parses: form fields in memory (files excluded), files kept in memory
+# before spooling to disk, and how many fields and files one request may carry.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * _MB + _MB // 2
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_NUMBER_FILES = PRODUCT_MAX_IMAGES + 10
+# Files only staff may read (uploaded decision files): outside MEDIA_ROOT locally, a private prefix (or a
+# bucket of its own) on S3; served only by permission-checking views (marketplace.core.storage).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private")))
+STORAGES["private"] = {"BACKEND": "marketplace.core.storage.PrivateFileSystemStorage"}
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "bucket_name": env_str("AWS_PRIVATE_BUCKET_NAME") or AWS_STORAGE_BUCKET_NAME,
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
 
 # --- GraphQL ------------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "marketplace.graphql.api.schema"}

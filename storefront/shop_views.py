@@ -38,6 +38,7 @@ from marketplace.orders.selectors import order_by_checkout_token, order_by_token
 from marketplace.orders.services import REASON_MAX_LENGTH, order_cancel_allowed
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.services import (
+    WebhookPayloadError,
     WebhookSignatureError,
     card_payment_start,
     order_cancel_with_payment,
@@ -346,6 +347,10 @@ def stripe_webhook(request):
         event = stripe_signature_verify(
             payload=request.body, signature_header=request.headers.get("Stripe-Signature", "")
         )
+    except WebhookPayloadError as exc:
+        # Signed by Stripe but not readable: refused (Stripe shows the failure and retries), nothing written.
+        logger.warning("malformed stripe event: %s", exc)
+        return HttpResponseBadRequest("malformed event")
     except WebhookSignatureError:
         return HttpResponseBadRequest("invalid signature")
     processed = stripe_event_process(event=event, by=SYSTEM_WEBHOOK)

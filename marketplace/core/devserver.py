@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# runserver serves each connection in a thread of its own and never closes that thread's database connection:
+# with persistent connections (DB_CONN_MAX_AGE) every kept-alive or finished connection held one until
+# PostgreSQL ran out. Each request closes its own here, so connections are bounded by the requests in flight.
+SERVER_ENVIRONMENT = {"DB_CONN_MAX_AGE": "0"}
 DEMO_LOGINS = """
   Demo logins (password for all: demo-ocop-2026)
     staff     staff@demo.ocop.vn      -> /admin/
@@ -19,6 +23,7 @@ DEMO_LOGINS = """
 def main() -> int:
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+    os.environ.update(SERVER_ENVIRONMENT)
     port = os.environ.get("PORT", "8000")
     if not os.environ.get("DATABASE_URL"):
         from marketplace.core.embedded_db import ensure_running

@@ -20,6 +20,7 @@ from graphene_django.views import GraphQLView as BaseGraphQLView
 from graphene_django.views import HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, parse, validate
 
+from marketplace.core.middleware import is_database_unavailable
 from marketplace.graphql.core import limits
 from marketplace.graphql.core.auth import TokenError, user_from_token
 from marketplace.graphql.core.errors import BadRequest
@@ -180,6 +181,9 @@ class GraphQLView(BaseGraphQLView):
         result = self.execute_graphql_request(request, data, query, variables, operation_name, show_graphiql)
         if result is None:
             return None, 200
+        unavailable = next((e for e in result.errors or () if is_database_unavailable(e)), None)
+        if unavailable is not None:
+            raise unavailable  # the middleware answers 503 JSON, not errors that quote the DSN
         response = {}
         status = 200
         if result.errors:

@@ -76,7 +76,7 @@ def card_payment_start(*, order: Order, by: Actor) -> Payment:
 
 def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
     """Stripe's scheme (HMAC-SHA256 of "timestamp.body" with the endpoint secret, 5-minute tolerance)
-    checked on the raw body, before any parsing."""
+    checked on the raw body, before any parsing; then the event's shape (WebhookPayloadError)."""
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret or not signature_header:
         raise WebhookSignatureError("missing secret or signature")
@@ -90,7 +90,52 @@ def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
         raise WebhookSignatureError(str(exc)) from exc
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         raise WebhookSignatureError("not an event")
+    _stripe_event_check(event=event)
     return event
+
+
+class WebhookPayloadError(Exception):
+    """A signed event we cannot read: a field we need is missing or of the wrong type."""
+
+
+STRIPE_ID_MAX_LENGTH = 255  # our columns holding Stripe ids (event, payment intent)
+# What each handled event's object must carry: field -> accepted JSON types (None: may be null or absent).
+_EVENT_OBJECT_FIELDS: dict[str, dict[str, tuple]] = {
+    "payment_intent.succeeded": {
+        "id": (str,),
+        "currency": (str,),
+        "amount": (int,),
+        "amount_received": (int, None),
+    },
+    "payment_intent.payment_failed": {"id": (str,), "last_payment_error": (dict, None)},
+    "charge.refunded": {"payment_intent": (str, None), "amount_refunded": (int,)},
+}
+
+
+def _stripe_id(value: object) -> bool:
+    # PostgreSQL text cannot hold NUL: such an id would fail the insert instead of being refused.
+    return isinstance(value, str) and 0 < len(value) <= STRIPE_ID_MAX_LENGTH and "\x00" not in value
+
+
+def _stripe_event_check(*, event: dict) -> None:
+    """Refuse (WebhookPayloadError) an event whose envelope or object does not have the shape its handler
+    reads, before anything is written: a JSON number is never taken for a string, nor `true` for 1."""
+    if not _stripe_id(event.get("id")) or not _stripe_id(event.get("type")) or len(event["type"]) > 100:
+        raise WebhookPayloadError("the event id or type is missing or invalid")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise WebhookPayloadError("data.object is not an object")
+    obj = data["object"]
+    for name, types in _EVENT_OBJECT_FIELDS.get(event["type"], {}).items():
+        value = obj.get(name)
+        if value is None and None in types:
+            continue
+        if value is None or isinstance(value, bool) or not isinstance(value, types[0]):
+            raise WebhookPayloadError(f"{name} is missing or not a {types[0].__name__}")
+        if name in ("id", "payment_intent") and not _stripe_id(value):
+            raise WebhookPayloadError(f"{name} is not a Stripe id")
+    if event["type"] not in HANDLED_EVENTS:
+        logger.info("stripe event %s of type %s acknowledged and ignored", event["id"], event["type"])
 
 
 @transaction.atomic
@@ -117,6 +162,7 @@ def stripe_event_process(*, event: dict, by: Actor) -> bool:
 
 def _payment_for_intent(intent_id: str | None) -> Payment | None:
     if not intent_id:
+        logger.info("stripe event without a payment intent ignored")
         return None
     payment = Payment.objects.select_for_update().filter(stripe_payment_intent_id=intent_id).first()
     if payment is None:
@@ -155,7 +201,7 @@ def _intent_failed(intent: dict) -> None:
         return
     error = intent.get("last_payment_error") or {}
     payment.status = PaymentStatus.FAILED
-    payment.failure_message = str(error.get("message") or "")[:500]
+    payment.failure_message = str(error.get("message") or "").replace("\x00", "")[:500]
     payment.save(update_fields=["status", "failure_message", "updated_at"])
 
 

@@ -8,6 +8,13 @@ from django.core.management import CommandError, call_command
 from tests.catalog_import import decision_files
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path) -> Path:
+    """Uploaded decision files go to a private storage of the test's own."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
 @pytest.fixture
 def files(tmp_path) -> Path:
     folder = tmp_path / "decisions"

@@ -253,3 +253,49 @@ def test_beat_schedules_only_registered_tasks():
     app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
+
+
+# --- Request size limits (issue 12) -------------------------------------------------------------------------
+
+
+def _megabytes(value: str) -> int:
+    assert value.endswith("m"), value
+    return int(value[:-1]) * 1024 * 1024
+
+
+def test_the_proxies_refuse_bodies_past_the_largest_limit_the_application_accepts(manifests):
+    from django.conf import settings
+
+    largest = max(settings.MAX_REQUEST_BODY_BYTES, *(size for _, size in settings.REQUEST_BODY_LIMITS))
+    assert largest == settings.MAX_UPLOAD_BODY_BYTES
+    ingress = by_kind(manifests, "Ingress")["ocop-web"]
+    annotation = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
+    assert _megabytes(annotation) == largest
+    backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend["name"] == by_kind(manifests, "Service")["ocop-web"]["metadata"]["name"]
+    nginx = re.search(r"^\s*client_max_body_size\s+(\S+);", (DEPLOY / "nginx.conf").read_text(), re.M)
+    assert nginx and _megabytes(nginx.group(1)) == largest
+
+
+def test_every_web_command_loads_the_gunicorn_limits(compose, manifests):
+    from gunicorn.config import Config
+
+    procfile = dict(line.split(": ", 1) for line in (DEPLOY / "Procfile").read_text().splitlines() if line)
+    dockerfile = (DEPLOY / "Dockerfile").read_text().splitlines()
+    commands = [
+        compose["services"]["web"]["command"],
+        containers(by_kind(manifests, "Deployment")["ocop-web"])[0]["command"],
+        procfile["web"].split(),
+        yaml.safe_load(next(line for line in reversed(dockerfile) if line.startswith("CMD "))[4:]),
+    ]
+    for command in commands:
+        parsed = Config().parser().parse_args(command[1:])
+        assert parsed.config == "deploy/gunicorn.conf.py", command
+    namespace: dict = {}
+    exec((DEPLOY / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 - our own config file
+    limits = {name: namespace[name] for name in Config().settings if name.startswith("limit_request")}
+    assert limits == {
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
+    }
