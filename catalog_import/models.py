@@ -114,7 +114,7 @@ class ImportRow(models.Model):
     # Rows read from a scan: confidence per field (0–100) and the picture of the row for the review queue.
     # Stored under a random name, served only through the admin.
     scan_confidence = models.JSONField(default=dict, blank=True)
-    image = models.FileField(upload_to="import-rows/", blank=True)
+    image = models.FileField(upload_to="import-rows/", storage=private_storage, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

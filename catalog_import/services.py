@@ -227,14 +227,17 @@ def _save_row_images(rows) -> dict[int, str]:
     import secrets
 
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
+
+    from marketplace.core.storage import private_storage
+
+    storage = private_storage()
 
     saved: dict[int, str] = {}
     try:
         for row in rows:
             if row.source.image and row.outcome == Outcome.AMBIGUOUS:
                 name = f"import-rows/{secrets.token_hex(16)}.png"
-                saved[id(row)] = default_storage.save(name, ContentFile(row.source.image))
+                saved[id(row)] = storage.save(name, ContentFile(row.source.image))
     except BaseException:
         _delete_files(saved.values())
         raise
@@ -242,10 +245,12 @@ def _save_row_images(rows) -> dict[int, str]:
 
 
 def _delete_files(names) -> None:
-    from django.core.files.storage import default_storage
+    from marketplace.core.storage import private_storage
+
+    storage = private_storage()
 
     for name in names:
-        default_storage.delete(name)
+        storage.delete(name)
 
 
 ROW_FIELDS = [
@@ -668,13 +673,15 @@ def import_run_plan(*, run: ImportRun, by: Actor, pages=None) -> Plan:
 
 def _forget_scan(run: ImportRun) -> None:
     """The run is settled (applied, failed): its OCR reading is no longer needed."""
-    from django.core.files.storage import default_storage
+    from marketplace.core.storage import private_storage
+
+    storage = private_storage()
 
     from catalog_import.readers import ocr
 
     if run.upload:
         with _local_copy(run) as path:
-            default_storage.delete(ocr.cache_name(path))
+            storage.delete(ocr.cache_name(path))
 
 
 def _page_progress(run: ImportRun):

@@ -1,7 +1,6 @@
 """Public trust pages (issue 16): certificate verification (/v/<code>/, what QR labels open), decision
 pages, and the open register of certified products as CSV and JSON."""
 
-import csv
 import json
 import mimetypes
 from pathlib import Path
@@ -25,8 +24,9 @@ from marketplace.certification.selectors import (
     decision_public,
     register_entry,
 )
-from marketplace.core.csv_cells import csv_safe
 from marketplace.core.rate_limits import client_ip, within_budget
+from marketplace.core.spreadsheet import SafeCsvWriter
+from marketplace.core.storage import download_name
 
 DECISION_PAGE_SIZE = 100
 REGISTER_CHUNK = 2000
@@ -69,7 +69,8 @@ def decision_source(request, pk: int):
     run = decision_source_run(decision_id=pk) if decision is not None and decision.source_published else None
     if run is None:
         raise Http404("No published source file")
-    name = Path(run.upload.name).name
+    # Stored under a random name; the download carries the original file name, sanitised.
+    name = download_name(run.filename, fallback=Path(run.upload.name).name)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(
         run.upload.open("rb"), as_attachment=True, filename=name, content_type=content_type
@@ -118,13 +119,13 @@ def open_data_csv(request):
     if refusal is not None:
         return refusal
     today, rows = _register_rows()
-    writer = csv.writer(_Echo())
+    writer = SafeCsvWriter(_Echo())
 
     def lines():
         yield "\ufeff"  # so spreadsheets read the Vietnamese text as UTF-8
         yield writer.writerow(REGISTER_FIELDS)
         for row in rows:
-            yield writer.writerow([csv_safe(row[field]) for field in REGISTER_FIELDS])
+            yield writer.writerow([row[field] for field in REGISTER_FIELDS])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ocop-certificates-{today:%Y-%m-%d}.csv"'

@@ -649,14 +649,17 @@ def _cached(path: Path, name: str, read: Callable[[], RawDocument]) -> RawDocume
     if not use_cache.get():
         return read()
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
+
+    from marketplace.core.storage import private_storage
+
+    storage = private_storage()
 
     key = cache_name(path)
-    if default_storage.exists(key):
-        with default_storage.open(key, "rb") as handle:
+    if storage.exists(key):
+        with storage.open(key, "rb") as handle:
             return _loaded(json.loads(handle.read()), name)
     document = read()
-    default_storage.save(key, ContentFile(json.dumps(_dumped(document)).encode()))
+    storage.save(key, ContentFile(json.dumps(_dumped(document)).encode()))
     return document
 
 

@@ -131,10 +131,10 @@ def test_admin_upload_of_a_scan_is_read_in_the_background_with_page_progress(
     """The upload returns at once (Celery reads the scan; eager here), the run's page shows the pages read
     and links to the plan; the plan and the confirm take the reading from the OCR cache, which goes once
     the run is applied."""
-    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from catalog_import.models import ImportRun, RunStatus
+    from marketplace.core.storage import private_storage
 
     sample = annex("sonla-a", rows=5)
     scans.seed_catalogue([sample])
@@ -157,7 +157,7 @@ def test_admin_upload_of_a_scan_is_read_in_the_background_with_page_progress(
     ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.READING)
     assert "data-run-reading" in staff_client.get(response.url).content.decode()
     ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.PLANNED)
-    assert len(default_storage.listdir("ocr-cache")[1]) == 1
+    assert len(private_storage().listdir("ocr-cache")[1]) == 1
     plan = staff_client.get(f"/admin/catalog_import/importrun/{run.pk}/plan/").content.decode()
     assert f"Quyết định {sample.number}" in plan
     assert plan.count("data-outcome=") == 5
@@ -165,7 +165,7 @@ def test_admin_upload_of_a_scan_is_read_in_the_background_with_page_progress(
     run.refresh_from_db()
     assert run.status == RunStatus.APPLIED
     assert scans.accuracy(sample).wrong == 0
-    assert default_storage.listdir("ocr-cache")[1] == []
+    assert private_storage().listdir("ocr-cache")[1] == []
 
 
 def test_page_scanned_upside_down_is_turned_upright(files, import_decision):

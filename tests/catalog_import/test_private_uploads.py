@@ -110,7 +110,7 @@ def test_download_names_are_sanitised(original, expected):
 
 def test_the_migration_moves_earlier_uploads_into_the_private_storage(private_files, media):
     migration = importlib.import_module(
-        "catalog_import.migrations.0003_move_decision_uploads_to_private_storage"
+        "catalog_import.migrations.0004_move_decision_uploads_to_private_storage"
     )
     public, private = storages["default"], storages["private"]
     old_name = public.save("decisions/Quyết định 12.csv", ContentFile(b"so,ten\n"))

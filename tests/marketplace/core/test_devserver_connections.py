@@ -151,6 +151,7 @@ def test_gunicorn_with_the_default_keeps_one_connection_per_worker(tmp_path, bac
         "DJANGO_DEBUG": "0",
         "ALLOWED_HOSTS": "localhost",
         "SECURE_SSL_REDIRECT": "0",
+        "SITE_URL": "http://localhost",
         "DATABASE_URL": url,
         "MARKETPLACE_DATA_DIR": str(tmp_path),
     }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog_import', '0001_import_runs_rows_review'),
+        ('catalog_import', '0002_import_row_scans_and_previous_values'),
     ]
 
     operations = [

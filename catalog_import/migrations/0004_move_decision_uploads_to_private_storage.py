@@ -38,6 +38,6 @@ def to_public(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("catalog_import", "0002_decision_uploads_private_random_names")]
+    dependencies = [("catalog_import", "0003_decision_uploads_private_random_names")]
 
     operations = [migrations.RunPython(to_private, to_public)]
