@@ -34,10 +34,13 @@ def active_certifications(*, today: datetime.date | None = None) -> QuerySet[Cer
 
 
 def products_visible_to_shoppers(*, today: datetime.date | None = None) -> QuerySet[Product]:
-    """Published by its producer, not hidden by staff, holding an active certification."""
+    """Published by its producer, not hidden by staff (a takedown is a hiding too), its seller not
+    suspended, holding an active certification."""
     open_moderation = ProductModeration.objects.filter(product=OuterRef("pk"), unhidden_at__isnull=True)
     backing = active_certifications(today=today).filter(product=OuterRef("pk"))
-    return Product.objects.filter(is_published=True).filter(~Exists(open_moderation), Exists(backing))
+    return Product.objects.filter(is_published=True, producer__suspended_at__isnull=True).filter(
+        ~Exists(open_moderation), Exists(backing)
+    )
 
 
 def with_shopper_relations(
@@ -172,7 +175,8 @@ def product_shopper_access(*, product: Product, today: datetime.date | None = No
     if products_visible_to_shoppers(today=today).filter(pk=product.pk).exists():
         return ShopperAccess.VISIBLE
     hidden = ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).exists()
-    if hidden or not product.is_published:
+    suspended = Product.objects.filter(pk=product.pk, producer__suspended_at__isnull=False).exists()
+    if hidden or suspended or not product.is_published:
         return ShopperAccess.NOT_FOUND
     latest = Certification.objects.filter(product=product).order_by("-valid_from", "-id").first()
     if latest is None:
