@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from storefront import views
+from storefront import review_views, views
 from storefront.sitemaps import SITEMAPS
 
 app_name = "storefront"
@@ -13,5 +13,8 @@ urlpatterns = [
     path("producers/<slug:slug>/", views.producer_detail, name="producer"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("search/", views.search, name="search"),
+    path("reviews/lines/<int:line_id>/", review_views.review_create, name="review_create"),
+    path("reviews/<int:review_id>/report/", review_views.review_report, name="review_report"),
+    path("reviews/parts/<int:part_id>/rate/", review_views.producer_rate, name="producer_rate"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -3,6 +3,7 @@ search, the API, the sitemap and the cart all start from it."""
 
 import datetime
 import enum
+from decimal import Decimal
 from functools import lru_cache
 from typing import TypedDict
 
@@ -78,6 +79,8 @@ class ProductCard(TypedDict):
     image: str | None  # storage name of the first image
     image_alt: str | None
     image_url: str  # "" without an image
+    rating_average: Decimal | None  # of the shown buyer reviews, one decimal; None without reviews
+    rating_count: int
 
 
 _IMAGE_STORAGE = ProductImage._meta.get_field("image").storage
@@ -126,6 +129,8 @@ def _visible_card_rows(today: datetime.date) -> QuerySet[Product]:
         "id",
         "slug",
         "name",
+        "rating_average",
+        "rating_count",
         producer_slug=F("producer__slug"),
         producer_name=F("producer__name"),
         producer_province=F("producer__province"),

@@ -1,6 +1,38 @@
+from django import forms
 from django.contrib import admin
 
-from marketplace.producers.models import Producer, ProducerMembership, ProducerPhoto
+from marketplace.core.admin_actions import ReasonForm, run_action_with_form
+from marketplace.producers import services
+from marketplace.producers.models import (
+    IdentityDocument,
+    Producer,
+    ProducerMembership,
+    ProducerPhoto,
+    SellerEvent,
+)
+
+
+class VerifyForm(forms.Form):
+    document = forms.ChoiceField(label="Đối chiếu với / checked against", choices=IdentityDocument.choices)
+    code = forms.CharField(label="Số đăng ký / mã số thuế / số CCCD", max_length=32)
+
+
+class SellerEventInline(admin.TabularInline):
+    """The audit trail of verification and suspension: read-only, written by producers.services."""
+
+    model = SellerEvent
+    extra = 0
+    fields = ["created_at", "kind", "actor_label", "document", "code", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,8 +54,61 @@ class PhotoInline(admin.TabularInline):
 
 @admin.register(Producer)
 class ProducerAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "province", "registration_code"]
-    list_filter = ["kind", "province"]
+    list_display = ["name", "kind", "province", "registration_code", "verified_at", "suspended_at"]
+    list_filter = ["kind", "province", ("verified_at", admin.EmptyFieldListFilter), "suspended_at"]
     search_fields = ["name", "slug", "registration_code", "address"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline, PhotoInline]
+    inlines = [MembershipInline, PhotoInline, SellerEventInline]
+    # Changed only through the actions below (each checks its permission and writes the audit trail).
+    readonly_fields = [
+        "verified_at",
+        "verified_document",
+        "verified_code",
+        "suspended_at",
+        "suspension_reason",
+    ]
+    actions = ["verify_sellers", "suspend_sellers", "reinstate_sellers"]
+
+    @admin.action(description="Xác minh danh tính người bán / Verify seller identity")
+    def verify_sellers(self, request, queryset):
+        return run_action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=VerifyForm,
+            action="verify_sellers",
+            title="Xác minh người bán / Verify sellers",
+            explanation="Đối chiếu với đăng ký kinh doanh, mã số thuế hoặc CCCD của chủ hộ.",
+            apply=lambda producer, data: services.producer_verify(
+                producer=producer, by=request.user, document=data["document"], code=data["code"]
+            ),
+        )
+
+    @admin.action(description="Tạm ngừng người bán / Suspend sellers")
+    def suspend_sellers(self, request, queryset):
+        return run_action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            action="suspend_sellers",
+            title="Tạm ngừng người bán / Suspend sellers",
+            explanation="Mọi sản phẩm của người bán biến mất khỏi cửa hàng, tìm kiếm và API ngay lập tức.",
+            apply=lambda producer, data: services.producer_suspend(
+                producer=producer, by=request.user, reason=data["reason"]
+            ),
+        )
+
+    @admin.action(description="Cho bán lại / Reinstate sellers")
+    def reinstate_sellers(self, request, queryset):
+        return run_action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            action="reinstate_sellers",
+            title="Cho bán lại / Reinstate sellers",
+            apply=lambda producer, data: services.producer_reinstate(
+                producer=producer, by=request.user, reason=data["reason"]
+            ),
+        )
