@@ -140,9 +140,7 @@ def review_create(
     stars = _clean_stars(stars)
     text = clean_plain_text(text, max_chars=REVIEW_TEXT_MAX_CHARS, field="text")
     if len(photos) > MAX_PHOTOS:
-        raise ValidationError(
-            {"photos": f"Tối đa {MAX_PHOTOS} ảnh."}, code=ReviewErrorCode.TOO_MANY_PHOTOS.value
-        )
+        raise ValidationError(f"Tối đa {MAX_PHOTOS} ảnh.", code=ReviewErrorCode.TOO_MANY_PHOTOS.value)
     # The line's lock serialises a double submit; the one-to-one constraint is the last word.
     OrderLine.objects.select_for_update().filter(pk=line.pk).first()
     if Review.objects.filter(line=line).exists():
