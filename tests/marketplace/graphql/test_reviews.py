@@ -79,7 +79,8 @@ def test_rating_sort_puts_the_best_rated_first_and_unrated_last(api):
     reviewed(buyer=UserFactory(), stars=5, variant=high)
     reviewed(buyer=UserFactory(), stars=5, variant=high)
     query = """query($direction: OrderDirection!) {
-      products(first: 10, sortBy: {field: RATING, direction: $direction}) { edges { node { slug rating } } } }"""
+      products(first: 10, sortBy: {field: RATING, direction: $direction}) {
+        edges { node { slug rating } } } }"""
 
     def run(direction):
         return [
