@@ -51,3 +51,42 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="Lý do / reason", max_length=2000
     )
+
+
+def reason_action(*, name: str, description: str, apply: Callable[..., object], explanation: str = ""):
+    """An admin action (`actions = [name]`, defined as a class attribute `name`) that asks for a reason and
+    calls `apply(obj, by=<the staff user>, reason=<the reason>)` for each selected object."""
+
+    @admin.action(description=description)
+    def action(model_admin, request, queryset):
+        return run_action_with_form(
+            model_admin,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            action=name,
+            title=description,
+            explanation=explanation,
+            apply=lambda obj, data: apply(obj, by=request.user, reason=data["reason"]),
+        )
+
+    action.__name__ = name
+    return action
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An audit trail shown on its parent's page: written by services only, never here."""
+
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

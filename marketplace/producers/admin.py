@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from marketplace.core.admin_actions import ReasonForm, run_action_with_form
+from marketplace.core.admin_actions import ReadOnlyInline, reason_action, run_action_with_form
 from marketplace.producers import services
 from marketplace.producers.models import (
     IdentityDocument,
@@ -17,22 +17,11 @@ class VerifyForm(forms.Form):
     code = forms.CharField(label="Số đăng ký / mã số thuế / số CCCD", max_length=32)
 
 
-class SellerEventInline(admin.TabularInline):
-    """The audit trail of verification and suspension: read-only, written by producers.services."""
+class SellerEventInline(ReadOnlyInline):
+    """The audit trail of verification and suspension, written by producers.services."""
 
     model = SellerEvent
-    extra = 0
     fields = ["created_at", "kind", "actor_label", "document", "code", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -84,31 +73,14 @@ class ProducerAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Tạm ngừng người bán / Suspend sellers")
-    def suspend_sellers(self, request, queryset):
-        return run_action_with_form(
-            self,
-            request,
-            queryset,
-            form_class=ReasonForm,
-            action="suspend_sellers",
-            title="Tạm ngừng người bán / Suspend sellers",
-            explanation="Mọi sản phẩm của người bán biến mất khỏi cửa hàng, tìm kiếm và API ngay lập tức.",
-            apply=lambda producer, data: services.producer_suspend(
-                producer=producer, by=request.user, reason=data["reason"]
-            ),
-        )
-
-    @admin.action(description="Cho bán lại / Reinstate sellers")
-    def reinstate_sellers(self, request, queryset):
-        return run_action_with_form(
-            self,
-            request,
-            queryset,
-            form_class=ReasonForm,
-            action="reinstate_sellers",
-            title="Cho bán lại / Reinstate sellers",
-            apply=lambda producer, data: services.producer_reinstate(
-                producer=producer, by=request.user, reason=data["reason"]
-            ),
-        )
+    suspend_sellers = reason_action(
+        name="suspend_sellers",
+        description="Tạm ngừng người bán / Suspend sellers",
+        explanation="Mọi sản phẩm của người bán biến mất khỏi cửa hàng, tìm kiếm và API ngay lập tức.",
+        apply=lambda producer, **change: services.producer_suspend(producer=producer, **change),
+    )
+    reinstate_sellers = reason_action(
+        name="reinstate_sellers",
+        description="Cho bán lại / Reinstate sellers",
+        apply=lambda producer, **change: services.producer_reinstate(producer=producer, **change),
+    )

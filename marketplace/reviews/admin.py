@@ -1,35 +1,20 @@
 from django.contrib import admin
 
-from marketplace.core.admin_actions import ReasonForm, run_action_with_form
+from marketplace.core.admin_actions import ReadOnlyInline, reason_action
 from marketplace.reviews import services
 from marketplace.reviews.models import Review, ReviewEvent, ReviewReport
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReportInline(_ReadOnlyInline):
+class ReportInline(ReadOnlyInline):
     model = ReviewReport
     fields = ["created_at", "reporter", "reason", "resolved_at"]
-    readonly_fields = fields
 
 
-class EventInline(_ReadOnlyInline):
+class EventInline(ReadOnlyInline):
     """The moderation audit trail."""
 
     model = ReviewEvent
     fields = ["created_at", "kind", "actor", "reason"]
-    readonly_fields = fields
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -65,30 +50,14 @@ class ReviewAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Ẩn đánh giá / Hide reviews")
-    def hide_reviews(self, request, queryset):
-        return run_action_with_form(
-            self,
-            request,
-            queryset,
-            form_class=ReasonForm,
-            action="hide_reviews",
-            title="Ẩn đánh giá / Hide reviews",
-            apply=lambda review, data: services.review_hide(
-                review=review, by=request.user, reason=data["reason"]
-            ),
-        )
-
-    @admin.action(description="Hiện lại đánh giá / Restore reviews")
-    def restore_reviews(self, request, queryset):
-        return run_action_with_form(
-            self,
-            request,
-            queryset,
-            form_class=ReasonForm,
-            action="restore_reviews",
-            title="Hiện lại đánh giá / Restore reviews",
-            apply=lambda review, data: services.review_restore(
-                review=review, by=request.user, reason=data["reason"]
-            ),
-        )
+    hide_reviews = reason_action(
+        name="hide_reviews",
+        description="Ẩn đánh giá / Hide reviews",
+        explanation="Đánh giá bị ẩn khỏi trang sản phẩm và điểm đánh giá ngay lập tức.",
+        apply=lambda review, **change: services.review_hide(review=review, **change),
+    )
+    restore_reviews = reason_action(
+        name="restore_reviews",
+        description="Hiện lại đánh giá / Restore reviews",
+        apply=lambda review, **change: services.review_restore(review=review, **change),
+    )
