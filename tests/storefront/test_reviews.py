@@ -120,6 +120,14 @@ def test_product_page_queries_do_not_grow_with_reviews(client, variant, reviews,
         assert client.get("/products/arabica/").status_code == 200
 
 
+@pytest.mark.parametrize("rated", [1, 15])
+def test_the_rating_sort_runs_constant_queries(client, producer, rated, django_assert_num_queries):
+    for n in range(rated):
+        reviewed(buyer=UserFactory(), stars=1 + n % 5, variant=buyable_variant(producer=producer))
+    with django_assert_num_queries(3):  # categories, search (ids + facets), cards: as every listing
+        assert client.get("/products/?sort=rating").status_code == 200
+
+
 def test_the_review_form_is_only_for_the_signed_in_buyer_of_a_delivered_line(client, variant):
     buyer, waiting, stranger = UserFactory(), UserFactory(), UserFactory()
     member = MembershipFactory(producer=variant.product.producer).user
