@@ -72,6 +72,8 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["producer", "category"]
     autocomplete_fields = ["producer"]
     inlines = [VariantInline, ImageInline]
+    # Kept by reviews.services from the shown reviews; never typed in (ratings cannot be bought).
+    readonly_fields = ["rating_count", "rating_average"]
     actions = ["hide_products", "unhide_products"]
     change_list_template = "admin/catalog/product/change_list.html"
 

@@ -122,3 +122,9 @@ def test_staff_record_and_handle_a_takedown_in_the_admin():
     assert takedown.status == TakedownStatus.REMOVED and takedown.moderation is not None
     assert not products_visible_to_shoppers().filter(pk=product.pk).exists()
     assert staff.get(f"/admin/catalog/takedownrequest/{takedown.pk}/change/").status_code == 200
+
+
+def test_staff_cannot_type_a_rating_into_a_product(staff_client):
+    product = visible_product()
+    page = staff_client.get(f"/admin/catalog/product/{product.pk}/change/").text
+    assert 'name="rating_count"' not in page and 'name="rating_average"' not in page
