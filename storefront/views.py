@@ -225,6 +225,6 @@ def producer_detail(request, slug: str):
         "producer": producer,
         "products": products,
         "certifications": certifications,
-        "rating": review_selectors.producer_rating_summary(producer_id=producer.pk),
+        "ratings": review_selectors.producer_ratings(producer_id=producer.pk),
     }
     return render(request, "storefront/producer_detail.html", context)

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from marketplace.orders.models import OrderLine, OrderPart, OrderStatus
+from marketplace.producers.models import Producer
 from marketplace.producers.policies import Actor, is_active_user, producer_ids_of_member
 from marketplace.reviews.models import ProducerRating, Review, ReviewPhoto
 
@@ -40,10 +41,36 @@ def product_reviews(*, product_id: int, limit: int = PRODUCT_PAGE_REVIEWS) -> li
     return list(product_reviews_queryset(product_id=product_id)[:limit])
 
 
-def producer_rating_summary(*, producer_id: int) -> RatingSummary:
-    """Buyers' ratings of the seller (one per delivered order part), one query."""
-    row = ProducerRating.objects.filter(producer_id=producer_id).aggregate(avg=Avg("stars"), n=Count("id"))
-    return RatingSummary(average=one_decimal(row["avg"]), count=row["n"])
+@dataclass(frozen=True)
+class ProducerRatings:
+    products: RatingSummary  # shown reviews of the producer's products
+    seller: RatingSummary  # buyers' ratings of the seller, one per delivered order part
+
+
+def producer_ratings(*, producer_id: int) -> ProducerRatings:
+    """Both summaries of a producer page in one query."""
+
+    def summary(queryset) -> dict:
+        grouped = queryset.filter(producer_id=OuterRef("pk")).order_by().values("producer_id")
+        return {
+            "avg": Subquery(grouped.annotate(v=Avg("stars")).values("v")),
+            "n": Subquery(grouped.annotate(v=Count("id")).values("v")),
+        }
+
+    reviews, seller = summary(shown_reviews()), summary(ProducerRating.objects.all())
+    row = (
+        Producer.objects.filter(pk=producer_id)
+        .values("pk")
+        .annotate(
+            reviews_avg=reviews["avg"], reviews_n=reviews["n"], seller_avg=seller["avg"], seller_n=seller["n"]
+        )
+        .first()
+        or {}
+    )
+    return ProducerRatings(
+        products=RatingSummary(average=one_decimal(row.get("reviews_avg")), count=row.get("reviews_n") or 0),
+        seller=RatingSummary(average=one_decimal(row.get("seller_avg")), count=row.get("seller_n") or 0),
+    )
 
 
 def _not_own_producer(by: Actor):

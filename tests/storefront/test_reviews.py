@@ -97,13 +97,18 @@ def test_seller_block_says_whether_the_seller_is_verified_with_decree_85_informa
     assert unverified.products.count() == 0
 
 
-def test_producer_page_shows_the_buyers_rating_of_the_seller(client, variant):
+def test_producer_page_shows_its_products_reviews_and_the_buyers_rating_of_the_seller(client, variant):
     for stars in (5, 4, 4):
         buyer = UserFactory()
         line = bought_line(buyer=buyer, variant=variant)
         producer_rating_create(part=line.part, by=buyer, stars=stars)
     html = client.get("/producers/bich-thao/").content.decode()
-    assert 'data-rating-average="4.3" data-rating-count="3"' in html
+    assert 'data-seller-rating-average="4.3" data-seller-rating-count="3"' in html
+    assert "data-rating-average" not in html  # no product reviews yet
+    reviewed(buyer=UserFactory(), stars=4, variant=variant)
+    reviewed(buyer=UserFactory(), stars=5, variant=variant)
+    html = client.get("/producers/bich-thao/").content.decode()
+    assert 'data-rating-average="4.5" data-rating-count="2"' in html
 
 
 @pytest.mark.parametrize("reviews", [1, 12])
