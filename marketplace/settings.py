@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "marketplace.search",
     "marketplace.checkout",
     "marketplace.orders",
+    "marketplace.reviews",
     "marketplace.payments",
     "marketplace.content",
     "marketplace.graphql",
@@ -356,6 +357,9 @@ IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
 IMAGE_DISPLAY_MAX_SIDE = 1600  # stored images are re-encoded at most this large
 IMAGE_THUMBNAIL_SIZE = (400, 400)
 PRODUCT_MAX_IMAGES = 10
+# Reviews (issue 16): how many reviews and reports one user may send per hour.
+REVIEWS_PER_HOUR = 10
+REVIEW_REPORTS_PER_HOUR = 20
 SELLER_LOW_STOCK_THRESHOLD = 5  # the dashboard warns at or below this many units available
 
 # --- Request limits and private files (issue 12: robustness) ----------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from storefront import account_views, shop_views
+from storefront import account_views, review_views, shop_views
 
 shop_patterns = (
     [
@@ -21,6 +21,7 @@ shop_patterns = (
 account_patterns = (
     [
         path("", account_views.home, name="home"),
+        path("reviews/", review_views.account_reviews, name="reviews"),
         path("login/", account_views.LoginView.as_view(), name="login"),
         path("logout/", account_views.LogoutView.as_view(), name="logout"),
         path("register/", account_views.register, name="register"),

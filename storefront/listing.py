@@ -27,6 +27,7 @@ SORT_CHOICES = [
     ("price", _("Giá tăng dần")),
     ("-price", _("Giá giảm dần")),
     ("stars", _("Nhiều sao nhất")),
+    ("rating", _("Đánh giá cao nhất")),
 ]
 FILTER_KEYS = (
     "q",

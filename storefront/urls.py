@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from storefront import trust_views, views
+from storefront import review_views, trust_views, views
 from storefront.sitemaps import SITEMAPS
 
 app_name = "storefront"
@@ -18,5 +18,8 @@ urlpatterns = [
     path("decisions/<int:pk>/source/", trust_views.decision_source, name="decision_source"),
     path("open-data/certificates.csv", trust_views.open_data_csv, name="open_data_csv"),
     path("open-data/certificates.json", trust_views.open_data_json, name="open_data_json"),
+    path("reviews/lines/<int:line_id>/", review_views.review_create, name="review_create"),
+    path("reviews/<int:review_id>/report/", review_views.review_report, name="review_report"),
+    path("reviews/parts/<int:part_id>/rate/", review_views.producer_rate, name="producer_rate"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

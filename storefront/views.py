@@ -24,9 +24,12 @@ from marketplace.catalog.selectors import (
 from marketplace.certification.selectors import certification_timeline
 from marketplace.core import provinces
 from marketplace.producers.models import Producer
+from marketplace.reviews import selectors as review_selectors
+from marketplace.reviews.models import REVIEW_TEXT_MAX_CHARS
 from marketplace.search.backends.base import SearchQuery
 from marketplace.search.selectors import search_products
 from storefront.listing import SORT_CHOICES, build_listing
+from storefront.review_views import STAR_CHOICES
 
 HOME_FEATURED = 8
 HOME_NEWEST = 12
@@ -123,8 +126,23 @@ def product_detail(request, slug: str):
         "canonical_url": url,
         "og_image": images[0] if images else "",
         "json_ld": _product_json_ld(product, certification, variants, url, images),
+        **_review_context(request, product),
     }
     return render(request, "storefront/product_detail.html", context)
+
+
+def _review_context(request, product) -> dict:
+    """Shown reviews (none queried when the product has none) and the signed-in buyer's review forms."""
+    reviews = review_selectors.product_reviews(product_id=product.pk) if product.rating_count else []
+    lines = []
+    if request.user.is_authenticated:
+        lines = list(review_selectors.reviewable_lines(by=request.user).filter(variant__product=product)[:5])
+    return {
+        "reviews": reviews,
+        "reviewable_lines": lines,
+        "star_choices": STAR_CHOICES,
+        "review_text_max": REVIEW_TEXT_MAX_CHARS,
+    }
 
 
 def _product_not_shown(request, slug: str):
@@ -178,6 +196,14 @@ def _product_json_ld(product, certification, variants, url, images) -> dict:
         data["description"] = product.seo_description
     if images:
         data["image"] = images
+    if product.rating_count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": f"{product.rating_average:.1f}",
+            "reviewCount": product.rating_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
     if certification is not None:
         data["award"] = _("OCOP %(stars)s sao, quyết định %(number)s") % {
             "stars": certification.stars,
@@ -200,5 +226,10 @@ def producer_detail(request, slug: str):
         .select_related("decision", "product")
         .order_by("-stars", "product__name")
     )
-    context = {"producer": producer, "products": products, "certifications": certifications}
+    context = {
+        "producer": producer,
+        "products": products,
+        "certifications": certifications,
+        "ratings": review_selectors.producer_ratings(producer_id=producer.pk),
+    }
     return render(request, "storefront/producer_detail.html", context)

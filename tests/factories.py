@@ -64,6 +64,10 @@ class ProducerFactory(factory.django.DjangoModelFactory):
     province = "son-la"
     address = "xã Chiềng Cọ, Sơn La"
     registration_code = factory.Sequence(lambda n: f"55{n:08d}")
+    # Verified by staff: a seller must be before its products can be published (issue 16).
+    verified_at = factory.LazyFunction(timezone.now)
+    verified_document = "tax_code"
+    verified_code = factory.LazyAttribute(lambda o: o.registration_code)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -20,7 +20,9 @@ from marketplace.catalog.models import (
     ProductImage,
     ProductModeration,
     ProductVariant,
+    TakedownRequest,
 )
+from marketplace.core.admin_actions import run_action_with_form
 from marketplace.core.provinces import BY_CODE
 
 
@@ -73,6 +75,8 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["producer", "category"]
     autocomplete_fields = ["producer"]
     inlines = [VariantInline, ImageInline]
+    # Kept by reviews.services from the shown reviews; never typed in (ratings cannot be bought).
+    readonly_fields = ["rating_count", "rating_average"]
     actions = ["hide_products", "unhide_products"]
     change_list_template = "admin/catalog/product/change_list.html"
     fields = [
@@ -356,3 +360,81 @@ class CollectionAdmin(admin.ModelAdmin):
 
 admin.site.register(Channel)
 admin.site.site_header = "OCOP Marketplace – quản trị"
+
+
+class TakedownHandleForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Ghi chú xử lý / note", max_length=4000
+    )
+
+
+@admin.register(TakedownRequest)
+class TakedownRequestAdmin(admin.ModelAdmin):
+    """Takedown requests: staff record them here and handle them with the actions (a removal is a staff
+    hiding, so the product disappears everywhere at once)."""
+
+    list_display = ["reference", "product", "requester", "received_at", "status", "handled_at"]
+    list_filter = ["status"]
+    search_fields = ["reference", "requester", "product__name"]
+    list_select_related = ["product"]
+    autocomplete_fields = ["product"]
+    fields = ["product", "requester", "requester_contact", "reference", "reason"]
+    actions = ["remove_products", "reject_requests"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            *self.fields,
+            "status",
+            "recorded_by",
+            "handled_by",
+            "handled_at",
+            "handling_note",
+            "moderation",
+        ]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) if obj is not None else self.fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # handled through the actions only
+        data = form.cleaned_data
+        created = services.takedown_record(
+            product=data["product"],
+            by=request.user,
+            requester=data["requester"],
+            reference=data["reference"],
+            reason=data["reason"],
+            requester_contact=data.get("requester_contact", ""),
+        )
+        obj.pk = created.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _handle(self, request, queryset, *, remove: bool, action: str, title: str):
+        return run_action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=TakedownHandleForm,
+            action=action,
+            title=title,
+            apply=lambda takedown, data: services.takedown_handle(
+                takedown=takedown, by=request.user, remove=remove, note=data["note"]
+            ),
+        )
+
+    @admin.action(description="Gỡ sản phẩm theo yêu cầu / Remove the products")
+    def remove_products(self, request, queryset):
+        return self._handle(
+            request, queryset, remove=True, action="remove_products", title="Gỡ sản phẩm / Remove"
+        )
+
+    @admin.action(description="Từ chối yêu cầu / Reject the requests")
+    def reject_requests(self, request, queryset):
+        return self._handle(
+            request, queryset, remove=False, action="reject_requests", title="Từ chối / Reject"
+        )

@@ -59,12 +59,23 @@ class Product(models.Model):
     seo_description = models.CharField(max_length=300, blank=True)
     # The producer's own switch. Certified-but-unlisted products (from imports) start unpublished.
     is_published = models.BooleanField(_("published"), default=False)
+    # Summary of the shown buyer reviews, kept by reviews.services in the review's transaction so cards,
+    # pages and the rating sort read two columns instead of aggregating reviews.
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_average = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["producer", "is_published"], name="catalog_product_producer_pub")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating_count=0, rating_average__isnull=True)
+                | Q(rating_count__gt=0, rating_average__gte=1, rating_average__lte=5),
+                name="catalog_product_rating_summary",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -202,3 +213,51 @@ class ProductExpiringSoon(Product):
         proxy = True
         verbose_name = "product with certificate expiring soon"
         verbose_name_plural = "products with certificate expiring within 30 days"
+
+
+class TakedownStatus(models.TextChoices):
+    OPEN = "open", _("Đang xử lý")
+    REMOVED = "removed", _("Đã gỡ sản phẩm")
+    REJECTED = "rejected", _("Từ chối")
+
+
+class TakedownRequest(models.Model):
+    """A request to remove a listing (an authority, a rights holder, a consumer; Law 122/2025/QH15) and how
+    staff handled it. Removal is a staff hiding (`moderation`), so the one visibility rule still decides."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="takedown_requests")
+    requester = models.CharField(_("requested by"), max_length=255)
+    requester_contact = models.CharField(_("requester contact"), max_length=255, blank=True)
+    reference = models.CharField(_("reference (letter / case number)"), max_length=120)
+    reason = models.TextField(_("reason"), max_length=4000)
+    received_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=TakedownStatus.choices, default=TakedownStatus.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handling_note = models.TextField(blank=True, max_length=4000)
+    moderation = models.ForeignKey(
+        ProductModeration, null=True, blank=True, on_delete=models.PROTECT, related_name="takedowns"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TakedownStatus.values), name="catalog_takedown_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=TakedownStatus.OPEN, handled_at__isnull=True)
+                | (~Q(status=TakedownStatus.OPEN) & Q(handled_at__isnull=False)),
+                name="catalog_takedown_handled_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=TakedownStatus.REMOVED) | Q(moderation__isnull=False),
+                name="catalog_takedown_removed_has_hiding",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.product_id})"

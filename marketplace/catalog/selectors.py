@@ -3,6 +3,7 @@ search, the API, the sitemap and the cart all start from it."""
 
 import datetime
 import enum
+from decimal import Decimal
 from functools import lru_cache
 from typing import TypedDict
 
@@ -35,10 +36,13 @@ def active_certifications(*, today: datetime.date | None = None) -> QuerySet[Cer
 
 
 def products_visible_to_shoppers(*, today: datetime.date | None = None) -> QuerySet[Product]:
-    """Published by its producer, not hidden by staff, holding an active certification."""
+    """Published by its producer, not hidden by staff (a takedown is a hiding too), its seller not
+    suspended, holding an active certification."""
     open_moderation = ProductModeration.objects.filter(product=OuterRef("pk"), unhidden_at__isnull=True)
     backing = active_certifications(today=today).filter(product=OuterRef("pk"))
-    return Product.objects.filter(is_published=True).filter(~Exists(open_moderation), Exists(backing))
+    return Product.objects.filter(is_published=True, producer__suspended_at__isnull=True).filter(
+        ~Exists(open_moderation), Exists(backing)
+    )
 
 
 def with_shopper_relations(
@@ -84,6 +88,8 @@ class ProductCard(TypedDict):
     image: str | None  # storage name of the first image
     image_alt: str | None
     image_url: str  # "" without an image
+    rating_average: Decimal | None  # of the shown buyer reviews, one decimal; None without reviews
+    rating_count: int
 
 
 _IMAGE_STORAGE = ProductImage._meta.get_field("image").storage
@@ -132,6 +138,8 @@ def _visible_card_rows(today: datetime.date) -> QuerySet[Product]:
         "id",
         "slug",
         "name",
+        "rating_average",
+        "rating_count",
         producer_slug=F("producer__slug"),
         producer_name=F("producer__name"),
         producer_province=F("producer__province"),
@@ -190,7 +198,8 @@ def product_shopper_access(*, product: Product, today: datetime.date | None = No
     if products_visible_to_shoppers(today=today).filter(pk=product.pk).exists():
         return ShopperAccess.VISIBLE
     hidden = ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).exists()
-    if hidden or not product.is_published:
+    suspended = Product.objects.filter(pk=product.pk, producer__suspended_at__isnull=False).exists()
+    if hidden or suspended or not product.is_published:
         return ShopperAccess.NOT_FOUND
     latest = Certification.objects.filter(product=product).order_by("-valid_from", "-id").first()
     if latest is None:

@@ -15,6 +15,8 @@ from marketplace.catalog.models import (
     ProductModeration,
     ProductVariant,
     Stock,
+    TakedownRequest,
+    TakedownStatus,
 )
 from marketplace.core.html import sanitize_description
 from marketplace.core.images import clean_uploaded_image
@@ -29,6 +31,7 @@ from marketplace.producers.policies import (
     require_system,
 )
 from marketplace.producers.selectors import producer_mail_recipients
+from marketplace.producers.services import require_verified_seller
 from marketplace.search.services import search_products_changed
 
 # Hiding is staff moderation, not a producer action: members of the producer never pass.
@@ -71,6 +74,8 @@ def product_create(
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Tên sản phẩm là bắt buộc."}, code=CatalogErrorCode.REQUIRED.value)
+    if is_published:
+        require_verified_seller(producer)
     product = Product(
         producer=producer,
         category=category,
@@ -100,6 +105,8 @@ def product_update(*, product: Product, by: Actor, **changes) -> Product:
         )
     if "description" in changes:
         changes["description"] = sanitize_description(changes["description"])
+    if changes.get("is_published") and not product.is_published:
+        require_verified_seller(product.producer)
     for field, value in changes.items():
         setattr(product, field, value)
     product.full_clean()
@@ -247,7 +254,9 @@ def product_set_published(*, product: Product, is_published: bool, by: Actor) ->
     """The producer's own switch. Publishing needs a priced variant; shoppers still see the product only
     while it holds an active certificate and is not hidden by staff (products_visible_to_shoppers)."""
     _require_catalogue(by, product.producer_id)
-    product = Product.objects.select_for_update().get(pk=product.pk)
+    product = Product.objects.select_for_update().select_related("producer").get(pk=product.pk)
+    if is_published and not product.is_published:
+        require_verified_seller(product.producer)
     if is_published and not product.variants.exists():
         raise ValidationError(
             "Cần ít nhất một phân loại có giá trước khi đăng bán. / Add a variant with a price first.",
@@ -393,3 +402,61 @@ def variant_update_with_stock(
     )
     stock_set(variant=variant, quantity=quantity, by=by)
     return variant
+
+
+# --- Takedown on request (issue 16) ---------------------------------------------------------------
+
+TAKEDOWN_RECORD_PERMISSION = "catalog.add_takedownrequest"
+TAKEDOWN_HANDLE_PERMISSION = "catalog.change_takedownrequest"
+
+
+def _bounded(value: str, *, field: str, max_chars: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: "Trường này là bắt buộc."}, code=CatalogErrorCode.REQUIRED.value)
+    if len(value) > max_chars:
+        raise ValidationError({field: f"Tối đa {max_chars} ký tự."}, code=CatalogErrorCode.INVALID.value)
+    return value
+
+
+@transaction.atomic
+def takedown_record(
+    *, product: Product, by: Actor, requester: str, reference: str, reason: str, requester_contact: str = ""
+) -> TakedownRequest:
+    """Staff write down who asked to remove a listing, their reference and reason."""
+    require_staff_with(by, TAKEDOWN_RECORD_PERMISSION)
+    return TakedownRequest.objects.create(
+        product=product,
+        requester=_bounded(requester, field="requester", max_chars=255),
+        requester_contact=_bounded(
+            requester_contact, field="requester_contact", max_chars=255, required=False
+        ),
+        reference=_bounded(reference, field="reference", max_chars=120),
+        reason=_bounded(reason, field="reason", max_chars=4000),
+        recorded_by=acting_user(by),
+    )
+
+
+@transaction.atomic
+def takedown_handle(*, takedown: TakedownRequest, by: Actor, remove: bool, note: str) -> TakedownRequest:
+    """Remove the product (a staff hiding citing the request: it disappears everywhere at once) or reject
+    the request; either way with a note, once."""
+    require_staff_with(by, TAKEDOWN_HANDLE_PERMISSION)
+    note = _bounded(note, field="note", max_chars=4000)
+    takedown = TakedownRequest.objects.select_for_update().get(pk=takedown.pk)
+    if takedown.status != TakedownStatus.OPEN:
+        raise ValidationError("Yêu cầu này đã được xử lý.", code=CatalogErrorCode.INVALID.value)
+    if remove:
+        product = takedown.product
+        open_hiding = ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).first()
+        takedown.moderation = open_hiding or product_hide(
+            product=product,
+            by=by,
+            reason=f"Gỡ theo yêu cầu {takedown.reference} ({takedown.requester}): {note}",
+        )
+    takedown.status = TakedownStatus.REMOVED if remove else TakedownStatus.REJECTED
+    takedown.handled_by = acting_user(by)
+    takedown.handled_at = timezone.now()
+    takedown.handling_note = note
+    takedown.save(update_fields=["status", "handled_by", "handled_at", "handling_note", "moderation"])
+    return takedown

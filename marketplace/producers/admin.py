@@ -1,7 +1,27 @@
+from django import forms
 from django.contrib import admin
 
+from marketplace.core.admin_actions import ReadOnlyInline, reason_action, run_action_with_form
 from marketplace.producers import services
-from marketplace.producers.models import Producer, ProducerMembership, ProducerPhoto
+from marketplace.producers.models import (
+    IdentityDocument,
+    Producer,
+    ProducerMembership,
+    ProducerPhoto,
+    SellerEvent,
+)
+
+
+class VerifyForm(forms.Form):
+    document = forms.ChoiceField(label="Đối chiếu với / checked against", choices=IdentityDocument.choices)
+    code = forms.CharField(label="Số đăng ký / mã số thuế / số CCCD", max_length=32)
+
+
+class SellerEventInline(ReadOnlyInline):
+    """The audit trail of verification and suspension, written by producers.services."""
+
+    model = SellerEvent
+    fields = ["created_at", "kind", "actor_label", "document", "code", "reason"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,12 +44,48 @@ class PhotoInline(admin.TabularInline):
 
 @admin.register(Producer)
 class ProducerAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "province", "registration_code"]
-    list_filter = ["kind", "province"]
+    list_display = ["name", "kind", "province", "registration_code", "verified_at", "suspended_at"]
+    list_filter = ["kind", "province", ("verified_at", admin.EmptyFieldListFilter), "suspended_at"]
     search_fields = ["name", "slug", "registration_code", "address"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [MembershipInline, PhotoInline]
-    readonly_fields = ["logo"]  # uploaded through the portal's image checks
+    inlines = [MembershipInline, PhotoInline, SellerEventInline]
+    # Changed only through the actions below (each checks its permission and writes the audit trail).
+    readonly_fields = [
+        "logo",  # uploaded through the portal's image checks
+        "verified_at",
+        "verified_document",
+        "verified_code",
+        "suspended_at",
+        "suspension_reason",
+    ]
+    actions = ["verify_sellers", "suspend_sellers", "reinstate_sellers"]
+
+    @admin.action(description="Xác minh danh tính người bán / Verify seller identity")
+    def verify_sellers(self, request, queryset):
+        return run_action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=VerifyForm,
+            action="verify_sellers",
+            title="Xác minh người bán / Verify sellers",
+            explanation="Đối chiếu với đăng ký kinh doanh, mã số thuế hoặc CCCD của chủ hộ.",
+            apply=lambda producer, data: services.producer_verify(
+                producer=producer, by=request.user, document=data["document"], code=data["code"]
+            ),
+        )
+
+    suspend_sellers = reason_action(
+        name="suspend_sellers",
+        description="Tạm ngừng người bán / Suspend sellers",
+        explanation="Mọi sản phẩm của người bán biến mất khỏi cửa hàng, tìm kiếm và API ngay lập tức.",
+        apply=lambda producer, **change: services.producer_suspend(producer=producer, **change),
+    )
+    reinstate_sellers = reason_action(
+        name="reinstate_sellers",
+        description="Cho bán lại / Reinstate sellers",
+        apply=lambda producer, **change: services.producer_reinstate(producer=producer, **change),
+    )
 
     def save_model(self, request, obj, form, change):
         """Through the services as the staff user (the same policy as everywhere)."""

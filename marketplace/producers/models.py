@@ -12,6 +12,14 @@ class ProducerKind(models.TextChoices):
     HOUSEHOLD = "household", _("Hộ kinh doanh")
 
 
+class IdentityDocument(models.TextChoices):
+    """What staff checked a seller's identity against (Law 122/2025/QH15: verified before it trades)."""
+
+    BUSINESS_REGISTRATION = "business_registration", _("Giấy chứng nhận đăng ký doanh nghiệp / HTX")
+    TAX_CODE = "tax_code", _("Mã số thuế")
+    CITIZEN_ID = "citizen_id", _("Căn cước công dân của chủ hộ")
+
+
 class Producer(models.Model):
     """An OCOP "chủ thể": the legal seller of its products."""
 
@@ -31,12 +39,34 @@ class Producer(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Identity verified by staff (producers.services.producer_verify); only then may products be published.
+    verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    verified_document = models.CharField(
+        _("verified against"), max_length=30, choices=IdentityDocument.choices, blank=True
+    )
+    verified_code = models.CharField(_("verified registration code"), max_length=32, blank=True)
+    # A suspended seller's products leave every list at once (catalog.selectors.products_visible_to_shoppers).
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspension_reason = models.TextField(_("suspension reason"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("verify_producer", "Can verify a seller's identity"),
+            ("suspend_producer", "Can suspend and reinstate a seller"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(verified_at__isnull=True)
+                | (~models.Q(verified_document="") & ~models.Q(verified_code="")),
+                name="producers_producer_verified_has_document",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(suspended_at__isnull=True) | ~models.Q(suspension_reason=""),
+                name="producers_producer_suspension_has_reason",
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=ProducerKind.values), name="producers_producer_kind_valid"
             ),
@@ -52,6 +82,14 @@ class Producer(models.Model):
     @property
     def province_name(self) -> str:
         return provinces.name_of(self.province)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
 
 class MembershipRole(models.TextChoices):
@@ -93,3 +131,36 @@ class ProducerPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt or self.image.name
+
+
+class SellerEventKind(models.TextChoices):
+    VERIFIED = "verified", _("Đã xác minh danh tính")
+    VERIFICATION_REVOKED = "verification_revoked", _("Huỷ xác minh")
+    SUSPENDED = "suspended", _("Tạm ngừng bán")
+    REINSTATED = "reinstated", _("Cho bán lại")
+
+
+class SellerEvent(models.Model):
+    """Append-only audit trail of staff decisions about a seller: verification and suspension."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="seller_events")
+    kind = models.CharField(max_length=30, choices=SellerEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=120)  # the user's e-mail or "system:<name>", kept as written
+    document = models.CharField(max_length=30, blank=True)
+    code = models.CharField(max_length=32, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SellerEventKind.values), name="producers_sellerevent_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.producer_id} {self.kind} {self.created_at:%Y-%m-%d}"

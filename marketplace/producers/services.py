@@ -1,12 +1,30 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from marketplace.core.images import clean_uploaded_image
 from marketplace.core.provinces import province_code_for, province_in_address
 from marketplace.core.text import slugify_vi
 from marketplace.producers.error_codes import ProducerErrorCode
-from marketplace.producers.models import MembershipRole, Producer, ProducerMembership, ProducerPhoto
-from marketplace.producers.policies import Actor, ProducerAction, require_producer_action, require_staff_with
+from marketplace.producers.models import (
+    IdentityDocument,
+    MembershipRole,
+    Producer,
+    ProducerKind,
+    ProducerMembership,
+    ProducerPhoto,
+    SellerEvent,
+    SellerEventKind,
+)
+from marketplace.producers.policies import (
+    Actor,
+    ProducerAction,
+    is_system,
+    require_producer_action,
+    require_staff_with,
+)
 from marketplace.search.services import search_products_changed
 
 PRODUCER_MAX_PHOTOS = 12
@@ -186,3 +204,113 @@ def producer_photo_delete(*, photo: ProducerPhoto, by: Actor) -> None:
     files = [(f.storage, f.name) for f in (photo.image, photo.thumbnail) if f]
     photo.delete()
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
+# --- Verified sellers (issue 16): identity checked by staff before trading; suspension --------------
+
+VERIFY_PERMISSION = "producers.verify_producer"
+SUSPEND_PERMISSION = "producers.suspend_producer"
+REASON_MAX_CHARS = 2000
+
+
+def _actor_label(by) -> str:
+    return str(by) if is_system(by) else (getattr(by, "email", "") or str(by.pk))[:120]
+
+
+def _seller_event(*, producer: Producer, by: Actor, kind: str, **fields) -> SellerEvent:
+    return SellerEvent.objects.create(
+        producer=producer,
+        kind=kind,
+        actor=None if is_system(by) else by,
+        actor_label=_actor_label(by),
+        **fields,
+    )
+
+
+def _clean_code(document: str, code: str) -> str:
+    code = "".join((code or "").split()).upper()
+    if document not in IdentityDocument.values:
+        raise ValidationError(
+            {"document": "Loại giấy tờ không hợp lệ."}, code=ProducerErrorCode.INVALID.value
+        )
+    # Tax / enterprise codes: 10 digits, or 10 + "-" + 3 for a branch; citizen IDs: 12 digits.
+    pattern = r"\d{12}" if document == IdentityDocument.CITIZEN_ID else r"\d{10}(-\d{3})?"
+    if not re.fullmatch(pattern, code):
+        raise ValidationError(
+            {"code": "Số đăng ký / mã số thuế / số CCCD không đúng định dạng."},
+            code=ProducerErrorCode.INVALID.value,
+        )
+    return code
+
+
+@transaction.atomic
+def producer_verify(*, producer: Producer, by: Actor, document: str, code: str) -> Producer:
+    """Staff checked the seller's business registration or tax code (a household: its owner's citizen ID)
+    against the official record: from now on its products may be published."""
+    require_staff_with(by, VERIFY_PERMISSION)
+    code = _clean_code(document, code)
+    if document == IdentityDocument.CITIZEN_ID and producer.kind != ProducerKind.HOUSEHOLD:
+        raise ValidationError(
+            {"document": "Chỉ hộ kinh doanh được xác minh bằng CCCD của chủ hộ."},
+            code=ProducerErrorCode.INVALID.value,
+        )
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    producer.verified_at = timezone.now()
+    producer.verified_document = document
+    producer.verified_code = code
+    producer.save(update_fields=["verified_at", "verified_document", "verified_code", "updated_at"])
+    _seller_event(producer=producer, by=by, kind=SellerEventKind.VERIFIED, document=document, code=code)
+    return producer
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Cần ghi lý do."}, code=ProducerErrorCode.INVALID.value)
+    if len(reason) > REASON_MAX_CHARS:
+        raise ValidationError(
+            {"reason": f"Lý do tối đa {REASON_MAX_CHARS} ký tự."}, code=ProducerErrorCode.INVALID.value
+        )
+    return reason
+
+
+@transaction.atomic
+def producer_suspend(*, producer: Producer, by: Actor, reason: str) -> Producer:
+    """Its products leave every list, page, search and cart at once: the visibility rule reads
+    `suspended_at`, and the search trigger drops their documents in this transaction."""
+    require_staff_with(by, SUSPEND_PERMISSION)
+    reason = _clean_reason(reason)
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    if producer.suspended_at is not None:
+        raise ValidationError("Người bán đã bị tạm ngừng.", code=ProducerErrorCode.INVALID.value)
+    producer.suspended_at = timezone.now()
+    producer.suspension_reason = reason
+    producer.save(update_fields=["suspended_at", "suspension_reason", "updated_at"])
+    _seller_event(producer=producer, by=by, kind=SellerEventKind.SUSPENDED, reason=reason)
+    search_products_changed(product_ids=producer.products.values_list("pk", flat=True))
+    return producer
+
+
+@transaction.atomic
+def producer_reinstate(*, producer: Producer, by: Actor, reason: str) -> Producer:
+    require_staff_with(by, SUSPEND_PERMISSION)
+    reason = _clean_reason(reason)
+    producer = Producer.objects.select_for_update().get(pk=producer.pk)
+    if producer.suspended_at is None:
+        raise ValidationError("Người bán không bị tạm ngừng.", code=ProducerErrorCode.INVALID.value)
+    producer.suspended_at = None
+    producer.suspension_reason = ""
+    producer.save(update_fields=["suspended_at", "suspension_reason", "updated_at"])
+    _seller_event(producer=producer, by=by, kind=SellerEventKind.REINSTATED, reason=reason)
+    search_products_changed(product_ids=producer.products.values_list("pk", flat=True))
+    return producer
+
+
+def require_verified_seller(producer: Producer) -> None:
+    """Publishing needs a seller whose identity staff verified (Law 122/2025/QH15)."""
+    if producer.verified_at is None:
+        raise ValidationError(
+            "Người bán chưa được xác minh danh tính nên chưa thể đăng bán. / "
+            "The seller's identity is not verified yet.",
+            code=ProducerErrorCode.NOT_VERIFIED.value,
+        )

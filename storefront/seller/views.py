@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.catalog import selectors as catalog_selectors
@@ -26,6 +27,9 @@ from marketplace.orders.selectors import order_events, order_part_for_producer, 
 from marketplace.producers import services as producer_services
 from marketplace.producers.models import Producer, ProducerPhoto
 from marketplace.producers.selectors import producers_of_user
+from marketplace.reviews import selectors as review_selectors
+from marketplace.reviews import services as review_services
+from marketplace.reviews.models import REPLY_TEXT_MAX_CHARS
 from storefront.seller import forms
 
 
@@ -517,3 +521,32 @@ def order_cancel(request, part_pk: int):
     else:
         messages.success(request, "Đã hủy phần đơn; số lượng đã trả lại kho.")
     return redirect("seller:order_detail", producer=request.producer.slug, part_pk=part.pk)
+
+
+# --- Reviews of the producer's products (issue 16): public replies ---------------------------------
+
+
+@producer_required
+def review_list(request):
+    reviews = list(review_selectors.reviews_of_producer(producer_id=request.producer.pk)[:200])
+    return _render(
+        request, "seller/review_list.html", {"reviews": reviews, "reply_max": REPLY_TEXT_MAX_CHARS}
+    )
+
+
+@producer_required
+@require_POST
+def review_reply(request, review_pk: int):
+    review = (
+        review_selectors.reviews_of_producer(producer_id=request.producer.pk).filter(pk=review_pk).first()
+    )
+    if review is None:
+        raise Http404("No such review for this producer")
+    try:
+        review_services.review_reply(review=review, by=request.user, text=request.POST.get("reply_text", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã đăng phản hồi."))
+    return redirect("seller:review_list", producer=request.producer.slug)

@@ -6,7 +6,7 @@ from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 
 from marketplace.catalog.selectors import product_active_certification
 from marketplace.core.money import format_vnd
@@ -53,6 +53,23 @@ def ocop_badge(stars: int) -> str:
         'OCOP {0} sao <span aria-hidden="true">{1}</span></span>',
         stars,
         "★" * int(stars),
+    )
+
+
+@register.simple_tag
+def rating_summary(average, count: int) -> str:
+    """Buyers' rating: `data-rating-average` with one decimal and a dot, `data-rating-count`."""
+    value = f"{average:.1f}"
+    label = ngettext(
+        "%(average)s trên 5 sao, %(count)d đánh giá", "%(average)s trên 5 sao, %(count)d đánh giá", count
+    ) % {"average": value.replace(".", ","), "count": count}
+    return format_html(
+        '<span class="rating" data-rating-average="{0}" data-rating-count="{1}" role="img" aria-label="{2}">'
+        '<span aria-hidden="true">★ {3} ({1})</span></span>',
+        value,
+        count,
+        label,
+        value.replace(".", ","),
     )
 
 

@@ -18,7 +18,7 @@ INVISIBLE_SLUGS = {"an-hidden", "an-unpublished", "an-expired", "an-lapsed", "an
 LISTING_QUERIES = 3  # categories, search (ids + facets in one statement), product cards
 CATEGORY_QUERIES = LISTING_QUERIES  # the page's category comes from the categories the listing reads
 PRODUCT_QUERIES = 4  # visible product with relations + 3 prefetches
-PRODUCER_QUERIES = 4  # producer, product cards, certifications, profile photos (portal)
+PRODUCER_QUERIES = 5  # producer, product cards, certifications, profile photos (portal), ratings
 
 
 @pytest.fixture

@@ -22,9 +22,10 @@ from marketplace.certification.services import (
     decision_get_or_create,
 )
 from marketplace.core.text import slugify_vi
-from marketplace.producers.models import MembershipRole, Producer
+from marketplace.producers.models import IdentityDocument, MembershipRole, Producer, ProducerKind
 from marketplace.producers.policies import SYSTEM_DEMO
-from marketplace.producers.services import membership_add, producer_create
+from marketplace.producers.services import membership_add, producer_create, producer_verify
+from marketplace.reviews.demo import demo_reviews_load
 
 HERE = Path(__file__).parent
 DEMO_PASSWORD = "demo-ocop-2026"  # noqa: S105 - public demo credential, only in demo data
@@ -34,6 +35,8 @@ PRODUCER_LOGINS = {
     "taybac@demo.ocop.vn": "Công ty TNHH Trà và Đặc sản Tây Bắc",
 }
 SHOPPER_EMAIL = "khach@demo.ocop.vn"
+# Staff verify every demo seller's identity but this one: its product stays unpublished until they do.
+UNVERIFIED_PRODUCER = "Hộ kinh doanh Lê Đức Anh"
 
 STORIES = {
     "do-uong": "Vùng nguyên liệu trên núi cao, thu hái và chế biến thủ công theo quy trình được chứng nhận.",
@@ -49,6 +52,7 @@ class DemoReport:
     products: int = 0
     certifications: int = 0
     users: int = 0
+    reviews: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -101,6 +105,8 @@ def demo_load() -> DemoReport:
                 by=SYSTEM_DEMO,
             )
             report.producers += 1
+        if producer.verified_at is None and producer.name != UNVERIFIED_PRODUCER:
+            producer = _demo_verify(producer)
         slug = slugify_vi(row["product"], max_length=90)
         product = Product.objects.filter(slug=slug).first()
         if product is None:
@@ -110,7 +116,7 @@ def demo_load() -> DemoReport:
                 name=row["product"],
                 slug=slug,
                 description=f"<p>{row['product']} – {producer.name}. {STORIES.get(row['group'], '')}</p>",
-                is_published=True,
+                is_published=producer.verified_at is not None,
                 by=SYSTEM_DEMO,
             )
             price = int(row["price"])
@@ -149,7 +155,26 @@ def demo_load() -> DemoReport:
                 collection=featured, product=product, defaults={"sort_order": int(row["featured"])}
             )
     report.users = _demo_users()
+    report.reviews = _demo_reviews()
     return report
+
+
+def _demo_verify(producer: Producer) -> Producer:
+    """A stable made-up code per producer: a household by its owner's citizen ID, others by tax code."""
+    if producer.kind == ProducerKind.HOUSEHOLD:
+        document, code = IdentityDocument.CITIZEN_ID, f"0{_stable_int(producer.name, 10**10, 10**11 - 1)}"
+    else:
+        document, code = IdentityDocument.TAX_CODE, f"{_stable_int(producer.name, 10**9, 10**10 - 1)}"
+    return producer_verify(producer=producer, by=SYSTEM_DEMO, document=document, code=code)
+
+
+def _demo_reviews() -> int:
+    shopper = User.objects.get(email=SHOPPER_EMAIL)
+    members = {
+        Producer.objects.get(name=name).pk: User.objects.get(email=email)
+        for email, name in PRODUCER_LOGINS.items()
+    }
+    return demo_reviews_load(shopper=shopper, members_by_producer=members)
 
 
 def _demo_user(email: str, **defaults: Any) -> tuple[User, bool]:

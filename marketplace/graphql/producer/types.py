@@ -29,6 +29,11 @@ class Producer(graphene.ObjectType):
     )
     province_name = graphene.String(required=True, description="Current province name, e.g. Sơn La.")
     description = graphene.String(description="The producer's story (plain text).")
+    is_verified = graphene.Boolean(
+        required=True,
+        description="Staff verified the seller's identity (registration, tax code or citizen ID).",
+    )
+    verified_registration_code = graphene.String(description="The code staff verified; null when unverified.")
     products = connection_field(
         ProductCountableConnection, channel=channel_argument(), description="The producer's products on sale."
     )
@@ -49,6 +54,14 @@ class Producer(graphene.ObjectType):
     @staticmethod
     def resolve_kind(root, info):
         return ProducerKind.get(root.kind)
+
+    @staticmethod
+    def resolve_is_verified(root, info):
+        return root.verified_at is not None
+
+    @staticmethod
+    def resolve_verified_registration_code(root, info):
+        return root.verified_code if root.verified_at is not None else None
 
     @staticmethod
     def resolve_province_name(root, info):

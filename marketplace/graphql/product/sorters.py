@@ -1,10 +1,9 @@
-"""ProductOrder {field direction}: NAME, PRICE, CREATED_AT, RATING (OCOP stars), RANK (needs a search)."""
+"""ProductOrder {field direction}: NAME, PRICE, CREATED_AT, RATING (buyers' reviews), RANK (with a search)."""
 
 import graphene
 from django.db.models import F, Min, OuterRef, QuerySet, Subquery
 
 from marketplace.catalog.models import CollectionProduct
-from marketplace.catalog.selectors import active_certifications
 from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.core.types import OrderDirection
 
@@ -28,7 +27,7 @@ class ProductOrderField(graphene.Enum):
             "MINIMAL_PRICE": "Sort products by the price of their cheapest variant.",
             "CREATED_AT": "Sort products by creation date.",
             "LAST_MODIFIED_AT": "Sort products by the last modification date.",
-            "RATING": "Sort products by OCOP stars.",
+            "RATING": "Sort products by the buyers' average rating, then by how many reviewed them.",
             "COLLECTION": "Sort products by their position in the collection; only on collection products.",
         }
         return descriptions.get(self.name)
@@ -77,8 +76,12 @@ def sort_products(
             queryset.annotate(_min_price=Min("variants__price_amount")), F("_min_price"), descending
         )
     if field == ProductOrderField.RATING:
-        stars = active_certifications().filter(product=OuterRef("pk")).values("stars")[:1]
-        return _ordered(queryset.annotate(_stars=Subquery(stars)), F("_stars"), descending)
+        # The summary columns reviews.services keeps on the product; unrated products last either way.
+        if descending:
+            keys = (F("rating_average").desc(nulls_last=True), F("rating_count").desc(), F("pk").desc())
+        else:
+            keys = (F("rating_average").asc(nulls_last=True), F("rating_count").asc(), F("pk").asc())
+        return queryset.order_by(*keys)
     if field == ProductOrderField.CREATED_AT:
         return _ordered(queryset, F("created_at"), descending, nullable=False)
     if field == ProductOrderField.LAST_MODIFIED_AT:

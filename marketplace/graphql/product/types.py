@@ -34,6 +34,7 @@ from marketplace.graphql.product.dataloaders import (
     VisibleProductByIdLoader,
     prime_products,
 )
+from marketplace.graphql.review.types import resolve_product_reviews, reviews_connection_field
 
 
 def channel_argument() -> graphene.String:
@@ -266,7 +267,11 @@ class Product(graphene.ObjectType):
     pricing = graphene.Field(ProductPricingInfo, address=graphene.String(description="Ignored."))
     is_available = graphene.Boolean(address=graphene.String(description="Ignored."))
     is_available_for_purchase = graphene.Boolean()
-    rating = graphene.Float(description="The OCOP star rating, when certified.")
+    rating = graphene.Float(
+        description="Average of the buyers' review stars (one decimal); null without reviews. "
+        "OCOP stars are in `ocop.stars`."
+    )
+    reviews = reviews_connection_field()
     collections = graphene.List(graphene.NonNull(lambda: Collection))
     producer = graphene.Field(
         lambda: _producer_type(), required=True, description="The OCOP producer (seller)."
@@ -362,8 +367,11 @@ class Product(graphene.ObjectType):
 
     @staticmethod
     def resolve_rating(root, info):
-        certificate = ActiveCertificationByProductIdLoader.for_context(info.context).load(root.pk)
-        return float(certificate.stars) if certificate else None
+        return float(root.rating_average) if root.rating_count else None
+
+    @staticmethod
+    def resolve_reviews(root, info, **page):
+        return resolve_product_reviews(root, info, **page)
 
     @staticmethod
     def resolve_collections(root, info):

@@ -24,7 +24,7 @@ class SearchFilters:
 class SearchQuery:
     text: str = ""
     filters: SearchFilters = field(default_factory=SearchFilters)
-    sort: str = "relevance"  # relevance | price | -price | newest | stars
+    sort: str = "relevance"  # relevance | price | -price | newest | stars | rating
     offset: int = 0
     limit: int = 24
 

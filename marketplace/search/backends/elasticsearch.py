@@ -27,6 +27,7 @@ from elasticsearch.dsl import (
     Boolean,
     Date,
     Document,
+    Float,
     Index,
     Integer,
     Keyword,
@@ -85,6 +86,9 @@ class ProductDocument(Document):
     price = Long()  # the cheapest variant, what the card shows and the price filter uses
     in_stock = Boolean()
     created_at = Date()
+    # Buyers' reviews (reviews.services keeps them on the product and reports the change for re-indexing).
+    rating = Float()  # one decimal; absent without reviews
+    rating_count = Integer()
 
 
 def alias_name(prefix: str | None = None) -> str:
@@ -159,6 +163,8 @@ def product_document_batches(
                 "valid_until",
                 "price",
                 "in_stock",
+                "rating_average",
+                "rating_count",
             )
         )
         yield version, [product_document(row) for row in rows]
@@ -191,6 +197,8 @@ def product_document(row: dict) -> dict:
         "price": row["price"],
         "in_stock": row["in_stock"],
         "created_at": row["created_at"].isoformat(),
+        "rating": float(row["rating_average"]) if row["rating_average"] is not None else None,
+        "rating_count": row["rating_count"],
     }
 
 
@@ -275,6 +283,14 @@ SORTS: dict[str, list] = {
     "-price": [{"price": {"order": "desc", "missing": "_last"}}, {"product_id": "asc"}],
     "newest": [{"created_at": "desc"}, {"product_id": "desc"}],
     "stars": [{"stars": "desc"}, "_score", {"created_at": "desc"}, {"product_id": "desc"}],
+    # As the PostgreSQL backend: best rated first, unrated last; `unmapped_type` keeps an index built before
+    # ratings existed answering until it is rebuilt.
+    "rating": [
+        {"rating": {"order": "desc", "missing": "_last", "unmapped_type": "float"}},
+        {"rating_count": {"order": "desc", "unmapped_type": "integer"}},
+        {"stars": "desc"},
+        {"product_id": "desc"},
+    ],
 }
 
 FACET_AGGS = {

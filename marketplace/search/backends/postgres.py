@@ -70,6 +70,12 @@ SORTS = {
     "-price": "min_price DESC NULLS LAST, id ASC",
     "newest": "created_at DESC, id DESC",
     "stars": "stars DESC, rank DESC, created_at DESC, id DESC",
+    # Buyers' rating, kept on the product by reviews.services (not a search column): a primary-key lookup
+    # per matching row, `{row}` being the alias of the rows sorted.
+    "rating": (
+        "(SELECT p.rating_average FROM catalog_product p WHERE p.id = {row}.id) DESC NULLS LAST, "
+        "(SELECT p.rating_count FROM catalog_product p WHERE p.id = {row}.id) DESC, stars DESC, id DESC"
+    ),
 }
 # Without a text every rank is 0: the same orders, spelled so that the documents' sort indexes serve them.
 SORTS_WITHOUT_TEXT = {
@@ -208,7 +214,7 @@ def _counted_sql(query: SearchQuery, flags: _Flags, today, page: list) -> tuple[
     The counts are for the day of the last compaction (`counted_on`, normally today): documents whose
     certificate lapsed since are taken off, and if `today` is earlier (a past date asked for), the ones
     valid then but not on `counted_on` are added — both an indexed range of `valid_until`, usually empty."""
-    order_by = SORTS_WITHOUT_TEXT.get(query.sort) or SORTS_WITHOUT_TEXT["relevance"]
+    order_by = (SORTS_WITHOUT_TEXT.get(query.sort) or SORTS_WITHOUT_TEXT["relevance"]).format(row="docs")
     page_sql = f"""
         SELECT array_agg(id) FROM (
             SELECT id FROM (
@@ -245,7 +251,7 @@ def _scanned_sql(
     """A text, a price range or a producer scope: the matching documents once (MATERIALIZED), then every
     count and the page from them."""
     match_sql, rank_sql, match_params, rank_params = _text_sql(words, fuzzy=fuzzy)
-    order_by = SORTS.get(query.sort) or SORTS["relevance"]
+    order_by = (SORTS.get(query.sort) or SORTS["relevance"]).format(row="matched")
     page_sql = (
         f"SELECT array_agg(id) FROM (SELECT id FROM matched WHERE {flags.all_but()} "
         f"ORDER BY {order_by} LIMIT %s OFFSET %s) page"

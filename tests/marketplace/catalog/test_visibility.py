@@ -54,22 +54,32 @@ def build_certificate(product, case: str) -> None:
         CertificationFactory(product=product, state=CertificationState.SUPERSEDED)
 
 
+def suspend_producer(product) -> None:
+    """The seller suspended by staff (issue 16), through the real service."""
+    from marketplace.producers.services import producer_suspend
+    from tests.factories import StaffFactory
+
+    producer_suspend(producer=product.producer, by=StaffFactory(is_superuser=True), reason="Hàng giả")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("published", "hidden", "unhidden_before", "cert_case"),
-    list(itertools.product([True, False], [True, False], [True, False], list(CERT_CASES))),
+    ("published", "hidden", "unhidden_before", "suspended", "cert_case"),
+    list(itertools.product([True, False], [True, False], [True, False], [False, True], list(CERT_CASES))),
 )
-def test_visibility_matrix(published, hidden, unhidden_before, cert_case):
+def test_visibility_matrix(published, hidden, unhidden_before, suspended, cert_case):
     product = ProductFactory(is_published=published)
     if unhidden_before:
         ModerationFactory(product=product, unhidden_at=timezone.now())  # an old hiding, undone
     if hidden:
         ModerationFactory(product=product)
     build_certificate(product, cert_case)
+    if suspended:
+        suspend_producer(product)
     ProductFactory()  # an unrelated product without certificate never leaks in
 
     expected = CERT_CASES[cert_case]
-    if hidden or not published:
+    if hidden or suspended or not published:
         expected = ShopperAccess.NOT_FOUND
 
     visible_ids = list(products_visible_to_shoppers(today=TODAY).values_list("pk", flat=True))

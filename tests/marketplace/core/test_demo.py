@@ -10,8 +10,9 @@ from marketplace.catalog.selectors import (
     products_visible_to_shoppers,
     with_shopper_relations,
 )
-from marketplace.core.demo.loader import DEMO_PASSWORD, demo_load
-from marketplace.producers.models import ProducerMembership
+from marketplace.core.demo.loader import DEMO_PASSWORD, UNVERIFIED_PRODUCER, demo_load
+from marketplace.producers.models import Producer, ProducerMembership
+from marketplace.reviews.models import ProducerRating
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_demo_catalogue_is_complete_and_idempotent(fast_hashing):
     assert (second.producers, second.products, second.certifications, second.users) == (0, 0, 0, 0)
 
     visible = list(with_shopper_relations(products_visible_to_shoppers()))
-    assert len(visible) == 42
+    assert len(visible) == 41  # 42 certified and listed, less the unverified seller's one
     assert {p.active_certification_list[0].stars for p in visible} == {3, 4, 5}
     assert all(v.price_amount > 0 for p in visible for v in p.variants.all())
 
@@ -37,6 +38,19 @@ def test_demo_catalogue_is_complete_and_idempotent(fast_hashing):
     assert access["Gạo Cẩm Thành"] is ShopperAccess.REVOKED
     assert access["Cà phê hạt rang Bích Thao"] is ShopperAccess.EXPIRED
     assert sorted(access.values(), key=lambda a: a.value).count(ShopperAccess.REVOKED) == 3
+
+    # Every seller verified but one, whose product waits unpublished (issue 16).
+    unverified = Producer.objects.filter(verified_at__isnull=True)
+    assert [p.name for p in unverified] == [UNVERIFIED_PRODUCER]
+    assert not Product.objects.filter(producer__in=unverified, is_published=True).exists()
+    assert access["Thịt trâu hun khói"] is ShopperAccess.NOT_FOUND
+
+    # The demo shopper received an order and reviewed it; the coffee's producer replied.
+    assert (first.reviews, second.reviews) == (2, 0)
+    coffee = Product.objects.get(name="Cà phê bột nguyên chất")
+    assert (coffee.rating_count, str(coffee.rating_average)) == (1, "5.0")
+    assert coffee.reviews.get().reply_text.startswith("Cảm ơn chị")
+    assert ProducerRating.objects.count() == 2
 
     # Sơn La coffee and tea lead the featured collection shown first on the home page.
     featured = [card["name"] for card in collection_cards(slug="featured-products")]

@@ -25,7 +25,7 @@ from tests.factories import (
     ProductFactory,
     visible_product,
 )
-from tests.marketplace.catalog.test_visibility import CERT_CASES, TODAY, build_certificate
+from tests.marketplace.catalog.test_visibility import CERT_CASES, TODAY, build_certificate, suspend_producer
 
 pytestmark = pytest.mark.django_db
 KEY = ("stars", "province", "category_id", "kind", "in_stock")
@@ -70,10 +70,10 @@ def counts_from_facet_tables() -> dict:
 
 
 @pytest.mark.parametrize(
-    ("published", "hidden", "unhidden_before", "cert_case"),
-    list(itertools.product([True, False], [True, False], [True, False], list(CERT_CASES))),
+    ("published", "hidden", "unhidden_before", "suspended", "cert_case"),
+    list(itertools.product([True, False], [True, False], [True, False], [False, True], list(CERT_CASES))),
 )
-def test_documents_agree_with_the_visibility_rule(published, hidden, unhidden_before, cert_case):
+def test_documents_agree_with_the_visibility_rule(published, hidden, unhidden_before, suspended, cert_case):
     """The SQL restatement of the rule in the triggers gives exactly the selector's answer, every case."""
     product = ProductFactory(is_published=published)
     if unhidden_before:
@@ -81,6 +81,8 @@ def test_documents_agree_with_the_visibility_rule(published, hidden, unhidden_be
     if hidden:
         ModerationFactory(product=product)
     build_certificate(product, cert_case)
+    if suspended:  # after the certificate: the suspension itself must drop the document
+        suspend_producer(product)
     ProductFactory()
 
     expected = sorted(products_visible_to_shoppers(today=TODAY).values_list("pk", flat=True))

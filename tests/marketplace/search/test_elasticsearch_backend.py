@@ -79,6 +79,8 @@ def test_index_settings_analyzers_and_mapping(settings):
                 "price": {"type": "long"},
                 "in_stock": {"type": "boolean"},
                 "created_at": {"type": "date"},
+                "rating": {"type": "float"},
+                "rating_count": {"type": "integer"},
             }
         },
     }
@@ -236,6 +238,15 @@ def test_search_body_without_text_or_filters():
         ("newest", [{"created_at": "desc"}, {"product_id": "desc"}]),
         ("-price", [{"price": {"order": "desc", "missing": "_last"}}, {"product_id": "asc"}]),
         ("stars", [{"stars": "desc"}, "_score", {"created_at": "desc"}, {"product_id": "desc"}]),
+        (
+            "rating",
+            [
+                {"rating": {"order": "desc", "missing": "_last", "unmapped_type": "float"}},
+                {"rating_count": {"order": "desc", "unmapped_type": "integer"}},
+                {"stars": "desc"},
+                {"product_id": "desc"},
+            ],
+        ),
         ("no-such-sort", ["_score", {"stars": "desc"}, {"created_at": "desc"}, {"product_id": "desc"}]),
     ],
 )
@@ -330,6 +341,8 @@ def test_documents_hold_only_visible_products_exactly():
             "price": 185_000,
             "in_stock": False,
             "created_at": coffee.created_at.isoformat(),
+            "rating": None,
+            "rating_count": 0,
         }
     ]
     assert [doc["product_id"] for doc in product_documents()] == [coffee.pk]
@@ -371,3 +384,15 @@ def test_bulk_actions_write_every_target_index_with_read_versions():
     ]
     assert actions[0]["_source"]["product_id"] == shown.pk
     assert backend.building_alias == "t-products-building"
+
+
+@pytest.mark.django_db
+def test_documents_carry_the_buyers_rating():
+    from tests.factories import UserFactory
+    from tests.factories_reviews import reviewed
+
+    product = visible_product(quantity=20)
+    for stars in (5, 4):
+        reviewed(buyer=UserFactory(), stars=stars, variant=product.variants.get())
+    (document,) = product_documents([product.pk])
+    assert (document["rating"], document["rating_count"]) == (4.5, 2)
