@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -350,3 +350,39 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("invalid signature")
     processed = stripe_event_process(event=event, by=SYSTEM_WEBHOOK)
     return HttpResponse("ok" if processed else "duplicate", content_type="text/plain")
+
+
+@csrf_exempt  # the bank-notification service authenticates by its HMAC signature, not a CSRF token
+@require_POST
+def bank_notify(request):
+    """Incoming transfers from the bank-notification service (SePay/Casso-style JSON). Bounded: body size,
+    a rate per client IP, signature and replay window checked before anything is parsed or written."""
+    from marketplace.accounts.throttle import Throttled, throttle_attempt
+    from marketplace.money.services import (
+        BankSignatureError,
+        bank_notification_receive,
+        bank_signature_verify,
+    )
+
+    length = request.headers.get("Content-Length", "")
+    if not length.isdigit() or int(length) > settings.BANK_NOTIFY_MAX_BODY_BYTES:
+        return JsonResponse({"success": False, "error": "body too large"}, status=413)
+    try:
+        throttle_attempt(request, limits={"bank_notify_ip": client_ip(request) or "-"}, message="%(minutes)d")
+    except Throttled as exc:
+        response = JsonResponse({"success": False, "error": "rate limited"}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    try:
+        data = bank_signature_verify(
+            payload=request.body,
+            signature=request.headers.get("X-Signature", ""),
+            timestamp=request.headers.get("X-Timestamp", ""),
+        )
+    except BankSignatureError:
+        return JsonResponse({"success": False, "error": "invalid signature"}, status=401)
+    try:
+        notification, created = bank_notification_receive(data=data, by=SYSTEM_WEBHOOK)
+    except ValidationError as exc:
+        return JsonResponse({"success": False, "error": "; ".join(exc.messages)}, status=400)
+    return JsonResponse({"success": True, "status": notification.status, "duplicate": not created})

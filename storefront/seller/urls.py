@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from storefront.seller import label_views, views
+from storefront.seller import label_views, money_views, views
 
 app_name = "seller"
 
@@ -36,6 +36,19 @@ urlpatterns = [
     path("<slug:producer>/profile/logo/", views.logo_set, name="logo"),
     path("<slug:producer>/profile/photos/new/", views.photo_add, name="photo_add"),
     path("<slug:producer>/profile/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("<slug:producer>/money/", money_views.money, name="money"),
+    path(
+        "<slug:producer>/money/statement.csv",
+        money_views.statement_download,
+        {"fmt": "csv"},
+        name="money_statement_csv",
+    ),
+    path(
+        "<slug:producer>/money/statement.pdf",
+        money_views.statement_download,
+        {"fmt": "pdf"},
+        name="money_statement_pdf",
+    ),
     path("<slug:producer>/orders/", views.order_list, name="order_list"),
     path("<slug:producer>/orders/<int:part_pk>/", views.order_detail, name="order_detail"),
     path("<slug:producer>/orders/<int:part_pk>/confirm/", views.order_confirm, name="order_confirm"),
