@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -78,6 +79,14 @@ def producer_statement(*, producer_id: int, by: Actor) -> QuerySet[LedgerEntry]:
     )
 
 
+INTEGER = re.compile(r"-?\d+")
+
+
+def _cell(value: str) -> str:
+    """Whole-dong amounts stay numbers (a negative amount is not a formula); text is guarded."""
+    return value if INTEGER.fullmatch(value) else csv_safe(value)
+
+
 STATEMENT_HEADER = ["date", "kind", "order", "sku", "amount_vnd", "reason"]
 
 
@@ -103,7 +112,7 @@ def statement_csv(entries: Iterable[LedgerEntry]) -> str:
     writer = csv.writer(out)
     writer.writerow(STATEMENT_HEADER)
     for row in statement_rows(entries):
-        writer.writerow([csv_safe(cell) for cell in row])
+        writer.writerow([_cell(cell) for cell in row])
     return out.getvalue()
 
 
@@ -134,7 +143,7 @@ def payout_batch_csv(batch: PayoutBatch) -> str:
     writer = csv.writer(out)
     writer.writerow(PAYOUT_HEADER)
     for row in payout_batch_rows(batch):
-        writer.writerow([csv_safe(cell) for cell in row])
+        writer.writerow([_cell(cell) for cell in row])
     return out.getvalue()
 
 
@@ -175,5 +184,5 @@ def withholding_report_csv(*, year: int, month: int) -> str:
     writer = csv.writer(out)
     writer.writerow(TAX_HEADER)
     for row in withholding_report_rows(year=year, month=month):
-        writer.writerow([csv_safe(cell) for cell in row])
+        writer.writerow([_cell(cell) for cell in row])
     return out.getvalue()

@@ -1,0 +1,112 @@
+"""The producer's money page /seller/<slug>/money/ and its CSV/PDF statements (issue 15)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from marketplace.money.selectors import producer_statement
+from marketplace.producers.models import ProducerKind
+from marketplace.producers.policies import SYSTEM_TASK
+from tests.factories import MembershipFactory, UserFactory, staff_with
+from tests.factories_orders import buyable_variant, place_order
+from tests.marketplace.money.factories_money import deliver, pay_by_transfer
+
+pytestmark = pytest.mark.django_db
+
+
+def _sell(producer, *, price: int, days_ago: int = 0) -> None:
+    order = place_order((buyable_variant(producer=producer, price=price), 1), payment_method="bank_transfer")
+    pay_by_transfer(order)
+    deliver(order, days_ago=days_ago)
+
+
+@pytest.fixture
+def member(settings):
+    settings.MONEY_COMMISSION_DEFAULT_BP = 1000
+    settings.MONEY_RETURN_WINDOW_DAYS = 7
+    return MembershipFactory(producer__kind=ProducerKind.HOUSEHOLD)
+
+
+def test_money_page_shows_balance_pending_and_paid(client, member):
+    _sell(member.producer, price=600_000, days_ago=10)  # 600.000 - 60.000 - 6.000 - 3.000 = 531.000 payable
+    _sell(member.producer, price=100_000)  # 100.000 + 30.000 - 10.000 - 1.000 - 500 = 118.500 pending
+    client.force_login(member.user)
+    html = client.get(f"/seller/{member.producer.slug}/money/").content.decode()
+    assert 'data-balance-vnd="649500"' in html
+    assert 'data-pending-vnd="118500"' in html
+    assert 'data-paid-vnd="0"' in html
+    assert html.count("data-entry-kind=") == 9  # the 600.000 ₫ order ships free
+    assert f'href="/seller/{member.producer.slug}/money/statement.csv"' in html
+    assert f'href="/seller/{member.producer.slug}/money/statement.pdf"' in html
+
+
+def test_statement_downloads_hold_only_the_producers_own_entries(client, member):
+    other = MembershipFactory()
+    _sell(member.producer, price=100_000)
+    _sell(other.producer, price=777_000)
+    client.force_login(member.user)
+    csv_text = client.get(f"/seller/{member.producer.slug}/money/statement.csv").content.decode()
+    lines = csv_text.splitlines()
+    assert lines[0] == "date,kind,order,sku,amount_vnd,reason"
+    assert sorted(int(line.split(",")[4]) for line in lines[1:]) == [-10_000, -1_000, -500, 30_000, 100_000]
+    assert "777000" not in csv_text
+    pdf = client.get(f"/seller/{member.producer.slug}/money/statement.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("path", ["money/", "money/statement.csv", "money/statement.pdf"])
+def test_another_producers_money_is_not_found(client, member, path):
+    other = MembershipFactory()
+    _sell(other.producer, price=100_000)
+    client.force_login(member.user)
+    assert client.get(f"/seller/{other.producer.slug}/{path}").status_code == 404
+    client.logout()
+    response = client.get(f"/seller/{other.producer.slug}/{path}")
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("member", True),
+        ("other_member", False),
+        ("staff_with_view_order", True),
+        ("staff_without", False),
+        ("shopper", False),
+        ("anonymous", False),
+        ("system", True),
+    ],
+)
+def test_ledger_authorisation_matrix(member, who, allowed):
+    _sell(member.producer, price=100_000)
+    actor = {
+        "member": lambda: member.user,
+        "other_member": lambda: MembershipFactory().user,
+        "staff_with_view_order": lambda: staff_with("orders.view_order"),
+        "staff_without": lambda: staff_with("catalog.change_product"),
+        "shopper": UserFactory,
+        "anonymous": AnonymousUser,
+        "system": lambda: SYSTEM_TASK,
+    }[who]()
+    if allowed:
+        assert len(producer_statement(producer_id=member.producer.pk, by=actor)) == 5
+    else:
+        with pytest.raises(PermissionDenied):
+            producer_statement(producer_id=member.producer.pk, by=actor)
+
+
+@pytest.mark.parametrize("path", ["money/", "money/statement.csv"])
+def test_statement_pages_query_count_is_constant(client, member, path):
+    client.force_login(member.user)
+    url = f"/seller/{member.producer.slug}/{path}"
+    _sell(member.producer, price=100_000)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for price in (200_000, 300_000, 400_000, 600_000):
+        _sell(member.producer, price=price, days_ago=10)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url).status_code == 200
+    assert len(five) == len(one)
