@@ -10,6 +10,7 @@ from django.urls import path
 
 from marketplace.money.models import (
     BankAccount,
+    BankAccountChange,
     BankNotification,
     CodRemittance,
     CommissionRate,
@@ -214,3 +215,18 @@ class CodRemittanceAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return render(request, "admin/money/cod_upload.html", context)
+
+
+@admin.register(BankAccountChange)
+class BankAccountChangeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "producer", "old_account", "new_account", "actor_name", "confirmed_by"]
+    readonly_fields = [field.name for field in BankAccountChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -239,3 +239,75 @@ class CodRemittance(models.Model):
 
     def __str__(self) -> str:
         return f"COD {self.order_id} {self.amount}"
+
+
+class BankAccountChange(models.Model):
+    """Audit of every payout-account change: who, when, from what to what (append-only)."""
+
+    producer = models.ForeignKey("producers.Producer", on_delete=models.CASCADE, related_name="bank_changes")
+    old_account = models.CharField(max_length=160, blank=True)
+    new_account = models.CharField(max_length=160)
+    actor_name = models.CharField(max_length=254)
+    confirmed_by = models.CharField(max_length=20, help_text="password, or system")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.producer_id}: {self.old_account} → {self.new_account}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Bank account changes are append-only.")
+        super().save(*args, **kwargs)
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("Chờ người bán xử lý")
+    ACCEPTED = "accepted", _("Người bán đồng ý, chờ hoàn tiền")
+    REFUSED = "refused", _("Người bán từ chối")
+    ESCALATED = "escalated", _("Chờ Chợ OCOP quyết định")
+    REJECTED = "rejected", _("Chợ OCOP từ chối")
+    REFUNDED = "refunded", _("Đã hoàn tiền")
+
+
+# A part with one of these is not payable: the money may still go back to the shopper.
+OPEN_RETURN_STATUSES = (ReturnStatus.REQUESTED, ReturnStatus.ACCEPTED, ReturnStatus.ESCALATED)
+
+
+class ReturnRequest(models.Model):
+    """A shopper's request to return units of one line, within the return window after delivery."""
+
+    part = models.ForeignKey("orders.OrderPart", on_delete=models.PROTECT, related_name="returns")
+    line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="returns")
+    quantity = models.PositiveIntegerField()
+    reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    restock = models.BooleanField(default=False)
+    refund = models.OneToOneField(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="money_return_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=ReturnStatus.values), name="money_return_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"return {self.pk} of line {self.line_id}"
+
+
+class ReturnPhoto(models.Model):
+    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="returns/")
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -13,9 +13,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace.core.csv_cells import csv_safe
-from marketplace.money.models import LedgerEntry, LedgerKind, PayoutBatch
+from marketplace.money.models import OPEN_RETURN_STATUSES, BankAccount, LedgerEntry, LedgerKind, PayoutBatch
 from marketplace.money.policies import require_view_money
-from marketplace.orders.models import OrderStatus
+from marketplace.orders.models import OrderPart, OrderStatus
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import ProducerKind
 from marketplace.producers.policies import Actor
@@ -36,7 +36,9 @@ def ready_q(now: datetime.datetime | None = None) -> Q:
     cutoff = now - datetime.timedelta(days=settings.MONEY_RETURN_WINDOW_DAYS)
     delivered = Q(part__status=OrderStatus.DELIVERED, part__delivered_at__lte=cutoff)
     cash_in = ~Q(part__order__payment_method=PaymentMethod.COD) | Q(part__order__cod_remittance__isnull=False)
-    return Q(part__isnull=True) | (delivered & cash_in)
+    returning = OrderPart.objects.filter(returns__status__in=OPEN_RETURN_STATUSES)
+    no_open_return = ~Q(part__in=returning)
+    return Q(part__isnull=True) | (delivered & cash_in & no_open_return)
 
 
 def balances_by_producer(
@@ -85,6 +87,11 @@ INTEGER = re.compile(r"-?\d+")
 def _cell(value: str) -> str:
     """Whole-dong amounts stay numbers (a negative amount is not a formula); text is guarded."""
     return value if INTEGER.fullmatch(value) else csv_safe(value)
+
+
+def producer_bank_account(*, producer_id: int, by: Actor) -> BankAccount | None:
+    require_view_money(actor=by, producer_id=producer_id)
+    return BankAccount.objects.filter(producer_id=producer_id).first()
 
 
 STATEMENT_HEADER = ["date", "kind", "order", "sku", "amount_vnd", "reason"]

@@ -14,12 +14,13 @@ import json
 import logging
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import stripe
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -29,6 +30,7 @@ from marketplace.catalog.models import Stock
 from marketplace.money.error_codes import MoneyErrorCode
 from marketplace.money.models import (
     BankAccount,
+    BankAccountChange,
     BankNotification,
     CodRemittance,
     CommissionRate,
@@ -40,6 +42,9 @@ from marketplace.money.models import (
     PayoutStatus,
     Refund,
     RefundMethod,
+    ReturnPhoto,
+    ReturnRequest,
+    ReturnStatus,
 )
 from marketplace.money.policies import (
     require_adjust,
@@ -327,12 +332,21 @@ def refund_create(
 
 
 def bank_account_set(
-    *, producer: Producer, bank_bin: str, account_number: str, account_name: str, by: Actor
+    *,
+    producer: Producer,
+    bank_bin: str,
+    account_number: str,
+    account_name: str,
+    by: Actor,
+    password: str = "",
 ) -> BankAccount:
-    """Record the producer's payout account; it is used only once confirmed (bank_account_confirm)."""
-    from marketplace.producers.policies import ProducerAction, require_producer_action
+    """Change where the producer's payouts go. A person re-confirms with their own password (a stolen
+    session alone cannot redirect the money); every change is audited with the old and new account."""
+    from marketplace.producers.policies import ProducerAction, is_system, require_producer_action
 
     require_producer_action(actor=by, action=ProducerAction.MANAGE_PROFILE, producer_id=producer.pk)
+    if not is_system(by) and not (password and by.check_password(password)):  # type: ignore[attr-defined]
+        raise _error("password", _("Mật khẩu không đúng."), MoneyErrorCode.INVALID)
     digits = account_number.replace(" ", "")
     if not (bank_bin.isdigit() and len(bank_bin) == 6 and digits.isdigit() and 6 <= len(digits) <= 19):
         raise _error(
@@ -340,31 +354,28 @@ def bank_account_set(
             _("Mã ngân hàng (BIN) gồm 6 chữ số; số tài khoản 6–19 chữ số."),
             MoneyErrorCode.INVALID,
         )
-    name = account_name.strip().upper()[:120]
+    name = " ".join(account_name.split()).upper()[:120]
     if not name:
         raise _error("account_name", _("Vui lòng nhập tên chủ tài khoản."), MoneyErrorCode.INVALID)
     with transaction.atomic():
-        account, _created = BankAccount.objects.select_for_update().update_or_create(
+        _lock_producer(producer.pk)
+        old = BankAccount.objects.filter(producer=producer).first()
+        account, _created = BankAccount.objects.update_or_create(
             producer=producer,
             defaults={
                 "bank_bin": bank_bin,
                 "account_number": digits,
                 "account_name": name,
-                "confirmed_at": None,
+                "confirmed_at": timezone.now(),
             },
         )
-    logger.info("bank account of producer %s changed by %s", producer.pk, _actor_name(by))
-    return account
-
-
-@transaction.atomic
-def bank_account_confirm(*, producer: Producer, by: Actor) -> BankAccount:
-    from marketplace.producers.policies import ProducerAction, require_producer_action
-
-    require_producer_action(actor=by, action=ProducerAction.MANAGE_PROFILE, producer_id=producer.pk)
-    account = BankAccount.objects.select_for_update().get(producer=producer)
-    account.confirmed_at = timezone.now()
-    account.save(update_fields=["confirmed_at", "updated_at"])
+        BankAccountChange.objects.create(
+            producer=producer,
+            old_account=f"{old.bank_bin} {old.account_number} {old.account_name}" if old else "",
+            new_account=f"{bank_bin} {digits} {name}",
+            actor_name=_actor_name(by),
+            confirmed_by="system" if is_system(by) else "password",
+        )
     return account
 
 
@@ -701,3 +712,182 @@ def remittance_apply(*, content: bytes, by: Actor) -> list[RemittanceRow]:
         )
         applied.append(row if created else RemittanceRow(**{**row.__dict__, "outcome": "duplicate"}))
     return applied
+
+
+# --- Returns ------------------------------------------------------------------------------------------
+
+RETURN_MAX_PHOTOS = 3
+
+
+def _order_event(
+    *, order: Order, part: OrderPart, kind: str, by: Actor, reason: str, amount: int = 0
+) -> None:
+    """The order's and the part's status history (orders.OrderEvent, append-only)."""
+    from marketplace.orders import policies as order_policies
+    from marketplace.orders.models import OrderEvent
+
+    OrderEvent.objects.create(
+        order=order,
+        part=part,
+        kind=kind,
+        actor_kind=order_policies.actor_kind(order=order, actor=by),
+        actor_user=acting_user(by),
+        actor_name=_actor_name(by),
+        reason=reason[:500],
+        amount=amount,
+    )
+
+
+def _clean_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _error(field, message, MoneyErrorCode.INVALID)
+    if len(value) > 500:
+        raise _error(field, _("Tối đa 500 ký tự."), MoneyErrorCode.INVALID)
+    return value
+
+
+def return_request_create(
+    *, line: OrderLine, quantity: int, reason: str, photos: Sequence[Any], by: Actor
+) -> ReturnRequest:
+    """The buyer asks to return units of a delivered line within the return window, with a reason and up
+    to three photos (validated and re-encoded like every uploaded image)."""
+    from marketplace.core.images import clean_uploaded_image
+    from marketplace.orders import policies as order_policies
+    from marketplace.orders.models import OrderEventKind
+
+    order = Order.objects.get(pk=line.part.order_id)
+    if not order_policies.is_order_buyer(order=order, actor=by):
+        raise PermissionDenied("permission_denied")
+    reason = _clean_text(reason, "reason", _("Vui lòng cho biết lý do trả hàng."))
+    if len(photos) > RETURN_MAX_PHOTOS:
+        raise _error("photos", _("Tối đa %(n)d ảnh.") % {"n": RETURN_MAX_PHOTOS}, MoneyErrorCode.INVALID)
+    cleaned = [clean_uploaded_image(photo) for photo in photos]
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        part = OrderPart.objects.select_for_update().get(pk=line.part_id)
+        cutoff = timezone.now() - datetime.timedelta(days=settings.MONEY_RETURN_WINDOW_DAYS)
+        if part.status != OrderStatus.DELIVERED or part.delivered_at is None or part.delivered_at < cutoff:
+            raise _error(
+                "line",
+                _("Chỉ có thể trả hàng trong %(days)d ngày sau khi nhận.")
+                % {"days": settings.MONEY_RETURN_WINDOW_DAYS},
+                MoneyErrorCode.INVALID_TRANSITION,
+            )
+        taken = (
+            ReturnRequest.objects.filter(line=line)
+            .exclude(status__in=[ReturnStatus.REFUSED, ReturnStatus.REJECTED])
+            .aggregate(total=Sum("quantity"))["total"]
+            or 0
+        )
+        if quantity < 1 or quantity + taken > line.quantity:
+            raise _error("quantity", _("Số lượng trả vượt số lượng đã mua."), MoneyErrorCode.TOO_MUCH)
+        request = ReturnRequest.objects.create(part=part, line=line, quantity=quantity, reason=reason)
+        for clean in cleaned:
+            photo = ReturnPhoto(request=request)
+            photo.image.save(clean.content.name, clean.content, save=True)
+        _order_event(order=order, part=part, kind=OrderEventKind.RETURN_REQUESTED, by=by, reason=reason)
+    return request
+
+
+def _locked_request(request: ReturnRequest) -> tuple[Order, OrderPart, ReturnRequest]:
+    order = Order.objects.select_for_update().get(pk=request.part.order_id)
+    part = OrderPart.objects.select_for_update().get(pk=request.part_id)
+    return order, part, ReturnRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def return_request_decide(
+    *, request: ReturnRequest, accept: bool, reason: str, restock: bool, by: Actor
+) -> ReturnRequest:
+    """The producer accepts (saying whether the units go back to stock) or refuses with a reason; an
+    escalated request is decided by staff holding the refund permission."""
+    from marketplace.orders.models import OrderEventKind
+    from marketplace.producers.policies import ProducerAction, require_producer_action
+
+    order, part, request = _locked_request(request)
+    if request.status == ReturnStatus.REQUESTED:
+        require_producer_action(actor=by, action=ProducerAction.FULFIL_ORDERS, producer_id=part.producer_id)
+    elif request.status == ReturnStatus.ESCALATED:
+        require_refund(by)
+    else:
+        raise _error("status", _("Yêu cầu này đã được xử lý."), MoneyErrorCode.INVALID_TRANSITION)
+    if not accept:
+        reason = _clean_text(reason, "reason", _("Vui lòng cho biết lý do từ chối."))
+    escalated = request.status == ReturnStatus.ESCALATED
+    request.status = (
+        ReturnStatus.ACCEPTED if accept else (ReturnStatus.REJECTED if escalated else ReturnStatus.REFUSED)
+    )
+    request.decision_reason = (reason or "").strip()[:500]
+    request.restock = restock if accept else False
+    request.save(update_fields=["status", "decision_reason", "restock", "updated_at"])
+    kind = OrderEventKind.RETURN_ACCEPTED if accept else OrderEventKind.RETURN_REFUSED
+    _order_event(order=order, part=part, kind=kind, by=by, reason=request.decision_reason)
+    return request
+
+
+@transaction.atomic
+def return_request_escalate(*, request: ReturnRequest, reason: str, by: Actor) -> ReturnRequest:
+    """The buyer disagrees with a refusal: Chợ OCOP's staff decide."""
+    from marketplace.orders import policies as order_policies
+    from marketplace.orders.models import OrderEventKind
+
+    order, part, request = _locked_request(request)
+    if not order_policies.is_order_buyer(order=order, actor=by):
+        raise PermissionDenied("permission_denied")
+    if request.status != ReturnStatus.REFUSED:
+        raise _error(
+            "status", _("Chỉ khiếu nại được yêu cầu đã bị từ chối."), MoneyErrorCode.INVALID_TRANSITION
+        )
+    reason = _clean_text(reason, "reason", _("Vui lòng cho biết lý do khiếu nại."))
+    request.status = ReturnStatus.ESCALATED
+    request.save(update_fields=["status", "updated_at"])
+    _order_event(order=order, part=part, kind=OrderEventKind.RETURN_ESCALATED, by=by, reason=reason)
+    return request
+
+
+def return_request_refund(
+    *,
+    request: ReturnRequest,
+    amount: int,
+    method: str,
+    idempotency_key: str,
+    by: Actor,
+    bank_reference: str = "",
+) -> ReturnRequest:
+    """Refund an accepted return (by Stripe or a recorded bank transfer): the ledger reverses the sale, the
+    commission and the withheld tax on `amount`; units go back to stock if the producer said so."""
+    from marketplace.orders.models import OrderEventKind
+
+    require_refund(by)
+    request = ReturnRequest.objects.select_related("line", "part").get(pk=request.pk)
+    if request.status != ReturnStatus.ACCEPTED:
+        raise _error(
+            "status", _("Chỉ hoàn tiền cho yêu cầu đã được chấp nhận."), MoneyErrorCode.INVALID_TRANSITION
+        )
+    refund = refund_create(
+        line=request.line,
+        quantity=request.quantity,
+        amount=amount,
+        method=method,
+        idempotency_key=idempotency_key,
+        reason=request.reason,
+        restock=request.restock,
+        by=by,
+        bank_reference=bank_reference,
+    )
+    with transaction.atomic():
+        order, part, request = _locked_request(request)
+        if request.status == ReturnStatus.ACCEPTED:
+            request.status = ReturnStatus.REFUNDED
+            request.refund = refund
+            request.save(update_fields=["status", "refund", "updated_at"])
+            _order_event(
+                order=order,
+                part=part,
+                kind=OrderEventKind.REFUNDED,
+                by=by,
+                reason=request.reason,
+                amount=refund.amount,
+            )
+    return request

@@ -37,6 +37,7 @@ urlpatterns = [
     path("<slug:producer>/profile/photos/new/", views.photo_add, name="photo_add"),
     path("<slug:producer>/profile/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
     path("<slug:producer>/money/", money_views.money, name="money"),
+    path("<slug:producer>/money/bank-account/", money_views.bank_account, name="money_bank_account"),
     path(
         "<slug:producer>/money/statement.csv",
         money_views.statement_download,

@@ -110,3 +110,52 @@ def test_statement_pages_query_count_is_constant(client, member, path):
     with CaptureQueriesContext(connection) as five:
         assert client.get(url).status_code == 200
     assert len(five) == len(one)
+
+
+def test_bank_account_change_needs_the_password_and_is_audited(client, member):
+    from marketplace.money.models import BankAccount, BankAccountChange
+
+    member.user.set_password("mat-khau-dung-1")
+    member.user.save()
+    client.force_login(member.user)
+    url = f"/seller/{member.producer.slug}/money/bank-account/"
+    data = {"bank_bin": "970436", "account_number": "0011 0012 34567", "account_name": "hoàng thị hoa"}
+    response = client.post(url, {**data, "password": "sai"})
+    assert response.status_code == 400
+    assert "Mật khẩu không đúng." in response.content.decode()
+    assert not BankAccount.objects.exists() and not BankAccountChange.objects.exists()
+
+    response = client.post(url, {**data, "password": "mat-khau-dung-1"})
+    assert response.status_code == 302
+    account = BankAccount.objects.get(producer=member.producer)
+    assert (account.bank_bin, account.account_number, account.account_name) == (
+        "970436",
+        "0011001234567",
+        "HOÀNG THỊ HOA",
+    )
+    assert account.confirmed_at is not None
+    client.post(url, {**data, "account_number": "999888777", "password": "mat-khau-dung-1"})
+    changes = list(
+        BankAccountChange.objects.order_by("pk").values_list("old_account", "new_account", "actor_name")
+    )
+    assert changes == [
+        ("", "970436 0011001234567 HOÀNG THỊ HOA", member.user.email),
+        ("970436 0011001234567 HOÀNG THỊ HOA", "970436 999888777 HOÀNG THỊ HOA", member.user.email),
+    ]
+
+
+def test_another_producers_bank_account_cannot_be_changed(client, member):
+    from marketplace.money.models import BankAccount
+
+    other = MembershipFactory()
+    member.user.set_password("mat-khau-dung-1")
+    member.user.save()
+    client.force_login(member.user)
+    data = {
+        "bank_bin": "970436",
+        "account_number": "0011001234567",
+        "account_name": "X",
+        "password": "mat-khau-dung-1",
+    }
+    assert client.post(f"/seller/{other.producer.slug}/money/bank-account/", data).status_code == 404
+    assert not BankAccount.objects.exists()

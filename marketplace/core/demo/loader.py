@@ -49,6 +49,7 @@ class DemoReport:
     products: int = 0
     certifications: int = 0
     users: int = 0
+    orders: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -149,6 +150,9 @@ def demo_load() -> DemoReport:
                 collection=featured, product=product, defaults={"sort_order": int(row["featured"])}
             )
     report.users = _demo_users()
+    from marketplace.money.demo import money_demo_load
+
+    report.orders = money_demo_load(by=SYSTEM_DEMO)
     return report
 
 

@@ -8,7 +8,7 @@ import time
 
 from django.utils import timezone
 
-from marketplace.money.services import bank_account_confirm, bank_account_set
+from marketplace.money.services import bank_account_set
 from marketplace.orders.models import OrderPart
 from marketplace.orders.services import (
     order_mark_paid,
@@ -45,7 +45,6 @@ def with_bank_account(
         account_name=name or producer.name,
         by=SYSTEM_TASK,
     )
-    bank_account_confirm(producer=producer, by=SYSTEM_TASK)
 
 
 def bank_headers(body: bytes, *, secret: str = BANK_SECRET, timestamp: int | None = None) -> dict[str, str]:
