@@ -13,7 +13,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace.core.csv_cells import csv_safe
-from marketplace.money.models import OPEN_RETURN_STATUSES, BankAccount, LedgerEntry, LedgerKind, PayoutBatch
+from marketplace.money.models import (
+    OPEN_RETURN_STATUSES,
+    BankAccount,
+    LedgerEntry,
+    LedgerKind,
+    PayoutBatch,
+    ReturnRequest,
+)
 from marketplace.money.policies import require_view_money
 from marketplace.orders.models import OrderPart, OrderStatus
 from marketplace.payments.models import PaymentMethod
@@ -92,6 +99,11 @@ def _cell(value: str) -> str:
 def producer_bank_account(*, producer_id: int, by: Actor) -> BankAccount | None:
     require_view_money(actor=by, producer_id=producer_id)
     return BankAccount.objects.filter(producer_id=producer_id).first()
+
+
+def returns_of_part(*, part_id: int) -> QuerySet[ReturnRequest]:
+    """A part's return requests with their line and photos (the portal already checked the member)."""
+    return ReturnRequest.objects.filter(part_id=part_id).select_related("line").prefetch_related("photos")
 
 
 STATEMENT_HEADER = ["date", "kind", "order", "sku", "amount_vnd", "reason"]

@@ -3,18 +3,19 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from marketplace.money.models import ReturnRequest
 from marketplace.money.selectors import (
     producer_balances,
     producer_bank_account,
     producer_statement,
     statement_csv,
 )
-from marketplace.money.services import bank_account_set
+from marketplace.money.services import bank_account_set, return_request_decide
 from marketplace.money.statements import statement_pdf
 from storefront.seller.views import _apply_errors, _render, producer_required
 
@@ -85,3 +86,26 @@ def bank_account(request):
             messages.success(request, _("Đã lưu tài khoản nhận tiền."))
             return redirect("seller:money", request.producer.slug)
     return _money_page(request, form=form, status=400)
+
+
+@producer_required
+@require_POST
+def return_decide(request, part_pk: int, return_pk: int):
+    """Accept (with or without restocking) or refuse (with a reason) a return of this producer's part."""
+    ret = ReturnRequest.objects.filter(pk=return_pk, part_id=part_pk, part__producer=request.producer).first()
+    if ret is None:
+        raise Http404("No such return for this producer")
+    accept = request.POST.get("decision") == "accept"
+    try:
+        return_request_decide(
+            request=ret,
+            accept=accept,
+            reason=request.POST.get("reason", "")[:500],
+            restock=request.POST.get("restock") == "1",
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã đồng ý trả hàng.") if accept else _("Đã từ chối trả hàng."))
+    return redirect("seller:order_detail", producer=request.producer.slug, part_pk=part_pk)

@@ -56,4 +56,9 @@ urlpatterns = [
     path("<slug:producer>/orders/<int:part_pk>/ship/", views.order_ship, name="order_ship"),
     path("<slug:producer>/orders/<int:part_pk>/deliver/", views.order_deliver, name="order_deliver"),
     path("<slug:producer>/orders/<int:part_pk>/cancel/", views.order_cancel, name="order_cancel"),
+    path(
+        "<slug:producer>/orders/<int:part_pk>/returns/<int:return_pk>/",
+        money_views.return_decide,
+        name="return_decide",
+    ),
 ]

@@ -159,3 +159,36 @@ def test_another_producers_bank_account_cannot_be_changed(client, member):
     }
     assert client.post(f"/seller/{other.producer.slug}/money/bank-account/", data).status_code == 404
     assert not BankAccount.objects.exists()
+
+
+def test_producer_accepts_or_refuses_a_return_from_the_order_page(client, member):
+    from marketplace.money.models import ReturnRequest, ReturnStatus
+    from marketplace.money.services import return_request_create
+    from marketplace.orders.models import OrderLine
+
+    buyer = UserFactory()
+    order = place_order((buyable_variant(producer=member.producer, price=100_000), 2), user=buyer)
+    deliver(order)
+    line = OrderLine.objects.get(part__order=order)
+    first = return_request_create(line=line, quantity=1, reason="Vỡ", photos=[], by=buyer)
+    second = return_request_create(line=line, quantity=1, reason="Đổi ý", photos=[], by=buyer)
+    client.force_login(member.user)
+    page = f"/seller/{member.producer.slug}/orders/{line.part_id}/"
+    html = client.get(page).content.decode()
+    assert f'data-return="{first.pk}" data-return-status="requested"' in html
+    client.post(f"{page}returns/{first.pk}/", {"decision": "accept", "restock": "1"})
+    refused = client.post(f"{page}returns/{second.pk}/", {"decision": "refuse", "reason": ""}, follow=True)
+    assert "Vui lòng cho biết lý do từ chối." in refused.content.decode()
+    client.post(f"{page}returns/{second.pk}/", {"decision": "refuse", "reason": "Hàng đã mở, không lỗi"})
+    assert dict(ReturnRequest.objects.values_list("pk", "status")) == {
+        first.pk: ReturnStatus.ACCEPTED,
+        second.pk: ReturnStatus.REFUSED,
+    }
+    assert ReturnRequest.objects.get(pk=first.pk).restock is True
+    # Another producer's member cannot decide it.
+    other = MembershipFactory()
+    client.force_login(other.user)
+    assert (
+        client.post(f"/seller/{other.producer.slug}/orders/{line.part_id}/returns/{first.pk}/").status_code
+        == 404
+    )
