@@ -22,7 +22,7 @@ from marketplace.money.models import (
     ReturnRequest,
 )
 from marketplace.money.policies import require_view_money
-from marketplace.orders.models import OrderPart, OrderStatus
+from marketplace.orders.models import OrderLine, OrderPart, OrderStatus
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import ProducerKind
 from marketplace.producers.policies import Actor
@@ -104,6 +104,14 @@ def producer_bank_account(*, producer_id: int, by: Actor) -> BankAccount | None:
 def returns_of_part(*, part_id: int) -> QuerySet[ReturnRequest]:
     """A part's return requests with their line and photos (the portal already checked the member)."""
     return ReturnRequest.objects.filter(part_id=part_id).select_related("line").prefetch_related("photos")
+
+
+def returnable_lines(*, order_id: int) -> QuerySet[OrderLine]:
+    """Lines of the order's parts delivered within the return window (the shopper's return form)."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.MONEY_RETURN_WINDOW_DAYS)
+    return OrderLine.objects.filter(
+        part__order_id=order_id, part__status=OrderStatus.DELIVERED, part__delivered_at__gte=cutoff
+    ).order_by("pk")
 
 
 STATEMENT_HEADER = ["date", "kind", "order", "sku", "amount_vnd", "reason"]
