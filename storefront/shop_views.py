@@ -32,7 +32,7 @@ from marketplace.checkout.services import (
 )
 from marketplace.core import provinces
 from marketplace.core.http import client_ip
-from marketplace.money.selectors import returnable_lines
+from marketplace.money.selectors import order_has_returnable_part, returnable_lines
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.orders.policies import buyer_actor, is_order_buyer, may_cancel_order
 from marketplace.orders.selectors import order_by_checkout_token, order_by_token
@@ -255,7 +255,7 @@ def order_detail(request, token):
         ),
         "cancel_form": OrderCancelForm(),
     }
-    context["can_return"] = returnable_lines(order_id=order.pk).exists()
+    context["can_return"] = order_has_returnable_part(order)
     # Back from Stripe.js before the webhook arrived: the payment is on its way, not missing.
     context["payment_processing"] = (
         order.payment_state == PaymentState.UNPAID and request.GET.get("redirect_status") == "succeeded"

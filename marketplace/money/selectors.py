@@ -22,7 +22,7 @@ from marketplace.money.models import (
     ReturnRequest,
 )
 from marketplace.money.policies import require_view_money
-from marketplace.orders.models import OrderLine, OrderPart, OrderStatus
+from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import ProducerKind
 from marketplace.producers.policies import Actor
@@ -112,6 +112,15 @@ def returnable_lines(*, order_id: int) -> QuerySet[OrderLine]:
     return OrderLine.objects.filter(
         part__order_id=order_id, part__status=OrderStatus.DELIVERED, part__delivered_at__gte=cutoff
     ).order_by("pk")
+
+
+def order_has_returnable_part(order: Order) -> bool:
+    """Whether any part was delivered within the return window (reads the prefetched parts: no query)."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.MONEY_RETURN_WINDOW_DAYS)
+    return any(
+        part.status == OrderStatus.DELIVERED and part.delivered_at is not None and part.delivered_at >= cutoff
+        for part in order.parts.all()
+    )
 
 
 STATEMENT_HEADER = ["date", "kind", "order", "sku", "amount_vnd", "reason"]
