@@ -33,7 +33,7 @@ from marketplace.checkout.services import (
 from marketplace.core import provinces
 from marketplace.core.http import client_ip
 from marketplace.money.selectors import order_has_returnable_part, returnable_lines
-from marketplace.orders.models import Order, OrderStatus, PaymentState
+from marketplace.orders.models import Order, OrderLine, OrderStatus, PaymentState
 from marketplace.orders.policies import buyer_actor, is_order_buyer, may_cancel_order
 from marketplace.orders.selectors import order_by_checkout_token, order_by_token
 from marketplace.orders.services import REASON_MAX_LENGTH, order_cancel_allowed
@@ -342,7 +342,9 @@ def order_cancel_view(request, token):
 
 
 class ReturnForm(forms.Form):
-    line = forms.ModelChoiceField(label=gettext_lazy("Sản phẩm"), queryset=None, empty_label=None)
+    line = forms.ModelChoiceField(
+        label=gettext_lazy("Sản phẩm"), queryset=OrderLine.objects.none(), empty_label=None
+    )
     quantity = forms.IntegerField(label=gettext_lazy("Số lượng"), min_value=1, max_value=999)
     reason = forms.CharField(
         label=gettext_lazy("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
@@ -350,7 +352,9 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = lines
+        field = self.fields["line"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = lines
 
 
 @require_http_methods(["GET", "POST"])
