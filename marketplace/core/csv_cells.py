@@ -5,7 +5,7 @@
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_safe(value) -> str:
+def csv_safe(value: object) -> str:
     """`value` as a CSV cell that a spreadsheet shows as text, never evaluates."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
