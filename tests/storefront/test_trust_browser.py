@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from marketplace.certification.models import Certification, DecisionKind
 from marketplace.certification.services import certification_revoke
+from marketplace.producers.policies import SYSTEM_IMPORT
 from tests.factories import DecisionFactory, ProducerFactory
 from tests.factories_portal import member_of
 from tests.factories_storefront import reseed_reference_data
@@ -74,7 +75,7 @@ def test_scanning_labels_shows_each_certificate_status(page, settings, screensho
 
     # After printing: one certificate is revoked, another runs out.
     revocation = DecisionFactory(kind=DecisionKind.REVOCATION, number="77/QĐ-UBND")
-    certification_revoke(certification=certs["revoked"], decision=revocation)
+    certification_revoke(certification=certs["revoked"], decision=revocation, by=SYSTEM_IMPORT)
     _lapse(certs["expired"])
 
     for status, pdf in sheets.items():
