@@ -7,13 +7,22 @@ import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from catalog_import.error_codes import ImportErrorCode
 from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
-from catalog_import.planning import NewProducer, Plan, build_plan, category_for
+from catalog_import.planning import (
+    NewProducer,
+    Plan,
+    PlannedRow,
+    Progress,
+    build_plan,
+    category_for,
+    required,
+)
 from marketplace.catalog.models import Category, Product
 from marketplace.certification.bulk import copy_create, copy_insert
 from marketplace.certification.models import Certification, CertificationState, DecisionKind
@@ -51,7 +60,7 @@ class ImportRejected(Exception):
         self.plan = plan
 
 
-def _free_slugs(model, wanted: list[tuple[str, str]]) -> list[str]:
+def _free_slugs(model: type[Product] | type[Producer], wanted: list[tuple[str, str]]) -> list[str]:
     """Unique slugs for many new rows in a few queries: (base, alternative) per row, then base-2, base-3..."""
     result: list[str | None] = [None] * len(wanted)
     attempt = 0
@@ -144,7 +153,7 @@ def import_apply(*, plan: Plan, by: Actor, run: ImportRun | None = None, upload_
     meta = plan.meta
     decision, created_decision = decision_get_or_create(
         number=meta.number,
-        date=meta.date,
+        date=required(meta.date, "decision date"),
         issuer=meta.issuer,
         kind=meta.kind,
         title=meta.title,
@@ -181,12 +190,18 @@ def import_apply(*, plan: Plan, by: Actor, run: ImportRun | None = None, upload_
     if meta.kind == DecisionKind.RECOGNITION:
         certificates = certifications_issue_bulk(
             decision=decision,
-            ratings=[(r.product_id, r.stars, r.score) for r in active if r.outcome in ISSUING],
+            ratings=[
+                (required(r.product_id, "product"), required(r.stars, "star rating"), r.score)
+                for r in active
+                if r.outcome in ISSUING
+            ],
             by=by,
         )
     else:
         certifications_revoke_bulk(
-            decision=decision, certification_ids=[r.previous_certification_id for r in active], by=by
+            decision=decision,
+            certification_ids=[r.previous_certification_id for r in active if r.previous_certification_id],
+            by=by,
         )
     created_rows = {id(r) for r in to_create}
     first_of_producer: dict[str, int] = {}
@@ -238,7 +253,11 @@ ROW_FIELDS = [
 
 
 def _row_values(
-    run: ImportRun, r, created_rows: set[int], first_of_producer: dict, certificates: dict
+    run: ImportRun,
+    r: PlannedRow,
+    created_rows: set[int],
+    first_of_producer: dict[str, int],
+    certificates: dict[int, int],
 ) -> tuple:
     return (
         run.pk,
@@ -257,7 +276,7 @@ def _row_values(
         r.producer_id,
         id(r) in created_rows,
         r.new_producer is not None and first_of_producer[r.new_producer.key] == id(r),
-        certificates.get(r.product_id) if r.outcome in ISSUING else None,
+        certificates.get(r.product_id) if r.outcome in ISSUING and r.product_id is not None else None,
         r.previous_certification_id,
         r.previous_state,
     )
@@ -274,7 +293,7 @@ def import_files(
     by: Actor,
     dry_run: bool = False,
     run: ImportRun | None = None,
-    progress=None,
+    progress: Progress | None = None,
 ) -> tuple[Plan, ImportRun | None]:
     """Plan, then apply unless dry_run. Raises ImportRejected (nothing applied) when the input is unusable."""
     require_staff_with(by, IMPORT_PERMISSION)
@@ -410,6 +429,9 @@ def review_resolve(
     if decision.kind == DecisionKind.RECOGNITION:
         if any(c.decision_id == decision.pk for c in history):
             raise ValidationError("This product is already rated by this decision.", code="already_rated")
+        stars = row.stars
+        if stars is None:  # planning validated every rating of a recognition
+            raise ValidationError("This row has no star rating.", code=ImportErrorCode.UNUSABLE_INPUT.value)
         current = next((c for c in history if c.state == CertificationState.ACTIVE), None)
         row.previous_certification = current
         row.previous_state = current.state if current else ""
@@ -419,9 +441,9 @@ def review_resolve(
         elif row.stars == latest.stars:
             row.outcome = Outcome.RENEWED
         else:
-            row.outcome = Outcome.UPGRADED if row.stars > latest.stars else Outcome.DOWNGRADED
+            row.outcome = Outcome.UPGRADED if stars > latest.stars else Outcome.DOWNGRADED
         row.certification = certification_issue(
-            product=product, decision=decision, stars=row.stars, score=row.score, by=by
+            product=product, decision=decision, stars=stars, score=row.score, by=by
         )
     else:
         target = next(
@@ -464,7 +486,7 @@ def _import_run_plan(*, run: ImportRun) -> Plan:
 @transaction.atomic
 def import_run_upload(
     *,
-    uploaded_file,
+    uploaded_file: File,
     by: Actor,
     number: str = "",
     date: datetime.date | None = None,
@@ -479,8 +501,9 @@ def import_run_upload(
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
+    filename = Path(uploaded_file.name or "upload").name
     run = ImportRun(
-        filename=Path(uploaded_file.name).name[:500],
+        filename=filename[:500],
         checksum=digest.hexdigest(),
         created_by=acting_user(by),
         given_meta={
@@ -490,7 +513,7 @@ def import_run_upload(
             "kind": kind,
         },
     )
-    run.upload.save(Path(uploaded_file.name).name, uploaded_file, save=False)
+    run.upload.save(filename, uploaded_file, save=False)
     plan = _import_run_plan(run=run)
     _record_plan(run, plan)
     run.save()
@@ -553,5 +576,6 @@ def inbox_scan(*, inbox: Path, by: Actor) -> list[ImportRun | str]:
             continue
         done.mkdir(exist_ok=True)
         path.rename(done / path.name)
-        results.append(run)
+        if run is not None:  # None only for a dry run
+            results.append(run)
     return results

@@ -12,7 +12,7 @@ from catalog_import.readers.base import ImportFileError, RawDocument
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML (and legacy .xls/.doc) live in OLE files
 
 
-def human_size(size: int) -> str:
+def human_size(size: float) -> str:
     for unit in ("bytes", "KB", "MB"):
         if size < 1024 or unit == "MB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
