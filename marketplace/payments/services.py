@@ -44,7 +44,7 @@ def stripe_client() -> stripe.StripeClient:
     )
 
 
-def payment_intent_params(order: Order) -> PaymentIntentCreateParams:
+def _payment_intent_params(order: Order) -> PaymentIntentCreateParams:
     """A card-only intent. Since API version 2026-09-30 (the pinned library's is later) Stripe refuses
     `payment_method_types` with a 400; `allowed_payment_method_types` replaced it."""
     return {
@@ -75,7 +75,7 @@ def card_payment_start(*, order: Order, by: Actor) -> Payment:
         return payment
     # The network call stays outside any transaction: no row lock is held while waiting for Stripe.
     intent = stripe_client().v1.payment_intents.create(
-        params=payment_intent_params(order),
+        params=_payment_intent_params(order),
         options={"idempotency_key": f"order-{order.token}-card"},
     )
     with transaction.atomic():
