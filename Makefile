@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install browser ocr messages clean worker beat
+.PHONY: run test lint typecheck format bench install browser ocr messages clean worker beat
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,11 +53,16 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# mypy with django-stubs (configured in pyproject.toml). The plugin loads the settings, which need
+# DJANGO_DEBUG (or a secret key) and nothing else.
+typecheck: $(STAMP)
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy
+
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install browser lint
+test: install browser lint typecheck
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install

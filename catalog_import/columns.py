@@ -299,6 +299,7 @@ def parse_stars(text: str) -> int:
     if not value:
         raise StarError("no star rating")
     count = value.count("★")
+    stars: int | None
     if count and not _FIRST_NUMBER.search(value):
         stars = count
     else:
@@ -308,8 +309,8 @@ def parse_stars(text: str) -> int:
         else:
             words = fold(value).split()
             stars = _STAR_WORDS.get(words[0]) if words else None
-            if stars is None:
-                raise StarError(f"cannot read a star rating from {text!r}")
+    if stars is None:
+        raise StarError(f"cannot read a star rating from {text!r}")
     if not 3 <= stars <= 5:
         raise StarError(f"star rating {stars} is outside 3–5 ({text!r})")
     return stars

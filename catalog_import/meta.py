@@ -80,7 +80,7 @@ def _issuer(text: str) -> str:
         return ""
     level = match.group(1).lower().rstrip(".")
     level = "thành phố" if level == "tp" else level
-    words = []
+    words: list[str] = []
     for word in re.split(r"\s+", match.group(2)):
         clean = word.strip(",.;:()")
         folded = fold(clean)

@@ -8,7 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 from django.utils import timezone
 from rapidfuzz import fuzz, process
@@ -135,11 +135,28 @@ class Plan:
         }
 
 
+_T = TypeVar("_T")
+
+
+class Progress(Protocol):
+    """A progress bar (the import command's tqdm): one step per matched row."""
+
+    def update(self, n: int) -> object: ...
+
+
+def required(value: _T | None, what: str) -> _T:
+    """A value that a usable plan always holds by this step (validation turns its absence into a plan
+    error, and a plan with errors is neither matched nor applied)."""
+    if value is None:
+        raise ValueError(f"the plan has no {what}")  # a bug in planning, never a problem of the file
+    return value
+
+
 def file_checksum(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
         with open(path, "rb") as handle:
-            for chunk in iter(lambda h=handle: h.read(1 << 20), b""):
+            while chunk := handle.read(1 << 20):
                 digest.update(chunk)
     return digest.hexdigest()
 
@@ -303,10 +320,10 @@ class Matcher:
             return ids, 96.0 if same_form else 90.0
         if core not in self._fuzzy_cache:
             # Word order is part of a Vietnamese name ("Minh Ngọc" is not "Ngọc Minh"): plain ratio.
-            found = process.extract(
+            matches = process.extract(
                 core, self.core_choices, scorer=fuzz.ratio, limit=3, score_cutoff=PRODUCER_CLOSE
             )
-            self._fuzzy_cache[core] = [(self.core_choices[index], score) for _, score, index in found]
+            self._fuzzy_cache[core] = [(self.core_choices[index], score) for _, score, index in matches]
         found = [
             (choice, score)
             for choice, score in self._fuzzy_cache[core]
@@ -378,7 +395,7 @@ def build_plan(
     date: datetime.date | None = None,
     issuer: str = "",
     kind: str = "",
-    progress=None,
+    progress: Progress | None = None,
     pages=None,
 ) -> Plan:
     paths = [Path(p) for p in paths]
@@ -422,9 +439,11 @@ def build_plan(
     return plan
 
 
-def _match(plan: Plan, validated: list, *, progress=None) -> None:
+def _match(plan: Plan, validated: list, *, progress: Progress | None = None) -> None:
     meta = plan.meta
-    decision = Decision.objects.filter(number=meta.number, issuer=meta.issuer, date=meta.date).first()
+    decision = Decision.objects.filter(
+        number=meta.number, issuer=meta.issuer, date=required(meta.date, "decision date")
+    ).first()
     plan.decision_id = decision.pk if decision else None
     province = decision_province(meta.issuer) or meta.province or None
     matcher = Matcher(province)
@@ -601,7 +620,7 @@ def _compare_certificates(plan: Plan, decision: Decision | None) -> None:
             row.message = "already imported from this decision"
             continue
         current = next((c for c in history if c.state != CertificationState.SUPERSEDED), None)
-        if current is not None and current.valid_from > meta.date:
+        if current is not None and current.valid_from > required(meta.date, "decision date"):
             row.outcome = Outcome.UNCHANGED
             row.message = f"a later decision ({current.decision__number}) already rates this product"
             continue
@@ -609,7 +628,7 @@ def _compare_certificates(plan: Plan, decision: Decision | None) -> None:
             row.outcome = Outcome.NEW
         elif row.stars == current.stars:
             row.outcome = Outcome.RENEWED
-        elif row.stars > current.stars:
+        elif required(row.stars, "star rating") > current.stars:
             row.outcome = Outcome.UPGRADED
         else:
             row.outcome = Outcome.DOWNGRADED

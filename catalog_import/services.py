@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,7 +16,15 @@ from django.utils import timezone
 from catalog_import.error_codes import ImportErrorCode
 from catalog_import.models import ImportRow, ImportRun, Outcome, RunStatus
 from catalog_import.names import display_name
-from catalog_import.planning import NewProducer, Plan, build_plan, category_for
+from catalog_import.planning import (
+    NewProducer,
+    Plan,
+    PlannedRow,
+    Progress,
+    build_plan,
+    category_for,
+    required,
+)
 from catalog_import.readers import SUFFIXES
 from marketplace.catalog.models import Category, Product
 from marketplace.certification.bulk import copy_create, copy_insert
@@ -54,7 +63,7 @@ class ImportRejected(Exception):
         self.plan = plan
 
 
-def _free_slugs(model, wanted: list[tuple[str, str]]) -> list[str]:
+def _free_slugs(model: type[Product] | type[Producer], wanted: list[tuple[str, str]]) -> list[str]:
     """Unique slugs for many new rows in a few queries: (base, alternative) per row, then base-2, base-3..."""
     result: list[str | None] = [None] * len(wanted)
     attempt = 0
@@ -147,7 +156,7 @@ def import_apply(*, plan: Plan, by: Actor, run: ImportRun | None = None, upload_
     meta = plan.meta
     decision, created_decision = decision_get_or_create(
         number=meta.number,
-        date=meta.date,
+        date=required(meta.date, "decision date"),
         issuer=meta.issuer,
         kind=meta.kind,
         title=meta.title,
@@ -184,12 +193,18 @@ def import_apply(*, plan: Plan, by: Actor, run: ImportRun | None = None, upload_
     if meta.kind == DecisionKind.RECOGNITION:
         certificates = certifications_issue_bulk(
             decision=decision,
-            ratings=[(r.product_id, r.stars, r.score) for r in active if r.outcome in ISSUING],
+            ratings=[
+                (required(r.product_id, "product"), required(r.stars, "star rating"), r.score)
+                for r in active
+                if r.outcome in ISSUING
+            ],
             by=by,
         )
     else:
         certifications_revoke_bulk(
-            decision=decision, certification_ids=[r.previous_certification_id for r in active], by=by
+            decision=decision,
+            certification_ids=[r.previous_certification_id for r in active if r.previous_certification_id],
+            by=by,
         )
     created_rows = {id(r) for r in to_create}
     first_of_producer: dict[str, int] = {}
@@ -280,7 +295,12 @@ ROW_FIELDS = [
 
 
 def _row_values(
-    run: ImportRun, r, created_rows: set[int], first_of_producer: dict, certificates: dict, images: dict
+    run: ImportRun,
+    r: PlannedRow,
+    created_rows: set[int],
+    first_of_producer: dict[str, int],
+    certificates: dict[int, int],
+    images: dict[int, str],
 ) -> tuple:
     return (
         run.pk,
@@ -299,7 +319,7 @@ def _row_values(
         r.producer_id,
         id(r) in created_rows,
         r.new_producer is not None and first_of_producer[r.new_producer.key] == id(r),
-        certificates.get(r.product_id) if r.outcome in ISSUING else None,
+        certificates.get(r.product_id) if r.outcome in ISSUING and r.product_id is not None else None,
         r.previous_certification_id,
         r.previous_state,
         r.previous_values,
@@ -319,7 +339,7 @@ def import_files(
     by: Actor,
     dry_run: bool = False,
     run: ImportRun | None = None,
-    progress=None,
+    progress: Progress | None = None,
     pages=None,
 ) -> tuple[Plan, ImportRun | None]:
     """Plan, then apply unless dry_run. Raises ImportRejected (nothing applied) when the input is unusable."""
@@ -466,6 +486,9 @@ def _settle(row: ImportRow, product: Product, by: Actor) -> ImportRow:
     if decision.kind == DecisionKind.RECOGNITION:
         if any(c.decision_id == decision.pk for c in history):
             raise ValidationError("This product is already rated by this decision.", code="already_rated")
+        stars = row.stars
+        if stars is None:  # planning validated every rating of a recognition
+            raise ValidationError("This row has no star rating.", code=ImportErrorCode.UNUSABLE_INPUT.value)
         current = next((c for c in history if c.state == CertificationState.ACTIVE), None)
         row.previous_certification = current
         row.previous_state = current.state if current else ""
@@ -476,9 +499,9 @@ def _settle(row: ImportRow, product: Product, by: Actor) -> ImportRow:
         elif row.stars == latest.stars:
             row.outcome = Outcome.RENEWED
         else:
-            row.outcome = Outcome.UPGRADED if row.stars > latest.stars else Outcome.DOWNGRADED
+            row.outcome = Outcome.UPGRADED if stars > latest.stars else Outcome.DOWNGRADED
         row.certification = certification_issue(
-            product=product, decision=decision, stars=row.stars, score=row.score, by=by
+            product=product, decision=decision, stars=stars, score=row.score, by=by
         )
     else:
         target = next(
@@ -696,7 +719,7 @@ def _page_progress(run: ImportRun):
 @transaction.atomic
 def import_run_upload(
     *,
-    uploaded_file,
+    uploaded_file: File,
     by: Actor,
     number: str = "",
     date: datetime.date | None = None,
@@ -714,8 +737,9 @@ def import_run_upload(
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
+    filename = Path(uploaded_file.name or "upload").name
     run = ImportRun(
-        filename=Path(uploaded_file.name).name[:500],
+        filename=filename[:500],
         checksum=digest.hexdigest(),
         created_by=acting_user(by),
         given_meta={
@@ -725,7 +749,7 @@ def import_run_upload(
             "kind": kind,
         },
     )
-    run.upload.save(Path(uploaded_file.name).name, uploaded_file, save=False)
+    run.upload.save(filename, uploaded_file, save=False)
     stored = run.upload.name
     # The stored copy is only kept for a plan that can be confirmed: an unusable file, or any failure before
     # the run is saved (the transaction rolls back; files do not), leaves nothing behind.
@@ -836,5 +860,6 @@ def inbox_scan(*, inbox: Path, by: Actor) -> list[ImportRun | str]:
             continue
         done.mkdir(exist_ok=True)
         path.rename(done / path.name)
-        results.append(run)
+        if run is not None:  # None only for a dry run
+            results.append(run)
     return results

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from catalog_import.models import ImportRun
 from catalog_import.services import import_run_apply, import_run_read, inbox_scan
-from marketplace.producers.policies import SYSTEM_IMPORT
+from marketplace.producers.policies import SYSTEM_IMPORT, Actor
 
 logger = logging.getLogger(__name__)
 
@@ -16,10 +16,13 @@ def import_run_apply_task(run_id: int, user_id: int | None = None) -> str:
     """Apply an uploaded decision (the admin's confirm) as the staff user who confirmed it (their permission
     is checked again here, when the task runs). Same code as the command."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
 
     run = ImportRun.objects.get(pk=run_id)
-    # A user id that no longer resolves is refused by the policy (None is never trusted).
-    by = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else SYSTEM_IMPORT
+    by: Actor = SYSTEM_IMPORT
+    if user_id is not None:
+        # A user id that no longer resolves is nobody, whom the policy refuses.
+        by = get_user_model().objects.filter(pk=user_id).first() or AnonymousUser()
     return import_run_apply(run=run, by=by).status
 
 

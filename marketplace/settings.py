@@ -423,7 +423,7 @@ GRAPHENE = {"SCHEMA": "marketplace.graphql.api.schema"}
 
 # --- Logging ------------------------------------------------------------------------------------
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
@@ -449,6 +449,7 @@ AUTHENTICATION_BACKENDS = [
     "marketplace.accounts.throttle.SignInThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_ENABLED = True  # axes would default it too; explicit because ThrottleMiddleware reads it
 AXES_HANDLER = "marketplace.accounts.throttle.SignInThrottleHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = max(AUTH_ACCOUNT_FAILURE_LIMIT, AUTH_IP_FAILURE_LIMIT)  # the handler applies each limit

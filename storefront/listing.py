@@ -177,7 +177,7 @@ def _facets(result, categories, scope_category, stars, province_codes, kinds, gr
             for n in (5, 4, 3)
         ],
         "kind": [
-            FacetValue(value, label, counts.get("kind", {}).get(value, 0), value in kinds)
+            FacetValue(value, str(label), counts.get("kind", {}).get(value, 0), value in kinds)
             for value, label in ProducerKind.choices
         ],
     }

@@ -1,12 +1,13 @@
 """Cart, checkout, order pages and the Stripe webhook. They parse input, call a service/selector, render."""
 
 import logging
+from typing import Literal, cast, overload
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,7 +55,11 @@ SESSION_KEY = "checkout_token"
 
 
 # --- Session cart ---------------------------------------------------------------------------------
-def session_checkout(request, *, create: bool = False) -> Checkout | None:
+@overload
+def session_checkout(request: HttpRequest, *, create: Literal[True]) -> Checkout: ...
+@overload
+def session_checkout(request: HttpRequest, *, create: bool = False) -> Checkout | None: ...
+def session_checkout(request: HttpRequest, *, create: bool = False) -> Checkout | None:
     """The shopper's cart: the token kept in the session, else (signed in) their latest checkout."""
     checkout = checkout_by_token(token=request.session.get(SESSION_KEY))
     if checkout is not None and checkout.user_id is not None and checkout.user_id != request.user.pk:
@@ -72,10 +77,16 @@ def _error_messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-def _positive_int(raw, default: int | None = None) -> int | None:
+@overload
+def _positive_int(raw: str | None, default: int) -> int: ...
+@overload
+def _positive_int(raw: str | None, default: None = None) -> int | None: ...
+def _positive_int(raw: str | None, default: int | None = None) -> int | None:
+    if raw is None:
+        return default
     try:
         return int(raw)
-    except (TypeError, ValueError):
+    except ValueError:
         return default
 
 
@@ -145,7 +156,7 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         available = payment_methods_available()
-        self.fields["payment_method"].choices = [
+        cast(forms.ChoiceField, self.fields["payment_method"]).choices = [
             (value, label) for value, label in PaymentMethod.choices if value in available
         ]
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
@@ -189,7 +200,7 @@ def checkout(request):
         return _checkout_post(request)
     checkout_obj = session_checkout(request)
     summary = checkout_summary(checkout=checkout_obj)
-    if summary is None or not summary.lines:
+    if checkout_obj is None or summary is None or not summary.lines:
         return redirect("shop:cart")
     form = CheckoutForm(initial=_initial_for(request, checkout_obj))
     return render(request, "shop/checkout.html", {"form": form, "summary": summary})

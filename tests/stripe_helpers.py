@@ -17,6 +17,14 @@ import sys
 from aiohttp import web
 from localstripe import resources, server
 resources.store.dump_to_disk = lambda: None
+# localstripe speaks an API version from before 2026-09-30, when allowed_payment_method_types replaced
+# payment_method_types on PaymentIntent create: accept the current name.
+_intent_init = resources.PaymentIntent.__init__
+def _current_api_intent_init(self, allowed_payment_method_types=None, **kwargs):
+    if allowed_payment_method_types is not None:
+        kwargs["payment_method_types"] = allowed_payment_method_types
+    _intent_init(self, **kwargs)
+resources.PaymentIntent.__init__ = _current_api_intent_init
 web.run_app(server.app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 """
 WEBHOOK_SECRET = "whsec_test_ocop_marketplace"

@@ -53,7 +53,7 @@ def _merged_ranges(archive, worksheet_path: str) -> list[tuple[int, int, int, in
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _V, _F, _IS = f"{_NS}v", f"{_NS}f", f"{_NS}is"
-_COLUMNS = {}
+_COLUMNS: dict[str, int] = {}
 for _first in ["", *(chr(c) for c in range(65, 91))]:
     for _second in (chr(c) for c in range(65, 91)):
         _COLUMNS[_first + _second] = len(_COLUMNS)
@@ -118,7 +118,7 @@ def _read_fast(path: Path, name: str) -> RawDocument:
             for merge in merges:
                 pending.setdefault(merge[0], []).append(merge)
             active: list[tuple[tuple[int, int, int, int], str]] = []
-            rows = []
+            rows: list[RawRow] = []
             with archive.open(sheet_path) as handle:
                 for _, row in etree.iterparse(handle, tag=f"{_NS}row"):
                     number = int(row.get("r") or len(rows) + 1)
@@ -192,7 +192,7 @@ def _read_openpyxl(path: Path, name: str) -> RawDocument:
             for merge in merges:
                 pending.setdefault(merge[0], []).append(merge)
             active: list[tuple[tuple[int, int, int, int], str]] = []
-            rows = []
+            rows: list[RawRow] = []
             for cells in sheet.iter_rows():
                 if not cells:
                     continue

@@ -44,7 +44,7 @@ class ImageInline(admin.TabularInline):
     # Uploads go through the portal (validated and re-encoded); staff only see and remove images here.
     model = ProductImage
     extra = 0
-    fields = ["image", "thumbnail", "alt", "sort_order", "width", "height"]
+    fields = ("image", "thumbnail", "alt", "sort_order", "width", "height")  # a tuple suits both attributes
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -261,9 +261,10 @@ class ProductModerationAdmin(admin.ModelAdmin):
 def import_review_url() -> str | None:
     """The import pipeline's review queue (catalog_import's admin), when that app registers one."""
     for model in admin.site._registry:
-        if model._meta.app_label == "catalog_import" and "review" in model._meta.model_name:
+        name = model._meta.model_name or ""
+        if model._meta.app_label == "catalog_import" and "review" in name:
             try:
-                return reverse(f"admin:catalog_import_{model._meta.model_name}_changelist")
+                return reverse(f"admin:catalog_import_{name}_changelist")
             except NoReverseMatch:
                 continue
     return None

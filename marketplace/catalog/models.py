@@ -1,7 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from marketplace.certification.models import Certification
 
 
 class Channel(models.Model):
@@ -65,6 +70,10 @@ class Product(models.Model):
     rating_average = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set by the prefetches of catalog.selectors (with_shopper_relations), never stored.
+    active_certification_list: list["Certification"]
+    certification_history: list["Certification"]
 
     class Meta:
         ordering = ["name"]

@@ -5,7 +5,7 @@ import datetime
 import enum
 from decimal import Decimal
 from functools import lru_cache
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.postgres.aggregates import BoolOr
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -45,6 +45,14 @@ def products_visible_to_shoppers(*, today: datetime.date | None = None) -> Query
     )
 
 
+def _active_certificates_prefetch(today: datetime.date | None) -> Prefetch:
+    return Prefetch(
+        "certifications",
+        queryset=active_certifications(today=today).select_related("decision"),
+        to_attr="active_certification_list",
+    )
+
+
 def with_shopper_relations(
     queryset: QuerySet[Product], *, today: datetime.date | None = None, history: bool = False
 ) -> QuerySet[Product]:
@@ -52,16 +60,13 @@ def with_shopper_relations(
     certificate with its decision (as `product.active_certification_list`), variants with stock, images.
     With `history`, every certificate instead (`product.certification_history`, for the timeline): the
     caller derives the active one with `with_active_from_history`, so the page costs no extra query."""
+    certificates: Prefetch  # plain: Product declares the lists these prefetches fill
     if history:
         certificates = Prefetch(
             "certifications", queryset=timeline_certifications(), to_attr="certification_history"
         )
     else:
-        certificates = Prefetch(
-            "certifications",
-            queryset=active_certifications(today=today).select_related("decision"),
-            to_attr="active_certification_list",
-        )
+        certificates = _active_certificates_prefetch(today)
     return queryset.select_related("producer", "category").prefetch_related(
         certificates,
         Prefetch(
@@ -71,9 +76,8 @@ def with_shopper_relations(
     )
 
 
-class ProductCard(TypedDict):
-    """What a product card shows (listings, home, producer page): plain values, no model instances. A dict,
-    since templates look names up by subscript first and a card is read a dozen times per page."""
+class _CardRow(TypedDict):
+    """A card's columns as the query returns them."""
 
     id: int
     slug: str
@@ -81,12 +85,18 @@ class ProductCard(TypedDict):
     producer_slug: str
     producer_name: str
     producer_province: str
-    province_name: str
     stars: int | None  # of the active certificate
     min_price: int | None  # cheapest variant; None without variants
     in_stock: bool  # some variant has units available
     image: str | None  # storage name of the first image
     image_alt: str | None
+
+
+class ProductCard(_CardRow):
+    """What a product card shows (listings, home, producer page): plain values, no model instances. A dict,
+    since templates look names up by subscript first and a card is read a dozen times per page."""
+
+    province_name: str
     image_url: str  # "" without an image
     rating_average: Decimal | None  # of the shown buyer reviews, one decimal; None without reviews
     rating_count: int
@@ -109,15 +119,20 @@ def product_cards(
         rows = rows.filter(where)
     if order_by:
         rows = rows.order_by(*order_by)
-    cards: list[ProductCard] = list(rows if limit is None else rows[:limit])
-    for card in cards:
-        card["province_name"] = provinces.name_of(card["producer_province"])
-        card["image_url"] = _IMAGE_STORAGE.url(card["image"]) if card["image"] else ""
-    return cards
+    if limit is not None:
+        rows = rows[:limit]
+    return [
+        ProductCard(
+            **row,
+            province_name=provinces.name_of(row["producer_province"]),
+            image_url=_IMAGE_STORAGE.url(row["image"]) if row["image"] else "",
+        )
+        for row in rows
+    ]
 
 
 @lru_cache(maxsize=4)
-def _visible_card_rows(today: datetime.date) -> QuerySet[Product]:
+def _visible_card_rows(today: datetime.date) -> QuerySet[Product, _CardRow]:
     """The card columns of every visible product, as an unevaluated queryset built once a day: building its
     five subqueries cost more than running them, and callers only clone it to filter."""
     product = OuterRef("pk")
@@ -224,7 +239,7 @@ def categories_with_parents() -> list[Category]:
     categories = list(Category.objects.all())
     by_id = {category.pk: category for category in categories}
     for category in categories:
-        category.parent = by_id.get(category.parent_id)
+        category.parent = by_id.get(category.parent_id) if category.parent_id is not None else None
     return categories
 
 
@@ -232,7 +247,9 @@ def category_roots() -> QuerySet[Category]:
     return Category.objects.filter(parent__isnull=True).order_by("sort_order", "name")
 
 
-def collection_cards(*, slug: str, limit: int | None = None, today: datetime.date | None = None) -> list:
+def collection_cards(
+    *, slug: str, limit: int | None = None, today: datetime.date | None = None
+) -> list[ProductCard]:
     """Cards of the visible products of the collection `slug`, in the collection's order."""
     return product_cards(
         where=Q(collection_entries__collection__slug=slug),
@@ -245,32 +262,41 @@ def collection_cards(*, slug: str, limit: int | None = None, today: datetime.dat
 # --- Producer portal (issue 7): everything is filtered by the producer first -----------------------
 
 
-def products_of_producer(*, producer_id: int, today: datetime.date | None = None) -> QuerySet[Product]:
+class _PortalAnnotations(TypedDict):
+    is_hidden: bool  # an open staff hiding
+    is_certified: bool  # an active certificate today
+
+
+if TYPE_CHECKING:  # django-stubs' annotated-model type exists only for the checker
+    from django_stubs_ext import WithAnnotations
+
+    PortalProduct = WithAnnotations[Product, _PortalAnnotations]
+
+
+def products_of_producer(
+    *, producer_id: int, today: datetime.date | None = None
+) -> "QuerySet[PortalProduct]":
     """The portal's product list: one producer's products with what the list shows, in a constant number
     of queries. Annotated: `is_hidden` (open staff hiding), `is_certified` (active certificate today)."""
     open_moderation = ProductModeration.objects.filter(product=OuterRef("pk"), unhidden_at__isnull=True)
     backing = active_certifications(today=today).filter(product=OuterRef("pk"))
     return (
         Product.objects.filter(producer_id=producer_id)
-        .annotate(is_hidden=Exists(open_moderation), is_certified=Exists(backing))
         .select_related("category", "producer")
         .prefetch_related(
-            Prefetch(
-                "certifications",
-                queryset=active_certifications(today=today).select_related("decision"),
-                to_attr="active_certification_list",
-            ),
+            _active_certificates_prefetch(today),
             Prefetch(
                 "variants",
                 queryset=ProductVariant.objects.select_related("stock").order_by("sort_order", "id"),
             ),
             "images",
         )
+        .annotate(is_hidden=Exists(open_moderation), is_certified=Exists(backing))
         .order_by("name", "id")
     )
 
 
-def products_to_claim(*, producer_id: int, today: datetime.date | None = None) -> QuerySet[Product]:
+def products_to_claim(*, producer_id: int, today: datetime.date | None = None) -> "QuerySet[PortalProduct]":
     """Certified but unlisted: created by an import (unpublished) and holding an active certificate."""
     return products_of_producer(producer_id=producer_id, today=today).filter(
         is_published=False, is_certified=True, is_hidden=False

@@ -1,7 +1,10 @@
 """Writes to the catalogue. Keyword-only, typed, transactional."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -51,9 +54,10 @@ def _unique_product_slug(
     if producer is not None:
         candidates.append(slugify_vi(f"{name} {producer.name}", max_length=110))
     candidates += [f"{base}-{n}" for n in range(2, 1000)]
-    taken = set(
-        Product.objects.filter(slug__in=candidates).exclude(pk=exclude_pk).values_list("slug", flat=True)
-    )
+    same_slug = Product.objects.filter(slug__in=candidates)
+    if exclude_pk is not None:
+        same_slug = same_slug.exclude(pk=exclude_pk)
+    taken = set(same_slug.values_list("slug", flat=True))
     return next(slug for slug in candidates if slug not in taken)
 
 
@@ -96,7 +100,7 @@ PRODUCT_UPDATABLE = ("name", "category", "description", "is_published", "seo_tit
 
 
 @transaction.atomic
-def product_update(*, product: Product, by: Actor, **changes) -> Product:
+def product_update(*, product: Product, by: Actor, **changes: Any) -> Product:
     _require_catalogue(by, product.producer_id)
     unknown = set(changes) - set(PRODUCT_UPDATABLE)
     if unknown:
@@ -206,8 +210,12 @@ def product_hidden_notify(*, moderation_id: int, by: Actor) -> int:
     recipients = producer_mail_recipients(producer=producer)
     if not recipients:
         return 0
-    context = {"moderation": moderation, "product": moderation.product, "producer": producer}
-    context["site_url"] = settings.SITE_URL
+    context = {
+        "moderation": moderation,
+        "product": moderation.product,
+        "producer": producer,
+        "site_url": settings.SITE_URL,
+    }
     subject = f"[Chợ OCOP] Sản phẩm “{moderation.product.name}” đã bị ẩn / Product hidden by staff"
     body = render_to_string("catalog/email/product_hidden.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
@@ -274,7 +282,7 @@ def product_set_published(*, product: Product, is_published: bool, by: Actor) ->
 
 
 @transaction.atomic
-def product_image_add(*, product: Product, uploaded_file, alt: str = "", by: Actor) -> ProductImage:
+def product_image_add(*, product: Product, uploaded_file: File, alt: str = "", by: Actor) -> ProductImage:
     """Validate (type from the bytes, size, dimensions, bomb guard), re-encode, thumbnail, store."""
     _require_catalogue(by, product.producer_id)
     Product.objects.select_for_update().filter(pk=product.pk).first()  # serialise the count check
@@ -319,7 +327,7 @@ def product_claim(
     quantity: int,
     variant_name: str = "",
     sku: str = "",
-    uploaded_image=None,
+    uploaded_image: File | None = None,
     alt: str = "",
     by: Actor,
 ) -> Product:
@@ -363,7 +371,7 @@ _VARIANT_UPDATABLE = {"sku", "name", "price_amount", "weight_grams"}
 
 
 @transaction.atomic
-def variant_update(*, variant: ProductVariant, by: Actor, **changes) -> ProductVariant:
+def variant_update(*, variant: ProductVariant, by: Actor, **changes: Any) -> ProductVariant:
     """Change some of a variant's fields; `by` must act for the variant's producer."""
     _require_catalogue(by, variant.product.producer_id)
     unknown = set(changes) - _VARIANT_UPDATABLE

@@ -129,7 +129,7 @@ class Certification(models.Model):
     def __str__(self) -> str:
         return f"{self.product} – {self.stars}★ ({self.decision.number})"
 
-    def status_on(self, today: datetime.date) -> str:
+    def status_on(self, today: datetime.date) -> OcopStatus:
         if self.state == CertificationState.REVOKED:
             return OcopStatus.REVOKED
         if self.state == CertificationState.SUPERSEDED:
@@ -141,7 +141,7 @@ class Certification(models.Model):
         return OcopStatus.ACTIVE
 
     @property
-    def status(self) -> str:
+    def status(self) -> OcopStatus:
         from django.utils import timezone
 
         return self.status_on(timezone.localdate())

@@ -1,5 +1,6 @@
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,11 @@ from marketplace.certification.models import (
     OcopStatus,
 )
 from marketplace.core import provinces
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from marketplace.catalog.models import Product
 
 
 def certifications_expiring(
@@ -41,7 +47,9 @@ def certifications_of_producer(*, producer_id: int) -> QuerySet[Certification]:
     )
 
 
-def products_certified_unlisted(*, producer_id: int, today: datetime.date | None = None):
+def products_certified_unlisted(
+    *, producer_id: int, today: datetime.date | None = None
+) -> "QuerySet[Product]":
     """A producer's products that an imported decision certified but nobody has listed yet: the portal
     offers them as "claim and list" (publishing makes them visible, the certificate already backs them)."""
     from marketplace.catalog.models import Product
@@ -187,7 +195,10 @@ def certification_timeline(
                 )
             )
         previous = cert
-    order = {Outcome.EXPIRED: 0, Outcome.REVOKED: 1}  # an end sorts before a start on the same day
+    order: dict[str, int] = {
+        Outcome.EXPIRED: 0,
+        Outcome.REVOKED: 1,
+    }  # an end sorts before a start on the same day
     events.sort(key=lambda e: (e.date, -order.get(e.outcome, 2), e.certification.pk), reverse=True)
     return events
 
@@ -201,7 +212,15 @@ def decision_public(*, decision_id: int) -> Decision | None:
     return Decision.objects.filter(pk=decision_id).first()
 
 
-def decision_products(*, decision: Decision) -> QuerySet[Certification]:
+class _PreviousStars(TypedDict):
+    previous_stars: int | None
+
+
+if TYPE_CHECKING:
+    DecisionRow = WithAnnotations[Certification, _PreviousStars]
+
+
+def decision_products(*, decision: Decision) -> "QuerySet[DecisionRow]":
     """The certificates a decision issued or revoked, each with product, producer and `previous_stars` (the
     rating the product held before, None for a new one): one query per page, whatever its size."""
     if decision.kind == DecisionKind.REVOCATION:
@@ -219,7 +238,7 @@ def decision_products(*, decision: Decision) -> QuerySet[Certification]:
     return rows.select_related("product__producer").order_by("product__name", "id")
 
 
-def decision_outcome(*, decision: Decision, certification: Certification) -> str:
+def decision_outcome(*, decision: Decision, certification: "DecisionRow") -> str:
     if decision.kind == DecisionKind.REVOCATION:
         return Outcome.REVOKED
     return recognition_outcome(stars=certification.stars, previous_stars=certification.previous_stars)

@@ -1,6 +1,7 @@
 """The only writers of certifications. Product rows are locked in ascending id order before any change."""
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -299,7 +300,7 @@ def certification_reminders_send(*, today: datetime.date | None = None, by: Acto
         )
         body = render_to_string("certification/expiry_reminder.txt", context)
         transaction.on_commit(
-            lambda s=subject, b=body, r=recipients: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, r)
+            functools.partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
         )
     return reminded
 
@@ -308,7 +309,7 @@ PUBLISH_SOURCE_PERMISSION = "certification.publish_decision_source"
 
 
 @transaction.atomic
-def decision_source_publish(*, decision: Decision, published: bool, by) -> Decision:
+def decision_source_publish(*, decision: Decision, published: bool, by: Actor) -> Decision:
     """Show (or stop showing) a decision's source file on its public page. Staff only."""
     from django.core.exceptions import PermissionDenied
 

@@ -4,10 +4,12 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from marketplace.catalog.models import Product
+from marketplace.accounts.models import User
+from marketplace.catalog.models import Product, ProductVariant
 from marketplace.catalog.selectors import ShopperAccess, product_shopper_access, products_visible_to_shoppers
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutLine
@@ -22,7 +24,7 @@ def shipping_fee(subtotal: int) -> int:
     return settings.SHIPPING_FLAT_RATE_VND
 
 
-def parse_token(token) -> uuid.UUID | None:
+def parse_token(token: object) -> uuid.UUID | None:
     if isinstance(token, uuid.UUID):
         return token
     try:
@@ -31,15 +33,15 @@ def parse_token(token) -> uuid.UUID | None:
         return None
 
 
-def checkout_by_token(*, token) -> Checkout | None:
+def checkout_by_token(*, token: object) -> Checkout | None:
     parsed = parse_token(token)
     if parsed is None:
         return None
     return Checkout.objects.filter(token=parsed).first()
 
 
-def checkout_latest_for_user(*, user) -> Checkout | None:
-    if not getattr(user, "is_authenticated", False):
+def checkout_latest_for_user(*, user: User | AnonymousUser) -> Checkout | None:
+    if not isinstance(user, User):  # an anonymous visitor has none
         return None
     return Checkout.objects.filter(user=user).order_by("-updated_at", "-id").first()
 
@@ -81,7 +83,7 @@ class LineSummary:
     problem_code: str = ""
 
     @property
-    def variant(self):
+    def variant(self) -> ProductVariant:
         return self.line.variant
 
     @property

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from marketplace.accounts.models import User
 from marketplace.catalog.models import ProductVariant, Stock
 from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.certification.services import lock_products
@@ -188,7 +189,7 @@ def _clean_email(email: str) -> dict:
 
 
 def _clean_address(*, full_name: str, phone: str, province: str, commune: str, street: str) -> dict:
-    errors: dict[str, ValidationError] = {}
+    errors: dict[str, ValidationError | list[ValidationError]] = {}
     values = {"full_name": full_name, "commune": commune, "street": street}
     for name, value in values.items():
         if not (value or "").strip():
@@ -386,7 +387,9 @@ def _apply_details(checkout: Checkout, details: CheckoutDetails) -> None:
     _save(checkout, values)
 
 
-def _complete_locked(*, checkout: Checkout, user, token: uuid.UUID, client_ip: str | None) -> Order:
+def _complete_locked(
+    *, checkout: Checkout, user: User | None, token: uuid.UUID, client_ip: str | None
+) -> Order:
     _require_details(checkout)
     _check_open_unpaid_limit(checkout=checkout, client_ip=client_ip)
     lines = list(checkout.lines.select_related("variant__product__producer").order_by("id"))
@@ -459,7 +462,12 @@ def _check_open_unpaid_limit(*, checkout: Checkout, client_ip: str | None) -> No
 
 
 def _order_from_lines(
-    *, checkout: Checkout, lines: list[CheckoutLine], user, token: uuid.UUID, client_ip: str | None
+    *,
+    checkout: Checkout,
+    lines: list[CheckoutLine],
+    user: User | None,
+    token: uuid.UUID,
+    client_ip: str | None,
 ) -> Order:
     owner = checkout.user
     if owner is None and user is not None:

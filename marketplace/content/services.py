@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -36,7 +38,7 @@ PAGE_FIELDS = ("title", "slug", "content", "is_published", "seo_title", "seo_des
 
 
 @transaction.atomic
-def page_update(*, page: Page, by: Actor, **changes) -> Page:
+def page_update(*, page: Page, by: Actor, **changes: Any) -> Page:
     """Staff edit a page; its HTML is sanitised like every description."""
     require_staff_with(by, "content.change_page")
     unknown = set(changes) - set(PAGE_FIELDS)

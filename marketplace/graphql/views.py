@@ -18,7 +18,15 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView as BaseGraphQLView
 from graphene_django.views import HttpError
-from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast, parse, validate
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    OperationType,
+    execute_sync,
+    get_operation_ast,
+    parse,
+    validate,
+)
 
 from marketplace.core.middleware import is_database_unavailable
 from marketplace.graphql.core import limits
@@ -168,11 +176,11 @@ class GraphQLView(BaseGraphQLView):
             if operation is not None and operation.operation == OperationType.MUTATION:
                 # A mutation that reports errors changes nothing: its services' writes are rolled back.
                 with transaction.atomic():
-                    result = execute(schema, document, **options)
+                    result = execute_sync(schema, document, **options)
                     if result.errors or getattr(request, "graphql_mutation_failed", False):
                         transaction.set_rollback(True)
                 return result
-            return execute(schema, document, **options)
+            return execute_sync(schema, document, **options)
         except GraphQLError as exc:
             return ExecutionResult(errors=[exc])
 

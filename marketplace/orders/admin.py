@@ -53,7 +53,8 @@ class OrderEventInline(admin.TabularInline):
     model = OrderEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "part", "actor_kind", "actor_name", "reason", "amount"]
+    # a tuple suits both attributes
+    fields = ("created_at", "kind", "part", "actor_kind", "actor_name", "reason", "amount")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -64,7 +65,8 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    readonly_fields = ["product_name", "variant_name", "sku", "unit_price_amount", "quantity"]
+    # a tuple suits both attributes
+    readonly_fields = ("product_name", "variant_name", "sku", "unit_price_amount", "quantity")
     fields = readonly_fields
 
 
@@ -98,7 +100,8 @@ class OrderPartInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    readonly_fields = ["producer", "status", "subtotal_amount", "shipping_amount", "tracking_code"]
+    # a tuple suits both attributes
+    readonly_fields = ("producer", "status", "subtotal_amount", "shipping_amount", "tracking_code")
     fields = readonly_fields
 
 

@@ -78,8 +78,8 @@ def order_cancelled_emails_send(*, event_ids: list[int], producers: bool = True)
         subject = f"Chợ OCOP: đơn hàng {order.number} đã bị hủy"
         sent += EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email]).send()
         for event in cancelled if producers else ():
-            if event.actor_kind == ActorKind.PRODUCER:
-                continue  # the producer cancelled it itself
+            if event.actor_kind == ActorKind.PRODUCER or event.part is None:
+                continue  # the producer cancelled it itself (every event here has a part)
             recipients = producer_mail_recipients(producer=event.part.producer)
             if not recipients:
                 continue

@@ -32,6 +32,9 @@ class GuestTokenActor:
     is_staff = False
     pk = None
 
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return False  # a token opens one order, it carries no permission
+
     def __str__(self) -> str:
         return "guest"
 
@@ -56,7 +59,7 @@ def may_cancel_order(*, order: Order, by: Actor) -> bool:
     return isinstance(by, SystemActor) or is_order_staff(by) or is_order_buyer(order=order, actor=by)
 
 
-def buyer_actor(*, order: Order, user, token: uuid.UUID) -> Actor:
+def buyer_actor(*, order: Order, user: Actor, token: uuid.UUID) -> Actor:
     """The actor a request to /orders/<token>/ stands for: the account that placed the order when it is the
     signed-in user, otherwise the holder of the token."""
     if is_active_user(user) and order.user_id is not None and order.user_id == user.pk:

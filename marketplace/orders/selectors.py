@@ -6,11 +6,13 @@ import operator
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.accounts.models import User
 from marketplace.orders.models import OPEN_UNPAID, Order, OrderEvent, OrderLine, OrderPart, phone_key
 from marketplace.payments.models import PaymentMethod
 
@@ -29,7 +31,7 @@ def order_with_relations(queryset: QuerySet[Order]) -> QuerySet[Order]:
     return queryset.prefetch_related(_parts_prefetch(), "payments")
 
 
-def order_by_token(*, token) -> Order | None:
+def order_by_token(*, token: uuid.UUID | str) -> Order | None:
     try:
         parsed = token if isinstance(token, uuid.UUID) else uuid.UUID(str(token))
     except (TypeError, ValueError):
@@ -37,7 +39,7 @@ def order_by_token(*, token) -> Order | None:
     return order_with_relations(Order.objects.filter(token=parsed)).first()
 
 
-def order_by_checkout_token(*, token) -> Order | None:
+def order_by_checkout_token(*, token: uuid.UUID | str) -> Order | None:
     """The order a checkout became (a repeated submit of the checkout form finds it)."""
     try:
         parsed = token if isinstance(token, uuid.UUID) else uuid.UUID(str(token))
@@ -46,8 +48,8 @@ def order_by_checkout_token(*, token) -> Order | None:
     return Order.objects.filter(checkout_token=parsed).first()
 
 
-def orders_for_user(*, user) -> QuerySet[Order]:
-    if not getattr(user, "is_authenticated", False):
+def orders_for_user(*, user: User | AnonymousUser) -> QuerySet[Order]:
+    if not isinstance(user, User):  # an anonymous visitor has none
         return Order.objects.none()
     return order_with_relations(Order.objects.filter(user=user).order_by("-created_at", "-id"))
 

@@ -1,6 +1,8 @@
 """Order status changes. Each producer moves its own part (unconfirmed → confirmed → shipped → delivered);
 the order's status follows the least advanced of its live parts. Rows are locked before any change."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
@@ -74,7 +76,7 @@ def _status_refresh(*, order: Order) -> Order:
     if order.status == OrderStatus.REFUNDED:
         return order
     statuses = list(order.parts.values_list("status", flat=True))
-    live = [status for status in statuses if status != OrderStatus.CANCELLED]
+    live = [OrderStatus(status) for status in statuses if status != OrderStatus.CANCELLED]
     new_status = min(live, key=PIPELINE.index) if live else OrderStatus.CANCELLED
     if new_status != order.status:
         order.status = new_status
@@ -82,7 +84,7 @@ def _status_refresh(*, order: Order) -> Order:
     return order
 
 
-def _restock(lines) -> None:
+def _restock(lines: Iterable[OrderLine]) -> None:
     """Put units back (cancellation), locking stock rows in ascending id order."""
     quantities: dict[int, int] = {}
     for line in lines:
@@ -286,7 +288,7 @@ def order_part_cancel(*, part: OrderPart, by: Actor, reason: str) -> OrderPart:
     return part
 
 
-def _order_cancel_refusal(*, order: Order, parts, by: Actor) -> ValidationError | None:
+def _order_cancel_refusal(*, order: Order, parts: Iterable[OrderPart], by: Actor) -> ValidationError | None:
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         return _refuse(_("Đơn hàng đã được hủy."), OrderErrorCode.INVALID_TRANSITION)
     if any(part.status in GONE_OUT_STATUSES for part in parts):

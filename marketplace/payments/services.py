@@ -4,18 +4,23 @@ VND is a zero-decimal currency for Stripe: the amount sent is the number of dong
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 import stripe
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from stripe.params import PaymentIntentCreateParams
 
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.orders.services import order_mark_refunded, order_payment_received
 from marketplace.payments.error_codes import PaymentErrorCode
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus, StripeWebhookEvent
 from marketplace.producers.policies import Actor, require_actor, require_system
+
+if TYPE_CHECKING:
+    from stripe._base_address import BaseAddresses  # not re-exported; the client's argument type
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +36,23 @@ def _stripe_enabled() -> bool:
 
 
 def stripe_client() -> stripe.StripeClient:
-    base_addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    base_addresses: BaseAddresses | None = (
+        {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    )
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY, base_addresses=base_addresses, max_network_retries=2
     )
+
+
+def _payment_intent_params(order: Order) -> PaymentIntentCreateParams:
+    """A card-only intent. Since API version 2026-09-30 (the pinned library's is later) Stripe refuses
+    `payment_method_types` with a 400; `allowed_payment_method_types` replaced it."""
+    return {
+        "amount": order.total_amount,
+        "currency": "vnd",
+        "allowed_payment_method_types": ["card"],
+        "metadata": {"order_number": order.number or "", "order_token": str(order.token)},
+    }
 
 
 def card_payment_start(*, order: Order, by: Actor) -> Payment:
@@ -57,12 +75,7 @@ def card_payment_start(*, order: Order, by: Actor) -> Payment:
         return payment
     # The network call stays outside any transaction: no row lock is held while waiting for Stripe.
     intent = stripe_client().v1.payment_intents.create(
-        params={
-            "amount": order.total_amount,
-            "currency": "vnd",
-            "payment_method_types": ["card"],
-            "metadata": {"order_number": order.number, "order_token": str(order.token)},
-        },
+        params=_payment_intent_params(order),
         options={"idempotency_key": f"order-{order.token}-card"},
     )
     with transaction.atomic():

@@ -35,7 +35,7 @@ class PhotoInline(admin.TabularInline):
     # Producers upload through the portal (validated, re-encoded); staff may only review and remove.
     model = ProducerPhoto
     extra = 0
-    fields = ["image", "alt", "sort_order"]
+    fields = ("image", "alt", "sort_order")  # a tuple suits both attributes
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -88,7 +88,8 @@ def is_system(actor: Actor) -> bool:
     return isinstance(actor, SystemActor)
 
 
-def is_active_user(actor: Actor) -> bool:
+def is_active_user(actor: Actor) -> TypeGuard[User]:
+    """A signed-in, active person (never a SystemActor, an anonymous visitor or a guest token holder)."""
     return (
         not is_system(actor) and actor is not None and bool(actor.is_authenticated) and bool(actor.is_active)
     )

@@ -3,9 +3,10 @@ from django.db.models import QuerySet
 from marketplace.accounts.models import User
 from marketplace.producers import policies
 from marketplace.producers.models import Producer
+from marketplace.producers.policies import Actor
 
 
-def producers_of_user(*, user) -> QuerySet[Producer]:
+def producers_of_user(*, user: Actor) -> QuerySet[Producer]:
     """The producers a user belongs to (the portal's switcher); the policy decides."""
     return policies.producer_ids_of_member(actor=user)
 

@@ -1,9 +1,12 @@
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace.accounts.models import User
 from marketplace.core.images import clean_uploaded_image
 from marketplace.core.provinces import province_code_for, province_in_address
 from marketplace.core.text import slugify_vi
@@ -84,7 +87,7 @@ def _codes() -> set[str]:
 
 @transaction.atomic
 def membership_add(
-    *, producer: Producer, user, role: str = MembershipRole.STAFF, by: Actor
+    *, producer: Producer, user: User, role: str = MembershipRole.STAFF, by: Actor
 ) -> ProducerMembership:
     """Who may act for a producer is staff's decision (or the demo loader's), never a member's."""
     require_staff_with(by, "producers.change_producer")
@@ -119,13 +122,13 @@ STAFF_FIELDS = {
 
 
 @transaction.atomic
-def producer_update(*, producer: Producer, by: Actor, **changes) -> Producer:
+def producer_update(*, producer: Producer, by: Actor, **changes: Any) -> Producer:
     """Staff correct a producer's record (the official name, kind, codes as well as the profile)."""
     require_staff_with(by, "producers.change_producer")
     return _producer_write(producer, changes, allowed=STAFF_FIELDS)
 
 
-def _producer_write(producer: Producer, changes: dict, *, allowed: set[str]) -> Producer:
+def _producer_write(producer: Producer, changes: dict[str, Any], *, allowed: set[str]) -> Producer:
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError(
@@ -162,13 +165,13 @@ PROFILE_FIELDS = {
 
 
 @transaction.atomic
-def producer_profile_update(*, producer: Producer, by: Actor, **changes) -> Producer:
+def producer_profile_update(*, producer: Producer, by: Actor, **changes: Any) -> Producer:
     _require_profile(by=by, producer_id=producer.pk)
     return _producer_write(producer, changes, allowed=PROFILE_FIELDS)
 
 
 @transaction.atomic
-def producer_logo_set(*, producer: Producer, uploaded_file, by: Actor) -> Producer:
+def producer_logo_set(*, producer: Producer, uploaded_file: File, by: Actor) -> Producer:
     _require_profile(by=by, producer_id=producer.pk)
     clean = clean_uploaded_image(uploaded_file)
     producer = Producer.objects.select_for_update().get(pk=producer.pk)
@@ -181,7 +184,7 @@ def producer_logo_set(*, producer: Producer, uploaded_file, by: Actor) -> Produc
 
 
 @transaction.atomic
-def producer_photo_add(*, producer: Producer, uploaded_file, alt: str = "", by: Actor) -> ProducerPhoto:
+def producer_photo_add(*, producer: Producer, uploaded_file: File, alt: str = "", by: Actor) -> ProducerPhoto:
     _require_profile(by=by, producer_id=producer.pk)
     Producer.objects.select_for_update().filter(pk=producer.pk).first()
     existing = producer.photos.count()

@@ -60,9 +60,11 @@ class CheckoutCreateInput(graphene.InputObjectType):
 
 
 def _checkout_token(global_id: str | None, token=None):
-    if global_id is None and token is None:
+    if token is not None:
+        return token
+    if global_id is None:
         raise InputError("id", "Provide the checkout's id.", "REQUIRED")
-    return token if token is not None else decode_id(global_id, "Checkout", field="id", as_uuid=True)
+    return decode_id(global_id, "Checkout", field="id", as_uuid=True)
 
 
 def _checkout(global_id: str | None, token=None) -> CheckoutModel:

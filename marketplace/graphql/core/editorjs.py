@@ -126,8 +126,9 @@ def editorjs_to_html(document) -> str:
             parts.append(f"<h{level}>{text}</h{level}>")
         elif kind == "list":
             tag = "ol" if data.get("style") == "ordered" else "ul"
-            items = data.get("items") if isinstance(data.get("items"), list) else []
-            items = "".join(f"<li>{item}</li>" for item in items if isinstance(item, str))
+            entries = data.get("items")
+            entries = entries if isinstance(entries, list) else []
+            items = "".join(f"<li>{item}</li>" for item in entries if isinstance(item, str))
             parts.append(f"<{tag}>{items}</{tag}>")
         elif kind == "quote":
             parts.append(f"<blockquote>{text}</blockquote>")

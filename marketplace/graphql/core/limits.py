@@ -22,8 +22,10 @@ schema itself (`_Walker.count_over_schema`), so the standard introspection query
 copies of it do not."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from django.conf import settings
 from graphql import (
@@ -38,6 +40,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLSchema,
     GraphQLUnionType,
     InlineFragmentNode,
@@ -483,15 +486,20 @@ def bound_list_resolvers(schema: GraphQLSchema) -> None:
             bound = LIST_BOUNDS.get(f"{graphql_type.name}.{name}")
             if bound is None or getattr(definition.resolve, "list_bound", None) is not None:
                 continue
-            definition.resolve = _bounded(definition.resolve or default_field_resolver, bound)
+            definition.resolve = _BoundedResolver(definition.resolve or default_field_resolver, bound)
 
 
-def _bounded(resolve, bound: int):
-    def resolve_bounded(root, info, **arguments):
-        result = resolve(root, info, **arguments)
-        if result is None or (isinstance(result, list | tuple) and len(result) <= bound):
+class _BoundedResolver:
+    """A field resolver whose list result is cut to `list_bound` items (it marks the field as done)."""
+
+    def __init__(self, resolve: Callable[..., Any], bound: int) -> None:
+        self.resolve = resolve
+        self.list_bound = bound
+
+    def __call__(self, root: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
+        result = self.resolve(root, info, **arguments)
+        if result is None or (isinstance(result, list | tuple) and len(result) <= self.list_bound):
             return result
-        return result[:bound] if hasattr(result, "__getitem__") else list(islice(result, bound))
-
-    resolve_bounded.list_bound = bound
-    return resolve_bounded
+        if hasattr(result, "__getitem__"):
+            return result[: self.list_bound]
+        return list(islice(result, self.list_bound))

@@ -18,6 +18,7 @@ from marketplace.graphql.core.errors import InputError, PermissionDenied
 from marketplace.graphql.core.ids import decode_id
 from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 from marketplace.graphql.product.types import Product, ProductVariant
+from marketplace.producers.models import Producer
 from marketplace.producers.policies import STAFF_PERMISSION, ProducerAction, is_staff_with, producers_in_scope
 
 HIDE_PRODUCT = services.HIDE_PERMISSION
@@ -165,6 +166,7 @@ class ProductCreate(BaseMutation):
         producers = producers_in_scope(actor=user, action=ProducerAction.ADD_PRODUCT)
         if not producers.exists():
             raise PermissionDenied()
+        producer: Producer | None
         if input.get("producer") is None:
             candidates = list(producers.order_by("pk")[:2])
             if len(candidates) != 1:

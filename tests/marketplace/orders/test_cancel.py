@@ -28,7 +28,7 @@ from marketplace.orders.services import (
 )
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.vietqr import vietqr_payload_for_order
-from marketplace.producers.policies import SYSTEM_WEBHOOK
+from marketplace.producers.policies import SYSTEM_WEBHOOK, is_staff_with
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
 from tests.factories_orders import buyable_variant, place_order
 
@@ -374,3 +374,10 @@ def test_a_card_payment_in_flight_blocks_a_partial_cancel(world):
     ]
     assert snapshot(world) == before
     assert Order.objects.get(pk=order.pk).total_amount == 310_000
+
+
+def test_a_guest_token_is_a_full_actor_holding_no_permission():
+    # The policy's actor protocol includes has_perm; a token holder answers it (no) instead of crashing.
+    guest = GuestTokenActor(token=uuid.uuid4())
+    assert guest.has_perm("orders.change_order") is False
+    assert is_staff_with(guest, "orders.change_order") is False

@@ -1,10 +1,11 @@
 import pytest
 import stripe
 from django.contrib.auth.models import AnonymousUser
+from stripe.params import PaymentIntentCreateParams
 
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.payments.models import Payment
-from marketplace.payments.services import card_payment_start, stripe_client
+from marketplace.payments.services import _payment_intent_params, card_payment_start, stripe_client
 from tests.factories_orders import buyable_variant, place_order
 from tests.stripe_helpers import (  # noqa: F401 - fixtures
     _localstripe_server,
@@ -62,3 +63,13 @@ def test_gateway_down_tells_the_shopper(client, settings):
     assert "Không kết nối được cổng thanh toán" in response.content.decode()
     assert Payment.objects.get(order=order).stripe_payment_intent_id is None
     assert stripe.StripeClient  # the real client library is what talked to the gateway
+
+
+def test_intent_parameters_exist_in_the_pinned_stripe_api_version(localstripe):  # noqa: F811
+    # Stripe answers 400 to a parameter its API version dropped (payment_method_types since 2026-09-30).
+    order = place_order((buyable_variant(price=50_000), 1), payment_method="card")
+    params = _payment_intent_params(order)
+    known = PaymentIntentCreateParams.__required_keys__ | PaymentIntentCreateParams.__optional_keys__
+    assert set(params) <= known
+    assert params["allowed_payment_method_types"] == ["card"]
+    assert params["metadata"] == {"order_number": order.number, "order_token": str(order.token)}
