@@ -5,6 +5,7 @@ from marketplace.graphql.checkout.types import OrderCountableConnection
 from marketplace.graphql.core.connection import connection_field, paginate
 from marketplace.graphql.core.errors import PermissionDenied
 from marketplace.graphql.core.types import Image
+from marketplace.graphql.order.dataloaders import prime_orders
 from marketplace.orders.selectors import orders_for_user
 
 
@@ -36,4 +37,10 @@ class User(graphene.ObjectType):
     def resolve_orders(root, info, **page):
         if info.context.user.pk != root.pk:
             raise PermissionDenied()
-        return paginate(orders_for_user(user=root), info, OrderCountableConnection, **page)
+        return paginate(
+            orders_for_user(user=root),
+            info,
+            OrderCountableConnection,
+            on_page=lambda orders: prime_orders(info.context, orders),
+            **page,
+        )
