@@ -1,9 +1,15 @@
 import graphene
 
 from marketplace.graphql.account.mutations import (
+    AccountAddressCreate,
+    AccountAddressDelete,
+    AccountAddressUpdate,
     AccountRegister,
+    AccountSetDefaultAddress,
+    AccountUpdate,
     CreateToken,
     DeactivateAllUserTokens,
+    PasswordChange,
     RefreshToken,
     RequestPasswordReset,
 )
@@ -25,3 +31,9 @@ class AccountMutations(graphene.ObjectType):
     account_register = AccountRegister.Field()
     request_password_reset = RequestPasswordReset.Field()
     tokens_deactivate_all = DeactivateAllUserTokens.Field()
+    account_update = AccountUpdate.Field()
+    password_change = PasswordChange.Field()
+    account_address_create = AccountAddressCreate.Field()
+    account_address_update = AccountAddressUpdate.Field()
+    account_address_delete = AccountAddressDelete.Field()
+    account_set_default_address = AccountSetDefaultAddress.Field()

@@ -36,6 +36,7 @@ class CheckoutErrorCode(graphene.Enum):
 
 
 class Address(graphene.ObjectType):
+    id = graphene.ID(description="ID of a saved address (the address book); null on checkouts and orders.")
     first_name = graphene.String(required=True, description="Recipient's full name.")
     last_name = graphene.String(required=True)
     company_name = graphene.String(required=True)

@@ -1,6 +1,9 @@
 """Mutation base: payload `errors{field message code}` for input problems, top-level PermissionDenied for
 authorisation. A mutation that reports errors flags the request so the view rolls its writes back."""
 
+from collections.abc import Callable
+from typing import Any
+
 import graphene
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -32,9 +35,9 @@ class BaseMutation(graphene.Mutation):
     # Service error codes that Saleor names differently.
     code_map: dict[str, str] = {}
 
-    @classmethod
-    def perform(cls, root, info, **data):
-        raise NotImplementedError
+    # Each mutation's classmethod `perform(cls, root, info, <its arguments>)`; typed loosely because every
+    # mutation takes its own keyword arguments.
+    perform: Callable[..., Any]
 
     @classmethod
     def mutate(cls, root, info, **data):
