@@ -7,7 +7,15 @@ import re
 import subprocess
 from pathlib import Path
 
-from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, parse, print_ast, visit
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    OperationDefinitionNode,
+    parse,
+    print_ast,
+    visit,
+)
+from graphql.error import GraphQLSyntaxError
 from graphql.language import FragmentSpreadNode, Visitor
 
 MIRROR = Path(os.environ.get("SALEOR_STOREFRONT_MIRROR", "/work/.mirror/saleor+storefront/repo"))
@@ -59,7 +67,7 @@ def operations(commit: str) -> dict[str, str]:
     for path, text in _sources(commit):
         try:
             document: DocumentNode = parse(text)
-        except Exception:
+        except GraphQLSyntaxError:  # a gql`` template that is not a whole document
             continue
         for definition in document.definitions:
             if isinstance(definition, FragmentDefinitionNode):
