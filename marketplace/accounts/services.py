@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -195,3 +196,25 @@ def password_reset_email_send(*, email: str, by: Actor) -> None:
         email_template_name="account/password_reset_email.txt",
         extra_email_context={"site_url": settings.SITE_URL},
     )
+
+
+@transaction.atomic
+def password_reset_complete(*, email: str, token: str, password: str, by: Actor) -> User:
+    """A new password with the token of a reset e-mail (password_reset_email_send): the token the web reset
+    page checks (Django's token generator), so it works once and expires with PASSWORD_RESET_TIMEOUT. An
+    unknown e-mail and a bad token are refused alike (nothing tells whether an account exists)."""
+    require_actor(by)
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token or ""):
+        raise ValidationError(
+            {
+                "token": ValidationError(
+                    _("Liên kết đặt lại mật khẩu không hợp lệ hoặc đã hết hạn."),
+                    code=AccountErrorCode.INVALID.value,
+                )
+            }
+        )
+    _validate_new_password(password, user, field="password")
+    user.set_password(password)
+    user.save(update_fields=["password"])  # changes the hash: the token and every API token stop working
+    return user

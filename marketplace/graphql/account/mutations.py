@@ -8,6 +8,7 @@ from marketplace.accounts.services import (
     address_delete,
     address_set_default,
     address_update,
+    password_reset_complete,
     password_reset_email_send,
     user_password_change,
     user_register,
@@ -380,3 +381,32 @@ class PasswordChange(AccountMutation):
         user = require_login(info)
         user_password_change(user=user, old_password=old_password or "", new_password=new_password, by=user)
         return cls(user=user, errors=[])
+
+
+class SetPassword(AccountMutation):
+    token = graphene.String(description="JWT token, required to authenticate.")
+    refresh_token = graphene.String(description="JWT refresh token, required to re-generate access token.")
+    csrf_token = graphene.String(description="CSRF token (unused: refresh tokens are sent in the body).")
+    user = graphene.Field(User)
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        token = graphene.String(required=True, description="The token from the password reset e-mail's link.")
+        email = graphene.String(required=True, description="Email of a user.")
+        password = graphene.String(required=True, description="Password of a user.")
+
+    class Meta:
+        description = "Sets the user's password from the token sent by email and signs the user in."
+
+    @classmethod
+    def perform(cls, root, info, token, email, password):
+        user = password_reset_complete(
+            email=email[:254], token=token[:100], password=password, by=info.context.user
+        )
+        return cls(
+            token=create_token(user, kind="access"),
+            refresh_token=create_token(user, kind="refresh"),
+            csrf_token=None,
+            user=user,
+            errors=[],
+        )

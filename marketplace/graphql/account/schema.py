@@ -12,6 +12,7 @@ from marketplace.graphql.account.mutations import (
     PasswordChange,
     RefreshToken,
     RequestPasswordReset,
+    SetPassword,
 )
 from marketplace.graphql.account.types import User
 
@@ -33,6 +34,7 @@ class AccountMutations(graphene.ObjectType):
     tokens_deactivate_all = DeactivateAllUserTokens.Field()
     account_update = AccountUpdate.Field()
     password_change = PasswordChange.Field()
+    set_password = SetPassword.Field()
     account_address_create = AccountAddressCreate.Field()
     account_address_update = AccountAddressUpdate.Field()
     account_address_delete = AccountAddressDelete.Field()

@@ -318,3 +318,58 @@ def test_profile_runs_a_constant_number_of_queries(api):
         api.data(CREATE, {"address": HOME}, user=lan)
     assert count() == one
     assert User.objects.count() == 1
+
+
+SET_PASSWORD = """
+mutation SetPassword($email: String!, $password: String!, $token: String!) {
+  setPassword(email: $email, password: $password, token: $token) {
+    errors { field message code }
+    token refreshToken
+    user { email }
+  }
+}
+"""
+
+
+def _reset_token(api) -> str:
+    import re
+
+    from django.core import mail
+
+    api.data(
+        'mutation { requestPasswordReset(email: "lan@example.vn", redirectUrl: "x") { errors { code } } }'
+    )
+    return re.search(r"/account/password-reset/\S+/(\S+)/", mail.outbox[-1].body).group(1)
+
+
+def test_set_password_with_the_emailed_token_signs_in_once(api):
+    lan = UserFactory(email="lan@example.vn")
+    token = _reset_token(api)
+    bad = api.data(SET_PASSWORD, {"email": "lan@example.vn", "password": "moc-chau-2026", "token": "1-x"})
+    assert bad["setPassword"]["errors"] == [
+        {
+            "field": "token",
+            "message": "Liên kết đặt lại mật khẩu không hợp lệ hoặc đã hết hạn.",
+            "code": "INVALID",
+        }
+    ]
+    other = api.data(SET_PASSWORD, {"email": "mai@example.vn", "password": "moc-chau-2026", "token": token})
+    assert other["setPassword"]["errors"] == bad["setPassword"]["errors"]  # no account disclosed
+    weak = api.data(SET_PASSWORD, {"email": "lan@example.vn", "password": "123", "token": token})
+    assert {(e["field"], e["code"]) for e in weak["setPassword"]["errors"]} == {
+        ("password", "INVALID_PASSWORD")
+    }
+    lan.refresh_from_db()
+    assert lan.check_password("pass-word-123")
+
+    body = api.data(SET_PASSWORD, {"email": "LAN@example.vn", "password": "moc-chau-2026", "token": token})
+    result = body["setPassword"]
+    assert (result["errors"], result["user"]) == ([], {"email": "lan@example.vn"})
+    me = api("{ me { email } }", headers={"HTTP_AUTHORIZATION": f"Bearer {result['token']}"})
+    assert me["data"] == {"me": {"email": "lan@example.vn"}}
+    lan.refresh_from_db()
+    assert lan.check_password("moc-chau-2026")
+    again = api.data(SET_PASSWORD, {"email": "lan@example.vn", "password": "another-2026-x", "token": token})
+    assert again["setPassword"]["errors"][0]["code"] == "INVALID"  # the token died with the change
+    lan.refresh_from_db()
+    assert lan.check_password("moc-chau-2026")

@@ -372,6 +372,7 @@ TESTED_ELSEWHERE = {
     "accountAddressUpdate",
     "accountAddressDelete",
     "accountSetDefaultAddress",
+    "setPassword",  # test_account_mutations.py: anyone holding a reset e-mail's token
 }
 # Mutations on the caller's own account: any signed-in user, never anonymous, never someone else's.
 OWN_ACCOUNT_MUTATIONS = {"tokensDeactivateAll": "mutation { tokensDeactivateAll { errors { code } } }"}
