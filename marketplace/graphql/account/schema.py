@@ -15,6 +15,7 @@ from marketplace.graphql.account.mutations import (
     SetPassword,
 )
 from marketplace.graphql.account.types import User
+from marketplace.graphql.checkout.customer import CheckoutCustomerAttach, CheckoutCustomerDetach
 
 
 class AccountQueries(graphene.ObjectType):
@@ -35,6 +36,8 @@ class AccountMutations(graphene.ObjectType):
     account_update = AccountUpdate.Field()
     password_change = PasswordChange.Field()
     set_password = SetPassword.Field()
+    checkout_customer_attach = CheckoutCustomerAttach.Field()
+    checkout_customer_detach = CheckoutCustomerDetach.Field()
     account_address_create = AccountAddressCreate.Field()
     account_address_update = AccountAddressUpdate.Field()
     account_address_delete = AccountAddressDelete.Field()

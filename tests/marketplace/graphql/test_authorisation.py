@@ -373,6 +373,8 @@ TESTED_ELSEWHERE = {
     "accountAddressDelete",
     "accountSetDefaultAddress",
     "setPassword",  # test_account_mutations.py: anyone holding a reset e-mail's token
+    "checkoutCustomerAttach",  # test_checkout_customer.py
+    "checkoutCustomerDetach",
 }
 # Mutations on the caller's own account: any signed-in user, never anonymous, never someone else's.
 OWN_ACCOUNT_MUTATIONS = {"tokensDeactivateAll": "mutation { tokensDeactivateAll { errors { code } } }"}

@@ -3,7 +3,7 @@ classic and the current commit), validated against our schema with their fragmen
 
 The mirror lives outside this repository (SALEOR_STOREFRONT_MIRROR, default /work/.mirror/...): without it
 the test is skipped with a notice. Issue 13's account/order part: measured on 2026-12-04, the operations
-of this area that validate went from 6 of 13 (classic) and 3 of 24 (current) to 11/13 and 15/24; the rest wait
+of this area that validate went from 6 of 13 (classic) and 3 of 24 (current) to 11/13 and 16/24; the rest wait
 for translations (LanguageCodeEnum), checkout payment fields and the customer attach/detach and deletion
 mutations (docs/graphql.md)."""
 
@@ -43,6 +43,7 @@ ACCOUNT_AREA = [
     ("current", "src/graphql/CurrentUser.graphql#CurrentUser"),
     ("current", "src/graphql/CurrentUserProfile.graphql#CurrentUserProfile"),
     ("current", "src/graphql/PasswordChange.graphql#PasswordChange"),
+    ("current", "src/graphql/CheckoutCustomerDetach.graphql#CheckoutCustomerDetach"),
 ]
 
 
@@ -65,7 +66,7 @@ def test_account_and_order_operations_validate(storefront_operations, label, key
 
 
 # Measured with this branch (all areas); merges only add to these.
-VALID_AT_LEAST = {"classic": 26, "current": 21}
+VALID_AT_LEAST = {"classic": 26, "current": 22}
 
 
 def test_report_how_many_operations_validate(storefront_operations, capsys):
