@@ -51,7 +51,6 @@ def create_token(user, *, kind: str) -> str:
         "sub": str(user.pk),
         "user_id": to_global_id("User", user.pk),
         "email": user.email,
-        "is_staff": user.is_staff,
         "fp": _fingerprint(user),
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
