@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "marketplace.core.middleware.RequestBodyLimitMiddleware",
     "marketplace.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer: a preflight OPTIONS to /graphql/ is answered here (see CORS below).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -218,6 +220,19 @@ if urlparse(SITE_URL).scheme not in ("http", "https") or not urlparse(SITE_URL).
         "SITE_URL must be set to the site's absolute URL (e.g. https://ocop.example.vn)"
         + (" when DJANGO_ENV=production" if not SITE_URL else f", got {SITE_URL!r}")
     )
+
+# --- CORS for the GraphQL API (issue 13) ---------------------------------------------------------
+# Storefronts on other origins call /graphql/ with `Authorization: Bearer`, never with our cookies, so like
+# Saleor any origin may call it by default. Only /graphql/ answers CORS: the storefront pages and the admin
+# (session cookies) never do. GRAPHQL_CORS_ALLOWED_ORIGINS: "*" or comma-separated origins.
+GRAPHQL_CORS_ALLOWED_ORIGINS = env_list("GRAPHQL_CORS_ALLOWED_ORIGINS", ["*"])
+CORS_URLS_REGEX = r"^/graphql/$"
+CORS_ALLOW_ALL_ORIGINS = "*" in GRAPHQL_CORS_ALLOWED_ORIGINS
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else GRAPHQL_CORS_ALLOWED_ORIGINS
+CORS_ALLOW_CREDENTIALS = False  # tokens travel in the Authorization header, cookies never cross origins
+CORS_ALLOW_METHODS = ["GET", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "authorization-bearer", "content-type", "origin"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -443,7 +458,7 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 # an account or an IP has this many failures within AUTH_LOCKOUT_MINUTES of the last one, no password works.
 AUTH_ACCOUNT_FAILURE_LIMIT = env_int("AUTH_ACCOUNT_FAILURE_LIMIT", 10)
 AUTH_IP_FAILURE_LIMIT = env_int("AUTH_IP_FAILURE_LIMIT", 30)  # higher: many shoppers share a mobile NAT
-INSTALLED_APPS += ["axes", "csp"]
+INSTALLED_APPS += ["axes", "csp", "corsheaders"]
 MIDDLEWARE += ["csp.middleware.CSPMiddleware", "marketplace.accounts.throttle.ThrottleMiddleware"]
 AUTHENTICATION_BACKENDS = [
     "marketplace.accounts.throttle.SignInThrottleBackend",

@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.accounts.error_codes import AccountErrorCode
 from marketplace.accounts.models import Address, User
-from marketplace.core import provinces
+from marketplace.checkout.services import _clean_address
 from marketplace.producers.policies import Actor, require_actor, require_self
 
 
@@ -32,32 +33,19 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
             {"email": ValidationError(_("Email này đã có tài khoản."), code=AccountErrorCode.UNIQUE.value)}
         )
     candidate = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
-    try:
-        password_validation.validate_password(password, candidate)
-    except ValidationError as exc:
-        raise ValidationError(
-            {
-                "password": [
-                    ValidationError(m, code=AccountErrorCode.PASSWORD_TOO_WEAK.value) for m in exc.messages
-                ]
-            }
-        ) from exc
+    _validate_new_password(password, candidate, field="password")
     return User.objects.create_user(
         email=email, password=password, first_name=candidate.first_name, last_name=candidate.last_name
     )
 
 
-def _validate_address(*, full_name: str, phone: str, province: str, commune: str, street: str) -> None:
-    errors: dict[str, ValidationError] = {}
-    for name, value in {"full_name": full_name, "phone": phone, "commune": commune, "street": street}.items():
-        if not (value or "").strip():
-            errors[name] = ValidationError(_("Trường này là bắt buộc."), code=AccountErrorCode.REQUIRED.value)
-    if province not in provinces.BY_CODE:
-        errors["province"] = ValidationError(
-            _("Chọn một trong 34 tỉnh, thành phố."), code=AccountErrorCode.INVALID.value
-        )
-    if errors:
-        raise ValidationError(errors)
+# A saved address holds at most this many; the address book is a convenience, not a contact list.
+MAX_ADDRESSES = 20
+
+
+def _clean(*, full_name: str, phone: str, province: str, commune: str, street: str) -> dict:
+    """The checkout's delivery-address validator (one for both): required fields, phone, the 34 provinces."""
+    return _clean_address(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
 
 
 @transaction.atomic
@@ -73,20 +61,99 @@ def address_create(
     by: Actor,
 ) -> Address:
     require_self(by, user.pk)
-    _validate_address(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
+    values = _clean(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
     User.objects.select_for_update().filter(pk=user.pk).first()  # serialise default changes per user
-    first = not Address.objects.filter(user=user).exists()
-    if is_default and not first:
+    count = Address.objects.filter(user=user).count()
+    if count >= MAX_ADDRESSES:
+        raise ValidationError(
+            _("Sổ địa chỉ chứa tối đa %(count)s địa chỉ.") % {"count": MAX_ADDRESSES},
+            code=AccountErrorCode.INVALID.value,
+        )
+    if is_default and count:
         Address.objects.filter(user=user, is_default=True).update(is_default=False)
-    return Address.objects.create(
-        user=user,
-        full_name=full_name.strip(),
-        phone=phone.strip(),
-        province=province,
-        commune=commune.strip(),
-        street=street.strip(),
-        is_default=is_default or first,
+    return Address.objects.create(user=user, **values, is_default=is_default or not count)
+
+
+def _own_address(*, user: User, address_id: int) -> Address:
+    address = Address.objects.select_for_update().filter(user=user, pk=address_id).first()
+    if address is None:
+        raise ValidationError(
+            {"address": ValidationError(_("Không tìm thấy địa chỉ."), code=AccountErrorCode.NOT_FOUND.value)}
+        )
+    return address
+
+
+@transaction.atomic
+def address_update(
+    *,
+    user: User,
+    address_id: int,
+    full_name: str,
+    phone: str,
+    province: str,
+    commune: str,
+    street: str,
+    by: Actor,
+) -> Address:
+    require_self(by, user.pk)
+    values = _clean(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
+    address = _own_address(user=user, address_id=address_id)
+    for name, value in values.items():
+        setattr(address, name, value)
+    address.save(update_fields=list(values))
+    return address
+
+
+@transaction.atomic
+def address_set_default(*, user: User, address_id: int, by: Actor) -> Address:
+    """One default address serves both delivery and billing (Saleor's SHIPPING and BILLING)."""
+    require_self(by, user.pk)
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    address = _own_address(user=user, address_id=address_id)
+    Address.objects.filter(user=user, is_default=True).exclude(pk=address.pk).update(is_default=False)
+    if not address.is_default:
+        address.is_default = True
+        address.save(update_fields=["is_default"])
+    return address
+
+
+@transaction.atomic
+def user_update(*, user: User, first_name: str, last_name: str, by: Actor) -> User:
+    require_self(by, user.pk)
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.clean_fields(
+        exclude=[f.name for f in User._meta.fields if f.name not in ("first_name", "last_name")]
     )
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, old_password: str, new_password: str, by: Actor) -> User:
+    """A new password after checking the current one; every API token issued before stops working (their
+    fingerprint holds the password hash)."""
+    require_self(by, user.pk)
+    if not user.check_password(old_password):
+        raise ValidationError(
+            {
+                "old_password": ValidationError(
+                    _("Mật khẩu hiện tại không đúng."), code=AccountErrorCode.INVALID_PASSWORD.value
+                )
+            }
+        )
+    _validate_new_password(new_password, user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _validate_new_password(password: str, user: User, *, field: str) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError(
+            {field: [ValidationError(m, code=AccountErrorCode.PASSWORD_TOO_WEAK.value) for m in exc.messages]}
+        ) from exc
 
 
 @transaction.atomic
@@ -129,3 +196,25 @@ def password_reset_email_send(*, email: str, by: Actor) -> None:
         email_template_name="account/password_reset_email.txt",
         extra_email_context={"site_url": settings.SITE_URL},
     )
+
+
+@transaction.atomic
+def password_reset_complete(*, email: str, token: str, password: str, by: Actor) -> User:
+    """A new password with the token of a reset e-mail (password_reset_email_send): the token the web reset
+    page checks (Django's token generator), so it works once and expires with PASSWORD_RESET_TIMEOUT. An
+    unknown e-mail and a bad token are refused alike (nothing tells whether an account exists)."""
+    require_actor(by)
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token or ""):
+        raise ValidationError(
+            {
+                "token": ValidationError(
+                    _("Liên kết đặt lại mật khẩu không hợp lệ hoặc đã hết hạn."),
+                    code=AccountErrorCode.INVALID.value,
+                )
+            }
+        )
+    _validate_new_password(password, user, field="password")
+    user.set_password(password)
+    user.save(update_fields=["password"])  # changes the hash: the token and every API token stop working
+    return user

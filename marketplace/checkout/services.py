@@ -537,3 +537,29 @@ def checkouts_delete_stale(*, older_than_days: int = 30, by: Actor) -> int:
     cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted, _by_model = Checkout.objects.filter(updated_at__lt=cutoff).delete()
     return deleted
+
+
+@transaction.atomic
+def checkout_customer_attach(*, checkout: Checkout, by: Actor) -> Checkout:
+    """The signed-in shopper (`by`) takes this cart as theirs, as it is (API clients keep the checkout's ID,
+    so nothing is merged: see checkout_attach_user for the web's merge). Someone else's cart is refused."""
+    user = acting_user(by)
+    if user is None or (checkout.user_id is not None and checkout.user_id != user.pk):
+        raise PermissionDenied("permission_denied")
+    _lock_checkout(checkout)
+    checkout.user = user
+    checkout.email = checkout.email or user.email
+    checkout.save(update_fields=["user", "email", "updated_at"])
+    return checkout
+
+
+@transaction.atomic
+def checkout_customer_detach(*, checkout: Checkout, by: Actor) -> Checkout:
+    """The cart's owner (`by`) lets go of it when signing out; it stays usable by its token."""
+    user = acting_user(by)
+    if user is None or checkout.user_id != user.pk:
+        raise PermissionDenied("permission_denied")
+    _lock_checkout(checkout)
+    checkout.user = None
+    checkout.save(update_fields=["user", "updated_at"])
+    return checkout

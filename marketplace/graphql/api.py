@@ -9,6 +9,7 @@ from marketplace.graphql.checkout.schema import CheckoutQueries
 from marketplace.graphql.content.schema import ContentQueries
 from marketplace.graphql.core.limits import bound_list_resolvers
 from marketplace.graphql.order.mutations import OrderMutations
+from marketplace.graphql.order.schema import OrderQueries
 from marketplace.graphql.producer.schema import ProducerQueries
 from marketplace.graphql.product.mutations import ProductMutations
 from marketplace.graphql.product.schema import ProductQueries
@@ -21,6 +22,7 @@ class Query(
     ContentQueries,
     AccountQueries,
     CertificationQueries,
+    OrderQueries,
     graphene.ObjectType,
 ):
     pass

@@ -59,6 +59,11 @@ def may_cancel_order(*, order: Order, by: Actor) -> bool:
     return isinstance(by, SystemActor) or is_order_staff(by) or is_order_buyer(order=order, actor=by)
 
 
+def may_view_order(*, order: Order, by: Actor) -> bool:
+    """Who may read a whole order: its buyer (a guest by the order's token) or staff with the permission."""
+    return is_order_staff(by) or is_order_buyer(order=order, actor=by)
+
+
 def buyer_actor(*, order: Order, user: Actor, token: uuid.UUID) -> Actor:
     """The actor a request to /orders/<token>/ stands for: the account that placed the order when it is the
     signed-in user, otherwise the holder of the token."""

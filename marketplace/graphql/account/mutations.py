@@ -2,7 +2,19 @@ import graphene
 from django.contrib.auth import authenticate
 
 from marketplace.accounts.models import User as UserModel
-from marketplace.accounts.services import password_reset_email_send, user_register, user_tokens_revoke
+from marketplace.accounts.selectors import addresses_of
+from marketplace.accounts.services import (
+    address_create,
+    address_delete,
+    address_set_default,
+    address_update,
+    password_reset_complete,
+    password_reset_email_send,
+    user_password_change,
+    user_register,
+    user_tokens_revoke,
+    user_update,
+)
 from marketplace.accounts.throttle import (
     ANSWERED_IN_API,
     Throttled,
@@ -11,9 +23,12 @@ from marketplace.accounts.throttle import (
     reset_email_allowed,
     sign_in_retry_after,
 )
-from marketplace.graphql.account.types import User
+from marketplace.graphql.account.types import User, saved_address
+from marketplace.graphql.checkout.mutations import AddressInput, _address
+from marketplace.graphql.checkout.types import Address
 from marketplace.graphql.core.auth import TokenError, create_token, require_login, user_from_token
 from marketplace.graphql.core.errors import InputError
+from marketplace.graphql.core.ids import decode_id
 from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 
 
@@ -178,3 +193,220 @@ class DeactivateAllUserTokens(BaseMutation):
         user = require_login(info)
         user_tokens_revoke(user=user, by=user)
         return cls(errors=[])
+
+
+class AddressTypeEnum(graphene.Enum):
+    BILLING = "BILLING"
+    SHIPPING = "SHIPPING"
+
+
+# Which fields of Saleor's AddressInput feed which field of a saved address (an update keeps the rest).
+_ADDRESS_SOURCES = {
+    "full_name": ("first_name", "last_name"),
+    "phone": ("phone",),
+    "province": ("country_area",),
+    "commune": ("city", "city_area"),
+    "street": ("street_address_1", "street_address_2"),
+}
+
+
+def _address_values(data, current: dict | None = None) -> dict:
+    parsed = _address(data)  # the checkout's reading of Saleor's AddressInput (country VN, province names)
+    if current is None:
+        return parsed
+    given = {
+        name for name, sources in _ADDRESS_SOURCES.items() if any(data.get(s) is not None for s in sources)
+    }
+    return {name: parsed[name] if name in given else current[name] for name in _ADDRESS_SOURCES}
+
+
+def _own_address(user, global_id: str):
+    """The signed-in user's saved address by ID; someone else's is as unknown as a missing one."""
+    address = addresses_of(user=user).filter(pk=decode_id(global_id, "Address", field="id")).first()
+    if address is None:
+        raise InputError("id", f"Couldn't resolve to a node: {global_id}", "NOT_FOUND")
+    return address
+
+
+class AccountMutation(BaseMutation):
+    """Mutations of the signed-in user's own account: refusals in `errors` with Saleor's AccountErrorCode."""
+
+    class Meta:
+        abstract = True
+
+    error_codes = AccountErrorCode
+    code_map = {"PASSWORD_TOO_WEAK": "INVALID_PASSWORD"}
+    field_map = {
+        "full_name": "firstName",
+        "street": "streetAddress1",
+        "commune": "city",
+        "province": "countryArea",
+        "old_password": "oldPassword",
+        "new_password": "newPassword",
+        "first_name": "firstName",
+        "last_name": "lastName",
+        "address": "id",
+    }
+
+
+class AccountAddressCreate(AccountMutation):
+    user = graphene.Field(User)
+    address = graphene.Field(Address)
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        input = AddressInput(required=True, description="Fields required to create address.")
+        type = AddressTypeEnum(description="Make it the default address (one default serves both types).")
+
+    class Meta:
+        description = "Create a new address for the customer."
+
+    @classmethod
+    def perform(cls, root, info, input, type=None):
+        user = require_login(info)
+        address = address_create(user=user, **_address_values(input), is_default=type is not None, by=user)
+        return cls(user=user, address=saved_address(address), errors=[])
+
+
+class AccountAddressUpdate(AccountMutation):
+    user = graphene.Field(User)
+    address = graphene.Field(Address)
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="ID of the address to update.")
+        input = AddressInput(required=True, description="Fields to change (others keep their value).")
+
+    class Meta:
+        description = "Updates an address of the logged-in user."
+
+    @classmethod
+    def perform(cls, root, info, id, input):
+        user = require_login(info)
+        current = _own_address(user, id)
+        values = _address_values(input, {name: getattr(current, name) for name in _ADDRESS_SOURCES})
+        address = address_update(user=user, address_id=current.pk, **values, by=user)
+        return cls(user=user, address=saved_address(address), errors=[])
+
+
+class AccountAddressDelete(AccountMutation):
+    user = graphene.Field(User)
+    address = graphene.Field(Address)
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="ID of the address to delete.")
+
+    class Meta:
+        description = "Delete an address of the logged-in user."
+
+    @classmethod
+    def perform(cls, root, info, id):
+        user = require_login(info)
+        deleted = _own_address(user, id)
+        address_delete(user=user, address_id=deleted.pk, by=user)
+        return cls(user=user, address=saved_address(deleted), errors=[])
+
+
+class AccountSetDefaultAddress(AccountMutation):
+    user = graphene.Field(User)
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="ID of the address to set as default.")
+        type = AddressTypeEnum(
+            required=True, description="Either SHIPPING or BILLING: one default serves both."
+        )
+
+    class Meta:
+        description = "Sets a default address for the authenticated user."
+
+    @classmethod
+    def perform(cls, root, info, id, type):
+        user = require_login(info)
+        address_set_default(user=user, address_id=_own_address(user, id).pk, by=user)
+        return cls(user=user, errors=[])
+
+
+class AccountInput(graphene.InputObjectType):
+    first_name = graphene.String(description="Given name.")
+    last_name = graphene.String(description="Family name.")
+    language_code = graphene.String(description="Ignored: the site's language is chosen per request.")
+    default_billing_address = AddressInput(description="Saved as the default address.")
+    default_shipping_address = AddressInput(description="Saved as the default address.")
+
+
+class AccountUpdate(AccountMutation):
+    user = graphene.Field(User)
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        input = AccountInput(
+            required=True, description="Fields required to update the account of the logged-in user."
+        )
+
+    class Meta:
+        description = "Updates the account of the logged-in user."
+
+    @classmethod
+    def perform(cls, root, info, input):
+        user = require_login(info)
+        names = {
+            "first_name": input["first_name"] if input.get("first_name") is not None else user.first_name,
+            "last_name": input["last_name"] if input.get("last_name") is not None else user.last_name,
+        }
+        check_max_lengths(names, UserModel)
+        user_update(user=user, **names, by=user)
+        new_default = input.get("default_shipping_address") or input.get("default_billing_address")
+        if new_default:
+            address_create(user=user, **_address_values(new_default), is_default=True, by=user)
+        return cls(user=user, errors=[])
+
+
+class PasswordChange(AccountMutation):
+    user = graphene.Field(User)
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        new_password = graphene.String(required=True, description="New user password.")
+        old_password = graphene.String(description="Current user password.")
+
+    class Meta:
+        description = (
+            "Change the password of the logged in user. Every API token issued before stops working."
+        )
+
+    @classmethod
+    def perform(cls, root, info, new_password, old_password=None):
+        user = require_login(info)
+        user_password_change(user=user, old_password=old_password or "", new_password=new_password, by=user)
+        return cls(user=user, errors=[])
+
+
+class SetPassword(AccountMutation):
+    token = graphene.String(description="JWT token, required to authenticate.")
+    refresh_token = graphene.String(description="JWT refresh token, required to re-generate access token.")
+    csrf_token = graphene.String(description="CSRF token (unused: refresh tokens are sent in the body).")
+    user = graphene.Field(User)
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        token = graphene.String(required=True, description="The token from the password reset e-mail's link.")
+        email = graphene.String(required=True, description="Email of a user.")
+        password = graphene.String(required=True, description="Password of a user.")
+
+    class Meta:
+        description = "Sets the user's password from the token sent by email and signs the user in."
+
+    @classmethod
+    def perform(cls, root, info, token, email, password):
+        user = password_reset_complete(
+            email=email[:254], token=token[:100], password=password, by=info.context.user
+        )
+        return cls(
+            token=create_token(user, kind="access"),
+            refresh_token=create_token(user, kind="refresh"),
+            csrf_token=None,
+            user=user,
+            errors=[],
+        )

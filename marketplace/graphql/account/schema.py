@@ -1,13 +1,21 @@
 import graphene
 
 from marketplace.graphql.account.mutations import (
+    AccountAddressCreate,
+    AccountAddressDelete,
+    AccountAddressUpdate,
     AccountRegister,
+    AccountSetDefaultAddress,
+    AccountUpdate,
     CreateToken,
     DeactivateAllUserTokens,
+    PasswordChange,
     RefreshToken,
     RequestPasswordReset,
+    SetPassword,
 )
 from marketplace.graphql.account.types import User
+from marketplace.graphql.checkout.customer import CheckoutCustomerAttach, CheckoutCustomerDetach
 
 
 class AccountQueries(graphene.ObjectType):
@@ -25,3 +33,12 @@ class AccountMutations(graphene.ObjectType):
     account_register = AccountRegister.Field()
     request_password_reset = RequestPasswordReset.Field()
     tokens_deactivate_all = DeactivateAllUserTokens.Field()
+    account_update = AccountUpdate.Field()
+    password_change = PasswordChange.Field()
+    set_password = SetPassword.Field()
+    checkout_customer_attach = CheckoutCustomerAttach.Field()
+    checkout_customer_detach = CheckoutCustomerDetach.Field()
+    account_address_create = AccountAddressCreate.Field()
+    account_address_update = AccountAddressUpdate.Field()
+    account_address_delete = AccountAddressDelete.Field()
+    account_set_default_address = AccountSetDefaultAddress.Field()

@@ -12,6 +12,7 @@ from marketplace.checkout.selectors import checkout_summary, shipping_fee
 from marketplace.core.provinces import BY_CODE
 from marketplace.graphql.core.connection import CountableConnection
 from marketplace.graphql.core.types import CountryDisplay, TaxedMoney, country, taxed_money
+from marketplace.graphql.order.types import OrderDetailsFields, OrderLineDetailsFields
 from marketplace.graphql.product.dataloaders import prime_products
 from marketplace.graphql.product.types import Channel, ProductVariant
 from marketplace.orders.models import Order as OrderModel
@@ -35,6 +36,7 @@ class CheckoutErrorCode(graphene.Enum):
 
 
 class Address(graphene.ObjectType):
+    id = graphene.ID(description="ID of a saved address (the address book); null on checkouts and orders.")
     first_name = graphene.String(required=True, description="Recipient's full name.")
     last_name = graphene.String(required=True)
     company_name = graphene.String(required=True)
@@ -229,7 +231,7 @@ class OrderStatus(graphene.Enum):
     REFUNDED = "refunded"
 
 
-class OrderLine(graphene.ObjectType):
+class OrderLine(OrderLineDetailsFields, graphene.ObjectType):
     product_name = graphene.String(required=True)
     variant_name = graphene.String(required=True)
     product_sku = graphene.String()
@@ -257,7 +259,7 @@ class OrderLine(graphene.ObjectType):
         return taxed_money(root.unit_price_amount * root.quantity)
 
 
-class Order(graphene.ObjectType):
+class Order(OrderDetailsFields, graphene.ObjectType):
     number = graphene.String(required=True)
     token = graphene.UUID(required=True)
     created = graphene.DateTime(required=True)

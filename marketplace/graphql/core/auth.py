@@ -9,8 +9,10 @@ import datetime
 import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from graphql_relay import to_global_id
 
 from marketplace.graphql.core.errors import PermissionDenied
 from marketplace.producers.policies import is_staff_with
@@ -18,7 +20,15 @@ from marketplace.producers.policies import is_staff_with
 ACCESS_TOKEN_TTL = datetime.timedelta(minutes=5)
 REFRESH_TOKEN_TTL = datetime.timedelta(days=30)
 ALGORITHM = "HS256"
-ISSUER = "ocop-marketplace"
+# Issuer of tokens signed before `iss` became the API's URL; still accepted so refresh tokens already held
+# by shoppers keep working (they expire within REFRESH_TOKEN_TTL).
+LEGACY_ISSUER = "ocop-marketplace"
+
+
+def api_url() -> str:
+    """The API's absolute URL, built from SITE_URL (never the Host header). Like Saleor it is the tokens'
+    `iss`: @saleor/auth-sdk sends the Bearer token only to a URL equal to the `iss` of the token."""
+    return settings.SITE_URL + reverse("graphql")
 
 
 class TokenError(Exception):
@@ -36,9 +46,10 @@ def create_token(user, *, kind: str) -> str:
     now = timezone.now()
     ttl = ACCESS_TOKEN_TTL if kind == "access" else REFRESH_TOKEN_TTL
     payload = {
-        "iss": ISSUER,
+        "iss": api_url(),
         "type": kind,
         "sub": str(user.pk),
+        "user_id": to_global_id("User", user.pk),
         "email": user.email,
         "fp": _fingerprint(user),
         "iat": int(now.timestamp()),
@@ -53,7 +64,7 @@ def user_from_token(token: str, *, kind: str):
             token,
             settings.SECRET_KEY,
             algorithms=[ALGORITHM],
-            issuer=ISSUER,
+            issuer=[api_url(), LEGACY_ISSUER],
             options={"require": ["exp", "iat", "sub", "type"]},
         )
     except jwt.ExpiredSignatureError as exc:

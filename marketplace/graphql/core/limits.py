@@ -106,6 +106,11 @@ LIST_BOUNDS = {
     "Checkout.lines": CHECKOUT_MAX_LINES,
     "Checkout.unavailableLines": CHECKOUT_MAX_LINES,
     "Order.lines": CHECKOUT_MAX_LINES,
+    # One fulfilment per shipped producer part. Their product with the lines' bound is what the cost counts,
+    # so both are kept to what a real order holds (docs/graphql.md: longer lists are cut).
+    "Order.fulfillments": 20,
+    "User.addresses": 20,  # accounts.services.MAX_ADDRESSES
+    "Fulfillment.lines": 50,
     "CheckoutError.variants": CHECKOUT_MAX_LINES,
     "CheckoutError.lines": CHECKOUT_MAX_LINES,
 }

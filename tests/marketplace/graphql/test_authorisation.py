@@ -363,7 +363,19 @@ PUBLIC_MUTATIONS = {
 
 
 # Mutations with their own caller matrix in another module.
-TESTED_ELSEWHERE = {"orderCancel"}  # test_order_cancel.py
+TESTED_ELSEWHERE = {
+    "orderCancel",  # test_order_cancel.py
+    # test_account_mutations.py: anonymous refused, another user's address not found, nothing changed.
+    "accountUpdate",
+    "passwordChange",
+    "accountAddressCreate",
+    "accountAddressUpdate",
+    "accountAddressDelete",
+    "accountSetDefaultAddress",
+    "setPassword",  # test_account_mutations.py: anyone holding a reset e-mail's token
+    "checkoutCustomerAttach",  # test_checkout_customer.py
+    "checkoutCustomerDetach",
+}
 # Mutations on the caller's own account: any signed-in user, never anonymous, never someone else's.
 OWN_ACCOUNT_MUTATIONS = {"tokensDeactivateAll": "mutation { tokensDeactivateAll { errors { code } } }"}
 
