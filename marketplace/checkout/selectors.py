@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from marketplace.catalog.models import Product
 from marketplace.catalog.selectors import ShopperAccess, product_shopper_access, products_visible_to_shoppers
 from marketplace.checkout.error_codes import CheckoutErrorCode
-from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.checkout.models import Checkout, CheckoutLine, DeliveryMethod
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer
 
@@ -20,6 +20,38 @@ def shipping_fee(subtotal: int) -> int:
     if subtotal <= 0 or subtotal >= settings.SHIPPING_FREE_THRESHOLD_VND:
         return 0
     return settings.SHIPPING_FLAT_RATE_VND
+
+
+@dataclass(frozen=True)
+class DeliveryOption:
+    """A delivery method as offered for one checkout: its price is the sum of each producer part's fee."""
+
+    code: str
+    name: str
+    price: int
+    minimum_days: int
+    maximum_days: int
+
+
+# Days from order to door: producers pack within a day or two, carriers take one to four more.
+DELIVERY_DAYS = {DeliveryMethod.STANDARD.value: (2, 6)}
+
+
+def delivery_options(*, shipping: int, has_lines: bool) -> list[DeliveryOption]:
+    """What the shopper may choose for a checkout whose producer parts' fees add up to `shipping`
+    (nothing for an empty one)."""
+    if not has_lines:
+        return []
+    return [
+        DeliveryOption(
+            code=method.value,
+            name=str(method.label),
+            price=shipping,
+            minimum_days=DELIVERY_DAYS[method.value][0],
+            maximum_days=DELIVERY_DAYS[method.value][1],
+        )
+        for method in DeliveryMethod
+    ]
 
 
 def parse_token(token) -> uuid.UUID | None:
@@ -128,6 +160,11 @@ class CheckoutSummary:
     @property
     def total(self) -> int:
         return self.subtotal + self.shipping
+
+    @property
+    def chosen_shipping(self) -> int:
+        """Shipping as the checkout's totals show it: nothing until a delivery method is chosen."""
+        return self.shipping if self.checkout.delivery_method else 0
 
     @property
     def quantity(self) -> int:

@@ -2,6 +2,7 @@
 checkout form. The checkout's token (inside its global ID) is the secret that grants access, as in Saleor."""
 
 import graphene
+from graphql_relay import from_global_id
 
 from marketplace.checkout import services
 from marketplace.checkout.models import Checkout as CheckoutModel
@@ -50,6 +51,12 @@ class AddressInput(graphene.InputObjectType):
     country = graphene.String(description="Country code: only VN.")
     country_area = graphene.String(description="Province: code (son-la) or name (Sơn La, old names too).")
     phone = graphene.String(description="Phone number.")
+
+
+class CheckoutAddressValidationRules(graphene.InputObjectType):
+    check_required_fields = graphene.Boolean(description="Ignored: required fields are always checked.")
+    check_fields_format = graphene.Boolean(description="Ignored: formats are always checked.")
+    enable_fields_normalization = graphene.Boolean(description="Ignored.")
 
 
 class CheckoutCreateInput(graphene.InputObjectType):
@@ -111,6 +118,19 @@ def _address(data) -> dict:
     return address
 
 
+def _delivery_method_code(global_id: str | None, field: str) -> str:
+    """ShippingMethod:<code> -> <code>; whether the code exists is the service's to say."""
+    if not global_id:
+        raise InputError(field, "This field is required.", "REQUIRED")
+    try:
+        type_name, code = from_global_id(global_id)
+    except Exception as exc:  # graphql_relay raises assorted errors for non-base64 input
+        raise InputError(field, f"Couldn't resolve id: {global_id}.", "GRAPHQL_ERROR") from exc
+    if type_name != "ShippingMethod":
+        raise InputError(field, f"Invalid ID: {global_id}. Expected: ShippingMethod.", "GRAPHQL_ERROR")
+    return code
+
+
 def _email(email: str | None) -> str:
     email = (email or "").strip()
     check_max_lengths({"email": email}, CheckoutModel)
@@ -131,6 +151,7 @@ class CheckoutMutation(BaseMutation):
         "province": "countryArea",
         "shipping_address": "shippingAddress",
         "payment_method": "paymentMethod",
+        "delivery_method": "deliveryMethodId",
     }
 
 
@@ -261,16 +282,116 @@ class CheckoutShippingAddressUpdate(CheckoutMutation):
         id = graphene.ID(description="The checkout's ID.")
         token = graphene.UUID(description="The checkout's token (instead of id).")
         shipping_address = AddressInput(required=True, description="The mailing address.")
+        save_address = graphene.Boolean(description="Ignored: the address book is the account's.")
+        validation_rules = CheckoutAddressValidationRules(description="Ignored: every rule applies.")
 
     class Meta:
         description = "Update shipping address in the existing checkout."
 
     @classmethod
-    def perform(cls, root, info, shipping_address, id=None, token=None):
+    def perform(
+        cls, root, info, shipping_address, id=None, token=None, save_address=None, validation_rules=None
+    ):
         checkout = services.checkout_shipping_address_update(
             checkout=_checkout(id, token), **_address(shipping_address), by=info.context.user
         )
         return cls(checkout=checkout, errors=[])
+
+
+class CheckoutBillingAddressUpdate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        billing_address = AddressInput(required=True, description="The billing address of the checkout.")
+        save_address = graphene.Boolean(description="Ignored: the address book is the account's.")
+        validation_rules = CheckoutAddressValidationRules(description="Ignored: every rule applies.")
+
+    class Meta:
+        description = "Update billing address in the existing checkout."
+
+    @classmethod
+    def perform(
+        cls, root, info, billing_address, id=None, token=None, save_address=None, validation_rules=None
+    ):
+        checkout = services.checkout_billing_address_update(
+            checkout=_checkout(id, token), **_address(billing_address), by=info.context.user
+        )
+        return cls(checkout=checkout, errors=[])
+
+
+class CheckoutDeliveryMethodUpdate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        delivery_method_id = graphene.ID(description="Delivery method ID (a ShippingMethod's).")
+
+    class Meta:
+        description = "Updates the delivery method of the checkout; the totals include shipping from then on."
+
+    @classmethod
+    def perform(cls, root, info, id=None, token=None, delivery_method_id=None):
+        checkout = services.checkout_delivery_method_update(
+            checkout=_checkout(id, token),
+            delivery_method=_delivery_method_code(delivery_method_id, "deliveryMethodId"),
+            by=info.context.user,
+        )
+        return cls(checkout=checkout, errors=[])
+
+
+class CheckoutShippingMethodUpdate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        shipping_method_id = graphene.ID(description="Shipping method.")
+
+    class Meta:
+        description = (
+            "Updates the shipping method of the checkout (checkoutDeliveryMethodUpdate's older name)."
+        )
+
+    field_map = {**CheckoutMutation.field_map, "delivery_method": "shippingMethodId"}
+
+    @classmethod
+    def perform(cls, root, info, id=None, checkout_id=None, token=None, shipping_method_id=None):
+        checkout = services.checkout_delivery_method_update(
+            checkout=_checkout(id or checkout_id, token),
+            delivery_method=_delivery_method_code(shipping_method_id, "shippingMethodId"),
+            by=info.context.user,
+        )
+        return cls(checkout=checkout, errors=[])
+
+
+class CheckoutLineDelete(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        line_id = graphene.ID(description="ID of the checkout line to delete.")
+
+    class Meta:
+        description = "Deletes a checkout line."
+
+    @classmethod
+    def perform(cls, root, info, id=None, checkout_id=None, token=None, line_id=None):
+        checkout = _checkout(id or checkout_id, token)
+        if not line_id:
+            raise InputError("lineId", "This field is required.", "REQUIRED")
+        line_pk = decode_id(line_id, "CheckoutLine", field="lineId")
+        services.checkout_line_delete(checkout=checkout, line_id=line_pk, by=info.context.user)
+        return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
 
 class CheckoutComplete(CheckoutMutation):
@@ -317,4 +438,10 @@ class CheckoutMutations(graphene.ObjectType):
     checkout_lines_delete = CheckoutLinesDelete.Field()
     checkout_email_update = CheckoutEmailUpdate.Field()
     checkout_shipping_address_update = CheckoutShippingAddressUpdate.Field()
+    checkout_billing_address_update = CheckoutBillingAddressUpdate.Field()
+    checkout_delivery_method_update = CheckoutDeliveryMethodUpdate.Field()
+    checkout_shipping_method_update = CheckoutShippingMethodUpdate.Field(
+        deprecation_reason="Use `checkoutDeliveryMethodUpdate` instead."
+    )
+    checkout_line_delete = CheckoutLineDelete.Field(deprecation_reason="Use `checkoutLinesDelete` instead.")
     checkout_complete = CheckoutComplete.Field()

@@ -101,6 +101,9 @@ LIST_BOUNDS = {
     "MenuItem.children": 50,
     "Checkout.lines": CHECKOUT_MAX_LINES,
     "Checkout.unavailableLines": CHECKOUT_MAX_LINES,
+    "Checkout.problems": CHECKOUT_MAX_LINES,
+    "Checkout.shippingMethods": 5,  # one per DeliveryMethod
+    "Checkout.availableShippingMethods": 5,
     "Order.lines": CHECKOUT_MAX_LINES,
     "CheckoutError.variants": CHECKOUT_MAX_LINES,
     "CheckoutError.lines": CHECKOUT_MAX_LINES,
