@@ -9,7 +9,7 @@ from marketplace.checkout.error_codes import CheckoutErrorCode as DomainErrorCod
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
 from marketplace.checkout.selectors import DeliveryOption, checkout_summary, delivery_options, shipping_fee
-from marketplace.core.provinces import BY_CODE
+from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
 from marketplace.graphql.core.types import CountryDisplay, Money, TaxedMoney, country, money, taxed_money
 from marketplace.graphql.product.dataloaders import prime_products
@@ -77,6 +77,73 @@ def address_of(record, prefix: str = "") -> dict | None:
         "country": country("VN"),
         "country_area": province.name if province else value("province"),
         "phone": value("phone") or None,
+    }
+
+
+class ChoiceValue(graphene.ObjectType):
+    raw = graphene.String(description="The value to send (as countryArea).")
+    verbose = graphene.String(description="The name to show.")
+
+
+class AddressValidationData(graphene.ObjectType):
+    country_code = graphene.String(required=True)
+    country_name = graphene.String(required=True)
+    address_format = graphene.String(required=True, description="libaddressinput's format letters.")
+    address_latin_format = graphene.String(required=True)
+    allowed_fields = graphene.List(graphene.NonNull(graphene.String), required=True)
+    required_fields = graphene.List(graphene.NonNull(graphene.String), required=True)
+    upper_fields = graphene.List(graphene.NonNull(graphene.String), required=True)
+    country_area_type = graphene.String(required=True)
+    country_area_choices = graphene.List(
+        graphene.NonNull(ChoiceValue), required=True, description="The 34 provinces and cities."
+    )
+    city_type = graphene.String(required=True)
+    city_choices = graphene.List(graphene.NonNull(ChoiceValue), required=True)
+    city_area_type = graphene.String(required=True)
+    city_area_choices = graphene.List(graphene.NonNull(ChoiceValue), required=True)
+    postal_code_type = graphene.String(required=True)
+    postal_code_matchers = graphene.List(graphene.NonNull(graphene.String), required=True)
+    postal_code_examples = graphene.List(graphene.NonNull(graphene.String), required=True)
+    postal_code_prefix = graphene.String(required=True)
+
+    class Meta:
+        description = (
+            "How to fill in an address: Vietnamese addresses name a province, a commune and a street."
+        )
+
+
+def vietnam_address_rules() -> dict:
+    """What the checkout's address services accept (marketplace.checkout.services._clean_address): the
+    recipient, a phone number, one of the 34 provinces, a commune or ward and the street; no postal code."""
+    return {
+        "country_code": "VN",
+        "country_name": country("VN")["country"],
+        "address_format": "%N%n%O%n%A%n%C%n%S",
+        "address_latin_format": "%N%n%O%n%A%n%C%n%S",
+        "allowed_fields": [
+            "firstName",
+            "lastName",
+            "companyName",
+            "streetAddress1",
+            "streetAddress2",
+            "city",
+            "countryArea",
+            "phone",
+        ],
+        "required_fields": ["firstName", "streetAddress1", "city", "countryArea", "phone"],
+        "upper_fields": [],
+        "country_area_type": "province",
+        "country_area_choices": [
+            {"raw": province.name, "verbose": province.full_name} for province in PROVINCES
+        ],
+        "city_type": "city",
+        "city_choices": [],
+        "city_area_type": "district",
+        "city_area_choices": [],
+        "postal_code_type": "postal",
+        "postal_code_matchers": [],
+        "postal_code_examples": [],
+        "postal_code_prefix": "",
     }
 
 

@@ -102,6 +102,14 @@ LIST_BOUNDS = {
     "Checkout.lines": CHECKOUT_MAX_LINES,
     "Checkout.unavailableLines": CHECKOUT_MAX_LINES,
     "Checkout.problems": CHECKOUT_MAX_LINES,
+    "AddressValidationData.allowedFields": 20,
+    "AddressValidationData.requiredFields": 20,
+    "AddressValidationData.upperFields": 20,
+    "AddressValidationData.countryAreaChoices": 40,  # the 34 provinces
+    "AddressValidationData.cityChoices": 1,  # empty: communes are typed
+    "AddressValidationData.cityAreaChoices": 1,
+    "AddressValidationData.postalCodeMatchers": 1,
+    "AddressValidationData.postalCodeExamples": 1,
     "Checkout.shippingMethods": 5,  # one per DeliveryMethod
     "Checkout.availableShippingMethods": 5,
     "Order.lines": CHECKOUT_MAX_LINES,

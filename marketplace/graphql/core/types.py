@@ -69,6 +69,23 @@ class CountryDisplay(graphene.ObjectType):
 COUNTRY_NAMES = {"VN": "Viet Nam"}
 
 
+def _country_codes() -> list[str]:
+    """ISO 3166 alpha-2 codes as CLDR (through Babel) knows them, like Saleor's CountryCode."""
+    from babel import Locale
+
+    unknown = {"ZZ", "QO", "XA", "XB"}  # CLDR's placeholders, not countries
+    return sorted(
+        code for code in Locale("en").territories if len(code) == 2 and code.isalpha() and code not in unknown
+    )
+
+
+CountryCode = graphene.Enum(
+    "CountryCode",
+    [(code, code) for code in _country_codes()],
+    description="Country codes (ISO 3166 alpha-2); delivery is only within VN.",
+)
+
+
 def country(code: str) -> dict:
     return {"code": code, "country": COUNTRY_NAMES.get(code, code)}
 

@@ -329,3 +329,55 @@ def test_checkout_delivery_fields_run_constant_queries(api):
     for _ in range(4):
         add_line()
     assert count() == one
+
+
+RULES = """
+fragment OurRules on AddressValidationData {
+  addressFormat allowedFields requiredFields countryAreaType postalCodeType cityType
+  countryAreaChoices { raw verbose }
+}
+query Rules($countryCode: CountryCode!) { addressValidationRules(countryCode: $countryCode) { ...OurRules } }
+"""
+
+
+def test_address_validation_rules_for_viet_nam(api, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        rules = api.data(RULES, {"countryCode": "VN"})["addressValidationRules"]
+    choices = rules.pop("countryAreaChoices")
+    assert rules == {
+        "addressFormat": "%N%n%O%n%A%n%C%n%S",
+        "allowedFields": [
+            "firstName",
+            "lastName",
+            "companyName",
+            "streetAddress1",
+            "streetAddress2",
+            "city",
+            "countryArea",
+            "phone",
+        ],
+        "requiredFields": ["firstName", "streetAddress1", "city", "countryArea", "phone"],
+        "countryAreaType": "province",
+        "postalCodeType": "postal",
+        "cityType": "city",
+    }
+    assert len(choices) == 34
+    assert choices[0] == {"raw": "Hà Nội", "verbose": "Thành phố Hà Nội"}
+    assert {"raw": "Sơn La", "verbose": "Tỉnh Sơn La"} in choices
+    assert api.data(RULES, {"countryCode": "FR"}) == {"addressValidationRules": None}
+
+
+def test_every_province_choice_is_accepted_as_a_delivery_address(api, cart):
+    """The choices are what checkoutShippingAddressUpdate accepts as countryArea: each one of them."""
+    checkout, _coffee, _tea = cart
+    choices = api.data(RULES, {"countryCode": "VN"})["addressValidationRules"]["countryAreaChoices"]
+    for choice in choices:
+        payload = api.data(
+            BILLING,
+            {
+                "checkoutId": gid(checkout),
+                "billingAddress": {**BILLING_ADDRESS, "countryArea": choice["raw"]},
+            },
+        )["checkoutBillingAddressUpdate"]
+        assert payload["errors"] == [], choice
+        assert payload["checkout"]["billingAddress"]["countryArea"] == choice["raw"]
