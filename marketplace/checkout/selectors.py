@@ -216,3 +216,43 @@ def payment_methods_available() -> list[str]:
     if settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY:
         methods.append(PaymentMethod.CARD.value)
     return methods
+
+
+@dataclass(frozen=True)
+class PaymentGateway:
+    """A payment method under the gateway ID a Saleor storefront knows it by, with its public settings."""
+
+    id: str
+    method: str
+    name: str
+    config: dict[str, str]
+
+
+GATEWAY_IDS = {
+    PaymentMethod.COD.value: "ocop.payments.cod",
+    PaymentMethod.BANK_TRANSFER.value: "ocop.payments.vietqr",
+    PaymentMethod.CARD.value: "app.saleor.stripe",  # Saleor's Stripe app: storefronts test for this ID
+}
+
+
+def payment_gateways_available() -> list[PaymentGateway]:
+    """The methods payment_methods_available() allows, each with the settings a client may see (never a
+    secret: the Stripe publishable key, the receiving bank account printed on every VietQR code)."""
+    configs = {
+        PaymentMethod.COD.value: {},
+        PaymentMethod.BANK_TRANSFER.value: {
+            "bankBin": settings.VIETQR_BANK_BIN,
+            "accountNumber": settings.VIETQR_ACCOUNT_NUMBER,
+            "accountName": settings.VIETQR_ACCOUNT_NAME,
+        },
+        PaymentMethod.CARD.value: {"stripePublishableKey": settings.STRIPE_PUBLISHABLE_KEY},
+    }
+    return [
+        PaymentGateway(
+            id=GATEWAY_IDS[method],
+            method=method,
+            name=str(PaymentMethod(method).label),
+            config=configs[method],
+        )
+        for method in payment_methods_available()
+    ]

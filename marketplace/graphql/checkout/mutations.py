@@ -7,12 +7,14 @@ from graphql_relay import from_global_id
 from marketplace.checkout import services
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
+from marketplace.checkout.selectors import payment_gateways_available
 from marketplace.core.http import client_ip
 from marketplace.core.provinces import BY_CODE, province_code_for
 from marketplace.graphql.checkout.types import Checkout, CheckoutErrorCode, Order
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.ids import decode_id
 from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
+from marketplace.graphql.core.types import JSON
 from marketplace.graphql.product.types import check_channel
 from marketplace.orders.selectors import order_by_token
 
@@ -431,6 +433,77 @@ class CheckoutComplete(CheckoutMutation):
         return cls(order=order_by_token(token=order.token), confirmation_needed=False, errors=[])
 
 
+class PaymentGatewayErrorCode(graphene.Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+
+
+class PaymentGatewayConfigErrorCode(graphene.Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+
+
+PaymentGatewayInitializeError = error_type("PaymentGatewayInitializeError", PaymentGatewayErrorCode)
+PaymentGatewayConfigError = error_type("PaymentGatewayConfigError", PaymentGatewayConfigErrorCode)
+MAX_GATEWAYS_PER_CALL = 10
+
+
+class PaymentGatewayToInitialize(graphene.InputObjectType):
+    id = graphene.String(
+        required=True, description="The gateway's ID (see Checkout.availablePaymentGateways)."
+    )
+    data = JSON(description="Ignored: nothing to set up before the payment starts.")
+
+
+class PaymentGatewayConfig(graphene.ObjectType):
+    id = graphene.String(required=True)
+    data = JSON(description="The gateway's public settings (for Stripe: stripePublishableKey).")
+    errors = graphene.List(graphene.NonNull(PaymentGatewayConfigError))
+
+
+class PaymentGatewayInitialize(BaseMutation):
+    gateway_configs = graphene.List(graphene.NonNull(PaymentGatewayConfig))
+    errors = graphene.List(graphene.NonNull(PaymentGatewayInitializeError), required=True)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The checkout's ID.")
+        amount = graphene.Float(description="Ignored: the checkout's total is what is paid.")
+        payment_gateways = graphene.List(
+            graphene.NonNull(PaymentGatewayToInitialize), description="Gateways to set up (all if omitted)."
+        )
+
+    class Meta:
+        description = "The settings each payment gateway's client needs for this checkout. Changes nothing."
+
+    error_codes = PaymentGatewayErrorCode
+
+    @classmethod
+    def perform(cls, root, info, id, amount=None, payment_gateways=None):
+        _checkout(id)
+        requested = payment_gateways
+        if requested is not None and len(requested) > MAX_GATEWAYS_PER_CALL:
+            raise InputError(
+                "paymentGateways", f"At most {MAX_GATEWAYS_PER_CALL} gateways per call.", "INVALID"
+            )
+        available = {gateway.id: gateway for gateway in payment_gateways_available()}
+        ids = [gateway["id"] for gateway in requested] if requested is not None else list(available)
+        configs = []
+        for gateway_id in ids:
+            gateway = available.get(gateway_id)
+            if gateway is None:
+                error = {
+                    "field": "id",
+                    "message": f"Unknown payment gateway: {gateway_id[:100]}.",
+                    "code": "NOT_FOUND",
+                }
+                configs.append({"id": gateway_id, "data": None, "errors": [error]})
+            else:
+                configs.append({"id": gateway_id, "data": gateway.config or None, "errors": []})
+        return cls(gateway_configs=configs, errors=[])
+
+
 class CheckoutMutations(graphene.ObjectType):
     checkout_create = CheckoutCreate.Field()
     checkout_lines_add = CheckoutLinesAdd.Field()
@@ -445,3 +518,4 @@ class CheckoutMutations(graphene.ObjectType):
     )
     checkout_line_delete = CheckoutLineDelete.Field(deprecation_reason="Use `checkoutLinesDelete` instead.")
     checkout_complete = CheckoutComplete.Field()
+    payment_gateway_initialize = PaymentGatewayInitialize.Field()

@@ -8,7 +8,13 @@ from django.conf import settings
 from marketplace.checkout.error_codes import CheckoutErrorCode as DomainErrorCode
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
-from marketplace.checkout.selectors import DeliveryOption, checkout_summary, delivery_options, shipping_fee
+from marketplace.checkout.selectors import (
+    DeliveryOption,
+    checkout_summary,
+    delivery_options,
+    payment_gateways_available,
+    shipping_fee,
+)
 from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
 from marketplace.graphql.core.types import CountryDisplay, Money, TaxedMoney, country, money, taxed_money
@@ -145,6 +151,46 @@ def vietnam_address_rules() -> dict:
         "postal_code_examples": [],
         "postal_code_prefix": "",
     }
+
+
+class GatewayConfigLine(graphene.ObjectType):
+    field = graphene.String(required=True, description="Gateway config key.")
+    value = graphene.String(description="Gateway config value for key.")
+
+
+class PaymentGateway(graphene.ObjectType):
+    name = graphene.String(required=True)
+    id = graphene.ID(
+        required=True, description="ocop.payments.cod, ocop.payments.vietqr or app.saleor.stripe."
+    )
+    config = graphene.List(graphene.NonNull(GatewayConfigLine), required=True, description="Public settings.")
+    currencies = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+    class Meta:
+        description = (
+            "A way to pay: cash on delivery, VietQR bank transfer or card (Stripe, when configured)."
+        )
+
+    @staticmethod
+    def resolve_config(root, info):
+        return [{"field": field, "value": value} for field, value in root.config.items()]
+
+    @staticmethod
+    def resolve_currencies(root, info):
+        return [settings.DEFAULT_CURRENCY]
+
+
+class CheckoutChargeStatusEnum(graphene.Enum):
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
+    OVERCHARGED = "overcharged"
+
+
+class CheckoutAuthorizeStatusEnum(graphene.Enum):
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
 
 
 class ShippingMethod(graphene.ObjectType):
@@ -338,6 +384,16 @@ class Checkout(graphene.ObjectType):
     problems = graphene.List(
         graphene.NonNull(CheckoutProblem), description="What must be fixed before the checkout completes."
     )
+    available_payment_gateways = graphene.List(
+        graphene.NonNull(PaymentGateway), required=True, description="The ways this checkout can be paid."
+    )
+    charge_status = graphene.Field(
+        CheckoutChargeStatusEnum,
+        required=True,
+        description="How much of the total is paid: a checkout is paid after it becomes an order (FULL only "
+        "when there is nothing to pay).",
+    )
+    authorize_status = graphene.Field(CheckoutAuthorizeStatusEnum, required=True)
 
     class Meta:
         interfaces = (graphene.relay.Node,)
@@ -399,7 +455,7 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_total_price(root, info):
-        return taxed_money(_amounts(info, root)[0] + _chosen_shipping(info, root))
+        return taxed_money(_total(info, root))
 
     @staticmethod
     def resolve_shipping_address(root, info):
@@ -440,6 +496,20 @@ class Checkout(graphene.ObjectType):
         }
 
     @staticmethod
+    def resolve_available_payment_gateways(root, info):
+        return payment_gateways_available()
+
+    @staticmethod
+    def resolve_charge_status(root, info):
+        return CheckoutChargeStatusEnum.FULL if _total(info, root) == 0 else CheckoutChargeStatusEnum.NONE
+
+    @staticmethod
+    def resolve_authorize_status(root, info):
+        return (
+            CheckoutAuthorizeStatusEnum.FULL if _total(info, root) == 0 else CheckoutAuthorizeStatusEnum.NONE
+        )
+
+    @staticmethod
     def resolve_problems(root, info):
         return [
             {"available_quantity": max(summary.available, 0), "line": summary.line}
@@ -478,6 +548,10 @@ def _amounts(info, checkout) -> tuple[int, int]:
 def _chosen_shipping(info, checkout) -> int:
     """Shipping counts in the totals only once a delivery method is chosen (Saleor's totals do the same)."""
     return _amounts(info, checkout)[1] if checkout.delivery_method else 0
+
+
+def _total(info, checkout) -> int:
+    return _amounts(info, checkout)[0] + _chosen_shipping(info, checkout)
 
 
 def _delivery_options(info, checkout) -> list[DeliveryOption]:

@@ -102,6 +102,10 @@ LIST_BOUNDS = {
     "Checkout.lines": CHECKOUT_MAX_LINES,
     "Checkout.unavailableLines": CHECKOUT_MAX_LINES,
     "Checkout.problems": CHECKOUT_MAX_LINES,
+    "Checkout.availablePaymentGateways": 5,  # one per PaymentMethod
+    "PaymentGateway.config": 5,
+    "PaymentGateway.currencies": 1,
+    "PaymentGatewayInitialize.gatewayConfigs": 10,  # MAX_GATEWAYS_PER_CALL
     "AddressValidationData.allowedFields": 20,
     "AddressValidationData.requiredFields": 20,
     "AddressValidationData.upperFields": 20,

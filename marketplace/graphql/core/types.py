@@ -2,6 +2,14 @@
 
 import graphene
 from django.conf import settings
+from graphene.types.generic import GenericScalar
+
+
+class JSON(GenericScalar):
+    """Saleor's JSON scalar: any JSON value, as is (JSONString is the string-encoded one)."""
+
+    class Meta:
+        name = "JSON"
 
 
 class OrderDirection(graphene.Enum):

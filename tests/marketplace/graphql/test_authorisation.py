@@ -379,6 +379,13 @@ PUBLIC_MUTATIONS = {
         lambda t: {"id": t["checkout"], "line": t["line"]},
         [],
     ),
+    "paymentGatewayInitialize": (
+        """mutation($id: ID!) { paymentGatewayInitialize(id: $id,
+            paymentGateways: [{id: "ocop.payments.cod"}]) {
+            gatewayConfigs { id data errors { code } } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
     "checkoutComplete": (
         """mutation($id: ID!) { checkoutComplete(id: $id) { order { id } errors { code } } }""",
         lambda t: {"id": t["ready_checkout"]},

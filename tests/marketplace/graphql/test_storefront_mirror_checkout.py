@@ -41,6 +41,11 @@ SERVED = [
     "CheckoutAddressValidationRules",
     "CountryCode",
     "AddressValidationData",
+    "availablePaymentGateways",
+    "chargeStatus",
+    "authorizeStatus",
+    "paymentGatewayInitialize",
+    "PaymentGatewayToInitialize",
 ]
 # Operations that validate whole already (the rest also select fields of areas still to come).
 VALID = {
