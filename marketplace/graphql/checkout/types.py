@@ -606,6 +606,19 @@ class OrderLine(graphene.ObjectType):
         return taxed_money(root.unit_price_amount * root.quantity)
 
 
+class OrderChargeStatusEnum(graphene.Enum):
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
+    OVERCHARGED = "overcharged"
+
+
+class OrderAuthorizeStatusEnum(graphene.Enum):
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
+
+
 class Order(graphene.ObjectType):
     number = graphene.String(required=True)
     token = graphene.UUID(required=True)
@@ -614,6 +627,12 @@ class Order(graphene.ObjectType):
     user_email = graphene.String()
     payment_method = graphene.String(required=True, description="cod, bank_transfer or card.")
     is_paid = graphene.Boolean(required=True)
+    charge_status = graphene.Field(
+        OrderChargeStatusEnum,
+        required=True,
+        description="FULL once paid (card, transfer or cash collected); NONE before and after a refund.",
+    )
+    authorize_status = graphene.Field(OrderAuthorizeStatusEnum, required=True)
     lines = graphene.List(graphene.NonNull(OrderLine), required=True)
     subtotal = graphene.Field(TaxedMoney, required=True)
     shipping_price = graphene.Field(TaxedMoney, required=True)
@@ -651,6 +670,16 @@ class Order(graphene.ObjectType):
     @staticmethod
     def resolve_is_paid(root, info):
         return root.payment_state == "paid"
+
+    @staticmethod
+    def resolve_charge_status(root, info):
+        paid = root.payment_state == "paid" or root.total_amount == 0
+        return OrderChargeStatusEnum.FULL if paid else OrderChargeStatusEnum.NONE
+
+    @staticmethod
+    def resolve_authorize_status(root, info):
+        paid = root.payment_state == "paid" or root.total_amount == 0
+        return OrderAuthorizeStatusEnum.FULL if paid else OrderAuthorizeStatusEnum.NONE
 
     @staticmethod
     def resolve_lines(root, info):

@@ -148,3 +148,21 @@ def test_initialize_needs_an_existing_checkout(api):
     assert payload["gatewayConfigs"] is None
     assert [(error["field"], error["code"]) for error in payload["errors"]] == [("id", "NOT_FOUND")]
     assert not Checkout.objects.exists()
+
+
+def test_order_charge_and_authorize_status_follow_the_payment(api):
+    from marketplace.orders.services import order_payment_received
+    from marketplace.producers.policies import SYSTEM_WEBHOOK
+    from tests.factories import UserFactory
+    from tests.factories_orders import place_order
+
+    shopper = UserFactory()
+    order = place_order((buyable_variant(price=185_000, producer=ProducerFactory()), 1), user=shopper)
+    query = "query { me { orders(first: 5) { edges { node { isPaid chargeStatus authorizeStatus } } } } }"
+
+    def statuses() -> dict:
+        return api.data(query, user=shopper)["me"]["orders"]["edges"][0]["node"]
+
+    assert statuses() == {"isPaid": False, "chargeStatus": "NONE", "authorizeStatus": "NONE"}
+    order_payment_received(order=order, by=SYSTEM_WEBHOOK)
+    assert statuses() == {"isPaid": True, "chargeStatus": "FULL", "authorizeStatus": "FULL"}
