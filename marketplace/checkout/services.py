@@ -276,6 +276,14 @@ def checkout_delivery_method_update(*, checkout: Checkout, delivery_method: str,
 
 
 @transaction.atomic
+def checkout_payment_method_update(*, checkout: Checkout, payment_method: str, by: Actor) -> Checkout:
+    """How the order will be paid (Saleor's transactionInitialize on a checkout); the note stays."""
+    require_actor(by)
+    note = checkout.note
+    return _save(checkout, _clean_options(note=note, payment_method=payment_method))
+
+
+@transaction.atomic
 def checkout_options_update(
     *, checkout: Checkout, note: str = "", payment_method: str, by: Actor
 ) -> Checkout:

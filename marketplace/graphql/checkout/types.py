@@ -455,7 +455,7 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_total_price(root, info):
-        return taxed_money(_total(info, root))
+        return taxed_money(checkout_total(info, root))
 
     @staticmethod
     def resolve_shipping_address(root, info):
@@ -501,12 +501,18 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_charge_status(root, info):
-        return CheckoutChargeStatusEnum.FULL if _total(info, root) == 0 else CheckoutChargeStatusEnum.NONE
+        return (
+            CheckoutChargeStatusEnum.FULL
+            if checkout_total(info, root) == 0
+            else CheckoutChargeStatusEnum.NONE
+        )
 
     @staticmethod
     def resolve_authorize_status(root, info):
         return (
-            CheckoutAuthorizeStatusEnum.FULL if _total(info, root) == 0 else CheckoutAuthorizeStatusEnum.NONE
+            CheckoutAuthorizeStatusEnum.FULL
+            if checkout_total(info, root) == 0
+            else CheckoutAuthorizeStatusEnum.NONE
         )
 
     @staticmethod
@@ -550,7 +556,8 @@ def _chosen_shipping(info, checkout) -> int:
     return _amounts(info, checkout)[1] if checkout.delivery_method else 0
 
 
-def _total(info, checkout) -> int:
+def checkout_total(info, checkout) -> int:
+    """What the checkout's totalPrice shows."""
     return _amounts(info, checkout)[0] + _chosen_shipping(info, checkout)
 
 

@@ -106,6 +106,7 @@ LIST_BOUNDS = {
     "PaymentGateway.config": 5,
     "PaymentGateway.currencies": 1,
     "PaymentGatewayInitialize.gatewayConfigs": 10,  # MAX_GATEWAYS_PER_CALL
+    "TransactionItem.actions": 3,
     "AddressValidationData.allowedFields": 20,
     "AddressValidationData.requiredFields": 20,
     "AddressValidationData.upperFields": 20,

@@ -386,6 +386,17 @@ PUBLIC_MUTATIONS = {
         lambda t: {"id": t["checkout"]},
         [],
     ),
+    "transactionInitialize": (
+        """mutation($id: ID!) { transactionInitialize(id: $id, paymentGateway: {id: "ocop.payments.cod"}) {
+            transaction { name } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
+    "transactionProcess": (
+        """mutation($id: ID!) { transactionProcess(id: $id) { transaction { name } errors { code } } }""",
+        lambda t: {"id": t["transaction"]},
+        [],
+    ),
     "checkoutComplete": (
         """mutation($id: ID!) { checkoutComplete(id: $id) { order { id } errors { code } } }""",
         lambda t: {"id": t["ready_checkout"]},
@@ -459,6 +470,7 @@ def test_public_mutations_for_every_caller(api, world, name):
                 "checkout": to_global_id("Checkout", str(checkout.token)),
                 "line": to_global_id("CheckoutLine", line.pk),
                 "ready_checkout": to_global_id("Checkout", str(ready.token)),
+                "transaction": to_global_id("TransactionItem", str(checkout.token)),
             }
             body = api(query, variables(t), user=world["users"][actor])
             assert "errors" not in body, (actor, body)

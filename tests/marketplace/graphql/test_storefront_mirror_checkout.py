@@ -46,6 +46,11 @@ SERVED = [
     "authorizeStatus",
     "paymentGatewayInitialize",
     "PaymentGatewayToInitialize",
+    "transactionInitialize",
+    "transactionProcess",
+    "TransactionFlowStrategyEnum",
+    "PositiveDecimal",
+    "JSON",
 ]
 # Operations that validate whole already (the rest also select fields of areas still to come).
 VALID = {
@@ -56,7 +61,15 @@ VALID = {
         "CheckoutCreate",
         "CheckoutFind",
     },
-    "60fea090": {"addressValidationRules", "CheckoutAddLine", "CheckoutDeleteLines", "CheckoutLinesUpdate"},
+    "60fea090": {
+        "paymentGatewaysInitialize",
+        "transactionInitialize",
+        "transactionProcess",
+        "addressValidationRules",
+        "CheckoutAddLine",
+        "CheckoutDeleteLines",
+        "CheckoutLinesUpdate",
+    },
 }
 
 
