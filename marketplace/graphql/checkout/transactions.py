@@ -127,7 +127,8 @@ class TransactionInitialize(BaseMutation):
     field_map = {"payment_method": "paymentGateway"}
 
     @classmethod
-    def perform(cls, root, info, id, payment_gateway, action=None, amount=None):
+    def perform(cls, root, info, **arguments):
+        id, payment_gateway = arguments["id"], arguments["payment_gateway"]  # action, amount: ignored
         checkout = _checkout(id)
         methods = {GATEWAY_IDS[g.method]: g.method for g in payment_gateways_available()}
         method = methods.get(payment_gateway["id"])
@@ -167,7 +168,8 @@ class TransactionProcess(BaseMutation):
     error_codes = TransactionProcessErrorCode
 
     @classmethod
-    def perform(cls, root, info, id, data=None):
+    def perform(cls, root, info, **arguments):
+        id = arguments["id"]  # data: ignored
         try:
             type_name, token = from_global_id(id)
         except Exception as exc:  # graphql_relay raises assorted errors for non-base64 input
