@@ -37,7 +37,7 @@ def buyable_variant(
 
 def filled_checkout(*lines: tuple[ProductVariant, int], user=None, **details) -> Checkout:
     """A checkout with lines and a complete address (written directly: the services are under test)."""
-    fields = {**ADDRESS, "payment_method": PaymentMethod.COD, **details}
+    fields = {**ADDRESS, "payment_method": PaymentMethod.COD, "delivery_method": "standard", **details}
     checkout = Checkout.objects.create(user=user, **fields)
     for variant, quantity in lines:
         CheckoutLine.objects.create(checkout=checkout, variant=variant, quantity=quantity)

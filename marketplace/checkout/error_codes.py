@@ -14,5 +14,7 @@ class CheckoutErrorCode(Enum):
     ZERO_QUANTITY = "zero_quantity"
     EMAIL_NOT_SET = "email_not_set"
     SHIPPING_ADDRESS_NOT_SET = "shipping_address_not_set"
+    SHIPPING_METHOD_NOT_SET = "shipping_method_not_set"
+    DELIVERY_METHOD_NOT_APPLICABLE = "delivery_method_not_applicable"
     PAYMENT_METHOD_UNAVAILABLE = "payment_method_unavailable"
     TOO_MANY_OPEN_ORDERS = "too_many_open_orders"

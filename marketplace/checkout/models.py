@@ -11,6 +11,12 @@ from marketplace.payments.models import PaymentMethod
 PROVINCE_CODES = [code for code, _name in provinces.CHOICES]
 
 
+class DeliveryMethod(models.TextChoices):
+    """How the parcels travel. One method for now: each producer ships its own part at the flat rate."""
+
+    STANDARD = "standard", _("Giao hàng tiêu chuẩn")
+
+
 class Checkout(models.Model):
     """A cart on its way to becoming an order. Reached by its token alone (the session cart keeps the
     token; the GraphQL API passes it), so it works for guests, signed-in shoppers and API clients."""
@@ -27,6 +33,15 @@ class Checkout(models.Model):
     street = models.CharField(_("street address"), max_length=255, blank=True)
     note = models.CharField(_("delivery note"), max_length=500, blank=True)
     payment_method = models.CharField(max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.COD)
+    # Empty until the shopper chooses: the totals leave shipping out until then (as Saleor's do).
+    delivery_method = models.CharField(max_length=20, choices=DeliveryMethod.choices, blank=True)
+    billing_full_name = models.CharField(_("billing name"), max_length=120, blank=True)
+    billing_phone = models.CharField(_("billing phone"), max_length=20, blank=True)
+    billing_province = models.CharField(
+        _("billing province"), max_length=40, choices=provinces.CHOICES, blank=True
+    )
+    billing_commune = models.CharField(_("billing commune / ward"), max_length=120, blank=True)
+    billing_street = models.CharField(_("billing street address"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -35,6 +50,10 @@ class Checkout(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(province="") | Q(province__in=PROVINCE_CODES), name="checkout_province_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(billing_province="") | Q(billing_province__in=PROVINCE_CODES),
+                name="checkout_billing_province_valid",
             ),
         ]
 

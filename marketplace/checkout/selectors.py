@@ -12,7 +12,7 @@ from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductVariant
 from marketplace.catalog.selectors import ShopperAccess, product_shopper_access, products_visible_to_shoppers
 from marketplace.checkout.error_codes import CheckoutErrorCode
-from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.checkout.models import Checkout, CheckoutLine, DeliveryMethod
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer
 
@@ -22,6 +22,38 @@ def shipping_fee(subtotal: int) -> int:
     if subtotal <= 0 or subtotal >= settings.SHIPPING_FREE_THRESHOLD_VND:
         return 0
     return settings.SHIPPING_FLAT_RATE_VND
+
+
+@dataclass(frozen=True)
+class DeliveryOption:
+    """A delivery method as offered for one checkout: its price is the sum of each producer part's fee."""
+
+    code: str
+    name: str
+    price: int
+    minimum_days: int
+    maximum_days: int
+
+
+# Days from order to door: producers pack within a day or two, carriers take one to four more.
+DELIVERY_DAYS = {DeliveryMethod.STANDARD.value: (2, 6)}
+
+
+def delivery_options(*, shipping: int, has_lines: bool) -> list[DeliveryOption]:
+    """What the shopper may choose for a checkout whose producer parts' fees add up to `shipping`
+    (nothing for an empty one)."""
+    if not has_lines:
+        return []
+    return [
+        DeliveryOption(
+            code=method.value,
+            name=str(method.label),
+            price=shipping,
+            minimum_days=DELIVERY_DAYS[method.value][0],
+            maximum_days=DELIVERY_DAYS[method.value][1],
+        )
+        for method in DeliveryMethod
+    ]
 
 
 def parse_token(token: object) -> uuid.UUID | None:
@@ -132,6 +164,11 @@ class CheckoutSummary:
         return self.subtotal + self.shipping
 
     @property
+    def chosen_shipping(self) -> int:
+        """Shipping as the checkout's totals show it: nothing until a delivery method is chosen."""
+        return self.shipping if self.checkout.delivery_method else 0
+
+    @property
     def quantity(self) -> int:
         return sum(line.line.quantity for line in self.lines)
 
@@ -181,3 +218,43 @@ def payment_methods_available() -> list[str]:
     if settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY:
         methods.append(PaymentMethod.CARD.value)
     return methods
+
+
+@dataclass(frozen=True)
+class PaymentGateway:
+    """A payment method under the gateway ID a Saleor storefront knows it by, with its public settings."""
+
+    id: str
+    method: str
+    name: str
+    config: dict[str, str]
+
+
+GATEWAY_IDS = {
+    PaymentMethod.COD.value: "ocop.payments.cod",
+    PaymentMethod.BANK_TRANSFER.value: "ocop.payments.vietqr",
+    PaymentMethod.CARD.value: "app.saleor.stripe",  # Saleor's Stripe app: storefronts test for this ID
+}
+
+
+def payment_gateways_available() -> list[PaymentGateway]:
+    """The methods payment_methods_available() allows, each with the settings a client may see (never a
+    secret: the Stripe publishable key, the receiving bank account printed on every VietQR code)."""
+    configs = {
+        PaymentMethod.COD.value: {},
+        PaymentMethod.BANK_TRANSFER.value: {
+            "bankBin": settings.VIETQR_BANK_BIN,
+            "accountNumber": settings.VIETQR_ACCOUNT_NUMBER,
+            "accountName": settings.VIETQR_ACCOUNT_NAME,
+        },
+        PaymentMethod.CARD.value: {"stripePublishableKey": settings.STRIPE_PUBLISHABLE_KEY},
+    }
+    return [
+        PaymentGateway(
+            id=GATEWAY_IDS[method],
+            method=method,
+            name=str(PaymentMethod(method).label),
+            config=configs[method],
+        )
+        for method in payment_methods_available()
+    ]

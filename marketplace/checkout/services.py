@@ -20,7 +20,7 @@ from marketplace.catalog.models import ProductVariant, Stock
 from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.certification.services import lock_products
 from marketplace.checkout.error_codes import CheckoutErrorCode
-from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.checkout.models import Checkout, CheckoutLine, DeliveryMethod
 from marketplace.checkout.selectors import (
     parse_token,
     payment_methods_available,
@@ -250,6 +250,41 @@ def checkout_shipping_address_update(
 
 
 @transaction.atomic
+def checkout_billing_address_update(
+    *, checkout: Checkout, full_name: str, phone: str, province: str, commune: str, street: str, by: Actor
+) -> Checkout:
+    """The invoice address (Saleor's billingAddress); the same rules as the delivery address."""
+    require_actor(by)
+    cleaned = _clean_address(
+        full_name=full_name, phone=phone, province=province, commune=commune, street=street
+    )
+    return _save(checkout, {f"billing_{name}": value for name, value in cleaned.items()})
+
+
+@transaction.atomic
+def checkout_delivery_method_update(*, checkout: Checkout, delivery_method: str, by: Actor) -> Checkout:
+    """Choose how the parcels travel; from then on the totals include each producer part's fee."""
+    require_actor(by)
+    if delivery_method not in DeliveryMethod.values:
+        raise _error(
+            "delivery_method",
+            _("Phương thức giao hàng không khả dụng."),
+            CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
+        )
+    if not checkout.lines.exists():
+        raise _error("lines", _("Giỏ hàng đang trống."), CheckoutErrorCode.EMPTY)
+    return _save(checkout, {"delivery_method": delivery_method})
+
+
+@transaction.atomic
+def checkout_payment_method_update(*, checkout: Checkout, payment_method: str, by: Actor) -> Checkout:
+    """How the order will be paid (Saleor's transactionInitialize on a checkout); the note stays."""
+    require_actor(by)
+    note = checkout.note
+    return _save(checkout, _clean_options(note=note, payment_method=payment_method))
+
+
+@transaction.atomic
 def checkout_options_update(
     *, checkout: Checkout, note: str = "", payment_method: str, by: Actor
 ) -> Checkout:
@@ -305,6 +340,13 @@ def _require_details(checkout: Checkout) -> None:
             "payment_method",
             _("Phương thức thanh toán không khả dụng."),
             CheckoutErrorCode.PAYMENT_METHOD_UNAVAILABLE,
+        )
+    if not checkout.delivery_method:
+        # The totals shown so far left shipping out: the shopper must see the fee before ordering.
+        raise _error(
+            "delivery_method",
+            _("Vui lòng chọn phương thức giao hàng."),
+            CheckoutErrorCode.SHIPPING_METHOD_NOT_SET,
         )
 
 
@@ -377,6 +419,8 @@ def _apply_details(checkout: Checkout, details: CheckoutDetails) -> None:
             street=details.street,
         ),
         lambda: _clean_options(note=details.note, payment_method=details.payment_method),
+        # The checkout form shows the shipping fee beside the only delivery method: submitting it chooses it.
+        lambda: {"delivery_method": DeliveryMethod.STANDARD.value},
     ):
         try:
             values.update(clean())

@@ -6,6 +6,7 @@ from marketplace.graphql.account.schema import AccountMutations, AccountQueries
 from marketplace.graphql.certification.schema import CertificationQueries
 from marketplace.graphql.checkout.mutations import CheckoutMutations
 from marketplace.graphql.checkout.schema import CheckoutQueries
+from marketplace.graphql.checkout.transactions import TransactionMutations
 from marketplace.graphql.content.schema import ContentQueries
 from marketplace.graphql.core.limits import bound_list_resolvers
 from marketplace.graphql.order.mutations import OrderMutations
@@ -28,7 +29,14 @@ class Query(
     pass
 
 
-class Mutation(CheckoutMutations, ProductMutations, AccountMutations, OrderMutations, graphene.ObjectType):
+class Mutation(
+    CheckoutMutations,
+    TransactionMutations,
+    ProductMutations,
+    AccountMutations,
+    OrderMutations,
+    graphene.ObjectType,
+):
     pass
 
 

@@ -2,16 +2,19 @@
 checkout form. The checkout's token (inside its global ID) is the secret that grants access, as in Saleor."""
 
 import graphene
+from graphql_relay import from_global_id
 
 from marketplace.checkout import services
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
+from marketplace.checkout.selectors import payment_gateways_available
 from marketplace.core.http import client_ip
 from marketplace.core.provinces import BY_CODE, province_code_for
 from marketplace.graphql.checkout.types import Checkout, CheckoutErrorCode, Order
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.ids import decode_id
 from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
+from marketplace.graphql.core.types import JSON
 from marketplace.graphql.product.types import check_channel
 from marketplace.orders.selectors import order_by_token
 
@@ -50,6 +53,12 @@ class AddressInput(graphene.InputObjectType):
     country = graphene.String(description="Country code: only VN.")
     country_area = graphene.String(description="Province: code (son-la) or name (Sơn La, old names too).")
     phone = graphene.String(description="Phone number.")
+
+
+class CheckoutAddressValidationRules(graphene.InputObjectType):
+    check_required_fields = graphene.Boolean(description="Ignored: required fields are always checked.")
+    check_fields_format = graphene.Boolean(description="Ignored: formats are always checked.")
+    enable_fields_normalization = graphene.Boolean(description="Ignored.")
 
 
 class CheckoutCreateInput(graphene.InputObjectType):
@@ -113,6 +122,19 @@ def _address(data) -> dict:
     return address
 
 
+def _delivery_method_code(global_id: str | None, field: str) -> str:
+    """ShippingMethod:<code> -> <code>; whether the code exists is the service's to say."""
+    if not global_id:
+        raise InputError(field, "This field is required.", "REQUIRED")
+    try:
+        type_name, code = from_global_id(global_id)
+    except Exception as exc:  # graphql_relay raises assorted errors for non-base64 input
+        raise InputError(field, f"Couldn't resolve id: {global_id}.", "GRAPHQL_ERROR") from exc
+    if type_name != "ShippingMethod":
+        raise InputError(field, f"Invalid ID: {global_id}. Expected: ShippingMethod.", "GRAPHQL_ERROR")
+    return code
+
+
 def _email(email: str | None) -> str:
     email = (email or "").strip()
     check_max_lengths({"email": email}, CheckoutModel)
@@ -133,6 +155,7 @@ class CheckoutMutation(BaseMutation):
         "province": "countryArea",
         "shipping_address": "shippingAddress",
         "payment_method": "paymentMethod",
+        "delivery_method": "deliveryMethodId",
     }
 
 
@@ -263,16 +286,116 @@ class CheckoutShippingAddressUpdate(CheckoutMutation):
         id = graphene.ID(description="The checkout's ID.")
         token = graphene.UUID(description="The checkout's token (instead of id).")
         shipping_address = AddressInput(required=True, description="The mailing address.")
+        save_address = graphene.Boolean(description="Ignored: the address book is the account's.")
+        validation_rules = CheckoutAddressValidationRules(description="Ignored: every rule applies.")
 
     class Meta:
         description = "Update shipping address in the existing checkout."
 
     @classmethod
-    def perform(cls, root, info, shipping_address, id=None, token=None):
+    def perform(
+        cls, root, info, shipping_address, id=None, token=None, save_address=None, validation_rules=None
+    ):
         checkout = services.checkout_shipping_address_update(
             checkout=_checkout(id, token), **_address(shipping_address), by=info.context.user
         )
         return cls(checkout=checkout, errors=[])
+
+
+class CheckoutBillingAddressUpdate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        billing_address = AddressInput(required=True, description="The billing address of the checkout.")
+        save_address = graphene.Boolean(description="Ignored: the address book is the account's.")
+        validation_rules = CheckoutAddressValidationRules(description="Ignored: every rule applies.")
+
+    class Meta:
+        description = "Update billing address in the existing checkout."
+
+    @classmethod
+    def perform(
+        cls, root, info, billing_address, id=None, token=None, save_address=None, validation_rules=None
+    ):
+        checkout = services.checkout_billing_address_update(
+            checkout=_checkout(id, token), **_address(billing_address), by=info.context.user
+        )
+        return cls(checkout=checkout, errors=[])
+
+
+class CheckoutDeliveryMethodUpdate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        delivery_method_id = graphene.ID(description="Delivery method ID (a ShippingMethod's).")
+
+    class Meta:
+        description = "Updates the delivery method of the checkout; the totals include shipping from then on."
+
+    @classmethod
+    def perform(cls, root, info, id=None, token=None, delivery_method_id=None):
+        checkout = services.checkout_delivery_method_update(
+            checkout=_checkout(id, token),
+            delivery_method=_delivery_method_code(delivery_method_id, "deliveryMethodId"),
+            by=info.context.user,
+        )
+        return cls(checkout=checkout, errors=[])
+
+
+class CheckoutShippingMethodUpdate(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        shipping_method_id = graphene.ID(description="Shipping method.")
+
+    class Meta:
+        description = (
+            "Updates the shipping method of the checkout (checkoutDeliveryMethodUpdate's older name)."
+        )
+
+    field_map = {**CheckoutMutation.field_map, "delivery_method": "shippingMethodId"}
+
+    @classmethod
+    def perform(cls, root, info, id=None, checkout_id=None, token=None, shipping_method_id=None):
+        checkout = services.checkout_delivery_method_update(
+            checkout=_checkout(id or checkout_id, token),
+            delivery_method=_delivery_method_code(shipping_method_id, "shippingMethodId"),
+            by=info.context.user,
+        )
+        return cls(checkout=checkout, errors=[])
+
+
+class CheckoutLineDelete(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        line_id = graphene.ID(description="ID of the checkout line to delete.")
+
+    class Meta:
+        description = "Deletes a checkout line."
+
+    @classmethod
+    def perform(cls, root, info, id=None, checkout_id=None, token=None, line_id=None):
+        checkout = _checkout(id or checkout_id, token)
+        if not line_id:
+            raise InputError("lineId", "This field is required.", "REQUIRED")
+        line_pk = decode_id(line_id, "CheckoutLine", field="lineId")
+        services.checkout_line_delete(checkout=checkout, line_id=line_pk, by=info.context.user)
+        return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
 
 class CheckoutComplete(CheckoutMutation):
@@ -312,6 +435,77 @@ class CheckoutComplete(CheckoutMutation):
         return cls(order=order_by_token(token=order.token), confirmation_needed=False, errors=[])
 
 
+class PaymentGatewayErrorCode(graphene.Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+
+
+class PaymentGatewayConfigErrorCode(graphene.Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+
+
+PaymentGatewayInitializeError = error_type("PaymentGatewayInitializeError", PaymentGatewayErrorCode)
+PaymentGatewayConfigError = error_type("PaymentGatewayConfigError", PaymentGatewayConfigErrorCode)
+MAX_GATEWAYS_PER_CALL = 10
+
+
+class PaymentGatewayToInitialize(graphene.InputObjectType):
+    id = graphene.String(
+        required=True, description="The gateway's ID (see Checkout.availablePaymentGateways)."
+    )
+    data = JSON(description="Ignored: nothing to set up before the payment starts.")
+
+
+class PaymentGatewayConfig(graphene.ObjectType):
+    id = graphene.String(required=True)
+    data = JSON(description="The gateway's public settings (for Stripe: stripePublishableKey).")
+    errors = graphene.List(graphene.NonNull(PaymentGatewayConfigError))
+
+
+class PaymentGatewayInitialize(BaseMutation):
+    gateway_configs = graphene.List(graphene.NonNull(PaymentGatewayConfig))
+    errors = graphene.List(graphene.NonNull(PaymentGatewayInitializeError), required=True)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The checkout's ID.")
+        amount = graphene.Float(description="Ignored: the checkout's total is what is paid.")
+        payment_gateways = graphene.List(
+            graphene.NonNull(PaymentGatewayToInitialize), description="Gateways to set up (all if omitted)."
+        )
+
+    class Meta:
+        description = "The settings each payment gateway's client needs for this checkout. Changes nothing."
+
+    error_codes = PaymentGatewayErrorCode
+
+    @classmethod
+    def perform(cls, root, info, id, amount=None, payment_gateways=None):
+        _checkout(id)
+        requested = payment_gateways
+        if requested is not None and len(requested) > MAX_GATEWAYS_PER_CALL:
+            raise InputError(
+                "paymentGateways", f"At most {MAX_GATEWAYS_PER_CALL} gateways per call.", "INVALID"
+            )
+        available = {gateway.id: gateway for gateway in payment_gateways_available()}
+        ids = [gateway["id"] for gateway in requested] if requested is not None else list(available)
+        configs = []
+        for gateway_id in ids:
+            gateway = available.get(gateway_id)
+            if gateway is None:
+                error = {
+                    "field": "id",
+                    "message": f"Unknown payment gateway: {gateway_id[:100]}.",
+                    "code": "NOT_FOUND",
+                }
+                configs.append({"id": gateway_id, "data": None, "errors": [error]})
+            else:
+                configs.append({"id": gateway_id, "data": gateway.config or None, "errors": []})
+        return cls(gateway_configs=configs, errors=[])
+
+
 class CheckoutMutations(graphene.ObjectType):
     checkout_create = CheckoutCreate.Field()
     checkout_lines_add = CheckoutLinesAdd.Field()
@@ -319,4 +513,11 @@ class CheckoutMutations(graphene.ObjectType):
     checkout_lines_delete = CheckoutLinesDelete.Field()
     checkout_email_update = CheckoutEmailUpdate.Field()
     checkout_shipping_address_update = CheckoutShippingAddressUpdate.Field()
+    checkout_billing_address_update = CheckoutBillingAddressUpdate.Field()
+    checkout_delivery_method_update = CheckoutDeliveryMethodUpdate.Field()
+    checkout_shipping_method_update = CheckoutShippingMethodUpdate.Field(
+        deprecation_reason="Use `checkoutDeliveryMethodUpdate` instead."
+    )
+    checkout_line_delete = CheckoutLineDelete.Field(deprecation_reason="Use `checkoutLinesDelete` instead.")
     checkout_complete = CheckoutComplete.Field()
+    payment_gateway_initialize = PaymentGatewayInitialize.Field()

@@ -5,13 +5,19 @@ line ID and reason only, so the client can delete them."""
 import graphene
 from django.conf import settings
 
-from marketplace.checkout.error_codes import CheckoutErrorCode as CheckoutProblem
+from marketplace.checkout.error_codes import CheckoutErrorCode as DomainErrorCode
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
-from marketplace.checkout.selectors import checkout_summary, shipping_fee
-from marketplace.core.provinces import BY_CODE
+from marketplace.checkout.selectors import (
+    DeliveryOption,
+    checkout_summary,
+    delivery_options,
+    payment_gateways_available,
+    shipping_fee,
+)
+from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
-from marketplace.graphql.core.types import CountryDisplay, TaxedMoney, country, taxed_money
+from marketplace.graphql.core.types import CountryDisplay, Money, TaxedMoney, country, money, taxed_money
 from marketplace.graphql.order.types import OrderDetailsFields, OrderLineDetailsFields
 from marketplace.graphql.product.dataloaders import prime_products
 from marketplace.graphql.product.types import Channel, ProductVariant
@@ -31,12 +37,14 @@ class CheckoutErrorCode(graphene.Enum):
     QUANTITY_GREATER_THAN_LIMIT = "quantity_greater_than_limit"
     REQUIRED = "required"
     SHIPPING_ADDRESS_NOT_SET = "shipping_address_not_set"
+    SHIPPING_METHOD_NOT_SET = "shipping_method_not_set"
+    DELIVERY_METHOD_NOT_APPLICABLE = "delivery_method_not_applicable"
     TOO_MANY_OPEN_ORDERS = "too_many_open_orders"
     ZERO_QUANTITY = "zero_quantity"
 
 
 class Address(graphene.ObjectType):
-    id = graphene.ID(description="ID of a saved address (the address book); null on checkouts and orders.")
+    id = graphene.ID(required=True, description="Names the record and which of its addresses this is.")
     first_name = graphene.String(required=True, description="Recipient's full name.")
     last_name = graphene.String(required=True)
     company_name = graphene.String(required=True)
@@ -53,23 +61,212 @@ class Address(graphene.ObjectType):
         description = "A Vietnamese delivery address (province, commune, street) in Saleor's shape."
 
 
-def address_of(record) -> dict | None:
-    if not (record.full_name or record.street or record.province):
+def address_of(record, prefix: str = "") -> dict | None:
+    """The address stored in `record`'s fields (`billing_full_name`, … with prefix "billing_")."""
+
+    def value(name: str) -> str:
+        return getattr(record, prefix + name)
+
+    if not (value("full_name") or value("street") or value("province")):
         return None
-    province = BY_CODE.get(record.province)
+    province = BY_CODE.get(value("province"))
+    kind = prefix.rstrip("_") or "shipping"
     return {
-        "first_name": record.full_name,
+        # A checkout's or order's address has no row of its own: its ID names the record and which address.
+        # A saved address (the address book, no token) gets its row's ID from the account types.
+        "id": graphene.relay.Node.to_global_id(
+            "Address", f"{type(record).__name__}:{getattr(record, 'token', record.pk)}:{kind}"
+        ),
+        "first_name": value("full_name"),
         "last_name": "",
         "company_name": "",
-        "street_address_1": record.street,
+        "street_address_1": value("street"),
         "street_address_2": "",
-        "city": record.commune,
+        "city": value("commune"),
         "city_area": "",
         "postal_code": "",
         "country": country("VN"),
-        "country_area": province.name if province else record.province,
-        "phone": record.phone or None,
+        "country_area": province.name if province else value("province"),
+        "phone": value("phone") or None,
     }
+
+
+class ChoiceValue(graphene.ObjectType):
+    raw = graphene.String(description="The value to send (as countryArea).")
+    verbose = graphene.String(description="The name to show.")
+
+
+class AddressValidationData(graphene.ObjectType):
+    country_code = graphene.String(required=True)
+    country_name = graphene.String(required=True)
+    address_format = graphene.String(required=True, description="libaddressinput's format letters.")
+    address_latin_format = graphene.String(required=True)
+    allowed_fields = graphene.List(graphene.NonNull(graphene.String), required=True)
+    required_fields = graphene.List(graphene.NonNull(graphene.String), required=True)
+    upper_fields = graphene.List(graphene.NonNull(graphene.String), required=True)
+    country_area_type = graphene.String(required=True)
+    country_area_choices = graphene.List(
+        graphene.NonNull(ChoiceValue), required=True, description="The 34 provinces and cities."
+    )
+    city_type = graphene.String(required=True)
+    city_choices = graphene.List(graphene.NonNull(ChoiceValue), required=True)
+    city_area_type = graphene.String(required=True)
+    city_area_choices = graphene.List(graphene.NonNull(ChoiceValue), required=True)
+    postal_code_type = graphene.String(required=True)
+    postal_code_matchers = graphene.List(graphene.NonNull(graphene.String), required=True)
+    postal_code_examples = graphene.List(graphene.NonNull(graphene.String), required=True)
+    postal_code_prefix = graphene.String(required=True)
+
+    class Meta:
+        description = (
+            "How to fill in an address: Vietnamese addresses name a province, a commune and a street."
+        )
+
+
+def vietnam_address_rules() -> dict:
+    """What the checkout's address services accept (marketplace.checkout.services._clean_address): the
+    recipient, a phone number, one of the 34 provinces, a commune or ward and the street; no postal code."""
+    return {
+        "country_code": "VN",
+        "country_name": country("VN")["country"],
+        "address_format": "%N%n%O%n%A%n%C%n%S",
+        "address_latin_format": "%N%n%O%n%A%n%C%n%S",
+        "allowed_fields": [
+            "firstName",
+            "lastName",
+            "companyName",
+            "streetAddress1",
+            "streetAddress2",
+            "city",
+            "countryArea",
+            "phone",
+        ],
+        "required_fields": ["firstName", "streetAddress1", "city", "countryArea", "phone"],
+        "upper_fields": [],
+        "country_area_type": "province",
+        "country_area_choices": [
+            {"raw": province.name, "verbose": province.full_name} for province in PROVINCES
+        ],
+        "city_type": "city",
+        "city_choices": [],
+        "city_area_type": "district",
+        "city_area_choices": [],
+        "postal_code_type": "postal",
+        "postal_code_matchers": [],
+        "postal_code_examples": [],
+        "postal_code_prefix": "",
+    }
+
+
+class GatewayConfigLine(graphene.ObjectType):
+    field = graphene.String(required=True, description="Gateway config key.")
+    value = graphene.String(description="Gateway config value for key.")
+
+
+class PaymentGateway(graphene.ObjectType):
+    name = graphene.String(required=True)
+    id = graphene.ID(
+        required=True, description="ocop.payments.cod, ocop.payments.vietqr or app.saleor.stripe."
+    )
+    config = graphene.List(graphene.NonNull(GatewayConfigLine), required=True, description="Public settings.")
+    currencies = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+    class Meta:
+        description = (
+            "A way to pay: cash on delivery, VietQR bank transfer or card (Stripe, when configured)."
+        )
+
+    @staticmethod
+    def resolve_config(root, info):
+        return [{"field": field, "value": value} for field, value in root.config.items()]
+
+    @staticmethod
+    def resolve_currencies(root, info):
+        return [settings.DEFAULT_CURRENCY]
+
+
+class CheckoutChargeStatusEnum(graphene.Enum):
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
+    OVERCHARGED = "overcharged"
+
+
+class CheckoutAuthorizeStatusEnum(graphene.Enum):
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
+
+
+class ShippingMethod(graphene.ObjectType):
+    id = graphene.ID(required=True, description="ShippingMethod:<code>, for checkoutDeliveryMethodUpdate.")
+    name = graphene.String(required=True)
+    description = graphene.JSONString(description="Always null.")
+    minimum_delivery_days = graphene.Int()
+    maximum_delivery_days = graphene.Int()
+    price = graphene.Field(Money, required=True, description="The sum of each producer part's shipping fee.")
+    active = graphene.Boolean(required=True)
+    message = graphene.String()
+
+    class Meta:
+        description = (
+            "A way to deliver the checkout: each producer ships its own part, at a flat fee per part below "
+            "the free-shipping threshold."
+        )
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, DeliveryOption)
+
+    @staticmethod
+    def resolve_id(root: DeliveryOption, info):
+        return graphene.relay.Node.to_global_id("ShippingMethod", root.code)
+
+    @staticmethod
+    def resolve_minimum_delivery_days(root: DeliveryOption, info):
+        return root.minimum_days
+
+    @staticmethod
+    def resolve_maximum_delivery_days(root: DeliveryOption, info):
+        return root.maximum_days
+
+    @staticmethod
+    def resolve_price(root: DeliveryOption, info):
+        return money(root.price)
+
+    @staticmethod
+    def resolve_active(root, info):
+        return True
+
+    @staticmethod
+    def resolve_message(root, info):
+        return None
+
+
+class Warehouse(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+
+    class Meta:
+        description = "A pickup point. None exist: producers ship every order (kept for Saleor's union)."
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return False
+
+
+class DeliveryMethod(graphene.Union):
+    class Meta:
+        types = (Warehouse, ShippingMethod)
+        description = "The delivery method chosen for a checkout."
+
+
+class Delivery(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    shipping_method = graphene.Field(ShippingMethod)
+
+    class Meta:
+        description = "The delivery chosen for a checkout, with its current price."
 
 
 class CheckoutLine(graphene.ObjectType):
@@ -104,6 +301,54 @@ class CheckoutLine(graphene.ObjectType):
         return True
 
 
+class CheckoutLineProblemInsufficientStock(graphene.ObjectType):
+    available_quantity = graphene.Int(description="How many are in stock now.")
+    line = graphene.Field(CheckoutLine, required=True)
+    variant = graphene.Field(ProductVariant, required=True)
+
+    class Meta:
+        description = "A line asks for more than is in stock."
+
+    @staticmethod
+    def resolve_variant(root, info):
+        return root["line"].variant
+
+
+class CheckoutLineProblemVariantNotAvailable(graphene.ObjectType):
+    line = graphene.Field(CheckoutLine, required=True)
+
+    class Meta:
+        description = "Never reported: a line of a product no longer sold is named in `unavailableLines`."
+
+
+class CheckoutProblemDeliveryMethodStale(graphene.ObjectType):
+    delivery = graphene.Field(Delivery, required=True)
+
+    class Meta:
+        description = "Never reported: the delivery price is computed afresh on every read."
+
+
+class CheckoutProblemDeliveryMethodInvalid(graphene.ObjectType):
+    delivery = graphene.Field(Delivery, required=True)
+
+    class Meta:
+        description = "Never reported: the one delivery method serves every address in Viet Nam."
+
+
+class CheckoutProblem(graphene.Union):
+    class Meta:
+        types = (
+            CheckoutProblemDeliveryMethodStale,
+            CheckoutProblemDeliveryMethodInvalid,
+            CheckoutLineProblemInsufficientStock,
+            CheckoutLineProblemVariantNotAvailable,
+        )
+
+    @classmethod
+    def resolve_type(cls, instance, info):
+        return CheckoutLineProblemInsufficientStock
+
+
 class CheckoutUnavailableLine(graphene.ObjectType):
     id = graphene.ID(required=True, description="ID of the checkout line, for checkoutLinesDelete.")
     quantity = graphene.Int(required=True)
@@ -128,11 +373,39 @@ class Checkout(graphene.ObjectType):
     shipping_price = graphene.Field(TaxedMoney, required=True, description="Per-producer flat shipping fees.")
     total_price = graphene.Field(TaxedMoney, required=True)
     shipping_address = graphene.Field(Address)
+    billing_address = graphene.Field(Address)
     is_shipping_required = graphene.Boolean(required=True)
+    shipping_methods = graphene.List(
+        graphene.NonNull(ShippingMethod), required=True, description="Delivery methods for this checkout."
+    )
+    available_shipping_methods = graphene.List(
+        graphene.NonNull(ShippingMethod),
+        required=True,
+        deprecation_reason="Use `shippingMethods` instead.",
+    )
+    delivery_method = graphene.Field(DeliveryMethod, description="The chosen delivery method, if any.")
+    shipping_method = graphene.Field(ShippingMethod, deprecation_reason="Use `deliveryMethod` instead.")
+    delivery = graphene.Field(Delivery, description="The chosen delivery, if any.")
+    problems = graphene.List(
+        graphene.NonNull(CheckoutProblem), description="What must be fixed before the checkout completes."
+    )
+    available_payment_gateways = graphene.List(
+        graphene.NonNull(PaymentGateway), required=True, description="The ways this checkout can be paid."
+    )
+    charge_status = graphene.Field(
+        CheckoutChargeStatusEnum,
+        required=True,
+        description="How much of the total is paid: a checkout is paid after it becomes an order (FULL only "
+        "when there is nothing to pay).",
+    )
+    authorize_status = graphene.Field(CheckoutAuthorizeStatusEnum, required=True)
 
     class Meta:
         interfaces = (graphene.relay.Node,)
-        description = "A shopping cart on its way to an order (cash on delivery)."
+        description = (
+            "A shopping cart on its way to an order. The totals include shipping once a delivery method is "
+            "chosen."
+        )
 
     @classmethod
     def is_type_of(cls, root, info):
@@ -141,6 +414,10 @@ class Checkout(graphene.ObjectType):
     @staticmethod
     def resolve_id(root, info):
         return str(root.token)  # the Node interface encodes it as "Checkout:<token>"
+
+    @staticmethod
+    def resolve_email(root, info):
+        return root.email or None
 
     @staticmethod
     def resolve_channel(root, info):
@@ -166,7 +443,7 @@ class Checkout(graphene.ObjectType):
                 "message": summary.problem,
             }
             for summary in _summary(root).lines
-            if summary.problem_code == CheckoutProblem.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
+            if summary.problem_code == DomainErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
         ]
 
     @staticmethod
@@ -179,20 +456,77 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_shipping_price(root, info):
-        return taxed_money(_amounts(info, root)[1])
+        return taxed_money(_chosen_shipping(info, root))
 
     @staticmethod
     def resolve_total_price(root, info):
-        subtotal, shipping = _amounts(info, root)
-        return taxed_money(subtotal + shipping)
+        return taxed_money(checkout_total(info, root))
 
     @staticmethod
     def resolve_shipping_address(root, info):
         return address_of(root)
 
     @staticmethod
+    def resolve_billing_address(root, info):
+        return address_of(root, prefix="billing_")
+
+    @staticmethod
     def resolve_is_shipping_required(root, info):
         return True
+
+    @staticmethod
+    def resolve_shipping_methods(root, info):
+        return _delivery_options(info, root)
+
+    @staticmethod
+    def resolve_available_shipping_methods(root, info):
+        return _delivery_options(info, root)
+
+    @staticmethod
+    def resolve_delivery_method(root, info):
+        return _chosen(info, root)
+
+    @staticmethod
+    def resolve_shipping_method(root, info):
+        return _chosen(info, root)
+
+    @staticmethod
+    def resolve_delivery(root, info):
+        option = _chosen(info, root)
+        if option is None:
+            return None
+        return {
+            "id": graphene.relay.Node.to_global_id("Delivery", f"{root.token}:{option.code}"),
+            "shipping_method": option,
+        }
+
+    @staticmethod
+    def resolve_available_payment_gateways(root, info):
+        return payment_gateways_available()
+
+    @staticmethod
+    def resolve_charge_status(root, info):
+        return (
+            CheckoutChargeStatusEnum.FULL
+            if checkout_total(info, root) == 0
+            else CheckoutChargeStatusEnum.NONE
+        )
+
+    @staticmethod
+    def resolve_authorize_status(root, info):
+        return (
+            CheckoutAuthorizeStatusEnum.FULL
+            if checkout_total(info, root) == 0
+            else CheckoutAuthorizeStatusEnum.NONE
+        )
+
+    @staticmethod
+    def resolve_problems(root, info):
+        return [
+            {"available_quantity": max(summary.available, 0), "line": summary.line}
+            for summary in _summary(root).lines
+            if summary.problem_code == DomainErrorCode.INSUFFICIENT_STOCK.value
+        ]
 
 
 def _summary(checkout):
@@ -207,7 +541,7 @@ def _visible_lines(info, checkout) -> list:
     lines = [
         summary.line
         for summary in _summary(checkout).lines
-        if summary.problem_code != CheckoutProblem.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
+        if summary.problem_code != DomainErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
     ]
     prime_products(info.context, [line.variant.product for line in lines])
     return lines
@@ -220,6 +554,31 @@ def _amounts(info, checkout) -> tuple[int, int]:
         by_producer[producer_id] = by_producer.get(producer_id, 0) + line.variant.price_amount * line.quantity
     subtotal = sum(by_producer.values())
     return subtotal, sum(shipping_fee(amount) for amount in by_producer.values())
+
+
+def _chosen_shipping(info, checkout) -> int:
+    """Shipping counts in the totals only once a delivery method is chosen (Saleor's totals do the same)."""
+    return _amounts(info, checkout)[1] if checkout.delivery_method else 0
+
+
+def checkout_total(info, checkout) -> int:
+    """What the checkout's totalPrice shows."""
+    return _amounts(info, checkout)[0] + _chosen_shipping(info, checkout)
+
+
+def _delivery_options(info, checkout) -> list[DeliveryOption]:
+    return delivery_options(
+        shipping=_amounts(info, checkout)[1], has_lines=bool(_visible_lines(info, checkout))
+    )
+
+
+def _chosen(info, checkout) -> DeliveryOption | None:
+    if not checkout.delivery_method:
+        return None
+    return next(
+        (option for option in _delivery_options(info, checkout) if option.code == checkout.delivery_method),
+        None,
+    )
 
 
 class OrderStatus(graphene.Enum):
@@ -259,6 +618,19 @@ class OrderLine(OrderLineDetailsFields, graphene.ObjectType):
         return taxed_money(root.unit_price_amount * root.quantity)
 
 
+class OrderChargeStatusEnum(graphene.Enum):
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
+    OVERCHARGED = "overcharged"
+
+
+class OrderAuthorizeStatusEnum(graphene.Enum):
+    NONE = "none"
+    PARTIAL = "partial"
+    FULL = "full"
+
+
 class Order(OrderDetailsFields, graphene.ObjectType):
     number = graphene.String(required=True)
     token = graphene.UUID(required=True)
@@ -267,6 +639,12 @@ class Order(OrderDetailsFields, graphene.ObjectType):
     user_email = graphene.String()
     payment_method = graphene.String(required=True, description="cod, bank_transfer or card.")
     is_paid = graphene.Boolean(required=True)
+    charge_status = graphene.Field(
+        OrderChargeStatusEnum,
+        required=True,
+        description="FULL once paid (card, transfer or cash collected); NONE before and after a refund.",
+    )
+    authorize_status = graphene.Field(OrderAuthorizeStatusEnum, required=True)
     lines = graphene.List(graphene.NonNull(OrderLine), required=True)
     subtotal = graphene.Field(TaxedMoney, required=True)
     shipping_price = graphene.Field(TaxedMoney, required=True)
@@ -304,6 +682,16 @@ class Order(OrderDetailsFields, graphene.ObjectType):
     @staticmethod
     def resolve_is_paid(root, info):
         return root.payment_state == "paid"
+
+    @staticmethod
+    def resolve_charge_status(root, info):
+        paid = root.payment_state == "paid" or root.total_amount == 0
+        return OrderChargeStatusEnum.FULL if paid else OrderChargeStatusEnum.NONE
+
+    @staticmethod
+    def resolve_authorize_status(root, info):
+        paid = root.payment_state == "paid" or root.total_amount == 0
+        return OrderAuthorizeStatusEnum.FULL if paid else OrderAuthorizeStatusEnum.NONE
 
     @staticmethod
     def resolve_lines(root, info):

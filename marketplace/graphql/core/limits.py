@@ -105,6 +105,22 @@ LIST_BOUNDS = {
     "MenuItem.children": 50,
     "Checkout.lines": CHECKOUT_MAX_LINES,
     "Checkout.unavailableLines": CHECKOUT_MAX_LINES,
+    "Checkout.problems": CHECKOUT_MAX_LINES,
+    "Checkout.availablePaymentGateways": 5,  # one per PaymentMethod
+    "PaymentGateway.config": 5,
+    "PaymentGateway.currencies": 1,
+    "PaymentGatewayInitialize.gatewayConfigs": 10,  # MAX_GATEWAYS_PER_CALL
+    "TransactionItem.actions": 3,
+    "AddressValidationData.allowedFields": 20,
+    "AddressValidationData.requiredFields": 20,
+    "AddressValidationData.upperFields": 20,
+    "AddressValidationData.countryAreaChoices": 40,  # the 34 provinces
+    "AddressValidationData.cityChoices": 1,  # empty: communes are typed
+    "AddressValidationData.cityAreaChoices": 1,
+    "AddressValidationData.postalCodeMatchers": 1,
+    "AddressValidationData.postalCodeExamples": 1,
+    "Checkout.shippingMethods": 5,  # one per DeliveryMethod
+    "Checkout.availableShippingMethods": 5,
     "Order.lines": CHECKOUT_MAX_LINES,
     # One fulfilment per shipped producer part. Their product with the lines' bound is what the cost counts,
     # so both are kept to what a real order holds (docs/graphql.md: longer lists are cut).

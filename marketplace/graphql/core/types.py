@@ -2,6 +2,14 @@
 
 import graphene
 from django.conf import settings
+from graphene.types.generic import GenericScalar
+
+
+class JSON(GenericScalar):
+    """Saleor's JSON scalar: any JSON value, as is (JSONString is the string-encoded one)."""
+
+    class Meta:
+        name = "JSON"
 
 
 class OrderDirection(graphene.Enum):
@@ -67,6 +75,23 @@ class CountryDisplay(graphene.ObjectType):
 
 
 COUNTRY_NAMES = {"VN": "Viet Nam"}
+
+
+def _country_codes() -> list[str]:
+    """ISO 3166 alpha-2 codes as CLDR (through Babel) knows them, like Saleor's CountryCode."""
+    from babel import Locale
+
+    unknown = {"ZZ", "QO", "XA", "XB"}  # CLDR's placeholders, not countries
+    return sorted(
+        code for code in Locale("en").territories if len(code) == 2 and code.isalpha() and code not in unknown
+    )
+
+
+CountryCode = graphene.Enum(
+    "CountryCode",
+    [(code, code) for code in _country_codes()],
+    description="Country codes (ISO 3166 alpha-2); delivery is only within VN.",
+)
 
 
 def country(code: str) -> dict:

@@ -354,6 +354,49 @@ PUBLIC_MUTATIONS = {
         lambda t: {"id": t["checkout"]},
         [],
     ),
+    "checkoutBillingAddressUpdate": (
+        """mutation($id: ID!) { checkoutBillingAddressUpdate(id: $id, billingAddress: {firstName: "Lan",
+            streetAddress1: "1 Tô Hiệu", city: "Tô Hiệu", countryArea: "son-la", phone: "0912345678"}) {
+            checkout { billingAddress { countryArea } } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
+    "checkoutDeliveryMethodUpdate": (
+        """mutation($id: ID!, $m: ID!) { checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $m) {
+            checkout { deliveryMethod { ... on ShippingMethod { id } } } errors { code } } }""",
+        lambda t: {"id": t["checkout"], "m": to_global_id("ShippingMethod", "standard")},
+        [],
+    ),
+    "checkoutShippingMethodUpdate": (
+        """mutation($id: ID!, $m: ID!) { checkoutShippingMethodUpdate(id: $id, shippingMethodId: $m) {
+            checkout { shippingMethod { id } } errors { code } } }""",
+        lambda t: {"id": t["checkout"], "m": to_global_id("ShippingMethod", "standard")},
+        [],
+    ),
+    "checkoutLineDelete": (
+        """mutation($id: ID!, $line: ID!) { checkoutLineDelete(id: $id, lineId: $line) {
+            checkout { id } errors { code } } }""",
+        lambda t: {"id": t["checkout"], "line": t["line"]},
+        [],
+    ),
+    "paymentGatewayInitialize": (
+        """mutation($id: ID!) { paymentGatewayInitialize(id: $id,
+            paymentGateways: [{id: "ocop.payments.cod"}]) {
+            gatewayConfigs { id data errors { code } } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
+    "transactionInitialize": (
+        """mutation($id: ID!) { transactionInitialize(id: $id, paymentGateway: {id: "ocop.payments.cod"}) {
+            transaction { name } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
+    "transactionProcess": (
+        """mutation($id: ID!) { transactionProcess(id: $id) { transaction { name } errors { code } } }""",
+        lambda t: {"id": t["transaction"]},
+        [],
+    ),
     "checkoutComplete": (
         """mutation($id: ID!) { checkoutComplete(id: $id) { order { id } errors { code } } }""",
         lambda t: {"id": t["ready_checkout"]},
@@ -432,10 +475,14 @@ def test_public_mutations_for_every_caller(api, world, name):
                 street="1",
                 by=AnonymousUser(),
             )
+            checkout_services.checkout_delivery_method_update(
+                checkout=ready, delivery_method="standard", by=AnonymousUser()
+            )
             t |= {
                 "checkout": to_global_id("Checkout", str(checkout.token)),
                 "line": to_global_id("CheckoutLine", line.pk),
                 "ready_checkout": to_global_id("Checkout", str(ready.token)),
+                "transaction": to_global_id("TransactionItem", str(checkout.token)),
             }
             body = api(query, variables(t), user=world["users"][actor])
             assert "errors" not in body, (actor, body)
