@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -26,6 +28,7 @@ from catalog_import.planning import (
     required,
 )
 from catalog_import.readers import SUFFIXES
+from catalog_import.readers import Progress as PageProgress
 from marketplace.catalog.models import Category, Product
 from marketplace.certification.bulk import copy_create, copy_insert
 from marketplace.certification.models import Certification, CertificationState, DecisionKind
@@ -237,7 +240,7 @@ def import_apply(*, plan: Plan, by: Actor, run: ImportRun | None = None, upload_
     return run
 
 
-def _save_row_images(rows) -> dict[int, str]:
+def _save_row_images(rows: Iterable[PlannedRow]) -> dict[int, str]:
     """The picture of every scanned row that waits for a person, under a random name (id(row) → name)."""
     import secrets
 
@@ -259,7 +262,7 @@ def _save_row_images(rows) -> dict[int, str]:
     return saved
 
 
-def _delete_files(names) -> None:
+def _delete_files(names: Iterable[str]) -> None:
     from marketplace.core.storage import private_storage
 
     storage = private_storage()
@@ -340,7 +343,7 @@ def import_files(
     dry_run: bool = False,
     run: ImportRun | None = None,
     progress: Progress | None = None,
-    pages=None,
+    pages: PageProgress | None = None,
 ) -> tuple[Plan, ImportRun | None]:
     """Plan, then apply unless dry_run. Raises ImportRejected (nothing applied) when the input is unusable."""
     require_staff_with(by, IMPORT_PERMISSION)
@@ -474,13 +477,13 @@ def _checked_stars(row: ImportRow, stars: int | None) -> None:
         if not 3 <= stars <= 5:
             raise ValidationError("Hạng sao phải là 3, 4 hoặc 5.", code="invalid_stars")
         row.stars = stars
-    if row.run.decision.kind == DecisionKind.RECOGNITION and row.stars is None:
+    if required(row.run.decision, "decision").kind == DecisionKind.RECOGNITION and row.stars is None:
         raise ValidationError("Chọn hạng sao của dòng này.", code="invalid_stars")
 
 
 def _settle(row: ImportRow, product: Product, by: Actor) -> ImportRow:
     """Give the row's rating to `product` (or revoke its certificate) under the run's decision."""
-    decision = row.run.decision
+    decision = required(row.run.decision, "decision")  # _open_row refused a run without one
     lock_products([product.pk])
     history = list(Certification.objects.filter(product=product).order_by("-valid_from", "-id"))
     if decision.kind == DecisionKind.RECOGNITION:
@@ -556,7 +559,7 @@ def review_resolve(
     row's rating, or its certificate is revoked, under the run's decision. `stars` corrects a scanned row."""
     require_staff_with(by, IMPORT_PERMISSION)
     row = _open_row(row)
-    decision = row.run.decision
+    decision = required(row.run.decision, "decision")  # _open_row refused a run without one
     _checked_stars(row, stars)
     allowed_products = {c.get("product_id") for c in row.candidates}
     allowed_producers = {c.get("producer_id") for c in row.candidates}
@@ -584,7 +587,7 @@ def review_create_new(*, row: ImportRow, by: Actor, stars: int | None = None) ->
 
     require_staff_with(by, IMPORT_PERMISSION)
     row = _open_row(row)
-    decision = row.run.decision
+    decision = required(row.run.decision, "decision")  # _open_row refused a run without one
     if decision.kind != DecisionKind.RECOGNITION:
         raise ValidationError("A revocation needs an existing product.", code="needs_product")
     _checked_stars(row, stars)
@@ -638,10 +641,11 @@ def _confident_choice(row: ImportRow) -> int | None:
         return None
     if row.scan_confidence and row.scan_confidence.get("stars", 0) < SCAN_STARS_SURE:
         return None
-    return best["product_id"]
+    product_id: int = best["product_id"]
+    return product_id
 
 
-def review_accept_confident(*, rows, by: Actor) -> tuple[int, int]:
+def review_accept_confident(*, rows: Iterable[ImportRow], by: Actor) -> tuple[int, int]:
     """Accept the best candidate of every row whose choice is clear (_confident_choice); each row in its own
     transaction. Returns (accepted, left for a person)."""
     accepted = left = 0
@@ -660,7 +664,7 @@ def review_accept_confident(*, rows, by: Actor) -> tuple[int, int]:
 
 
 # --- Uploads (admin) and the inbox ----------------------------------------------------------------
-def _given_meta(run: ImportRun) -> dict:
+def _given_meta(run: ImportRun) -> dict[str, Any]:
     given = dict(run.given_meta or {})
     if given.get("date"):
         given["date"] = datetime.date.fromisoformat(given["date"])
@@ -668,7 +672,7 @@ def _given_meta(run: ImportRun) -> dict:
 
 
 @contextlib.contextmanager
-def _local_copy(run: ImportRun):
+def _local_copy(run: ImportRun) -> Iterator[Path]:
     """The uploaded file as a local path (a temporary copy: the storage may be remote)."""
     import tempfile
 
@@ -680,7 +684,7 @@ def _local_copy(run: ImportRun):
         yield Path(copy.name)
 
 
-def import_run_plan(*, run: ImportRun, by: Actor, pages=None) -> Plan:
+def import_run_plan(*, run: ImportRun, by: Actor, pages: PageProgress | None = None) -> Plan:
     """The plan of an uploaded file, read from storage. A scan is read by OCR once; planning it again (the
     confirm) takes that reading from the OCR cache."""
     require_staff_with(by, IMPORT_PERMISSION)
@@ -707,7 +711,7 @@ def _forget_scan(run: ImportRun) -> None:
             storage.delete(ocr.cache_name(path))
 
 
-def _page_progress(run: ImportRun):
+def _page_progress(run: ImportRun) -> Callable[[int, int], None]:
     def pages(done: int, total: int) -> None:
         # Outside any transaction of the import: the admin's run page shows it while the scan is read.
         run.progress = {"done": done, "total": total}

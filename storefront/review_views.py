@@ -59,8 +59,8 @@ def review_create(request, line_id: int):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+            for message in errors:  # an ErrorList yields each error's text
+                messages.error(request, str(message))
         return redirect(_product_url(line))
     photos = request.FILES.getlist("photos")
     try:

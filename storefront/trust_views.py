@@ -102,7 +102,7 @@ def _register_rows():
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 

@@ -37,6 +37,7 @@ import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 from django.conf import settings
 
@@ -223,8 +224,9 @@ def _table_quad(binary):
         return None
     points = contour.reshape(-1, 2).astype(np.float32)
     sums, diffs = points.sum(axis=1), points[:, 0] - points[:, 1]
-    return np.float32(
-        [points[sums.argmin()], points[diffs.argmax()], points[sums.argmax()], points[diffs.argmin()]]
+    return np.array(
+        [points[sums.argmin()], points[diffs.argmax()], points[sums.argmax()], points[diffs.argmin()]],
+        dtype=np.float32,
     )
 
 
@@ -237,8 +239,9 @@ def _upright(grey, quad):
     width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
     height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     left, top = int(min(tl[0], bl[0])), int(min(tl[1], tr[1]))
-    target = np.float32(
-        [[left, top], [left + width, top], [left + width, top + height], [left, top + height]]
+    target = np.array(
+        [[left, top], [left + width, top], [left + width, top + height], [left, top + height]],
+        dtype=np.float32,
     )
     matrix = cv2.getPerspectiveTransform(quad, target)
     size = (max(grey.shape[1], left + width + 10), max(grey.shape[0], top + height + 10))
@@ -428,8 +431,8 @@ def _read_unruled(grey, *, name: str, where: str, want_title: bool, star_column:
         raise _no_table(name, where)
     # Column gaps from the rows' first lines (they carry the stars); the signature block below the table
     # would close every gap.
-    rated = [line for line in lines[header_at + 1 :] if any(_RATING.match(w.text) for w in line)]
-    edges = _column_edges(header, [w for line in rated for w in line], grey.shape[1])
+    rated_lines = [line for line in lines[header_at + 1 :] if any(_RATING.match(w.text) for w in line)]
+    edges = _column_edges(header, [w for line in rated_lines for w in line], grey.shape[1])
     labels = [" ".join(w.text for w in g) for g in header]
     columns = header_columns(labels)
     stars = columns.get("stars", star_column)
@@ -532,7 +535,7 @@ def header_columns(cells: list[str]) -> dict[str, int]:
 
 
 # --- Documents ----------------------------------------------------------------------------------------------
-def _readable(page: PageResult | None) -> bool:
+def _readable(page: PageResult | None) -> TypeGuard[PageResult]:
     """The page names its columns, or its rows read with some confidence."""
     if page is None:
         return False
@@ -562,7 +565,8 @@ def _read_oriented(image, **options) -> PageResult:
         turn = 0  # too little text to tell
     if turn:
         return read_page(image.rotate(-turn, expand=True), **options)
-    if refusal is not None:
+    if page is None:  # read_page refused the page (it returns a page otherwise)
+        assert refusal is not None
         raise refusal
     return page
 

@@ -90,6 +90,8 @@ class _CardRow(TypedDict):
     in_stock: bool  # some variant has units available
     image: str | None  # storage name of the first image
     image_alt: str | None
+    rating_average: Decimal | None  # of the shown buyer reviews, one decimal; None without reviews
+    rating_count: int
 
 
 class ProductCard(_CardRow):
@@ -98,8 +100,6 @@ class ProductCard(_CardRow):
 
     province_name: str
     image_url: str  # "" without an image
-    rating_average: Decimal | None  # of the shown buyer reviews, one decimal; None without reviews
-    rating_count: int
 
 
 _IMAGE_STORAGE = ProductImage._meta.get_field("image").storage

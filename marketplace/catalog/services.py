@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import transaction
@@ -438,6 +438,9 @@ def takedown_record(
 ) -> TakedownRequest:
     """Staff write down who asked to remove a listing, their reference and reason."""
     require_staff_with(by, TAKEDOWN_RECORD_PERMISSION)
+    recorder = acting_user(by)
+    if recorder is None:  # a system actor passes the staff check but cannot be the person on record
+        raise PermissionDenied("permission_denied")
     return TakedownRequest.objects.create(
         product=product,
         requester=_bounded(requester, field="requester", max_chars=255),
@@ -446,7 +449,7 @@ def takedown_record(
         ),
         reference=_bounded(reference, field="reference", max_chars=120),
         reason=_bounded(reason, field="reason", max_chars=4000),
-        recorded_by=acting_user(by),
+        recorded_by=recorder,
     )
 
 

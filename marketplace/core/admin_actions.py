@@ -1,25 +1,30 @@
 """Admin actions that need input (a reason, a document): ask for it on an intermediate page, then call a
 service once per selected object, reporting each refusal by name and never failing the whole batch."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import Any, TypeAlias
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
 def run_action_with_form(
-    model_admin: admin.ModelAdmin,
-    request,
-    queryset,
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[Any],
     *,
     form_class: type[forms.Form],
     action: str,
     title: str,
-    apply: Callable[[object, dict], object],
+    apply: Callable[[Any, dict[str, Any]], object],
     explanation: str = "",
-):
+) -> HttpResponse | None:
     if "apply" in request.POST:
         form = form_class(request.POST)
         if form.is_valid():
@@ -53,12 +58,19 @@ class ReasonForm(forms.Form):
     )
 
 
-def reason_action(*, name: str, description: str, apply: Callable[..., object], explanation: str = ""):
+AdminAction: TypeAlias = "Callable[[admin.ModelAdmin[Any], HttpRequest, QuerySet[Any]], HttpResponse | None]"
+
+
+def reason_action(
+    *, name: str, description: str, apply: Callable[..., object], explanation: str = ""
+) -> AdminAction:
     """An admin action (`actions = [name]`, defined as a class attribute `name`) that asks for a reason and
     calls `apply(obj, by=<the staff user>, reason=<the reason>)` for each selected object."""
 
     @admin.action(description=description)
-    def action(model_admin, request, queryset):
+    def action(
+        model_admin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+    ) -> HttpResponse | None:
         return run_action_with_form(
             model_admin,
             request,
@@ -79,14 +91,14 @@ class ReadOnlyInline(admin.TabularInline):
 
     extra = 0
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         return self.fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

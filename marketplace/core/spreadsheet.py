@@ -4,9 +4,15 @@ and shoppers' text (a product named "=HYPERLINK(...)", a phone "+84...") is show
 
 import csv
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import Any, Protocol
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TextSink(Protocol):
+    """Where CSV lines go: a text file, a buffer, or a streaming response's echo."""
+
+    def write(self, value: str, /) -> object: ...
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -24,7 +30,7 @@ def spreadsheet_row(values: Iterable[Any]) -> list[Any]:
 class SafeCsvWriter:
     """csv.writer whose every cell passes through spreadsheet_safe (use it for every CSV export)."""
 
-    def __init__(self, stream: IO[str], **fmtparams: Any) -> None:
+    def __init__(self, stream: TextSink, **fmtparams: Any) -> None:
         self._writer = csv.writer(stream, **fmtparams)
 
     def writerow(self, row: Iterable[Any]) -> Any:

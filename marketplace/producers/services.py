@@ -24,6 +24,7 @@ from marketplace.producers.models import (
 from marketplace.producers.policies import (
     Actor,
     ProducerAction,
+    acting_user,
     is_system,
     require_producer_action,
     require_staff_with,
@@ -216,15 +217,15 @@ SUSPEND_PERMISSION = "producers.suspend_producer"
 REASON_MAX_CHARS = 2000
 
 
-def _actor_label(by) -> str:
+def _actor_label(by: Actor) -> str:
     return str(by) if is_system(by) else (getattr(by, "email", "") or str(by.pk))[:120]
 
 
-def _seller_event(*, producer: Producer, by: Actor, kind: str, **fields) -> SellerEvent:
+def _seller_event(*, producer: Producer, by: Actor, kind: str, **fields: Any) -> SellerEvent:
     return SellerEvent.objects.create(
         producer=producer,
         kind=kind,
-        actor=None if is_system(by) else by,
+        actor=acting_user(by),
         actor_label=_actor_label(by),
         **fields,
     )

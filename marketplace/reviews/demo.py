@@ -1,6 +1,9 @@
 """Demo reviews: the demo shopper received an order from two demo producers and reviewed it; one producer
 replied. Everything goes through the real services, so the demo shows what a buyer's review looks like."""
 
+from collections.abc import Mapping
+
+from marketplace.accounts.models import User
 from marketplace.catalog.models import Product
 from marketplace.checkout.services import (
     CheckoutDetails,
@@ -24,7 +27,7 @@ DEMO_REVIEWS = [
 ]
 
 
-def demo_reviews_load(*, shopper, members_by_producer: dict[int, object]) -> int:
+def demo_reviews_load(*, shopper: User, members_by_producer: Mapping[int, User]) -> int:
     """Place, deliver and review one demo order (once). `members_by_producer`: a member user per producer id
     (they confirm, ship, deliver and reply). Returns the number of reviews written."""
     if Review.objects.filter(author=shopper).exists():
@@ -39,9 +42,10 @@ def demo_reviews_load(*, shopper, members_by_producer: dict[int, object]) -> int
         return 0
     checkout = checkout_create(by=shopper, email=shopper.email)
     for slug, *_ in rows:
-        checkout_lines_add(
-            checkout=checkout, variant_id=products[slug].variants.order_by("pk").first().pk, by=shopper
-        )
+        variant = products[slug].variants.order_by("pk").first()
+        if variant is None:
+            raise ValueError(f"demo product {slug} has no variant")  # the demo catalogue gives each one
+        checkout_lines_add(checkout=checkout, variant_id=variant.pk, by=shopper)
     details = CheckoutDetails(
         email=shopper.email,
         phone="0912 345 678",
@@ -62,6 +66,7 @@ def demo_reviews_load(*, shopper, members_by_producer: dict[int, object]) -> int
         line.variant.product.slug: line
         for part in order.parts.all()
         for line in part.lines.select_related("variant__product")
+        if line.variant is not None  # just ordered: every line still has its variant
     }
     for slug, stars, text, reply in rows:
         review = review_create(line=lines[slug], by=shopper, stars=stars, text=text)

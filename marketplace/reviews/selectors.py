@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 
@@ -19,7 +20,7 @@ class RatingSummary:
     count: int
 
 
-def one_decimal(value) -> Decimal | None:
+def one_decimal(value: Decimal | float | str | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
@@ -50,7 +51,7 @@ class ProducerRatings:
 def producer_ratings(*, producer_id: int) -> ProducerRatings:
     """Both summaries of a producer page in one query."""
 
-    def summary(queryset) -> dict:
+    def summary(queryset: QuerySet[Any]) -> dict[str, Subquery]:
         grouped = queryset.filter(producer_id=OuterRef("pk")).order_by().values("producer_id")
         return {
             "avg": Subquery(grouped.annotate(v=Avg("stars")).values("v")),
@@ -73,7 +74,11 @@ def producer_ratings(*, producer_id: int) -> ProducerRatings:
     )
 
 
-def _not_own_producer(by: Actor):
+class _ProducerPk(TypedDict):
+    pk: int
+
+
+def _not_own_producer(by: Actor) -> QuerySet[Producer, _ProducerPk]:
     return producer_ids_of_member(actor=by).values("pk")
 
 

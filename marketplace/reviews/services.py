@@ -19,6 +19,7 @@ from django.db.models import Avg, Count, DecimalField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
+from marketplace.accounts.models import User
 from marketplace.catalog.models import Product
 from marketplace.core.images import clean_uploaded_image
 from marketplace.orders.models import OrderLine, OrderPart, OrderStatus
@@ -80,8 +81,8 @@ def _refuse(message: str, code: ReviewErrorCode) -> PermissionDenied:
     return PermissionDenied(message, code.value)
 
 
-def _require_buyer_of(*, by: Actor, part: OrderPart) -> None:
-    """The signed-in buyer of a delivered part who does not act for its producer."""
+def _require_buyer_of(*, by: Actor, part: OrderPart) -> User:
+    """The signed-in buyer of a delivered part who does not act for its producer (returned as the user)."""
     if not is_active_user(by):
         raise _refuse("Vui lòng đăng nhập để đánh giá.", ReviewErrorCode.NOT_BUYER)
     if part.order.user_id is None or part.order.user_id != by.pk:
@@ -90,6 +91,7 @@ def _require_buyer_of(*, by: Actor, part: OrderPart) -> None:
         raise _refuse("Chỉ đánh giá được sau khi đã nhận hàng.", ReviewErrorCode.NOT_DELIVERED)
     if producer_ids_of_member(actor=by).filter(pk=part.producer_id).exists():
         raise _refuse("Người bán không thể tự đánh giá sản phẩm của mình.", ReviewErrorCode.OWN_PRODUCT)
+    return by
 
 
 def _require_rate(*, count: int, limit: int) -> None:
@@ -100,7 +102,7 @@ def _require_rate(*, count: int, limit: int) -> None:
         )
 
 
-def _author_name(user) -> str:
+def _author_name(user: User) -> str:
     first = (getattr(user, "first_name", "") or "").strip()
     last = (getattr(user, "last_name", "") or "").strip()
     if not first and not last:
@@ -134,7 +136,7 @@ def review_create(
 ) -> Review:
     """One review per delivered order line, by its buyer, with up to MAX_PHOTOS validated photos."""
     line = OrderLine.objects.select_related("part__order", "variant").get(pk=line.pk)
-    _require_buyer_of(by=by, part=line.part)
+    author = _require_buyer_of(by=by, part=line.part)
     if line.variant is None:
         raise ValidationError("Sản phẩm này không còn được bán.", code=ReviewErrorCode.INVALID.value)
     stars = _clean_stars(stars)
@@ -153,8 +155,8 @@ def review_create(
         line=line,
         product_id=product_id,
         producer_id=line.part.producer_id,
-        author=by,
-        author_name=_author_name(by),
+        author=author,
+        author_name=_author_name(author),
         stars=stars,
         text=text,
     )
@@ -170,13 +172,13 @@ def review_create(
 @transaction.atomic
 def producer_rating_create(*, part: OrderPart, by: Actor, stars: Any) -> ProducerRating:
     part = OrderPart.objects.select_related("order").select_for_update(of=("self",)).get(pk=part.pk)
-    _require_buyer_of(by=by, part=part)
+    author = _require_buyer_of(by=by, part=part)
     stars = _clean_stars(stars)
     if ProducerRating.objects.filter(part=part).exists():
         raise ValidationError(
             "Bạn đã đánh giá người bán cho đơn này.", code=ReviewErrorCode.ALREADY_REVIEWED.value
         )
-    return ProducerRating.objects.create(part=part, producer_id=part.producer_id, author=by, stars=stars)
+    return ProducerRating.objects.create(part=part, producer_id=part.producer_id, author=author, stars=stars)
 
 
 @transaction.atomic
@@ -209,15 +211,17 @@ def review_report(*, review: Review, by: Actor, reason: str) -> ReviewReport:
     return ReviewReport.objects.create(review=review, reporter=by, reason=reason)
 
 
-def _require_moderator(by: Actor) -> None:
-    if not is_staff_with(by, MODERATE_PERMISSION):
+def _require_moderator(by: Actor) -> User:
+    """The moderating staff user (is_staff_with implies an active user; the first check narrows the type)."""
+    if not is_active_user(by) or not is_staff_with(by, MODERATE_PERMISSION):
         raise PermissionDenied("permission_denied")
+    return by
 
 
 @transaction.atomic
 def review_hide(*, review: Review, by: Actor, reason: str) -> Review:
     """Staff hide a review with a reason: it leaves the pages and the product's rating at once."""
-    _require_moderator(by)
+    moderator = _require_moderator(by)
     reason = _clean_plain_text(reason, max_chars=REPORT_REASON_MAX_CHARS, field="reason", required=True)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.hidden_at is not None:
@@ -225,7 +229,7 @@ def review_hide(*, review: Review, by: Actor, reason: str) -> Review:
     review.hidden_at = timezone.now()
     review.hidden_reason = reason
     review.save(update_fields=["hidden_at", "hidden_reason"])
-    ReviewEvent.objects.create(review=review, kind=ReviewEventKind.HIDDEN, actor=by, reason=reason)
+    ReviewEvent.objects.create(review=review, kind=ReviewEventKind.HIDDEN, actor=moderator, reason=reason)
     ReviewReport.objects.filter(review=review, resolved_at__isnull=True).update(resolved_at=review.hidden_at)
     _product_rating_refresh(product_id=review.product_id)
     return review
@@ -233,7 +237,7 @@ def review_hide(*, review: Review, by: Actor, reason: str) -> Review:
 
 @transaction.atomic
 def review_restore(*, review: Review, by: Actor, reason: str) -> Review:
-    _require_moderator(by)
+    moderator = _require_moderator(by)
     reason = _clean_plain_text(reason, max_chars=REPORT_REASON_MAX_CHARS, field="reason", required=True)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.hidden_at is None:
@@ -241,6 +245,6 @@ def review_restore(*, review: Review, by: Actor, reason: str) -> Review:
     review.hidden_at = None
     review.hidden_reason = ""
     review.save(update_fields=["hidden_at", "hidden_reason"])
-    ReviewEvent.objects.create(review=review, kind=ReviewEventKind.RESTORED, actor=by, reason=reason)
+    ReviewEvent.objects.create(review=review, kind=ReviewEventKind.RESTORED, actor=moderator, reason=reason)
     _product_rating_refresh(product_id=review.product_id)
     return review
