@@ -82,9 +82,8 @@ def _country_codes() -> list[str]:
     from babel import Locale
 
     unknown = {"ZZ", "QO", "XA", "XB"}  # CLDR's placeholders, not countries
-    return sorted(
-        code for code in Locale("en").territories if len(code) == 2 and code.isalpha() and code not in unknown
-    )
+    territories = [str(code) for code in Locale("en").territories]
+    return sorted(code for code in territories if len(code) == 2 and code.isalpha() and code not in unknown)
 
 
 CountryCode = graphene.Enum(
