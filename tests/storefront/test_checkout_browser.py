@@ -7,7 +7,7 @@ from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.payments.models import Payment
 from marketplace.payments.services import stripe_client
 from tests.factories import UserFactory
-from tests.factories_orders import buyable_variant
+from tests.factories.orders import buyable_variant
 from tests.stripe_helpers import (  # noqa: F401 - fixtures
     _localstripe_server,
     localstripe,

@@ -8,7 +8,7 @@ from django.test import Client
 
 from marketplace.catalog.models import Category, Collection, CollectionProduct, ProductImage
 from tests.factories import ProducerFactory, VariantFactory, visible_product
-from tests.factories_storefront import invisible_products
+from tests.factories.storefront import invisible_products
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.factories import ProducerFactory, visible_product
-from tests.factories_storefront import reseed_reference_data
+from tests.factories.storefront import reseed_reference_data
 from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
 
 # Not serialized_rollback: a plain transactional test before this module may have recreated the content types

@@ -7,7 +7,7 @@ from marketplace.catalog import services
 from marketplace.catalog.models import Product, ProductImage, ProductVariant, Stock
 from marketplace.catalog.selectors import products_to_claim, products_visible_to_shoppers
 from tests.factories import CertificationFactory, ProducerFactory, ProductFactory, UserFactory, VariantFactory
-from tests.factories_portal import SVG_WITH_SCRIPT, member_of, png_upload, upload
+from tests.factories.portal import SVG_WITH_SCRIPT, member_of, png_upload, upload
 
 
 @pytest.fixture(autouse=True)

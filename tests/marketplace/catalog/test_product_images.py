@@ -11,7 +11,7 @@ from marketplace.catalog.models import ProductImage
 from marketplace.catalog.services import product_image_add
 from marketplace.core.images import ImageErrorCode
 from tests.factories import ProductFactory
-from tests.factories_portal import (
+from tests.factories.portal import (
     SVG_WITH_SCRIPT,
     image_bytes,
     jpeg_with_exif_and_payload,

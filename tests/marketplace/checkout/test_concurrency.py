@@ -7,7 +7,7 @@ from django.db import connection
 from marketplace.catalog.models import Stock
 from marketplace.checkout.services import checkout_complete, checkout_submit
 from marketplace.orders.models import Order, OrderLine
-from tests.factories_orders import buyable_variant, details, filled_checkout
+from tests.factories.orders import buyable_variant, details, filled_checkout
 from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
 
 BUYERS = 20

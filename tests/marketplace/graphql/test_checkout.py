@@ -7,8 +7,8 @@ from graphql_relay import from_global_id, to_global_id
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.orders.models import Order
 from tests.factories import ModerationFactory, UserFactory
+from tests.factories.graphql import product_with_image
 from tests.marketplace.graphql import storefront_operations as ops
-from tests.marketplace.graphql.factories_graphql import product_with_image
 
 pytestmark = pytest.mark.django_db
 

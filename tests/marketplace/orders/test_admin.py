@@ -1,7 +1,7 @@
 import pytest
 
 from marketplace.orders.models import Order, OrderStatus, PaymentState
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from marketplace.catalog.models import Product
 from marketplace.catalog.services import product_create
 from marketplace.certification.services import certification_issue, decision_get_or_create
 from tests.factories import ProducerFactory, category
-from tests.factories_portal import image_bytes, member_of
+from tests.factories.portal import image_bytes, member_of
 from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.usefixtures("restore_seed_data")
