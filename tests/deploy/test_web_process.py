@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.db import connection
 
-from tests.integration.test_celery_worker import _database_url
+from tests.processes import subprocess_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -47,7 +46,7 @@ def web(django_db_setup, tmp_path):
         "DJANGO_ENV": "production",
         "DJANGO_DEBUG": "0",
         "ALLOWED_HOSTS": "ocop.example.vn,localhost",
-        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DATABASE_URL": subprocess_database_url(),
         "DB_CONN_MAX_AGE": "0",
         "LOG_FORMAT": "json",
         "MARKETPLACE_DATA_DIR": str(tmp_path),

@@ -15,15 +15,15 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from celery import Celery
-from django.db import connection
 
 from marketplace.certification.models import Certification, CertificationState
 from marketplace.search.models import DirtyProduct
 from tests.factories import CertificationFactory, DecisionFactory, ProductFactory
+from tests.processes import subprocess_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL") or os.environ.get("CELERY_BROKER_URL") or ""
@@ -52,23 +52,6 @@ pytestmark = [
 ]
 
 
-def _database_url(settings_dict: dict) -> str:
-    user = quote(settings_dict.get("USER") or "")
-    password = settings_dict.get("PASSWORD") or ""
-    auth = f"{user}:{quote(password)}@" if password else (f"{user}@" if user else "")
-    # The embedded server is reached by its socket directory, which dj-database-url puts in OPTIONS.
-    host = settings_dict.get("HOST") or settings_dict.get("OPTIONS", {}).get("host") or ""
-    name = settings_dict["NAME"]
-    if not name.startswith("test_"):
-        # Outside a test's `db` fixture the connection may still carry the development database's name.
-        name = connection.creation._get_test_db_name()
-    name = quote(name)
-    if host.startswith("/"):
-        return f"postgresql://{auth}/{name}?host={quote(host)}"
-    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
-    return f"postgresql://{auth}{host}{port}/{name}"
-
-
 @pytest.fixture(scope="module")
 def worker(django_db_setup, tmp_path_factory):
     """Starts `celery -A marketplace worker` on the test database; yields (client app, queue name)."""
@@ -79,7 +62,7 @@ def worker(django_db_setup, tmp_path_factory):
     inbox = tmp_path_factory.mktemp("decisions-inbox")
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DATABASE_URL": subprocess_database_url(),
         "DB_CONN_MAX_AGE": "0",
         "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_RESULT_BACKEND": BROKER_URL,
