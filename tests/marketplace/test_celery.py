@@ -116,7 +116,7 @@ def run_in_worker(worker, task_name: str, *args, **kwargs):
     return result.get(timeout=5)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_expiry_runs_in_the_worker(worker):
     today = datetime.date.today()
     lapsed = CertificationFactory(
@@ -134,7 +134,7 @@ def test_expiry_runs_in_the_worker(worker):
     assert run_in_worker(worker, "marketplace.certification.tasks.expire_certifications_task") == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_search_reindex_runs_in_the_worker(worker):
     products = ProductFactory.create_batch(3)
     DirtyProduct.objects.bulk_create(
@@ -148,7 +148,7 @@ def test_search_reindex_runs_in_the_worker(worker):
     assert run_in_worker(worker, "marketplace.search.tasks.search_index_dirty_task") == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_decision_import_runs_in_the_worker(worker):
     """Beat's inbox task: a decision dropped into DECISIONS_INBOX is imported by the worker."""
     from catalog_import.models import ImportRun, RunStatus

@@ -10,11 +10,6 @@ from tests.factories import CertificationFactory, ProducerFactory, ProductFactor
 from tests.factories.portal import SVG_WITH_SCRIPT, member_of, png_upload, upload
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def producers(db):
     a, b = ProducerFactory(slug="a"), ProducerFactory(slug="b")

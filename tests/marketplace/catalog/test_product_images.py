@@ -20,11 +20,6 @@ from tests.factories.portal import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def product(db):
     return ProductFactory(name="Cà phê Arabica")
