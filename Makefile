@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes (pytest-xdist); each gets its own test database on the one embedded PostgreSQL.
+PYTEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format bench install browser messages clean worker beat
@@ -48,7 +50,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 test: install browser lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m bench $(BENCH_ARGS)
