@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.env import env_bool, env_int, env_list, env_str
+from marketplace.env import env_bool, env_int, env_list, env_str, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MARKETPLACE_DATA_DIR", str(BASE_DIR / ".data")))
@@ -19,9 +19,14 @@ if ENVIRONMENT == "production" and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production")
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY and ENVIRONMENT != "production":
+    # A checkout where `make run` has run has its own key, so `python manage.py ...` works as written.
+    SECRET_KEY = local_secret_key(DATA_DIR)
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required unless DJANGO_DEBUG=1")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is required unless DJANGO_DEBUG=1 (run `make run` once to set up a checkout)"
+        )
     SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if ENVIRONMENT != "production" else [])

