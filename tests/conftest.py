@@ -31,11 +31,21 @@ def _media_in_tmp(settings, tmp_path):
 _FLUSHED = {"default": False}
 
 
+def _uses_database(item) -> bool:
+    names = item.fixturenames
+    return bool(item.get_closest_marker("django_db")) or any(
+        name in names for name in ("db", "transactional_db", "live_server")
+    )
+
+
 def _is_transactional(marker) -> bool:
     return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's order: plain database tests, transactional, the rest
 def pytest_collection_modifyitems(items):
+    # Slow tests without the database go first, so on xdist they overlap the rest instead of ending the run.
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") and not _uses_database(item)))
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker is None and "live_server" in item.fixturenames:
