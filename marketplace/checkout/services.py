@@ -25,7 +25,7 @@ from marketplace.checkout.selectors import (
     stock_message,
     unavailable_message,
 )
-from marketplace.core import provinces
+from marketplace.core.addresses import clean_address
 from marketplace.orders.models import Order, OrderLine, OrderPart
 from marketplace.payments.models import Payment, PaymentMethod
 from marketplace.search.services import search_products_changed
@@ -159,44 +159,10 @@ def _validate_email(email: str) -> None:
         raise _error("email", _("Địa chỉ email không hợp lệ."), CheckoutErrorCode.INVALID) from exc
 
 
-def _validate_phone(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if not 9 <= len(digits) <= 12:
-        raise _error("phone", _("Số điện thoại không hợp lệ."), CheckoutErrorCode.INVALID)
-    return phone.strip()
-
-
 def _clean_email(email: str) -> dict:
     email = (email or "").strip().lower()
     _validate_email(email)
     return {"email": email}
-
-
-def _clean_address(*, full_name: str, phone: str, province: str, commune: str, street: str) -> dict:
-    errors: dict[str, ValidationError] = {}
-    values = {"full_name": full_name, "commune": commune, "street": street}
-    for name, value in values.items():
-        if not (value or "").strip():
-            errors[name] = ValidationError(
-                _("Trường này là bắt buộc."), code=CheckoutErrorCode.REQUIRED.value
-            )
-    if province not in provinces.BY_CODE:
-        errors["province"] = ValidationError(
-            _("Chọn một trong 34 tỉnh, thành phố."), code=CheckoutErrorCode.INVALID.value
-        )
-    try:
-        phone = _validate_phone(phone or "")
-    except ValidationError as exc:
-        errors.update(exc.error_dict)
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "full_name": full_name.strip(),
-        "phone": phone,
-        "province": province,
-        "commune": commune.strip(),
-        "street": street.strip(),
-    }
 
 
 def payment_methods_available() -> list[str]:
@@ -233,7 +199,7 @@ def checkout_email_update(*, checkout: Checkout, email: str) -> Checkout:
 def checkout_shipping_address_update(
     *, checkout: Checkout, full_name: str, phone: str, province: str, commune: str, street: str
 ) -> Checkout:
-    cleaned = _clean_address(
+    cleaned = clean_address(
         full_name=full_name, phone=phone, province=province, commune=commune, street=street
     )
     return _save(checkout, cleaned)
@@ -350,7 +316,7 @@ def _apply_details(checkout: Checkout, details: CheckoutDetails) -> None:
     errors: dict = {}
     for clean in (
         lambda: _clean_email(details.email),
-        lambda: _clean_address(
+        lambda: clean_address(
             full_name=details.full_name,
             phone=details.phone,
             province=details.province,
