@@ -154,7 +154,7 @@ def product_hide(*, product: Product, by, reason: str) -> ProductModeration:
     if not reason:
         raise ValidationError({"reason": "Cần ghi lý do ẩn sản phẩm."}, code=CatalogErrorCode.REQUIRED.value)
     Product.objects.select_for_update().filter(pk=product.pk).first()
-    if ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).exists():
+    if ProductModeration.objects.open().filter(product=product).exists():
         raise ValidationError("Sản phẩm đã bị ẩn.", code=CatalogErrorCode.ALREADY_HIDDEN.value)
     moderation = ProductModeration.objects.create(product=product, reason=reason, hidden_by=by)
     from marketplace.catalog.tasks import product_hidden_notify_task
@@ -168,7 +168,7 @@ def product_hide(*, product: Product, by, reason: str) -> ProductModeration:
 @transaction.atomic
 def product_unhide(*, product: Product, by) -> ProductModeration:
     Product.objects.select_for_update().filter(pk=product.pk).first()
-    moderation = ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).first()
+    moderation = ProductModeration.objects.open().filter(product=product).first()
     if moderation is None:
         raise ValidationError("Sản phẩm không bị ẩn.", code=CatalogErrorCode.NOT_HIDDEN.value)
     moderation.unhidden_by = by
@@ -183,7 +183,8 @@ def product_hidden_notify(*, moderation_id: int) -> int:
     Returns the number of recipients."""
     moderation = (
         ProductModeration.objects.select_related("product__producer", "hidden_by")
-        .filter(pk=moderation_id, unhidden_at__isnull=True)
+        .open()
+        .filter(pk=moderation_id)
         .first()
     )
     if moderation is None:  # undone before the task ran: nothing to say

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from marketplace.catalog.models import ProductVariant, Stock
+from marketplace.catalog.models import ProductVariant, Stock, units_available
 from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.certification.services import lock_products
 from marketplace.checkout.error_codes import CheckoutErrorCode
@@ -63,8 +63,7 @@ def _check_quantity(variant: ProductVariant, quantity: int) -> None:
             _("Mỗi lần mua tối đa %(limit)d sản phẩm.") % {"limit": settings.CHECKOUT_MAX_LINE_QUANTITY},
             CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT,
         )
-    stock = getattr(variant, "stock", None)
-    available = stock.quantity_available if stock is not None else 0
+    available = units_available(variant)
     if quantity > available:
         raise _error(
             "quantity",
@@ -227,8 +226,7 @@ def checkout_attach_user(*, checkout: Checkout, user) -> Checkout:
     _lock_checkout(existing)
     for line in checkout.lines.select_related("variant__stock"):
         target = CheckoutLine.objects.filter(checkout=existing, variant_id=line.variant_id).first()
-        stock = getattr(line.variant, "stock", None)
-        cap = max(stock.quantity_available if stock else 0, 1)
+        cap = max(units_available(line.variant), 1)
         if target is None:
             CheckoutLine.objects.create(checkout=existing, variant_id=line.variant_id, quantity=line.quantity)
         else:
