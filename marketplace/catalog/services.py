@@ -20,6 +20,7 @@ from marketplace.catalog.models import (
 from marketplace.core.images import clean_uploaded_image
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import Producer
+from marketplace.producers.selectors import producer_email_recipients
 from marketplace.search.services import search_products_changed
 
 ALLOWED_TAGS = {
@@ -190,16 +191,14 @@ def product_hidden_notify(*, moderation_id: int) -> int:
     if moderation is None:  # undone before the task ran: nothing to say
         return 0
     producer = moderation.product.producer
-    recipients = {email.lower() for email in producer.memberships.values_list("user__email", flat=True)}
-    if producer.email:
-        recipients.add(producer.email.lower())
+    recipients = producer_email_recipients(producer)
     if not recipients:
         return 0
     context = {"moderation": moderation, "product": moderation.product, "producer": producer}
     context["site_url"] = settings.SITE_URL
     subject = f"[Chợ OCOP] Sản phẩm “{moderation.product.name}” đã bị ẩn / Product hidden by staff"
     body = render_to_string("catalog/email/product_hidden.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients))
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     return len(recipients)
 
 

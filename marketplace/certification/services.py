@@ -19,6 +19,7 @@ from marketplace.certification.models import (
     IssuerLevel,
 )
 from marketplace.core.dates import add_months
+from marketplace.producers.selectors import producer_email_recipients
 from marketplace.search.services import search_products_changed
 
 
@@ -230,12 +231,6 @@ def certifications_revoke_bulk(*, decision: Decision, certification_ids: Sequenc
     )
 
 
-def _reminder_recipients(producer) -> list[str]:
-    emails = [producer.email] if producer.email else []
-    emails += [m.user.email for m in producer.memberships.all() if m.user.is_active and m.user.email]
-    return sorted({e.strip().lower() for e in emails if e.strip()})
-
-
 @transaction.atomic
 def certification_reminders_send(*, today: datetime.date | None = None) -> list[int]:
     """E-mail each producer once about every certificate ending within CERTIFICATE_REMINDER_DAYS (30 days):
@@ -262,7 +257,7 @@ def certification_reminders_send(*, today: datetime.date | None = None) -> list[
     reminded = []
     for certification in due:
         producer = certification.product.producer
-        recipients = _reminder_recipients(producer)
+        recipients = producer_email_recipients(producer)
         ExpiryReminder.objects.create(certification=certification, recipients=recipients)
         reminded.append(certification.pk)
         if not recipients:

@@ -9,19 +9,11 @@ from marketplace.orders.models import Order
 from marketplace.orders.selectors import order_with_relations
 from marketplace.payments.models import PaymentMethod
 from marketplace.payments.vietqr import order_reference
-from marketplace.producers.models import ProducerMembership
+from marketplace.producers.selectors import producer_email_recipients
 
 
 def order_url(order: Order) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/orders/{order.token}/"
-
-
-def producer_recipients(producer) -> list[str]:
-    emails = [producer.email] if producer.email else []
-    emails += ProducerMembership.objects.filter(producer=producer, user__is_active=True).values_list(
-        "user__email", flat=True
-    )
-    return sorted({email.lower() for email in emails if email})
 
 
 def order_emails_send(*, order_id: int, shopper: bool = True, producers: bool = True) -> int:
@@ -44,7 +36,7 @@ def order_emails_send(*, order_id: int, shopper: bool = True, producers: bool = 
         if shopper:
             sent += EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email]).send()
         for part in order.parts.all() if producers else ():
-            recipients = producer_recipients(part.producer)
+            recipients = producer_email_recipients(part.producer)
             if not recipients:
                 continue
             body = render_to_string(
