@@ -202,10 +202,6 @@ def categories_with_parents() -> list[Category]:
     return categories
 
 
-def category_roots() -> QuerySet[Category]:
-    return Category.objects.filter(parent__isnull=True).order_by("sort_order", "name")
-
-
 def collection_cards(*, slug: str, limit: int | None = None, today: datetime.date | None = None) -> list:
     """Cards of the visible products of the collection `slug`, in the collection's order."""
     return product_cards(
@@ -214,15 +210,6 @@ def collection_cards(*, slug: str, limit: int | None = None, today: datetime.dat
         limit=limit,
         today=today,
     )
-
-
-def products_of_producer_member(*, user) -> QuerySet[Product]:
-    """Producer scope: the products a user may manage (staff with permission: all)."""
-    if user.is_authenticated and user.is_staff and user.has_perm("catalog.change_product"):
-        return Product.objects.all()
-    if not user.is_authenticated:
-        return Product.objects.none()
-    return Product.objects.filter(producer__memberships__user=user)
 
 
 # --- Producer portal (issue 7): everything is filtered by the producer first -----------------------
