@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 from celery import Celery
+from celery.result import allow_join_result
 
 from marketplace.certification.models import Certification, CertificationState
 from marketplace.search.models import DirtyProduct
@@ -89,7 +90,8 @@ def worker(django_db_setup, tmp_path_factory):
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    client = Celery("ocop-worker-test", broker=BROKER_URL, backend=BROKER_URL)
+    # Not the current app: later tests in this process must keep sending to the project's (eager) app.
+    client = Celery("ocop-worker-test", broker=BROKER_URL, backend=BROKER_URL, set_as_current=False)
     client.conf.task_default_queue = queue
     try:
         yield client, queue, process, log_path, inbox
@@ -113,7 +115,10 @@ def run_in_worker(worker, task_name: str, *args, **kwargs):
         if time.monotonic() > deadline:
             pytest.fail(f"{task_name} did not finish in {TASK_TIMEOUT}s:\n{log_path.read_text()[-4000:]}")
         time.sleep(0.1)
-    return result.get(timeout=5)
+    # Eager tasks run by other threads in this process (live servers, the concurrency tests) can leave
+    # Celery's process-wide "inside a task" flag set; this is the client, never a task.
+    with allow_join_result():
+        return result.get(timeout=5)
 
 
 @pytest.mark.django_db(transaction=True)
