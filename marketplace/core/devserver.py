@@ -54,6 +54,8 @@ def main() -> int:
         output = subprocess.DEVNULL if quiet else None
         child = subprocess.Popen([sys.executable, str(BASE_DIR / "manage.py"), *args], stdout=output)  # noqa: S603
         current[:] = [child]
+        if stopping:  # the signal came while it was starting
+            child.send_signal(signal.SIGINT)
         code = child.wait()
         if code != 0 and not stopping:
             raise SystemExit(code)
