@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.accounts.error_codes import AccountErrorCode
 from marketplace.accounts.models import Address, User
-from marketplace.core import provinces
+from marketplace.core.addresses import clean_address
 from marketplace.producers.policies import Actor, require_actor, require_self
 
 
@@ -47,19 +47,6 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
     )
 
 
-def _validate_address(*, full_name: str, phone: str, province: str, commune: str, street: str) -> None:
-    errors: dict[str, ValidationError] = {}
-    for name, value in {"full_name": full_name, "phone": phone, "commune": commune, "street": street}.items():
-        if not (value or "").strip():
-            errors[name] = ValidationError(_("Trường này là bắt buộc."), code=AccountErrorCode.REQUIRED.value)
-    if province not in provinces.BY_CODE:
-        errors["province"] = ValidationError(
-            _("Chọn một trong 34 tỉnh, thành phố."), code=AccountErrorCode.INVALID.value
-        )
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def address_create(
     *,
@@ -73,20 +60,14 @@ def address_create(
     by: Actor,
 ) -> Address:
     require_self(by, user.pk)
-    _validate_address(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
+    values = clean_address(
+        full_name=full_name, phone=phone, province=province, commune=commune, street=street
+    )
     User.objects.select_for_update().filter(pk=user.pk).first()  # serialise default changes per user
     first = not Address.objects.filter(user=user).exists()
     if is_default and not first:
         Address.objects.filter(user=user, is_default=True).update(is_default=False)
-    return Address.objects.create(
-        user=user,
-        full_name=full_name.strip(),
-        phone=phone.strip(),
-        province=province,
-        commune=commune.strip(),
-        street=street.strip(),
-        is_default=is_default or first,
-    )
+    return Address.objects.create(user=user, **values, is_default=is_default or first)
 
 
 @transaction.atomic

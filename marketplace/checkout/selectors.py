@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from marketplace.catalog.models import Product
+from marketplace.catalog.models import Product, units_available
 from marketplace.catalog.selectors import ShopperAccess, product_shopper_access, products_visible_to_shoppers
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutLine
@@ -157,8 +157,7 @@ def checkout_summary(*, checkout: Checkout | None) -> CheckoutSummary | None:
     summaries: list[LineSummary] = []
     groups: dict[int, ProducerGroup] = {}
     for line in lines:
-        stock = getattr(line.variant, "stock", None)
-        available = stock.quantity_available if stock is not None else 0
+        available = units_available(line.variant)
         summary = LineSummary(line=line, available=available)
         product = line.variant.product
         if product.pk not in visible:

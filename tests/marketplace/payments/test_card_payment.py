@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.payments.models import Payment
 from marketplace.payments.services import card_payment_start, stripe_client
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 from tests.stripe_helpers import (  # noqa: F401 - fixtures
     _localstripe_server,
     localstripe,
