@@ -2,6 +2,7 @@
 account saved is never refused at checkout."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from marketplace.accounts.models import Address
@@ -46,7 +47,8 @@ def _codes(error: ValidationError) -> dict:
 
 def _through_account(fields: dict) -> dict:
     try:
-        address_create(user=UserFactory(), **fields)
+        user = UserFactory()
+        address_create(user=user, **fields, by=user)
     except ValidationError as exc:
         assert not Address.objects.exists()
         return _codes(exc)
@@ -54,9 +56,9 @@ def _through_account(fields: dict) -> dict:
 
 
 def _through_checkout(fields: dict) -> dict:
-    checkout = checkout_create()
+    checkout = checkout_create(by=AnonymousUser())
     try:
-        checkout_shipping_address_update(checkout=checkout, **fields)
+        checkout_shipping_address_update(checkout=checkout, **fields, by=AnonymousUser())
     except ValidationError as exc:
         checkout = Checkout.objects.get(pk=checkout.pk)
         assert (checkout.phone, checkout.full_name, checkout.street) == ("", "", "")
@@ -72,9 +74,11 @@ def test_account_and_checkout_apply_the_same_address_rule(changes, errors):
 
 
 def test_an_address_saved_in_the_account_is_accepted_at_checkout():
-    saved = address_create(user=UserFactory(), **{**HOME, "phone": " +84 912 345 678 "})
+    user = UserFactory()
+    saved = address_create(user=user, **{**HOME, "phone": " +84 912 345 678 "}, by=user)
     checkout = checkout_shipping_address_update(
-        checkout=checkout_create(),
+        checkout=checkout_create(by=user),
+        by=user,
         **{name: getattr(saved, name) for name in ("full_name", "phone", "province", "commune", "street")},
     )
     assert (checkout.phone, checkout.street) == ("+84 912 345 678", "Bản Áng")
