@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "marketplace.orders",
     "marketplace.reviews",
     "marketplace.payments",
+    "marketplace.money",
     "marketplace.content",
     "marketplace.graphql",
     "catalog_import",
@@ -311,6 +312,19 @@ VIETQR_BANK_BIN = env_str("VIETQR_BANK_BIN", "970436")
 VIETQR_ACCOUNT_NUMBER = env_str("VIETQR_ACCOUNT_NUMBER", "0011000000000")
 VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "CONG TY OCOP MARKETPLACE")
 
+# --- Producer money (issue 15) -----------------------------------------------------------------
+# Platform commission when no CommissionRate applies, in basis points (1000 = 10 %).
+MONEY_COMMISSION_DEFAULT_BP = env_int("MONEY_COMMISSION_DEFAULT_BP", 1000)
+# Days after delivery during which a shopper may ask for a return; a part is payable only after them.
+MONEY_RETURN_WINDOW_DAYS = env_int("MONEY_RETURN_WINDOW_DAYS", 7)
+# A producer is paid out once its payable balance reaches this amount.
+MONEY_PAYOUT_THRESHOLD_VND = env_int("MONEY_PAYOUT_THRESHOLD_VND", 100_000)
+# Incoming-transfer notifications (/payments/bank/notify/): HMAC-SHA256 shared secret, replay window,
+# largest body accepted.
+BANK_NOTIFY_SECRET = env_str("BANK_NOTIFY_SECRET")
+BANK_NOTIFY_TOLERANCE_SECONDS = env_int("BANK_NOTIFY_TOLERANCE_SECONDS", 300)
+BANK_NOTIFY_MAX_BODY_BYTES = env_int("BANK_NOTIFY_MAX_BODY_BYTES", 16_384)
+
 # --- Checkout -----------------------------------------------------------------------------------
 # Each producer ships its own part: a flat fee per producer, free when that part reaches the threshold.
 SHIPPING_FLAT_RATE_VND = env_int("SHIPPING_FLAT_RATE_VND", 30_000)
@@ -455,6 +469,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W002"]  # ThrottleMiddleware subclasses axes' mi
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # failures and lockouts; not every successful sign-in
 # Registrations and password-reset e-mails: scope -> (attempts, window in seconds), in accounts.ThrottleEvent.
 THROTTLE_RATES = {
+    "bank_notify_ip": (env_int("THROTTLE_BANK_NOTIFY_PER_IP_MINUTE", 120), 60),
     "register_ip": (env_int("THROTTLE_REGISTER_PER_IP_HOUR", 5), 60 * 60),
     "reset_email_account": (env_int("THROTTLE_RESET_EMAIL_PER_ACCOUNT_HOUR", 3), 60 * 60),
     "reset_email_ip": (env_int("THROTTLE_RESET_EMAIL_PER_IP_HOUR", 10), 60 * 60),

@@ -13,7 +13,9 @@ shop_patterns = (
         path("orders/<uuid:token>/", shop_views.order_detail, name="order"),
         path("orders/<uuid:token>/pay/", shop_views.order_pay, name="order_pay"),
         path("orders/<uuid:token>/cancel/", shop_views.order_cancel_view, name="order_cancel"),
+        path("orders/<uuid:token>/return/", shop_views.order_return_view, name="order_return"),
         path("payments/stripe/webhook/", shop_views.stripe_webhook, name="stripe_webhook"),
+        path("payments/bank/notify/", shop_views.bank_notify, name="bank_notify"),
     ],
     "shop",
 )

@@ -5,8 +5,8 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,8 +32,9 @@ from marketplace.checkout.services import (
 )
 from marketplace.core import provinces
 from marketplace.core.http import client_ip
-from marketplace.orders.models import Order, OrderStatus, PaymentState
-from marketplace.orders.policies import buyer_actor, may_cancel_order
+from marketplace.money.selectors import order_has_returnable_part, returnable_lines
+from marketplace.orders.models import Order, OrderLine, OrderStatus, PaymentState
+from marketplace.orders.policies import buyer_actor, is_order_buyer, may_cancel_order
 from marketplace.orders.selectors import order_by_checkout_token, order_by_token
 from marketplace.orders.services import REASON_MAX_LENGTH, order_cancel_allowed
 from marketplace.payments.models import PaymentMethod
@@ -255,6 +256,7 @@ def order_detail(request, token):
         ),
         "cancel_form": OrderCancelForm(),
     }
+    context["can_return"] = order_has_returnable_part(order)
     # Back from Stripe.js before the webhook arrived: the payment is on its way, not missing.
     context["payment_processing"] = (
         order.payment_state == PaymentState.UNPAID and request.GET.get("redirect_status") == "succeeded"
@@ -340,6 +342,53 @@ def order_cancel_view(request, token):
     return render(request, "shop/order_cancel.html", context, status=400 if form.is_bound else 200)
 
 
+class ReturnForm(forms.Form):
+    line = forms.ModelChoiceField(
+        label=gettext_lazy("Sản phẩm"), queryset=OrderLine.objects.none(), empty_label=None
+    )
+    quantity = forms.IntegerField(label=gettext_lazy("Số lượng"), min_value=1, max_value=999)
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["line"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = lines
+
+
+@require_http_methods(["GET", "POST"])
+def order_return_view(request, token):
+    """The buyer asks to return delivered units within the return window, with up to three photos."""
+    from marketplace.money.services import return_request_create
+
+    order = _order_or_404(token)
+    actor = buyer_actor(order=order, user=request.user, token=order.token)
+    if not is_order_buyer(order=order, actor=actor):
+        raise Http404("No such order")
+    form = ReturnForm(request.POST or None, lines=returnable_lines(order_id=order.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            return_request_create(
+                line=form.cleaned_data["line"],
+                quantity=form.cleaned_data["quantity"],
+                reason=form.cleaned_data["reason"],
+                photos=request.FILES.getlist("photos")[:4],
+                by=actor,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            for message in (
+                _error_messages(exc) if isinstance(exc, ValidationError) else [_("Không có quyền.")]
+            ):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã gửi yêu cầu trả hàng; người bán sẽ trả lời sớm."))
+            return redirect("shop:order", token=order.token)
+    status = 400 if form.is_bound else 200
+    return render(request, "shop/order_return.html", {"order": order, "form": form}, status=status)
+
+
 @csrf_exempt  # Stripe cannot send a CSRF token; the request is authenticated by its signature instead
 @require_POST
 def stripe_webhook(request):
@@ -355,3 +404,39 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("invalid signature")
     processed = stripe_event_process(event=event, by=SYSTEM_WEBHOOK)
     return HttpResponse("ok" if processed else "duplicate", content_type="text/plain")
+
+
+@csrf_exempt  # the bank-notification service authenticates by its HMAC signature, not a CSRF token
+@require_POST
+def bank_notify(request):
+    """Incoming transfers from the bank-notification service (SePay/Casso-style JSON). Bounded: body size,
+    a rate per client IP, signature and replay window checked before anything is parsed or written."""
+    from marketplace.accounts.throttle import Throttled, throttle_attempt
+    from marketplace.money.services import (
+        BankSignatureError,
+        bank_notification_receive,
+        bank_signature_verify,
+    )
+
+    length = request.headers.get("Content-Length", "")
+    if not length.isdigit() or int(length) > settings.BANK_NOTIFY_MAX_BODY_BYTES:
+        return JsonResponse({"success": False, "error": "body too large"}, status=413)
+    try:
+        throttle_attempt(request, limits={"bank_notify_ip": client_ip(request) or "-"}, message="%(minutes)d")
+    except Throttled as exc:
+        response = JsonResponse({"success": False, "error": "rate limited"}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    try:
+        data = bank_signature_verify(
+            payload=request.body,
+            signature=request.headers.get("X-Signature", ""),
+            timestamp=request.headers.get("X-Timestamp", ""),
+        )
+    except BankSignatureError:
+        return JsonResponse({"success": False, "error": "invalid signature"}, status=401)
+    try:
+        notification, created = bank_notification_receive(data=data, by=SYSTEM_WEBHOOK)
+    except ValidationError as exc:
+        return JsonResponse({"success": False, "error": "; ".join(exc.messages)}, status=400)
+    return JsonResponse({"success": True, "status": notification.status, "duplicate": not created})

@@ -157,6 +157,11 @@ def stock_set(*, variant: ProductVariant, quantity: int, by: Actor) -> Stock:
 def product_hide(*, product: Product, by: Actor, reason: str) -> ProductModeration:
     """Staff hides a product: it leaves every list at once (the visibility selector sees the open record)."""
     require_staff_with(by, HIDE_PERMISSION)
+    return _hide(product=product, by=by, reason=reason)
+
+
+def _hide(*, product: Product, by: Actor, reason: str) -> ProductModeration:
+    """The hiding itself, for callers that checked their own permission (staff moderation, a takedown)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Cần ghi lý do ẩn sản phẩm."}, code=CatalogErrorCode.REQUIRED.value)
@@ -450,7 +455,7 @@ def takedown_handle(*, takedown: TakedownRequest, by: Actor, remove: bool, note:
     if remove:
         product = takedown.product
         open_hiding = ProductModeration.objects.open().filter(product=product).first()
-        takedown.moderation = open_hiding or product_hide(
+        takedown.moderation = open_hiding or _hide(
             product=product,
             by=by,
             reason=f"Gỡ theo yêu cầu {takedown.reference} ({takedown.requester}): {note}",

@@ -161,6 +161,11 @@ class OrderEventKind(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
     RELEASED = "released", _("Tự hủy vì chưa thanh toán")
     REFUND_DUE = "refund_due", _("Cần hoàn tiền")
+    RETURN_REQUESTED = "return_requested", _("Khách yêu cầu trả hàng")
+    RETURN_ACCEPTED = "return_accepted", _("Chấp nhận trả hàng")
+    RETURN_REFUSED = "return_refused", _("Từ chối trả hàng")
+    RETURN_ESCALATED = "return_escalated", _("Khách khiếu nại lên Chợ OCOP")
+    REFUNDED = "refunded", _("Đã hoàn tiền")
 
 
 class ActorKind(models.TextChoices):

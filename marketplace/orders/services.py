@@ -21,6 +21,7 @@ from marketplace.orders.models import (
 )
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus
 from marketplace.producers.policies import (
+    SYSTEM_TASK,
     Actor,
     ProducerAction,
     is_active_user,
@@ -138,8 +139,9 @@ def order_part_mark_delivered(*, part: OrderPart, by: Actor) -> OrderPart:
         and order.status == OrderStatus.DELIVERED
         and order.payment_state == PaymentState.UNPAID
     ):
-        # Cash was collected at the door of the last delivery.
-        _set_paid(order)
+        # Cash was collected at the door of the last delivery (the carrier's delivery, a system event: the
+        # producer reports it but does not confirm money).
+        _set_paid(order, by=SYSTEM_TASK)
     return part
 
 
@@ -199,6 +201,10 @@ def _cancel_parts(
     }
     events = [OrderEvent(order=order, part=part, kind=kind, **actor) for part in parts]
     if order.payment_state == PaymentState.PAID:
+        from marketplace.money.services import ledger_order_reverse
+
+        # The money goes back to the shopper: the producers' ledgers give it back in this transaction.
+        ledger_order_reverse(order=order, parts=parts, by=by, reason=reason or kind)
         refund = sum(part.total_amount for part in parts)
         events.append(OrderEvent(order=order, kind=OrderEventKind.REFUND_DUE, amount=refund, **actor))
     events = OrderEvent.objects.bulk_create(events)
@@ -327,11 +333,15 @@ def order_cancel(*, order: Order, by: Actor, reason: str = "") -> Order:
     return order
 
 
-def _set_paid(order: Order) -> None:
+def _set_paid(order: Order, *, by: Actor) -> None:
+    """Paid, and each producer's ledger is credited in this same transaction."""
+    from marketplace.money.services import ledger_order_paid
+
     order.payment_state = PaymentState.PAID
     order.paid_at = timezone.now()
     order.save(update_fields=["payment_state", "paid_at", "updated_at"])
     Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(status=PaymentStatus.SUCCEEDED)
+    ledger_order_paid(order=order, by=by)
 
 
 def _confirm_unconfirmed_parts(order: Order) -> None:
@@ -364,7 +374,7 @@ def order_payment_received(*, order: Order, by: Actor) -> Order:
         )
     if order.payment_state == PaymentState.PAID:
         return order
-    _set_paid(order)
+    _set_paid(order, by=by)
     _confirm_unconfirmed_parts(order)
     if order.payment_method == PaymentMethod.CARD:
         from marketplace.orders.tasks import order_emails_send_task
@@ -395,6 +405,9 @@ def order_mark_refunded(*, order: Order, by: Actor) -> Order:
     OrderPart.objects.filter(order=order).exclude(status=OrderStatus.CANCELLED).update(
         status=OrderStatus.REFUNDED
     )
+    from marketplace.money.services import ledger_order_reverse
+
+    ledger_order_reverse(order=order, parts=None, by=by, reason="refunded")
     return order
 
 

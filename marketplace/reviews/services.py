@@ -52,7 +52,7 @@ _UNWANTED = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def clean_plain_text(text: str, *, max_chars: int, field: str, required: bool = False) -> str:
+def _clean_plain_text(text: str, *, max_chars: int, field: str, required: bool = False) -> str:
     """Plain text as shown (templates escape it): NFC, no control or invisible characters, bounded."""
     text = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n"))
     text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in _UNWANTED)
@@ -108,7 +108,7 @@ def _author_name(user) -> str:
     return f"{first} {last[:1]}.".strip() if last else first[:60]
 
 
-def product_rating_refresh(*, product_id: int) -> None:
+def _product_rating_refresh(*, product_id: int) -> None:
     """Recount the product's shown reviews into its summary columns, in one statement."""
     shown = (
         Review.objects.filter(product_id=OuterRef("pk"), hidden_at__isnull=True)
@@ -138,7 +138,7 @@ def review_create(
     if line.variant is None:
         raise ValidationError("Sản phẩm này không còn được bán.", code=ReviewErrorCode.INVALID.value)
     stars = _clean_stars(stars)
-    text = clean_plain_text(text, max_chars=REVIEW_TEXT_MAX_CHARS, field="text")
+    text = _clean_plain_text(text, max_chars=REVIEW_TEXT_MAX_CHARS, field="text")
     if len(photos) > MAX_PHOTOS:
         raise ValidationError(f"Tối đa {MAX_PHOTOS} ảnh.", code=ReviewErrorCode.TOO_MANY_PHOTOS.value)
     # The line's lock serialises a double submit; the one-to-one constraint is the last word.
@@ -163,7 +163,7 @@ def review_create(
         photo.image.save(f"{review.pk}/{clean.content.name}", clean.content, save=False)
         photo.thumbnail.save(f"{review.pk}/{clean.thumbnail.name}", clean.thumbnail, save=False)
         photo.save()
-    product_rating_refresh(product_id=product_id)
+    _product_rating_refresh(product_id=product_id)
     return review
 
 
@@ -183,7 +183,7 @@ def producer_rating_create(*, part: OrderPart, by: Actor, stars: Any) -> Produce
 def review_reply(*, review: Review, by: Actor, text: str) -> Review:
     """The producer's public answer (replaces an earlier one)."""
     require_producer_action(actor=by, action=ProducerAction.REPLY_REVIEWS, producer_id=review.producer_id)
-    text = clean_plain_text(text, max_chars=REPLY_TEXT_MAX_CHARS, field="reply_text", required=True)
+    text = _clean_plain_text(text, max_chars=REPLY_TEXT_MAX_CHARS, field="reply_text", required=True)
     review = Review.objects.select_for_update().get(pk=review.pk)
     review.reply_text = text
     review.reply_by = by if is_active_user(by) else None
@@ -196,7 +196,7 @@ def review_reply(*, review: Review, by: Actor, text: str) -> Review:
 def review_report(*, review: Review, by: Actor, reason: str) -> ReviewReport:
     if not is_active_user(by):
         raise _refuse("Vui lòng đăng nhập để báo cáo.", ReviewErrorCode.NOT_BUYER)
-    reason = clean_plain_text(reason, max_chars=REPORT_REASON_MAX_CHARS, field="reason", required=True)
+    reason = _clean_plain_text(reason, max_chars=REPORT_REASON_MAX_CHARS, field="reason", required=True)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.hidden_at is not None:
         raise ValidationError("Đánh giá này đã bị ẩn.", code=ReviewErrorCode.ALREADY_HIDDEN.value)
@@ -218,7 +218,7 @@ def _require_moderator(by: Actor) -> None:
 def review_hide(*, review: Review, by: Actor, reason: str) -> Review:
     """Staff hide a review with a reason: it leaves the pages and the product's rating at once."""
     _require_moderator(by)
-    reason = clean_plain_text(reason, max_chars=REPORT_REASON_MAX_CHARS, field="reason", required=True)
+    reason = _clean_plain_text(reason, max_chars=REPORT_REASON_MAX_CHARS, field="reason", required=True)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.hidden_at is not None:
         raise ValidationError("Đánh giá đã bị ẩn.", code=ReviewErrorCode.ALREADY_HIDDEN.value)
@@ -227,14 +227,14 @@ def review_hide(*, review: Review, by: Actor, reason: str) -> Review:
     review.save(update_fields=["hidden_at", "hidden_reason"])
     ReviewEvent.objects.create(review=review, kind=ReviewEventKind.HIDDEN, actor=by, reason=reason)
     ReviewReport.objects.filter(review=review, resolved_at__isnull=True).update(resolved_at=review.hidden_at)
-    product_rating_refresh(product_id=review.product_id)
+    _product_rating_refresh(product_id=review.product_id)
     return review
 
 
 @transaction.atomic
 def review_restore(*, review: Review, by: Actor, reason: str) -> Review:
     _require_moderator(by)
-    reason = clean_plain_text(reason, max_chars=REPORT_REASON_MAX_CHARS, field="reason", required=True)
+    reason = _clean_plain_text(reason, max_chars=REPORT_REASON_MAX_CHARS, field="reason", required=True)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.hidden_at is None:
         raise ValidationError("Đánh giá không bị ẩn.", code=ReviewErrorCode.NOT_HIDDEN.value)
@@ -242,5 +242,5 @@ def review_restore(*, review: Review, by: Actor, reason: str) -> Review:
     review.hidden_reason = ""
     review.save(update_fields=["hidden_at", "hidden_reason"])
     ReviewEvent.objects.create(review=review, kind=ReviewEventKind.RESTORED, actor=by, reason=reason)
-    product_rating_refresh(product_id=review.product_id)
+    _product_rating_refresh(product_id=review.product_id)
     return review

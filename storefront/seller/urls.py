@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from storefront.seller import label_views, views
+from storefront.seller import label_views, money_views, views
 
 app_name = "seller"
 
@@ -38,10 +38,29 @@ urlpatterns = [
     path("<slug:producer>/profile/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
     path("<slug:producer>/reviews/", views.review_list, name="review_list"),
     path("<slug:producer>/reviews/<int:review_pk>/reply/", views.review_reply, name="review_reply"),
+    path("<slug:producer>/money/", money_views.money, name="money"),
+    path("<slug:producer>/money/bank-account/", money_views.bank_account, name="money_bank_account"),
+    path(
+        "<slug:producer>/money/statement.csv",
+        money_views.statement_download,
+        {"fmt": "csv"},
+        name="money_statement_csv",
+    ),
+    path(
+        "<slug:producer>/money/statement.pdf",
+        money_views.statement_download,
+        {"fmt": "pdf"},
+        name="money_statement_pdf",
+    ),
     path("<slug:producer>/orders/", views.order_list, name="order_list"),
     path("<slug:producer>/orders/<int:part_pk>/", views.order_detail, name="order_detail"),
     path("<slug:producer>/orders/<int:part_pk>/confirm/", views.order_confirm, name="order_confirm"),
     path("<slug:producer>/orders/<int:part_pk>/ship/", views.order_ship, name="order_ship"),
     path("<slug:producer>/orders/<int:part_pk>/deliver/", views.order_deliver, name="order_deliver"),
     path("<slug:producer>/orders/<int:part_pk>/cancel/", views.order_cancel, name="order_cancel"),
+    path(
+        "<slug:producer>/orders/<int:part_pk>/returns/<int:return_pk>/",
+        money_views.return_decide,
+        name="return_decide",
+    ),
 ]

@@ -21,6 +21,7 @@ from marketplace.catalog import selectors as catalog_selectors
 from marketplace.catalog import services as catalog_services
 from marketplace.catalog.models import ProductImage, ProductVariant
 from marketplace.certification.selectors import certifications_of_producer
+from marketplace.money.selectors import returns_of_part
 from marketplace.orders import services as order_services
 from marketplace.orders.models import OrderStatus, PaymentState
 from marketplace.orders.selectors import order_events, order_part_for_producer, order_parts_for_producer
@@ -436,6 +437,7 @@ def _part_context(part, tracking_form=None, cancel_form=None) -> dict:
         "part": part,
         "order": order,
         "events": list(order_events(order_id=order.pk, part_id=part.pk)),
+        "returns": list(returns_of_part(part_id=part.pk)),
         "tracking_form": tracking_form or forms.TrackingForm(initial={"tracking_code": part.tracking_code}),
         "cancel_form": cancel_form or forms.PartCancelForm(),
         # A paid order's part is cancelled by staff (a refund is due), not from the portal.

@@ -30,6 +30,12 @@ NOT_WRITES = {
     ("catalog_import.services", "import_undo_blockers"),  # reads why an import cannot be undone
     # A publishing rule raised inside the catalogue services' writes (they checked `by`).
     ("marketplace.producers.services", "require_verified_seller"),
+    # Money arithmetic and reads: a share of an amount, the commission rate in force, the bank webhook's
+    # signature check and the COD remittance plan (its apply takes `by`).
+    ("marketplace.money.services", "share"),
+    ("marketplace.money.services", "commission_rate_bp"),
+    ("marketplace.money.services", "bank_signature_verify"),
+    ("marketplace.money.services", "remittance_plan"),
 }
 
 

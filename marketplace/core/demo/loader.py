@@ -53,6 +53,7 @@ class DemoReport:
     certifications: int = 0
     users: int = 0
     reviews: int = 0
+    orders: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -155,6 +156,10 @@ def demo_load() -> DemoReport:
                 collection=featured, product=product, defaults={"sort_order": int(row["featured"])}
             )
     report.users = _demo_users()
+    from marketplace.money.demo import money_demo_load
+
+    # Money first: it writes its orders only into an empty ledger (the review demo's order pays into it).
+    report.orders = money_demo_load(by=SYSTEM_DEMO)
     report.reviews = _demo_reviews()
     return report
 

@@ -89,7 +89,8 @@ LIST_BOUNDS = {
     "Query.channels": 10,
     "Channel.countries": 5,
     "Product.variants": PRODUCT_MAX_VARIANTS,
-    "Product.certificationTimeline": 20,  # a decision every 36 months at most, and each re-rating
+    "Product.certificationTimeline": 20,
+    "ProductReview.photos": 5,  # REVIEW_MAX_PHOTOS  # a decision every 36 months at most, and each re-rating
     "Product.media": settings.PRODUCT_MAX_IMAGES,
     "ProductVariant.media": settings.PRODUCT_MAX_IMAGES,
     "Product.attributes": 1,  # always empty

@@ -39,10 +39,10 @@ def test_an_unverified_seller_cannot_publish_by_any_path(staff):
     draft = ProductFactory(producer=producer, is_published=False)
     VariantFactory(product=draft)
     for publish in (
-        lambda: catalog_services.product_set_published(product=draft, is_published=True, by=None),
-        lambda: catalog_services.product_update(product=draft, is_published=True),
+        lambda: catalog_services.product_set_published(product=draft, is_published=True, by=staff),
+        lambda: catalog_services.product_update(product=draft, is_published=True, by=staff),
         lambda: catalog_services.product_create(
-            producer=producer, category=category(), name="Mới", is_published=True
+            producer=producer, category=category(), name="Mới", is_published=True, by=staff
         ),
     ):
         with pytest.raises(ValidationError) as refused:
@@ -53,7 +53,7 @@ def test_an_unverified_seller_cannot_publish_by_any_path(staff):
     assert producer.products.count() == 1
 
     services.producer_verify(producer=producer, by=staff, document="tax_code", code=" 0101 234 567 ")
-    assert catalog_services.product_set_published(product=draft, is_published=True, by=None).is_published
+    assert catalog_services.product_set_published(product=draft, is_published=True, by=staff).is_published
     producer.refresh_from_db()
     assert (producer.verified_document, producer.verified_code) == ("tax_code", "0101234567")
     event = SellerEvent.objects.get(producer=producer)

@@ -18,5 +18,6 @@ class Command(BaseCommand):
         report = demo_load()
         self.stdout.write(
             f"Demo catalogue: {report.producers} producer(s), {report.products} product(s), "
-            f"{report.certifications} certification(s), {report.users} user(s) created."
+            f"{report.certifications} certification(s), {report.users} user(s), "
+            f"{report.orders} order(s) created."
         )

@@ -1,0 +1,159 @@
+"""/payments/bank/notify/: signed incoming-transfer notifications matched to bank-transfer orders."""
+
+import time
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from marketplace.money.models import BankNotification, LedgerEntry, NotificationStatus
+from marketplace.money.services import bank_notification_resolve
+from marketplace.orders.models import Order, OrderStatus, PaymentState
+from tests.factories import staff_with
+from tests.factories.money import BANK_SECRET, bank_body, bank_headers
+from tests.factories.orders import buyable_variant, place_order
+
+pytestmark = pytest.mark.django_db
+URL = "/payments/bank/notify/"
+
+
+@pytest.fixture(autouse=True)
+def _secret(settings):
+    settings.BANK_NOTIFY_SECRET = BANK_SECRET
+
+
+def _order():
+    return place_order(
+        (buyable_variant(price=185_000), 2), payment_method="bank_transfer"
+    )  # 370.000 + 30.000
+
+
+def _post(client, body: bytes, **headers):
+    return client.post(URL, body, content_type="application/json", **(headers or bank_headers(body)))
+
+
+def _state(order) -> tuple[str, str]:
+    order = Order.objects.get(pk=order.pk)
+    return order.status, order.payment_state
+
+
+def test_exact_transfer_marks_the_order_paid_once_and_a_replay_changes_nothing(client):
+    order = _order()
+    assert order.total_amount == 400_000
+    body = bank_body(provider_id="92704", amount=400_000, content=f"OCOP {order.number} chuyen tien")
+    response = _post(client, body)
+    assert response.status_code == 200
+    assert response.json() == {"success": True, "status": "matched", "duplicate": False}
+    assert _state(order) == (OrderStatus.CONFIRMED, PaymentState.PAID)
+    entries = LedgerEntry.objects.count()
+    assert entries == 3  # sale, commission, shipping fee
+
+    replay = _post(client, body)
+    assert replay.json() == {"success": True, "status": "matched", "duplicate": True}
+    assert BankNotification.objects.count() == 1
+    assert LedgerEntry.objects.count() == entries
+
+
+def test_reference_without_spaces_as_banks_send_it_matches(client):
+    order = _order()
+    body = bank_body(provider_id="1", amount=400_000, content=f"MBVCB.123.OCOP{order.number}.CT tu 0123")
+    assert _post(client, body).json()["status"] == "matched"
+
+
+@pytest.mark.parametrize(
+    ("amount", "content", "status"),
+    [
+        (399_000, "OCOP {number}", NotificationStatus.UNDERPAID),
+        (401_000, "OCOP {number}", NotificationStatus.OVERPAID),
+        (400_000, "OCOP DH9999999", NotificationStatus.UNKNOWN),
+        (400_000, "tien hang", NotificationStatus.UNKNOWN),
+    ],
+)
+def test_anything_but_an_exact_match_waits_for_staff(client, amount, content, status):
+    order = _order()
+    body = bank_body(provider_id="77", amount=amount, content=content.format(number=order.number))
+    response = _post(client, body)
+    assert response.status_code == 200
+    assert response.json()["status"] == status
+    assert _state(order) == (OrderStatus.UNCONFIRMED, PaymentState.UNPAID)
+    assert not LedgerEntry.objects.exists()
+
+
+def test_second_transfer_for_a_paid_order_is_queued_as_already_paid(client):
+    order = _order()
+    _post(client, bank_body(provider_id="a", amount=400_000, content=f"OCOP {order.number}"))
+    second = _post(client, bank_body(provider_id="b", amount=400_000, content=f"OCOP {order.number}"))
+    assert second.json()["status"] == NotificationStatus.ALREADY_PAID
+    assert LedgerEntry.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"secret": "wrong-secret"},
+        {"timestamp": int(time.time()) - 3600},  # replayed an hour later
+        {"blank": True},
+    ],
+)
+def test_forged_or_stale_signature_is_refused_and_nothing_changes(client, headers):
+    order = _order()
+    body = bank_body(provider_id="f1", amount=400_000, content=f"OCOP {order.number}")
+    if headers.get("blank"):
+        sent = {"HTTP_X_SIGNATURE": "", "HTTP_X_TIMESTAMP": ""}
+    else:
+        sent = bank_headers(body, **headers)
+    response = _post(client, body, **sent)
+    assert response.status_code == 401
+    assert _state(order) == (OrderStatus.UNCONFIRMED, PaymentState.UNPAID)
+    assert not BankNotification.objects.exists()
+    assert not LedgerEntry.objects.exists()
+
+
+def test_body_signed_then_altered_is_refused(client):
+    order = _order()
+    body = bank_body(provider_id="f2", amount=1_000, content=f"OCOP {order.number}")
+    headers = bank_headers(body)
+    altered = body.replace(b"1000", b"400000")
+    assert _post(client, altered, **headers).status_code == 401
+    assert not BankNotification.objects.exists()
+
+
+def test_oversized_and_malformed_bodies_are_refused(client, settings):
+    settings.BANK_NOTIFY_MAX_BODY_BYTES = 200
+    big = b'{"id": "x", "content": "' + b"a" * 300 + b'"}'
+    assert _post(client, big).status_code == 413
+    settings.BANK_NOTIFY_MAX_BODY_BYTES = 16_384
+    bad = b'{"id": "x", "transferAmount": "400000"}'
+    response = _post(client, bad)
+    assert response.status_code == 400
+    assert not BankNotification.objects.exists()
+
+
+def test_rate_limited_per_client(client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "bank_notify_ip": (2, 60)}
+    body = b"{}"
+    assert [_post(client, body).status_code for _ in range(3)] == [
+        400,
+        400,
+        429,
+    ]  # signed but empty, then limited
+
+
+def test_staff_resolve_an_underpayment_by_marking_the_order_paid(client):
+    order = _order()
+    _post(client, bank_body(provider_id="u1", amount=399_000, content=f"OCOP {order.number}"))
+    notification = BankNotification.objects.get()
+    producer_member = staff_with()  # staff without the permission: refused, nothing changed
+    with pytest.raises(PermissionDenied):
+        bank_notification_resolve(
+            notification=notification, resolution="ok", mark_paid=True, by=producer_member
+        )
+    assert _state(order) == (OrderStatus.UNCONFIRMED, PaymentState.UNPAID)
+    staff = staff_with("money.change_banknotification", "orders.change_order")
+    bank_notification_resolve(
+        notification=notification,
+        resolution="Khách chuyển thiếu 1.000 ₫, cửa hàng chịu",
+        mark_paid=True,
+        by=staff,
+    )
+    assert _state(order) == (OrderStatus.CONFIRMED, PaymentState.PAID)
+    assert BankNotification.objects.get().status == NotificationStatus.RESOLVED
