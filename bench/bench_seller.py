@@ -42,7 +42,7 @@ def run(options) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from marketplace.core.images import clean_uploaded_image
-    from tests.factories_portal import png_bomb
+    from tests.factories.portal import png_bomb
 
     repeat = 3 if options.quick else 10
     size = (1600, 1200) if options.quick else (4000, 3000)

@@ -8,7 +8,6 @@ short form, and a "core" key drops them entirely for fuzzy comparison.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from marketplace.core.text import fold
@@ -50,28 +49,10 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _PARENS = re.compile(r"\(([^)]*)\)")
 
 
-def _fold_table() -> dict[int, str | None]:
-    """Latin letters with Vietnamese marks → base letter, combining marks → nothing (as core.text.fold)."""
-    table: dict[int, str | None] = dict.fromkeys(range(0x300, 0x370))
-    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn")
-        table[code] = base.replace("đ", "d").replace("Đ", "D").lower()
-    return table
-
-
-_FOLD = _fold_table()
-
-
-def fast_fold(text: str) -> str:
-    """core.text.fold by table lookup: the import folds every name of a 20,000-row decision."""
-    return unicodedata.normalize("NFC", text or "").lower().translate(_FOLD)
-
-
 @lru_cache(maxsize=100_000)
 def name_key(name: str) -> str:
     """'Hợp tác xã (HTX) Bưởi Múc' and 'HTX Bưởi Múc' → 'htx buoi muc'."""
-    text = fast_fold(name)
+    text = fold(name)
     # "(HTX)" right after "hợp tác xã" repeats the abbreviation; other parentheses are kept as words.
     text = _PARENS.sub(
         lambda m: " " if fold(m.group(1)).strip() in {"htx", "tht", "hkd", "cty"} else f" {m.group(1)} ", text
@@ -109,7 +90,7 @@ def display_name(name: str) -> str:
         return name
     words = []
     for word in name.split():
-        core = fast_fold(word.strip(".,;:()"))
+        core = fold(word.strip(".,;:()"))
         words.append(word if core in _UPPER_WORDS else word[:1] + word[1:].lower())
     return " ".join(words)
 

@@ -1,8 +1,12 @@
 """Typed access to environment variables: the only place settings read the environment."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+
+# Written by `make run` (marketplace.core.devserver.prepare_checkout) into the data directory.
+LOCAL_SECRET_FILE = "secret_key"  # noqa: S105 - a file name
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -58,3 +62,11 @@ def secret_key_problem(key: str, *, known: list[str]) -> str | None:
     if len(set(key)) < 5:
         return "has too few distinct characters"
     return None
+
+
+def local_secret_key(data_dir: Path) -> str:
+    """This checkout's own signing key, when `make run` has written one (empty otherwise)."""
+    try:
+        return (data_dir / LOCAL_SECRET_FILE).read_text().strip()
+    except FileNotFoundError:
+        return ""

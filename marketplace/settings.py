@@ -10,7 +10,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.env import env_bool, env_int, env_list, env_str, secret_key_problem
+from marketplace.env import env_bool, env_int, env_list, env_str, local_secret_key, secret_key_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MARKETPLACE_DATA_DIR", str(BASE_DIR / ".data")))
@@ -23,9 +23,14 @@ if ENVIRONMENT == "production" and DEBUG:
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off"  # noqa: S105
+if not SECRET_KEY and ENVIRONMENT != "production":
+    # A checkout where `make run` has run has its own key, so `python manage.py ...` works as written.
+    SECRET_KEY = local_secret_key(DATA_DIR)
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required unless DJANGO_DEBUG=1")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is required unless DJANGO_DEBUG=1 (run `make run` once to set up a checkout)"
+        )
     SECRET_KEY = _DEV_SECRET_KEY
 _secret_problem = secret_key_problem(SECRET_KEY, known=[_DEV_SECRET_KEY])
 if ENVIRONMENT == "production" and _secret_problem:

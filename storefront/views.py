@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from marketplace.catalog.models import Category, Product
+from marketplace.catalog.models import Category, Product, units_available
 from marketplace.catalog.selectors import (
     ShopperAccess,
     active_certifications,
@@ -213,8 +213,7 @@ def _product_json_ld(product, certification, variants, url, images) -> dict:
 
 
 def _available(variant) -> int:
-    stock = getattr(variant, "stock", None)
-    return stock.quantity_available if stock is not None else 0
+    return units_available(variant)
 
 
 def producer_detail(request, slug: str):

@@ -23,21 +23,90 @@ def _open_unpaid_order_limits_off(settings):
 
 
 @pytest.fixture(autouse=True)
-def _reseed_for_transactional_tests(request):
-    """A transactional test ends by flushing every table, data migrations' rows included; put the seed
-    (product groups, channel, featured collection) back so the next transactional test finds it."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
-        return
-    import importlib
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded files land in a per-test directory, never in the developer's .data/media (and never in the
+    # directory of another xdist worker).
+    settings.MEDIA_ROOT = tmp_path / "media"
 
-    from django.apps import apps
 
-    request.getfixturevalue("transactional_db")
-    seed = importlib.import_module(
-        "marketplace.catalog.migrations.0002_seed_product_groups_channel_collection"
+# --- The seeded rows (one mechanism for the whole suite) -----------------------------------------------
+# Data migrations seed rows (content types, permissions, product groups, the channel, the featured
+# collection, menus). A transactional test (threads, a live server, browsers) ends with a flush of every
+# table. Every transactional test runs with serialized rollback: pytest-django serialises the migrated
+# database once per session (per xdist worker), the flush after such a test skips post_migrate (which would
+# recreate content types under new ids), and the next one reloads the rows first. `_seeded_rows` keeps that
+# working when Playwright's event loop hands this thread a new connection object without the snapshot, and
+# restores the rows for a plain test that xdist happens to run after a flush.
+_FLUSHED = {"default": False}
+
+
+def _uses_database(item) -> bool:
+    names = item.fixturenames
+    return bool(item.get_closest_marker("django_db")) or any(
+        name in names for name in ("db", "transactional_db", "live_server")
     )
-    seed.seed(apps, None)
+
+
+def _is_transactional(marker) -> bool:
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's order: plain database tests, transactional, the rest
+def pytest_collection_modifyitems(items):
+    # Slow tests without the database go first, so on xdist they overlap the rest instead of ending the run.
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") and not _uses_database(item)))
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and "live_server" in item.fixturenames:
+            marker = pytest.mark.django_db(transaction=True).mark
+        if marker is not None and _is_transactional(marker) and not marker.kwargs.get("serialized_rollback"):
+            kwargs = {**marker.kwargs, "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(scope="session")
+def _seed_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The migrated database as JSON, read at the first test that uses the database (before any flush, and
+    before Playwright replaces this thread's connection object)."""
+    from django.db import connection
+
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot is None:
+        with django_db_blocker.unblock():
+            snapshot = connection.creation.serialize_db_to_string()
+    return snapshot
+
+
+def _restore_seed(snapshot: str) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
+    connection.creation.deserialize_db_from_string(snapshot)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request):
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and "db" not in names and "transactional_db" not in names:
+        yield
+        return
+    from django.db import connection
+
+    transactional = "transactional_db" in names or (marker is not None and _is_transactional(marker))
+    snapshot = request.getfixturevalue("_seed_snapshot")
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    reloaded_by_django = transactional and hasattr(connection, "_test_serialized_contents")
+    if _FLUSHED["default"] and not reloaded_by_django:
+        # In a plain test this runs inside its transaction and is rolled back with it.
+        _restore_seed(snapshot)
+    if transactional:
+        _FLUSHED["default"] = False
+    yield
+    if transactional:
+        connection._test_serialized_contents = snapshot  # read by the flush that follows and the next setup
+        _FLUSHED["default"] = True
 
 
 @pytest.fixture
@@ -124,13 +193,3 @@ def screenshot(request):
         return path
 
     return take
-
-
-def pytest_collection_modifyitems(items):
-    # A transactional test ends by flushing every table, which also wipes the rows that data migrations
-    # seed (product groups, the default channel, menus). Serialized rollback restores them afterwards, so
-    # no test depends on running before a transactional one.
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.accounts.error_codes import AccountErrorCode
 from marketplace.accounts.models import Address, User
-from marketplace.checkout.services import _clean_address
+from marketplace.core.addresses import clean_address
 from marketplace.producers.policies import Actor, require_actor, require_self
 
 
@@ -43,9 +43,9 @@ def user_register(*, email: str, password: str, first_name: str = "", last_name:
 MAX_ADDRESSES = 20
 
 
-def _clean(*, full_name: str, phone: str, province: str, commune: str, street: str) -> dict:
-    """The checkout's delivery-address validator (one for both): required fields, phone, the 34 provinces."""
-    return _clean_address(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
+def _clean(*, full_name: str, phone: str, province: str, commune: str, street: str) -> dict[str, str]:
+    """The one delivery-address rule (core.addresses), as checkout applies it."""
+    return clean_address(full_name=full_name, phone=phone, province=province, commune=commune, street=street)
 
 
 @transaction.atomic

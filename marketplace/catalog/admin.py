@@ -59,7 +59,7 @@ class HiddenFilter(admin.SimpleListFilter):
         return [("yes", "Hidden"), ("no", "Not hidden")]
 
     def queryset(self, request, queryset):
-        open_moderation = ProductModeration.objects.filter(product=OuterRef("pk"), unhidden_at__isnull=True)
+        open_moderation = ProductModeration.objects.open().filter(product=OuterRef("pk"))
         if self.value() == "yes":
             return queryset.filter(Exists(open_moderation))
         if self.value() == "no":

@@ -2,7 +2,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -134,6 +134,18 @@ class Stock(models.Model):
         return max(self.quantity - self.quantity_allocated, 0)
 
 
+def stock_available(prefix: str = "", *, more_than: int = 0) -> Q:
+    """Stock rows with more than `more_than` units a shopper may buy: `Stock.quantity_available` in SQL (the
+    search triggers restate it in migration search 0004). `prefix` reaches the stock through a relation."""
+    return Q(**{f"{prefix}quantity__gt": F(f"{prefix}quantity_allocated") + more_than})
+
+
+def units_available(variant: "ProductVariant") -> int:
+    """What a shopper may still buy of a variant; 0 without a stock row."""
+    stock = getattr(variant, "stock", None)
+    return stock.quantity_available if stock is not None else 0
+
+
 class ProductImage(models.Model):
     """Stored only after catalog.services.product_image_add validated and re-encoded the upload."""
 
@@ -183,6 +195,16 @@ class CollectionProduct(models.Model):
         return f"{self.collection_id}/{self.product_id}"
 
 
+# An open hiding (not undone yet): the one definition, for queries and the one-open constraint.
+OPEN_MODERATION = Q(unhidden_at__isnull=True)
+
+
+class ProductModerationQuerySet(models.QuerySet["ProductModeration"]):
+    def open(self) -> "ProductModerationQuerySet":
+        """Hidings not undone yet: each hides its product from shoppers."""
+        return self.filter(OPEN_MODERATION)
+
+
 class ProductModeration(models.Model):
     """Staff hiding a product: who, when, why, and who undid it when. An open record (not undone) hides it."""
 
@@ -197,12 +219,14 @@ class ProductModeration(models.Model):
     )
     unhidden_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ProductModerationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-hidden_at"]
         constraints = [
             # At most one open hiding per product.
             models.UniqueConstraint(
-                fields=["product"], condition=Q(unhidden_at__isnull=True), name="catalog_moderation_one_open"
+                fields=["product"], condition=OPEN_MODERATION, name="catalog_moderation_one_open"
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="catalog_moderation_reason_required"),
         ]

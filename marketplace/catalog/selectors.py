@@ -19,6 +19,7 @@ from marketplace.catalog.models import (
     ProductModeration,
     ProductVariant,
     Stock,
+    stock_available,
 )
 from marketplace.certification.models import Certification, CertificationState
 from marketplace.certification.selectors import timeline_certifications
@@ -38,7 +39,7 @@ def active_certifications(*, today: datetime.date | None = None) -> QuerySet[Cer
 def products_visible_to_shoppers(*, today: datetime.date | None = None) -> QuerySet[Product]:
     """Published by its producer, not hidden by staff (a takedown is a hiding too), its seller not
     suspended, holding an active certification."""
-    open_moderation = ProductModeration.objects.filter(product=OuterRef("pk"), unhidden_at__isnull=True)
+    open_moderation = ProductModeration.objects.open().filter(product=OuterRef("pk"))
     backing = active_certifications(today=today).filter(product=OuterRef("pk"))
     return Product.objects.filter(is_published=True, producer__suspended_at__isnull=True).filter(
         ~Exists(open_moderation), Exists(backing)
@@ -147,7 +148,7 @@ def _visible_card_rows(today: datetime.date) -> QuerySet[Product, _CardRow]:
         Stock.objects.filter(variant__product=product)
         .order_by()
         .values("variant__product")
-        .annotate(any=BoolOr(Q(quantity__gt=F("quantity_allocated"))))
+        .annotate(any=BoolOr(stock_available()))
     )
     return products_visible_to_shoppers(today=today).values(
         "id",
@@ -212,7 +213,7 @@ def product_shopper_access(*, product: Product, today: datetime.date | None = No
     products_visible_to_shoppers (tested over every combination)."""
     if products_visible_to_shoppers(today=today).filter(pk=product.pk).exists():
         return ShopperAccess.VISIBLE
-    hidden = ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).exists()
+    hidden = ProductModeration.objects.open().filter(product=product).exists()
     suspended = Product.objects.filter(pk=product.pk, producer__suspended_at__isnull=False).exists()
     if hidden or suspended or not product.is_published:
         return ShopperAccess.NOT_FOUND
@@ -241,10 +242,6 @@ def categories_with_parents() -> list[Category]:
     for category in categories:
         category.parent = by_id.get(category.parent_id) if category.parent_id is not None else None
     return categories
-
-
-def category_roots() -> QuerySet[Category]:
-    return Category.objects.filter(parent__isnull=True).order_by("sort_order", "name")
 
 
 def collection_cards(
@@ -278,7 +275,7 @@ def products_of_producer(
 ) -> "QuerySet[PortalProduct]":
     """The portal's product list: one producer's products with what the list shows, in a constant number
     of queries. Annotated: `is_hidden` (open staff hiding), `is_certified` (active certificate today)."""
-    open_moderation = ProductModeration.objects.filter(product=OuterRef("pk"), unhidden_at__isnull=True)
+    open_moderation = ProductModeration.objects.open().filter(product=OuterRef("pk"))
     backing = active_certifications(today=today).filter(product=OuterRef("pk"))
     return (
         Product.objects.filter(producer_id=producer_id)
@@ -317,7 +314,8 @@ def variants_low_on_stock(*, producer_id: int, threshold: int) -> QuerySet[Produ
     return (
         ProductVariant.objects.filter(product__producer_id=producer_id, product__is_published=True)
         .select_related("product", "stock")
-        .filter(stock__quantity__lte=F("stock__quantity_allocated") + threshold)
+        .filter(stock__isnull=False)
+        .exclude(stock_available("stock__", more_than=threshold))
         .order_by("stock__quantity", "id")
     )
 

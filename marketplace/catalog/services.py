@@ -170,7 +170,7 @@ def _hide(*, product: Product, by: Actor, reason: str) -> ProductModeration:
     if not reason:
         raise ValidationError({"reason": "Cần ghi lý do ẩn sản phẩm."}, code=CatalogErrorCode.REQUIRED.value)
     Product.objects.select_for_update().filter(pk=product.pk).first()
-    if ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).exists():
+    if ProductModeration.objects.open().filter(product=product).exists():
         raise ValidationError("Sản phẩm đã bị ẩn.", code=CatalogErrorCode.ALREADY_HIDDEN.value)
     moderation = ProductModeration.objects.create(product=product, reason=reason, hidden_by=acting_user(by))
     from marketplace.catalog.tasks import product_hidden_notify_task
@@ -185,7 +185,7 @@ def _hide(*, product: Product, by: Actor, reason: str) -> ProductModeration:
 def product_unhide(*, product: Product, by: Actor) -> ProductModeration:
     require_staff_with(by, UNHIDE_PERMISSION)
     Product.objects.select_for_update().filter(pk=product.pk).first()
-    moderation = ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).first()
+    moderation = ProductModeration.objects.open().filter(product=product).first()
     if moderation is None:
         raise ValidationError("Sản phẩm không bị ẩn.", code=CatalogErrorCode.NOT_HIDDEN.value)
     moderation.unhidden_by = acting_user(by)
@@ -201,7 +201,8 @@ def product_hidden_notify(*, moderation_id: int, by: Actor) -> int:
     require_system(by)
     moderation = (
         ProductModeration.objects.select_related("product__producer", "hidden_by")
-        .filter(pk=moderation_id, unhidden_at__isnull=True)
+        .open()
+        .filter(pk=moderation_id)
         .first()
     )
     if moderation is None:  # undone before the task ran: nothing to say
@@ -464,7 +465,7 @@ def takedown_handle(*, takedown: TakedownRequest, by: Actor, remove: bool, note:
         raise ValidationError("Yêu cầu này đã được xử lý.", code=CatalogErrorCode.INVALID.value)
     if remove:
         product = takedown.product
-        open_hiding = ProductModeration.objects.filter(product=product, unhidden_at__isnull=True).first()
+        open_hiding = ProductModeration.objects.open().filter(product=product).first()
         takedown.moderation = open_hiding or _hide(
             product=product,
             by=by,

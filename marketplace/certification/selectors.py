@@ -24,21 +24,6 @@ if TYPE_CHECKING:
     from marketplace.catalog.models import Product
 
 
-def certifications_expiring(
-    *, within_days: int, today: datetime.date | None = None
-) -> QuerySet[Certification]:
-    today = today or timezone.localdate()
-    return (
-        Certification.objects.filter(
-            state=CertificationState.ACTIVE,
-            valid_until__gte=today,
-            valid_until__lte=today + datetime.timedelta(days=within_days),
-        )
-        .select_related("product__producer", "decision")
-        .order_by("valid_until", "id")
-    )
-
-
 def certifications_of_producer(*, producer_id: int) -> QuerySet[Certification]:
     return (
         Certification.objects.filter(product__producer_id=producer_id)

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
-from marketplace.catalog.models import Product, ProductVariant
+from marketplace.catalog.models import Product, ProductVariant, units_available
 from marketplace.catalog.selectors import ShopperAccess, product_shopper_access, products_visible_to_shoppers
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutLine, DeliveryMethod
@@ -196,8 +196,7 @@ def checkout_summary(*, checkout: Checkout | None) -> CheckoutSummary | None:
     summaries: list[LineSummary] = []
     groups: dict[int, ProducerGroup] = {}
     for line in lines:
-        stock = getattr(line.variant, "stock", None)
-        available = stock.quantity_available if stock is not None else 0
+        available = units_available(line.variant)
         summary = LineSummary(line=line, available=available)
         product = line.variant.product
         if product.pk not in visible:

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
-from marketplace.catalog.models import ProductVariant, Stock
+from marketplace.catalog.models import ProductVariant, Stock, units_available
 from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.certification.services import lock_products
 from marketplace.checkout.error_codes import CheckoutErrorCode
@@ -28,7 +28,7 @@ from marketplace.checkout.selectors import (
     stock_message,
     unavailable_message,
 )
-from marketplace.core import provinces
+from marketplace.core.addresses import clean_address
 from marketplace.orders.models import Order, OrderLine, OrderPart
 from marketplace.orders.selectors import (
     OPEN_UNPAID_LIMITS,
@@ -73,8 +73,7 @@ def _check_quantity(variant: ProductVariant, quantity: int) -> None:
             _("Mỗi lần mua tối đa %(limit)d sản phẩm.") % {"limit": settings.CHECKOUT_MAX_LINE_QUANTITY},
             CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT,
         )
-    stock = getattr(variant, "stock", None)
-    available = stock.quantity_available if stock is not None else 0
+    available = units_available(variant)
     if quantity > available:
         raise _error(
             "quantity",
@@ -175,44 +174,10 @@ def _validate_email(email: str) -> None:
         raise _error("email", _("Địa chỉ email không hợp lệ."), CheckoutErrorCode.INVALID) from exc
 
 
-def _validate_phone(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if not 9 <= len(digits) <= 12:
-        raise _error("phone", _("Số điện thoại không hợp lệ."), CheckoutErrorCode.INVALID)
-    return phone.strip()
-
-
 def _clean_email(email: str) -> dict:
     email = (email or "").strip().lower()
     _validate_email(email)
     return {"email": email}
-
-
-def _clean_address(*, full_name: str, phone: str, province: str, commune: str, street: str) -> dict:
-    errors: dict[str, ValidationError | list[ValidationError]] = {}
-    values = {"full_name": full_name, "commune": commune, "street": street}
-    for name, value in values.items():
-        if not (value or "").strip():
-            errors[name] = ValidationError(
-                _("Trường này là bắt buộc."), code=CheckoutErrorCode.REQUIRED.value
-            )
-    if province not in provinces.BY_CODE:
-        errors["province"] = ValidationError(
-            _("Chọn một trong 34 tỉnh, thành phố."), code=CheckoutErrorCode.INVALID.value
-        )
-    try:
-        phone = _validate_phone(phone or "")
-    except ValidationError as exc:
-        errors.update(exc.error_dict)
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "full_name": full_name.strip(),
-        "phone": phone,
-        "province": province,
-        "commune": commune.strip(),
-        "street": street.strip(),
-    }
 
 
 def _clean_options(*, note: str, payment_method: str) -> dict:
@@ -243,7 +208,7 @@ def checkout_shipping_address_update(
     *, checkout: Checkout, full_name: str, phone: str, province: str, commune: str, street: str, by: Actor
 ) -> Checkout:
     require_actor(by)
-    cleaned = _clean_address(
+    cleaned = clean_address(
         full_name=full_name, phone=phone, province=province, commune=commune, street=street
     )
     return _save(checkout, cleaned)
@@ -255,7 +220,7 @@ def checkout_billing_address_update(
 ) -> Checkout:
     """The invoice address (Saleor's billingAddress); the same rules as the delivery address."""
     require_actor(by)
-    cleaned = _clean_address(
+    cleaned = clean_address(
         full_name=full_name, phone=phone, province=province, commune=commune, street=street
     )
     return _save(checkout, {f"billing_{name}": value for name, value in cleaned.items()})
@@ -312,8 +277,7 @@ def checkout_attach_user(*, checkout: Checkout, by: Actor) -> Checkout:
     _lock_checkout(existing)
     for line in checkout.lines.select_related("variant__stock"):
         target = CheckoutLine.objects.filter(checkout=existing, variant_id=line.variant_id).first()
-        stock = getattr(line.variant, "stock", None)
-        cap = max(stock.quantity_available if stock else 0, 1)
+        cap = max(units_available(line.variant), 1)
         if target is None:
             CheckoutLine.objects.create(checkout=existing, variant_id=line.variant_id, quantity=line.quantity)
         else:
@@ -411,7 +375,7 @@ def _apply_details(checkout: Checkout, details: CheckoutDetails) -> None:
     errors: dict = {}
     for clean in (
         lambda: _clean_email(details.email),
-        lambda: _clean_address(
+        lambda: clean_address(
             full_name=details.full_name,
             phone=details.phone,
             province=details.province,

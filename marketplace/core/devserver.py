@@ -1,10 +1,13 @@
 """`make run`: embedded database (unless DATABASE_URL), migrate, demo data once, serve on 127.0.0.1."""
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from marketplace.env import LOCAL_SECRET_FILE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # runserver serves each connection in a thread of its own and never closes that thread's database connection:
@@ -20,37 +23,66 @@ DEMO_LOGINS = """
 """
 
 
+def prepare_checkout(data_dir: Path) -> None:
+    """Give this checkout its own signing key under .data/ (gitignored), so `python manage.py ...` runs as the
+    README shows it, without DJANGO_DEBUG=1. Production never reads it (see settings)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / LOCAL_SECRET_FILE
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(50) + "\n")
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     os.environ.update(SERVER_ENVIRONMENT)
     port = os.environ.get("PORT", "8000")
-    if not os.environ.get("DATABASE_URL"):
-        from marketplace.core.embedded_db import ensure_running
-
-        data_dir = Path(os.environ.get("MARKETPLACE_DATA_DIR", BASE_DIR / ".data"))
-        os.environ["DATABASE_URL"] = ensure_running(data_dir / "postgres", "ocop")
-        print(f"Embedded PostgreSQL running from {data_dir / 'postgres'}", flush=True)
-    manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True)  # noqa: S603
-    subprocess.run([*manage, "load_demo", "--once"], check=True)  # noqa: S603
-    # No beat here: re-count the search facets for today once at start (beat does it every minute).
-    subprocess.run([*manage, "search_index", "-v", "0"], check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-    print(DEMO_LOGINS, flush=True)
-    print(f"Storefront: http://127.0.0.1:{port}/  (Ctrl-C stops the server and the database)", flush=True)
-    server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"])  # noqa: S603
+    data_dir = Path(os.environ.get("MARKETPLACE_DATA_DIR", BASE_DIR / ".data"))
+    current: list[subprocess.Popen] = []
+    stopping: list[int] = []
 
     def shut_down(signum: int, frame: object) -> None:
-        # Ctrl-C reaches the whole process group; a plain `kill` reaches only us: pass it on either way.
-        if server.poll() is None:
-            server.send_signal(signal.SIGINT)
+        # Installed before any child starts, so the children do not inherit an ignored SIGINT (a background
+        # job of a non-interactive shell ignores it): Ctrl-C, `kill -INT` and `kill` all stop everything.
+        stopping.append(signum)
+        for child in current:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
 
     signal.signal(signal.SIGINT, shut_down)
     signal.signal(signal.SIGTERM, shut_down)
-    code = server.wait()
+
+    def run(*args: str, quiet: bool = False) -> int:
+        if stopping:
+            return 0
+        output = subprocess.DEVNULL if quiet else None
+        child = subprocess.Popen([sys.executable, str(BASE_DIR / "manage.py"), *args], stdout=output)  # noqa: S603
+        current[:] = [child]
+        if stopping:  # the signal came while it was starting
+            child.send_signal(signal.SIGINT)
+        code = child.wait()
+        if code != 0 and not stopping:
+            raise SystemExit(code)
+        return code
+
+    prepare_checkout(data_dir)
+    if not os.environ.get("DATABASE_URL"):
+        from marketplace.core.embedded_db import ensure_running
+
+        os.environ["DATABASE_URL"] = ensure_running(data_dir / "postgres", "ocop")
+        print(f"Embedded PostgreSQL running from {data_dir / 'postgres'}", flush=True)
+    run("migrate", "--noinput", "-v", "0")
+    run("load_demo", "--once")
+    # No beat here: re-count the search facets for today once at start (beat does it every minute).
+    run("search_index", "-v", "0", quiet=True)
+    if not stopping:
+        print(DEMO_LOGINS, flush=True)
+        print(f"Storefront: http://127.0.0.1:{port}/  (Ctrl-C stops the server and the database)", flush=True)
+    code = run("runserver", "--noreload", f"127.0.0.1:{port}")
     print("Stopped.", flush=True)
     # Returning releases the embedded database handle; its atexit hook stops PostgreSQL (data is kept).
-    return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code
+    return 0 if stopping or code == 0 else code
 
 
 if __name__ == "__main__":

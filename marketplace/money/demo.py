@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from marketplace.catalog.models import ProductVariant
 from marketplace.catalog.selectors import products_visible_to_shoppers
-from marketplace.checkout.models import Checkout, CheckoutLine
+from marketplace.checkout.models import Checkout, CheckoutLine, DeliveryMethod
 from marketplace.checkout.services import checkout_submit
 from marketplace.money.models import LedgerEntry
 from marketplace.money.services import bank_account_set, payout_batch_create
@@ -33,7 +33,9 @@ ADDRESS = {
 
 
 def _order(variants: list[ProductVariant], *, delivered_days_ago: int, by: Actor) -> None:
-    checkout = Checkout.objects.create(payment_method=PaymentMethod.BANK_TRANSFER, **ADDRESS)
+    checkout = Checkout.objects.create(
+        payment_method=PaymentMethod.BANK_TRANSFER, delivery_method=DeliveryMethod.STANDARD, **ADDRESS
+    )
     CheckoutLine.objects.bulk_create(
         [CheckoutLine(checkout=checkout, variant=variant, quantity=2) for variant in variants]
     )

@@ -17,6 +17,8 @@ os.environ.setdefault("MARKETPLACE_DATA_DIR", str(BASE_DIR / ".data"))
 
 (Path(os.environ["MARKETPLACE_DATA_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
 
+# pytest-xdist workers inherit the environment of the controller, which has already started the server and
+# set DATABASE_URL: they join it, and pytest-django gives each worker its own database (test_ocop_gw0...).
 if not os.environ.get("DATABASE_URL"):
     from marketplace.core.embedded_db import ensure_running
 

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 
+from marketplace.catalog.models import units_available
 from marketplace.catalog.selectors import product_active_certification
 from marketplace.core.money import format_vnd
 
@@ -86,8 +87,7 @@ def min_price(product) -> int | None:
 
 @register.filter
 def available(variant) -> int:
-    stock = getattr(variant, "stock", None)
-    return stock.quantity_available if stock is not None else 0
+    return units_available(variant)
 
 
 @register.simple_tag(takes_context=True)

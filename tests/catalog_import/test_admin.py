@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 UPLOAD = "/admin/catalog_import/importrun/upload/"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def upload(client, path, **fields):
     with open(path, "rb") as handle:
         data = {"file": SimpleUploadedFile(path.name, handle.read()), **fields}

@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core import mail
-from django.db import connection
 
 from marketplace.accounts.models import ThrottleEvent
 from tests.factories import UserFactory
-from tests.integration.test_celery_worker import _database_url
+from tests.processes import subprocess_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -53,7 +52,7 @@ def web(django_db_setup, tmp_path, request):
         "DJANGO_DEBUG": "0",
         "ALLOWED_HOSTS": "ocop.example.vn,localhost",
         "SITE_URL": "https://ocop.example.vn",
-        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DATABASE_URL": subprocess_database_url(),
         "DB_CONN_MAX_AGE": "0",
         "LOG_FORMAT": "json",
         "MARKETPLACE_DATA_DIR": str(tmp_path),
@@ -126,7 +125,7 @@ def _graphql(port: int, query: str, variables: dict) -> dict:
         conn.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "web",
     [

@@ -24,8 +24,8 @@ from tests.factories import (
     category,
     staff_with,
 )
-from tests.factories_orders import buyable_variant, place_order
-from tests.factories_portal import png_upload
+from tests.factories.orders import buyable_variant, place_order
+from tests.factories.portal import png_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core import mail
 from marketplace.accounts.models import Address, User
 from marketplace.checkout.models import Checkout
 from tests.factories import UserFactory
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pass-word-123"

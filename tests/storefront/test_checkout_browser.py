@@ -7,7 +7,7 @@ from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.payments.models import Payment
 from marketplace.payments.services import stripe_client
 from tests.factories import UserFactory
-from tests.factories_orders import buyable_variant
+from tests.factories.orders import buyable_variant
 from tests.stripe_helpers import (  # noqa: F401 - fixtures
     _localstripe_server,
     localstripe,
@@ -15,7 +15,6 @@ from tests.stripe_helpers import (  # noqa: F401 - fixtures
     stripe_event,
     stripe_signature,
 )
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
 
 PASSWORD = "pass-word-123"
 
@@ -31,11 +30,8 @@ def _fill_delivery(page, *, email: str | None = None) -> None:
     page.fill("#id_note", "Gọi trước khi giao")
 
 
-pytestmark = pytest.mark.usefixtures("restore_seed_data")
-
-
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_search_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page, screenshot):
     UserFactory(email="mai@example.vn")
     variant = buyable_variant(
@@ -95,7 +91,7 @@ def test_search_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("localstripe")
 def test_pay_by_card_against_localstripe_and_complete_through_the_signed_webhook(
     page, screenshot, live_server

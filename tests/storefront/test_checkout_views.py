@@ -10,7 +10,7 @@ from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments.vietqr import crc16_ccitt
 from tests.factories import ProducerFactory
-from tests.factories_orders import ADDRESS, buyable_variant, decertify, filled_checkout, place_order
+from tests.factories.orders import ADDRESS, buyable_variant, decertify, filled_checkout, place_order
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.test import Client
 
 from tests.csp import assert_csp_clean, policy
 from tests.factories import StaffFactory
-from tests.factories_orders import buyable_variant
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
+from tests.factories.orders import buyable_variant
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_DIRS = [ROOT / "storefront", ROOT / "marketplace", ROOT / "catalog_import"]
@@ -100,8 +99,7 @@ LISTEN = """document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.usefixtures("restore_seed_data")
+@pytest.mark.django_db(transaction=True)
 def test_home_product_cart_and_checkout_run_without_csp_violations(page):
     buyable_variant(quantity=5, price=185_000, name="Cà phê Arabica Sơn La", slug="ca-phe-arabica")
     page.add_init_script(LISTEN)

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 CSV = "STT,Tên sản phẩm,Chủ thể,Số sao\n1,Cà phê bột,HTX Bích Thao,4\n".encode()
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def decision():
     decision = DecisionFactory(number="1234/QĐ-UBND")

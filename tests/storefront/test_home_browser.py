@@ -1,13 +1,10 @@
 import pytest
 
 from tests.factories import visible_product
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
-
-pytestmark = pytest.mark.usefixtures("restore_seed_data")
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_home_shows_certified_product_with_badge_and_price(page, screenshot):
     product = visible_product(name="Cà phê bột nguyên chất", slug="ca-phe-bot", stars=5, price=185_000)
     page.goto(page.base_url + "/")

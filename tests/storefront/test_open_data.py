@@ -14,7 +14,7 @@ from marketplace.catalog.selectors import active_certifications
 from marketplace.certification.selectors import REGISTER_FIELDS
 from marketplace.core import provinces
 from tests.factories import ProducerFactory, ProductFactory
-from tests.factories_trust import STATUSES, certificate
+from tests.factories.trust import STATUSES, certificate
 from tests.marketplace.graphql.conftest import Api
 
 pytestmark = pytest.mark.django_db

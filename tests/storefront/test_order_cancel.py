@@ -10,7 +10,7 @@ from marketplace.catalog.models import Stock
 from marketplace.orders.models import ActorKind, Order, OrderEvent, OrderStatus
 from marketplace.orders.services import order_mark_paid, order_part_mark_shipped
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

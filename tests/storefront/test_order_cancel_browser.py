@@ -7,14 +7,11 @@ import pytest
 
 from marketplace.catalog.models import Stock
 from marketplace.orders.models import Order, OrderEvent, OrderStatus
-from tests.factories_orders import buyable_variant, place_order
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
-
-pytestmark = pytest.mark.usefixtures("restore_seed_data")
+from tests.factories.orders import buyable_variant, place_order
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_guest_cancels_from_the_order_page_after_the_dialog(page, screenshot):
     variant = buyable_variant(quantity=5)
     order = place_order((variant, 2), payment_method="bank_transfer")

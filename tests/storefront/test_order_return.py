@@ -9,8 +9,8 @@ from PIL import Image
 from marketplace.money.models import ReturnPhoto, ReturnRequest
 from marketplace.orders.models import OrderEvent, OrderLine
 from tests.factories import UserFactory
-from tests.factories_orders import buyable_variant, place_order
-from tests.marketplace.money.factories_money import deliver
+from tests.factories.money import deliver
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,11 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from marketplace.catalog.models import Category, Collection, CollectionProduct, ProductImage
 from tests.factories import ProducerFactory, VariantFactory, visible_product
-from tests.factories_storefront import invisible_products
+from tests.factories.storefront import invisible_products
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_invisible_product_pages_answer_404_or_410_with_an_explanation(client, s
 
 
 def test_product_page_shows_badge_price_seller_and_structured_data(client, shown):
-    VariantFactory(product=shown, name="Hộp 1kg", price_amount=350_000, stock__quantity=0)
+    sold_out = VariantFactory(product=shown, name="Hộp 1kg", price_amount=350_000, stock__quantity=0)
     ProductImage.objects.create(product=shown, image="products/arabica.jpg", alt="Gói cà phê Arabica")
     response = client.get("/products/arabica/")
     assert response.status_code == 200
@@ -111,7 +112,9 @@ def test_product_page_shows_badge_price_seller_and_structured_data(client, shown
     producer = shown.producer
     assert f'data-producer-slug="{producer.slug}"' in html
     assert producer.registration_code in html and producer.address in html
-    assert '{% include "shop/_add_to_cart.html"' not in html and 'class="add-to-cart"' in html
+    # The add-to-cart form posts to the cart and offers the sold-out size disabled.
+    assert f'<form class="add-to-cart" method="post" action="{reverse("shop:cart_add")}">' in html
+    assert f'<option value="{sold_out.pk}" disabled>' in html
     assert '<meta property="og:title" content="Cà phê Arabica Sơn La">' in html
     assert 'alt="Gói cà phê Arabica"' in html
     data = json.loads(

@@ -13,19 +13,14 @@ from marketplace.orders.models import OrderStatus
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import producer_rating_create, review_hide, review_reply
 from tests.factories import MembershipFactory, ProducerFactory, StaffFactory, UserFactory
-from tests.factories_orders import buyable_variant
-from tests.factories_portal import image_bytes, upload
-from tests.factories_reviews import bought_line, reviewed
+from tests.factories.orders import buyable_variant
+from tests.factories.portal import image_bytes, upload
+from tests.factories.reviews import bought_line, reviewed
 
 pytestmark = pytest.mark.django_db
 
 PRODUCT_PAGE_QUERIES = 4  # tests/storefront/test_pages.py: product with relations + 3 prefetches
 REVIEWS_QUERIES = 2  # the page of reviews + their photos, only when the product has reviews
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

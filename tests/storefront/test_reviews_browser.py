@@ -8,17 +8,9 @@ import pytest
 
 from marketplace.reviews.models import Review
 from tests.factories import MembershipFactory, ProducerFactory, UserFactory
-from tests.factories_orders import buyable_variant
-from tests.factories_portal import image_bytes
-from tests.factories_reviews import bought_line
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
-
-pytestmark = pytest.mark.usefixtures("restore_seed_data")
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"  # the live server runs in this process and shares it
+from tests.factories.orders import buyable_variant
+from tests.factories.portal import image_bytes
+from tests.factories.reviews import bought_line
 
 
 def _sign_in(page, email: str, then: str) -> None:
@@ -42,7 +34,7 @@ def _fits(page, width: int) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("width", [360, 1280])
 def test_a_buyer_reviews_the_producer_replies_and_a_stranger_cannot_review(page, screenshot, width):
     page.set_viewport_size({"width": width, "height": 900})

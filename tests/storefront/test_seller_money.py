@@ -10,8 +10,8 @@ from marketplace.money.selectors import producer_statement
 from marketplace.producers.models import ProducerKind
 from marketplace.producers.policies import SYSTEM_TASK
 from tests.factories import MembershipFactory, UserFactory, staff_with
-from tests.factories_orders import buyable_variant, place_order
-from tests.marketplace.money.factories_money import deliver, pay_by_transfer
+from tests.factories.money import deliver, pay_by_transfer
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

@@ -6,21 +6,15 @@ import re
 import pytest
 
 from tests.factories import ProducerFactory, visible_product
-from tests.factories_storefront import reseed_reference_data
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
 
-# Not serialized_rollback: a plain transactional test before this module may have recreated the content types
-# under new ids. Each test reseeds the product groups itself; the module leaves the seeded database behind.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("restore_seed_data"),
 ]
 
 
 @pytest.fixture
 def catalogue():
-    reseed_reference_data()
     bich_thao = ProducerFactory(name="HTX Cà phê Bích Thao", slug="bich-thao", province="son-la")
     dak_lak = ProducerFactory(name="HTX Ea Tu", slug="ea-tu", province="dak-lak")
     return {

@@ -14,16 +14,13 @@ from marketplace.certification.models import Certification, DecisionKind
 from marketplace.certification.services import certification_revoke
 from marketplace.producers.policies import SYSTEM_IMPORT
 from tests.factories import DecisionFactory, ProducerFactory
-from tests.factories_portal import member_of
-from tests.factories_storefront import reseed_reference_data
-from tests.factories_trust import certificate
+from tests.factories.portal import member_of
+from tests.factories.trust import certificate
 from tests.qr_scan import scan_pdf
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("restore_seed_data"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 RED = "rgb(183, 28, 28)"  # --red in site.css
@@ -55,7 +52,6 @@ def _lapse(cert: Certification) -> None:
 @pytest.mark.parametrize("width", [360, 1280])
 def test_scanning_labels_shows_each_certificate_status(page, settings, screenshot, width):
     cache.clear()
-    reseed_reference_data()
     settings.SITE_URL = page.base_url  # the address printed in the QR codes
     page.set_viewport_size({"width": width, "height": 900})
     producer = ProducerFactory(name="HTX Cà phê Bích Thao", slug="bich-thao")

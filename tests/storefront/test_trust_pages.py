@@ -23,7 +23,7 @@ from tests.factories import (
     ProductFactory,
     VariantFactory,
 )
-from tests.factories_trust import STATUSES, certificate
+from tests.factories.trust import STATUSES, certificate
 
 pytestmark = pytest.mark.django_db
 

@@ -124,7 +124,7 @@ class AddressValidationData(graphene.ObjectType):
 
 
 def vietnam_address_rules() -> dict:
-    """What the checkout's address services accept (marketplace.checkout.services._clean_address): the
+    """What the checkout's address services accept (marketplace.core.addresses.clean_address): the
     recipient, a phone number, one of the 34 provinces, a commune or ward and the street; no postal code."""
     return {
         "country_code": "VN",

@@ -45,11 +45,6 @@ class TaxedMoney(graphene.ObjectType):
         description = "Represents a monetary value with taxes. VND prices are tax-inclusive: gross = net."
 
 
-class MoneyRange(graphene.ObjectType):
-    start = graphene.Field(Money)
-    stop = graphene.Field(Money)
-
-
 class TaxedMoneyRange(graphene.ObjectType):
     start = graphene.Field(TaxedMoney)
     stop = graphene.Field(TaxedMoney)

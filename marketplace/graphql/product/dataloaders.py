@@ -31,13 +31,6 @@ class VariantsByProductIdLoader(DataLoader):
         return group_by(rows, "product_id", keys)
 
 
-class VariantByIdLoader(DataLoader):
-    context_key = "variant_by_id"
-
-    def batch_load(self, keys):
-        return by_key(ProductVariant.objects.filter(pk__in=keys).select_related("stock"), keys)
-
-
 class ImagesByProductIdLoader(DataLoader):
     context_key = "images_by_product_id"
 

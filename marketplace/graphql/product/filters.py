@@ -1,10 +1,10 @@
 """ProductFilterInput: Saleor's product filter plus the OCOP additions (ocopStars, provinces, producers)."""
 
 import graphene
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from marketplace.catalog.models import Category, ProductVariant, Stock
+from marketplace.catalog.models import Category, ProductVariant, Stock, stock_available
 from marketplace.catalog.selectors import active_certifications
 from marketplace.core.provinces import BY_CODE
 from marketplace.graphql.core.errors import BadRequest
@@ -106,7 +106,7 @@ def filter_products(queryset: QuerySet, data, *, search: str | None = None) -> t
         )
     availability = data.get("stock_availability")
     if availability is not None:
-        in_stock = Stock.objects.filter(variant__product=OuterRef("pk"), quantity__gt=F("quantity_allocated"))
+        in_stock = Stock.objects.filter(stock_available(), variant__product=OuterRef("pk"))
         queryset = queryset.filter(
             Exists(in_stock) if availability == StockAvailability.IN_STOCK else ~Exists(in_stock)
         )

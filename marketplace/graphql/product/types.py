@@ -156,8 +156,7 @@ class ProductPricingInfo(graphene.ObjectType):
 
 
 def _stock_available(variant) -> int:
-    stock = getattr(variant, "stock", None) if _has_stock(variant) else None
-    return stock.quantity_available if stock is not None else 0
+    return models.units_available(variant) if _has_stock(variant) else 0
 
 
 def _has_stock(variant) -> bool:

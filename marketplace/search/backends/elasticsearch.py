@@ -125,9 +125,9 @@ def product_document_batches(
     """Index bodies of the visible products among `product_ids` (all visible products when None). One flat
     query per batch, starting from the visibility selector (rows, not model instances: a full rebuild reads
     the whole catalogue)."""
-    from django.db.models import Exists, F, Min, OuterRef, Subquery
+    from django.db.models import Exists, Min, OuterRef, Subquery
 
-    from marketplace.catalog.models import Stock
+    from marketplace.catalog.models import Stock, stock_available
     from marketplace.catalog.selectors import active_certifications, products_visible_to_shoppers
 
     visible = products_visible_to_shoppers()
@@ -135,7 +135,7 @@ def product_document_batches(
         visible = visible.filter(pk__in=list(product_ids))
     ids = list(visible.order_by("pk").values_list("pk", flat=True))
     certificate = active_certifications().filter(product=OuterRef("pk")).order_by("-valid_from")
-    available = Stock.objects.filter(variant__product=OuterRef("pk"), quantity__gt=F("quantity_allocated"))
+    available = Stock.objects.filter(stock_available(), variant__product=OuterRef("pk"))
     for start in range(0, len(ids), batch_size):
         version = read_version()
         rows = (

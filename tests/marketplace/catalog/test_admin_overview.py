@@ -111,7 +111,7 @@ def test_chart_labels_are_escaped():
 
 def test_producer_admin_lists_portal_photos_without_an_upload_slot(staff_client, settings, tmp_path):
     from marketplace.producers.services import producer_photo_add
-    from tests.factories_portal import png_upload
+    from tests.factories.portal import png_upload
 
     settings.MEDIA_ROOT = tmp_path
     producer = ProducerFactory()

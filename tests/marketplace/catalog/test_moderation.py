@@ -9,7 +9,7 @@ from django.utils import timezone
 from marketplace.catalog.models import ProductModeration
 from marketplace.catalog.services import product_hide, product_unhide
 from tests.factories import ProducerFactory, visible_product
-from tests.factories_portal import member_of
+from tests.factories.portal import member_of
 
 
 @pytest.fixture

@@ -8,12 +8,7 @@ from marketplace.catalog.models import Product, ProductImage, ProductVariant, St
 from marketplace.catalog.selectors import products_to_claim, products_visible_to_shoppers
 from marketplace.producers.policies import SYSTEM_TASK
 from tests.factories import CertificationFactory, ProducerFactory, ProductFactory, VariantFactory
-from tests.factories_portal import SVG_WITH_SCRIPT, member_of, png_upload, upload
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+from tests.factories.portal import SVG_WITH_SCRIPT, member_of, png_upload, upload
 
 
 @pytest.fixture

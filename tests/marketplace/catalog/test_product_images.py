@@ -12,18 +12,13 @@ from marketplace.catalog.services import product_image_add
 from marketplace.core.images import ImageErrorCode
 from marketplace.producers.policies import SYSTEM_TASK
 from tests.factories import ProductFactory
-from tests.factories_portal import (
+from tests.factories.portal import (
     SVG_WITH_SCRIPT,
     image_bytes,
     jpeg_with_exif_and_payload,
     png_bomb,
     upload,
 )
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

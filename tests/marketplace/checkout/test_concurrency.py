@@ -8,15 +8,12 @@ from django.db import connection
 from marketplace.catalog.models import Stock
 from marketplace.checkout.services import checkout_complete, checkout_submit
 from marketplace.orders.models import Order, OrderLine
-from tests.factories_orders import buyable_variant, details, filled_checkout
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
+from tests.factories.orders import buyable_variant, details, filled_checkout
 
 BUYERS = 20
 
-pytestmark = pytest.mark.usefixtures("restore_seed_data")
 
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_checkouts_for_five_units_sell_exactly_five():
     variant = buyable_variant(quantity=5, name="Cà phê Arabica Sơn La")
     checkouts = [filled_checkout((variant, 1), email=f"buyer{i}@example.vn") for i in range(BUYERS)]
@@ -55,7 +52,7 @@ def test_twenty_parallel_checkouts_for_five_units_sell_exactly_five():
     assert sum(OrderLine.objects.values_list("quantity", flat=True)) == 5
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_same_checkout_submitted_twice_at_once_makes_one_order():
     variant = buyable_variant(quantity=5)
     checkout = filled_checkout((variant, 2))

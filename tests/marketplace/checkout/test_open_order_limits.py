@@ -17,7 +17,7 @@ from marketplace.orders.models import Order
 from marketplace.orders.policies import GuestTokenActor
 from marketplace.orders.services import order_cancel, order_part_mark_shipped
 from tests.factories import MembershipFactory
-from tests.factories_orders import ADDRESS, buyable_variant, filled_checkout
+from tests.factories.orders import ADDRESS, buyable_variant, filled_checkout
 
 pytestmark = pytest.mark.django_db
 

@@ -9,14 +9,12 @@ from django.db import connection
 
 from marketplace.checkout.services import checkout_complete
 from marketplace.orders.models import Order
-from tests.factories_orders import buyable_variant, filled_checkout
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
+from tests.factories.orders import buyable_variant, filled_checkout
 
-pytestmark = pytest.mark.usefixtures("restore_seed_data")
 ATTEMPTS = 8
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_eight_parallel_checkouts_of_one_email_make_exactly_the_limit(settings):
     settings.ORDER_OPEN_UNPAID_LIMIT_PER_EMAIL = 3
     variant = buyable_variant(quantity=100)

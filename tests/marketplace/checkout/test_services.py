@@ -23,7 +23,7 @@ from marketplace.checkout.services import (
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus
 from marketplace.payments.models import Payment
 from tests.factories import MembershipFactory, ProducerFactory, UserFactory, moderator
-from tests.factories_orders import buyable_variant, decertify, details, filled_checkout
+from tests.factories.orders import buyable_variant, decertify, details, filled_checkout
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ import yaml
 from django.db import connection
 
 from marketplace.core import devserver
-from tests.integration.test_celery_worker import _database_url
+from tests.processes import subprocess_database_url
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -47,7 +47,7 @@ def _get(port: int, path: str) -> int:
 def backends():
     """Counts client connections to the test database, but this test's own (its transaction) and the
     counting one; safe to call from another thread (it uses no Django connection)."""
-    url = _database_url(connection.settings_dict)
+    url = subprocess_database_url()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         own = cursor.fetchone()[0]
@@ -117,7 +117,7 @@ def _hammer(port: int, backends, keep_alive: int) -> tuple[int, int]:
 
 
 def test_the_dev_server_does_not_leak_database_connections(tmp_path, backends):
-    url = _database_url(connection.settings_dict)
+    url = subprocess_database_url()
     port = _free_port()
     env = {
         **os.environ,
@@ -143,7 +143,7 @@ def test_the_dev_server_does_not_leak_database_connections(tmp_path, backends):
 def test_gunicorn_with_the_default_keeps_one_connection_per_worker(tmp_path, backends):
     compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
     command = [arg for arg in compose["services"]["web"]["command"] if not arg.startswith("--bind")]
-    url = _database_url(connection.settings_dict)
+    url = subprocess_database_url()
     port = _free_port()
     env = {
         **os.environ,

@@ -40,8 +40,3 @@ class Api:
 @pytest.fixture
 def api(db) -> Api:
     return Api()
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"

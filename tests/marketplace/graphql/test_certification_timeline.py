@@ -10,7 +10,7 @@ from django.utils import timezone
 from marketplace.certification.services import certification_issue
 from marketplace.producers.policies import SYSTEM_IMPORT
 from tests.factories import DecisionFactory, ProducerFactory
-from tests.factories_trust import certificate
+from tests.factories.trust import certificate
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.checkout.models import Checkout
 from tests.factories import UserFactory
-from tests.factories_orders import buyable_variant, filled_checkout
+from tests.factories.orders import buyable_variant, filled_checkout
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from marketplace.checkout import services
 from marketplace.checkout.models import Checkout, CheckoutLine
 from marketplace.orders.models import Order
 from tests.factories import ProducerFactory
-from tests.factories_orders import buyable_variant
+from tests.factories.orders import buyable_variant
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from graphql_relay import to_global_id
 from marketplace.checkout import services
 from marketplace.checkout.models import Checkout
 from tests.factories import ProducerFactory
-from tests.factories_orders import buyable_variant
+from tests.factories.orders import buyable_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_order_charge_and_authorize_status_follow_the_payment(api):
     from marketplace.orders.services import order_payment_received
     from marketplace.producers.policies import SYSTEM_WEBHOOK
     from tests.factories import UserFactory
-    from tests.factories_orders import place_order
+    from tests.factories.orders import place_order
 
     shopper = UserFactory()
     order = place_order((buyable_variant(price=185_000, producer=ProducerFactory()), 1), user=shopper)

@@ -9,7 +9,7 @@ from marketplace.checkout.models import Checkout
 from marketplace.orders.models import Order
 from marketplace.payments.vietqr import vietqr_payload_for_order
 from tests.factories import ProducerFactory
-from tests.factories_orders import ADDRESS, buyable_variant
+from tests.factories.orders import ADDRESS, buyable_variant
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from marketplace.orders.models import OrderPart
 from marketplace.orders.services import order_part_confirm, order_part_mark_shipped
 from tests.factories import MembershipFactory, ModerationFactory, StaffFactory, UserFactory
-from tests.factories_orders import buyable_variant, place_order
-from tests.marketplace.graphql.factories_graphql import PNG
+from tests.factories.graphql import PNG
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.marketplace.graphql.factories_graphql import bulk_visible_products
+from tests.factories.graphql import bulk_visible_products
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +82,8 @@ def test_checkout_find_runs_constant_queries(api):
     from graphql_relay import to_global_id
 
     from marketplace.checkout import services
+    from tests.factories.graphql import product_with_image
     from tests.marketplace.graphql import storefront_operations as ops
-    from tests.marketplace.graphql.factories_graphql import product_with_image
 
     checkout = services.checkout_create(email="lan@example.vn", by=AnonymousUser())
     checkout_id = to_global_id("Checkout", str(checkout.token))

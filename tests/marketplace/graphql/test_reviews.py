@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from marketplace.reviews.services import review_create, review_hide, review_reply
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
-from tests.factories_orders import buyable_variant
-from tests.factories_portal import image_bytes, upload
-from tests.factories_reviews import bought_line, reviewed
+from tests.factories.orders import buyable_variant
+from tests.factories.portal import image_bytes, upload
+from tests.factories.reviews import bought_line, reviewed
 
 pytestmark = pytest.mark.django_db
 

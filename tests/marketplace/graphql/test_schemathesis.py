@@ -10,8 +10,8 @@ from marketplace.graphql.core.auth import create_token
 from tests.factories import StaffFactory, visible_product
 
 MAX_EXAMPLES = 4
-# Transactional (the live server runs in another thread); tests/conftest.py adds serialized rollback so
-# the rows seeded by data migrations survive the flush.
+# Transactional (the live server runs in another thread); tests/conftest.py puts the rows seeded by data
+# migrations back after the flush.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

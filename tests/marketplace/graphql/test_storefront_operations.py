@@ -5,8 +5,8 @@ from graphql_relay import to_global_id
 
 from marketplace.catalog.models import Category
 from tests.factories import UserFactory, visible_product
+from tests.factories.graphql import feature, product_with_image
 from tests.marketplace.graphql import storefront_operations as ops
-from tests.marketplace.graphql.factories_graphql import feature, product_with_image
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from tests.factories import (
     VariantFactory,
     visible_product,
 )
-from tests.marketplace.graphql.factories_graphql import feature
+from tests.factories.graphql import feature
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from marketplace.money.models import BankNotification, LedgerEntry, Notification
 from marketplace.money.services import bank_notification_resolve
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from tests.factories import staff_with
-from tests.factories_orders import buyable_variant, place_order
-from tests.marketplace.money.factories_money import BANK_SECRET, bank_body, bank_headers
+from tests.factories.money import BANK_SECRET, bank_body, bank_headers
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 URL = "/payments/bank/notify/"

@@ -7,8 +7,8 @@ from django.core.management.base import CommandError
 from marketplace.money.models import CodRemittance
 from marketplace.money.selectors import balances_by_producer
 from tests.factories import ProducerFactory, staff_with
-from tests.factories_orders import buyable_variant, place_order
-from tests.marketplace.money.factories_money import deliver
+from tests.factories.money import deliver
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from marketplace.payments.models import Payment
 from marketplace.payments.services import card_payment_start, stripe_client
 from marketplace.producers.models import ProducerKind
 from tests.factories import ProducerFactory, staff_with
-from tests.factories_orders import buyable_variant, drinks_category, place_order
-from tests.marketplace.money.factories_money import deliver, with_bank_account
+from tests.factories.money import deliver, with_bank_account
+from tests.factories.orders import buyable_variant, drinks_category, place_order
 from tests.stripe_helpers import (  # noqa: F401 - fixtures
     _localstripe_server,
     localstripe,

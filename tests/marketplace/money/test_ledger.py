@@ -14,8 +14,8 @@ from marketplace.orders.services import order_cancel, order_part_mark_delivered,
 from marketplace.producers.models import ProducerKind
 from marketplace.producers.policies import SYSTEM_TASK
 from tests.factories import ProducerFactory, staff_with
-from tests.factories_orders import buyable_variant, drinks_category, place_order
-from tests.marketplace.money.factories_money import deliver, pay_by_transfer
+from tests.factories.money import deliver, pay_by_transfer
+from tests.factories.orders import buyable_variant, drinks_category, place_order
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,9 @@ from marketplace.money.services import payout_batch_create, refund_create
 from marketplace.orders.models import OrderLine
 from marketplace.producers.models import ProducerKind
 from tests.factories import ProducerFactory, staff_with
-from tests.factories_orders import buyable_variant, place_order
-from tests.marketplace.money.factories_money import deliver, pay_by_transfer, with_bank_account
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
+from tests.factories.money import deliver, pay_by_transfer, with_bank_account
+from tests.factories.orders import buyable_variant, place_order
 
-pytestmark = pytest.mark.usefixtures("restore_seed_data")
 ROUNDS = 4
 
 
@@ -55,7 +53,7 @@ def _paid_delivered(producer, *, price: int) -> None:
     deliver(order, days_ago=10)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_staff_creating_batches_at_once_pay_each_producer_once(settings):
     settings.MONEY_COMMISSION_DEFAULT_BP = 1000
     first, second = staff_with("money.add_payoutbatch"), staff_with("money.add_payoutbatch")
@@ -77,7 +75,7 @@ def test_two_staff_creating_batches_at_once_pay_each_producer_once(settings):
             assert balances_by_producer(producer_ids=[producer.pk])[producer.pk].balance == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_refund_racing_a_payout_never_pays_out_refunded_money(settings):
     settings.MONEY_COMMISSION_DEFAULT_BP = 1000
     payer, refunder = staff_with("money.add_payoutbatch"), staff_with("money.add_refund")

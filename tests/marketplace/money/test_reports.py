@@ -13,8 +13,8 @@ from marketplace.money.services import payout_batch_create, refund_create
 from marketplace.orders.models import OrderLine
 from marketplace.producers.models import ProducerKind
 from tests.factories import ProducerFactory, staff_with
-from tests.factories_orders import buyable_variant, place_order
-from tests.marketplace.money.factories_money import deliver, pay_by_transfer, with_bank_account
+from tests.factories.money import deliver, pay_by_transfer, with_bank_account
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

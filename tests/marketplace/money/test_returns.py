@@ -23,8 +23,8 @@ from marketplace.money.services import (
 from marketplace.orders.models import OrderEvent, OrderLine, OrderPart
 from marketplace.producers.models import ProducerKind
 from tests.factories import MembershipFactory, UserFactory, staff_with
-from tests.factories_orders import buyable_variant, place_order
-from tests.marketplace.money.factories_money import deliver, pay_by_transfer
+from tests.factories.money import deliver, pay_by_transfer
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from marketplace.orders.models import (
 from marketplace.orders.services import order_mark_paid
 from marketplace.payments.models import Payment
 from tests.factories import MembershipFactory, StaffFactory, staff_with
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

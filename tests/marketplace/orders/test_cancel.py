@@ -30,7 +30,7 @@ from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.vietqr import vietqr_payload_for_order
 from marketplace.producers.policies import SYSTEM_WEBHOOK, is_staff_with
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

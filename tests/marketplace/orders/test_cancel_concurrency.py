@@ -13,10 +13,8 @@ from marketplace.orders.models import OrderEvent, OrderPart, OrderStatus
 from marketplace.orders.policies import GuestTokenActor
 from marketplace.orders.services import order_cancel, order_part_cancel, order_part_mark_shipped
 from tests.factories import MembershipFactory
-from tests.factories_orders import buyable_variant, place_order
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
+from tests.factories.orders import buyable_variant, place_order
 
-pytestmark = pytest.mark.usefixtures("restore_seed_data")
 ROUNDS = 6
 
 
@@ -49,7 +47,7 @@ def _race(*calls) -> tuple[list[str], list[str]]:
     return won, refused
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("canceller", ["producer", "guest"])
 def test_cancel_and_ship_of_one_part_end_in_one_consistent_state(canceller):
     member = MembershipFactory()

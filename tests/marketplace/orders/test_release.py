@@ -12,7 +12,7 @@ from marketplace.orders.services import order_mark_paid, order_part_confirm, ord
 from marketplace.orders.tasks import release_expired_bank_transfer_orders_task
 from marketplace.payments.models import Payment, PaymentStatus
 from tests.factories import MembershipFactory, StaffFactory
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

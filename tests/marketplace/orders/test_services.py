@@ -15,7 +15,7 @@ from marketplace.orders.services import (
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.producers.policies import SYSTEM_WEBHOOK
 from tests.factories import MembershipFactory, StaffFactory, UserFactory, staff_with
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 
 pytestmark = pytest.mark.django_db
 

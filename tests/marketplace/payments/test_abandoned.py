@@ -9,7 +9,7 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.services import card_payment_start, stripe_client
 from marketplace.payments.tasks import release_abandoned_card_orders_task
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 from tests.stripe_helpers import _localstripe_server, localstripe, pay_with_test_card  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("localstripe")]

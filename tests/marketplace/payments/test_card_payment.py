@@ -6,7 +6,7 @@ from stripe.params import PaymentIntentCreateParams
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.payments.models import Payment
 from marketplace.payments.services import _payment_intent_params, card_payment_start, stripe_client
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 from tests.stripe_helpers import (  # noqa: F401 - fixtures
     _localstripe_server,
     localstripe,

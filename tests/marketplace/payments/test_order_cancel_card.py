@@ -13,7 +13,7 @@ from marketplace.orders.services import order_payment_received
 from marketplace.payments.models import Payment, PaymentStatus
 from marketplace.payments.services import card_payment_start, order_cancel_with_payment, stripe_client
 from marketplace.producers.policies import SYSTEM_WEBHOOK
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 from tests.stripe_helpers import _localstripe_server, localstripe, pay_with_test_card  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("localstripe")]

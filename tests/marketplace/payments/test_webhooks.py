@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.payments.models import Payment, PaymentStatus, StripeWebhookEvent
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 from tests.stripe_helpers import WEBHOOK_SECRET, stripe_event, stripe_signature
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from marketplace.orders.emails import order_emails_send
 from marketplace.producers.policies import SYSTEM_TASK
 from marketplace.producers.selectors import producer_mail_recipients
 from tests.factories import MembershipFactory, ProducerFactory, UserFactory, moderator
-from tests.factories_orders import buyable_variant, place_order
-from tests.factories_portal import member_of
+from tests.factories.orders import buyable_variant, place_order
+from tests.factories.portal import member_of
 from tests.marketplace.certification.test_expiry_reminders import certificate_ending_in
 
 pytestmark = pytest.mark.django_db

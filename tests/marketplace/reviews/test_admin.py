@@ -11,7 +11,7 @@ from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.producers.models import Producer, SellerEvent
 from marketplace.reviews.models import Review, ReviewEvent
 from tests.factories import ProducerFactory, StaffFactory, UserFactory, visible_product
-from tests.factories_reviews import reviewed
+from tests.factories.reviews import reviewed
 
 pytestmark = pytest.mark.django_db
 

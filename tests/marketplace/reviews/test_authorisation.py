@@ -17,8 +17,8 @@ from marketplace.producers.models import Producer, SellerEvent
 from marketplace.reviews import services
 from marketplace.reviews.models import ProducerRating, Review, ReviewEvent, ReviewReport
 from tests.factories import MembershipFactory, ProducerFactory, StaffFactory, UserFactory
-from tests.factories_orders import buyable_variant
-from tests.factories_reviews import bought_line, reviewed, staff_with
+from tests.factories.orders import buyable_variant
+from tests.factories.reviews import bought_line, reviewed, staff_with
 
 pytestmark = pytest.mark.django_db
 

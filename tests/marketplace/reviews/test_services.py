@@ -12,16 +12,11 @@ from marketplace.reviews import services
 from marketplace.reviews.error_codes import ReviewErrorCode
 from marketplace.reviews.models import Review, ReviewEvent, ReviewEventKind, ReviewPhoto, ReviewReport
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
-from tests.factories_orders import buyable_variant
-from tests.factories_portal import SVG_WITH_SCRIPT, image_bytes, upload
-from tests.factories_reviews import bought_line, reviewed
+from tests.factories.orders import buyable_variant
+from tests.factories.portal import SVG_WITH_SCRIPT, image_bytes, upload
+from tests.factories.reviews import bought_line, reviewed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from marketplace.search.backends.postgres import PostgresBackend
 from marketplace.search.selectors import _backend_for
 from marketplace.search.services import search_index_dirty_batch
 from tests.factories import ProducerFactory, moderator, visible_product
-from tests.factories_storefront import invisible_products
+from tests.factories.storefront import invisible_products
 
 pytestmark = pytest.mark.django_db
 ES_BACKEND = "marketplace.search.backends.elasticsearch.ElasticsearchBackend"

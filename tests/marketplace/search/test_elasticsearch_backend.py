@@ -389,7 +389,7 @@ def test_bulk_actions_write_every_target_index_with_read_versions():
 @pytest.mark.django_db
 def test_documents_carry_the_buyers_rating():
     from tests.factories import UserFactory
-    from tests.factories_reviews import reviewed
+    from tests.factories.reviews import reviewed
 
     product = visible_product(quantity=20)
     for stars in (5, 4):

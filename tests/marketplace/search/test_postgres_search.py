@@ -6,7 +6,7 @@ from marketplace.search.backends.base import SearchFilters, SearchQuery
 from marketplace.search.backends.postgres import query_words
 from marketplace.search.selectors import search_products, visible_product_cards_in_order
 from tests.factories import ProducerFactory, visible_product
-from tests.factories_storefront import invisible_products
+from tests.factories.storefront import invisible_products
 
 pytestmark = pytest.mark.django_db
 

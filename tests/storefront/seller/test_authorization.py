@@ -8,7 +8,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.factories_portal import png_upload
+from tests.factories.portal import png_upload
 from tests.storefront.seller.world import World, build_world, snapshot
 
 

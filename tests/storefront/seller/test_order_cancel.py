@@ -7,8 +7,8 @@ from marketplace.catalog.models import Stock
 from marketplace.orders.models import ActorKind, OrderEvent, OrderPart, OrderStatus
 from marketplace.orders.services import order_mark_paid
 from tests.factories import ProducerFactory, StaffFactory
-from tests.factories_orders import buyable_variant, place_order
-from tests.factories_portal import member_of
+from tests.factories.orders import buyable_variant, place_order
+from tests.factories.portal import member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from marketplace.orders.models import OrderStatus, PaymentState
 from marketplace.payments.models import PaymentMethod
 from tests.factories import ProducerFactory
-from tests.factories_orders import buyable_variant, place_order
-from tests.factories_portal import member_of
+from tests.factories.orders import buyable_variant, place_order
+from tests.factories.portal import member_of
 
 
 @pytest.fixture

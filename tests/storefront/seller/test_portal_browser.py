@@ -11,10 +11,7 @@ from marketplace.catalog.services import product_create
 from marketplace.certification.services import certification_issue, decision_get_or_create
 from marketplace.producers.policies import SYSTEM_IMPORT, SYSTEM_TASK
 from tests.factories import ProducerFactory, category
-from tests.factories_portal import image_bytes, member_of
-from tests.transactional import _seed_snapshot, restore_seed_data  # noqa: F401 - fixtures
-
-pytestmark = pytest.mark.usefixtures("restore_seed_data")
+from tests.factories.portal import image_bytes, member_of
 
 
 def _sign_in(page, email: str) -> None:
@@ -41,9 +38,9 @@ def _png_file(name: str) -> dict:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_producer_lists_a_product_and_claims_an_imported_one(page, screenshot):
-    # Uploads go to a temporary MEDIA_ROOT (tests/storefront/seller/conftest.py); the live server shares it.
+    # Uploads go to a temporary MEDIA_ROOT (tests/conftest.py); the live server shares it.
     producer = ProducerFactory(name="HTX Cà phê Bích Thao", slug="bich-thao")
     member_of(producer, email="bichthao@example.vn")
     base = page.base_url

@@ -18,7 +18,7 @@ from tests.factories import (
     VariantFactory,
     category,
 )
-from tests.factories_portal import member_of
+from tests.factories.portal import member_of
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_pages_run_a_constant_number_of_queries(db, url, expected):
 
 
 def test_profile_content_appears_on_the_public_producer_page(producer, client_a, settings, tmp_path):
-    from tests.factories_portal import png_upload
+    from tests.factories.portal import png_upload
 
     settings.MEDIA_ROOT = tmp_path
     response = client_a.post(

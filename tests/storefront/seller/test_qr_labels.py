@@ -8,7 +8,7 @@ from django.test import Client
 
 from marketplace.certification.models import Certification
 from tests.factories import MembershipFactory, ProducerFactory, StaffFactory, UserFactory
-from tests.factories_trust import certificate
+from tests.factories.trust import certificate
 from tests.qr_scan import scan_pdf
 
 pytestmark = pytest.mark.django_db

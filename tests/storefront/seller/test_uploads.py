@@ -6,7 +6,7 @@ from django.test import Client
 from marketplace.catalog.models import Product, ProductImage, ProductVariant
 from marketplace.producers.models import Producer, ProducerPhoto
 from tests.factories import CertificationFactory, ProducerFactory, ProductFactory
-from tests.factories_portal import SVG_WITH_SCRIPT, image_bytes, member_of, png_bomb, upload
+from tests.factories.portal import SVG_WITH_SCRIPT, image_bytes, member_of, png_bomb, upload
 
 BAD_FILES = {
     "non_image": (

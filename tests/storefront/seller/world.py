@@ -19,8 +19,8 @@ from tests.factories import (
     UserFactory,
     VariantFactory,
 )
-from tests.factories_orders import place_order
-from tests.factories_portal import image_bytes, member_of, png_upload
+from tests.factories.orders import place_order
+from tests.factories.portal import image_bytes, member_of, png_upload
 
 
 @dataclasses.dataclass

@@ -18,11 +18,8 @@ ADDRESS = {
 
 
 def drinks_category() -> Category:
-    """The seeded OCOP group; transactional tests flush the seed data, so recreate it when missing."""
-    category, _created = Category.objects.get_or_create(
-        slug="do-uong", defaults={"name": "Đồ uống", "ocop_group": 2, "sort_order": 2}
-    )
-    return category
+    """The OCOP group a data migration seeds (tests/conftest.py restores it after a flush)."""
+    return Category.objects.get(slug="do-uong")
 
 
 def buyable_variant(

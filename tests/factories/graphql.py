@@ -1,4 +1,4 @@
-"""Factories for the GraphQL tests (on top of tests/factories.py)."""
+"""Factories for the GraphQL tests (on top of the core factories in tests/factories/__init__.py)."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -7,7 +7,7 @@ from marketplace.orders.services import order_part_confirm, order_part_mark_deli
 from marketplace.reviews.models import Review
 from marketplace.reviews.services import review_create
 from tests.factories import StaffFactory
-from tests.factories_orders import buyable_variant, place_order
+from tests.factories.orders import buyable_variant, place_order
 
 
 def _operator():

@@ -63,16 +63,3 @@ def invisible_products(prefix: str = "Cà phê Sơn La", producer=None) -> dict:
         "lapsed": lapsed_product(name=f"{prefix} quá hạn", slug="an-lapsed", **extra),
         "revoked": revoked_product(name=f"{prefix} thu hồi", slug="an-revoked", **extra),
     }
-
-
-def reseed_reference_data() -> None:
-    """Transactional (browser) tests flush every table, including the product groups, channel and collection
-    that a data migration seeded; put them back the same way (idempotent)."""
-    import importlib
-
-    from django.apps import apps
-
-    seed = importlib.import_module(
-        "marketplace.catalog.migrations.0002_seed_product_groups_channel_collection"
-    )
-    seed.seed(apps, None)

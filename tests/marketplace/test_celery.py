@@ -15,15 +15,16 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from celery import Celery
-from django.db import connection
+from celery.result import allow_join_result
 
 from marketplace.certification.models import Certification, CertificationState
 from marketplace.search.models import DirtyProduct
 from tests.factories import CertificationFactory, DecisionFactory, ProductFactory
+from tests.processes import subprocess_database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL") or os.environ.get("CELERY_BROKER_URL") or ""
@@ -52,23 +53,6 @@ pytestmark = [
 ]
 
 
-def _database_url(settings_dict: dict) -> str:
-    user = quote(settings_dict.get("USER") or "")
-    password = settings_dict.get("PASSWORD") or ""
-    auth = f"{user}:{quote(password)}@" if password else (f"{user}@" if user else "")
-    # The embedded server is reached by its socket directory, which dj-database-url puts in OPTIONS.
-    host = settings_dict.get("HOST") or settings_dict.get("OPTIONS", {}).get("host") or ""
-    name = settings_dict["NAME"]
-    if not name.startswith("test_"):
-        # Outside a test's `db` fixture the connection may still carry the development database's name.
-        name = connection.creation._get_test_db_name()
-    name = quote(name)
-    if host.startswith("/"):
-        return f"postgresql://{auth}/{name}?host={quote(host)}"
-    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
-    return f"postgresql://{auth}{host}{port}/{name}"
-
-
 @pytest.fixture(scope="module")
 def worker(django_db_setup, tmp_path_factory):
     """Starts `celery -A marketplace worker` on the test database; yields (client app, queue name)."""
@@ -79,7 +63,7 @@ def worker(django_db_setup, tmp_path_factory):
     inbox = tmp_path_factory.mktemp("decisions-inbox")
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DATABASE_URL": subprocess_database_url(),
         "DB_CONN_MAX_AGE": "0",
         "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_RESULT_BACKEND": BROKER_URL,
@@ -106,7 +90,8 @@ def worker(django_db_setup, tmp_path_factory):
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    client = Celery("ocop-worker-test", broker=BROKER_URL, backend=BROKER_URL)
+    # Not the current app: later tests in this process must keep sending to the project's (eager) app.
+    client = Celery("ocop-worker-test", broker=BROKER_URL, backend=BROKER_URL, set_as_current=False)
     client.conf.task_default_queue = queue
     try:
         yield client, queue, process, log_path, inbox
@@ -130,10 +115,13 @@ def run_in_worker(worker, task_name: str, *args, **kwargs):
         if time.monotonic() > deadline:
             pytest.fail(f"{task_name} did not finish in {TASK_TIMEOUT}s:\n{log_path.read_text()[-4000:]}")
         time.sleep(0.1)
-    return result.get(timeout=5)
+    # Eager tasks run by other threads in this process (live servers, the concurrency tests) can leave
+    # Celery's process-wide "inside a task" flag set; this is the client, never a task.
+    with allow_join_result():
+        return result.get(timeout=5)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_expiry_runs_in_the_worker(worker):
     today = datetime.date.today()
     lapsed = CertificationFactory(
@@ -151,7 +139,7 @@ def test_expiry_runs_in_the_worker(worker):
     assert run_in_worker(worker, "marketplace.certification.tasks.expire_certifications_task") == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_search_reindex_runs_in_the_worker(worker):
     products = ProductFactory.create_batch(3)
     DirtyProduct.objects.bulk_create(
@@ -165,7 +153,7 @@ def test_search_reindex_runs_in_the_worker(worker):
     assert run_in_worker(worker, "marketplace.search.tasks.search_index_dirty_task") == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_decision_import_runs_in_the_worker(worker):
     """Beat's inbox task: a decision dropped into DECISIONS_INBOX is imported by the worker."""
     from catalog_import.models import ImportRun, RunStatus
