@@ -24,7 +24,8 @@ from marketplace.certification.selectors import (
     decision_public,
     register_entry,
 )
-from marketplace.core.rate_limits import client_ip, within_budget
+from marketplace.core.client_ip import client_ip
+from marketplace.core.rate_limits import within_budget
 from marketplace.core.spreadsheet import SafeCsvWriter
 from marketplace.core.storage import download_name
 

@@ -4,12 +4,6 @@ downloading a large file in a loop (the web server's own limits stay the first l
 import time
 
 from django.core.cache import cache
-from django.http import HttpRequest
-
-
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by whoever calls, unless a trusted proxy rewrote it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def within_budget(*, scope: str, client: str, limit: int, window_seconds: int) -> bool:
