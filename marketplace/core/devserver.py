@@ -38,6 +38,9 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
     os.environ.update(SERVER_ENVIRONMENT)
     port = os.environ.get("PORT", "8000")
+    # Reset links and the JWT issuer name the address the site is served at (auth-sdk compares the issuer
+    # with the API URL it calls), so `PORT=8080 make run` must not announce port 8000.
+    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     data_dir = Path(os.environ.get("MARKETPLACE_DATA_DIR", BASE_DIR / ".data"))
     current: list[subprocess.Popen] = []
     stopping: list[int] = []
