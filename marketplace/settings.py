@@ -174,9 +174,6 @@ WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 
 # --- Security -----------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-# Proxies in front that append to X-Forwarded-For: the client's address is that many entries from the end
-# (0: REMOTE_ADDR is the client). Behind one TLS proxy or Ingress it is 1.
-CLIENT_IP_PROXY_COUNT = env_int("CLIENT_IP_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
 _secure_default = not DEBUG and ENVIRONMENT == "production"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _secure_default)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _secure_default)

@@ -32,7 +32,7 @@ from marketplace.checkout.services import (
     checkout_submit,
 )
 from marketplace.core import provinces
-from marketplace.core.http import client_ip
+from marketplace.core.client_ip import client_ip
 from marketplace.money.selectors import order_has_returnable_part, returnable_lines
 from marketplace.orders.models import Order, OrderLine, OrderStatus, PaymentState
 from marketplace.orders.policies import buyer_actor, is_order_buyer, may_cancel_order

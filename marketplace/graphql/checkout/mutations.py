@@ -8,7 +8,7 @@ from marketplace.checkout import services
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
 from marketplace.checkout.selectors import payment_gateways_available
-from marketplace.core.http import client_ip
+from marketplace.core.client_ip import client_ip
 from marketplace.core.provinces import BY_CODE, province_code_for
 from marketplace.graphql.checkout.types import Checkout, CheckoutErrorCode, Order
 from marketplace.graphql.core.errors import InputError

@@ -114,7 +114,7 @@ def test_the_web_checkout_shows_the_refusal(variant):
 
 
 def test_the_web_checkout_counts_the_client_ip_behind_the_proxy(variant, settings):
-    settings.CLIENT_IP_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
     for i in range(5):
         client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5")
         client.post("/cart/add/", {"variant": variant.pk, "quantity": 1})
