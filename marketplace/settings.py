@@ -298,6 +298,18 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Cache ---------------------------------------------------------------------------------------
+# Shared by every web process when CACHE_URL names a Redis server (rate limits, search answers); unset, each
+# process keeps its own in memory, which is all a laptop needs.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "ocop"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Search -------------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "ocop")
