@@ -32,7 +32,8 @@ def _redis_answers() -> bool:
 def _spend(scope: str, cache_url: str) -> str:
     env = {**os.environ, "DJANGO_DEBUG": "1", "CACHE_URL": cache_url}
     code = SPEND_ONE.format(scope=scope)
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    command = [sys.executable, "-c", code]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
