@@ -261,6 +261,7 @@ def product_variant_add(
     name: str = "",
     sku: str = "",
     weight_grams: int | None = None,
+    volume_ml: int | None = None,
     by: Actor,
 ) -> ProductVariant:
     """A new variant with its stock; a blank SKU gets one made from the product id."""
@@ -274,6 +275,7 @@ def product_variant_add(
         price_amount=price_amount,
         name=name.strip(),
         weight_grams=weight_grams,
+        volume_ml=volume_ml,
         quantity=quantity,
         by=by,
     )
@@ -425,10 +427,17 @@ def variant_update_with_stock(
     weight_grams: int | None,
     quantity: int,
     by: Actor,
+    volume_ml: int | None = None,
 ) -> ProductVariant:
     """The portal's variant form: fields and stock change together or not at all."""
     variant = variant_update(
-        variant=variant, name=name, sku=sku, price_amount=price_amount, weight_grams=weight_grams, by=by
+        variant=variant,
+        name=name,
+        sku=sku,
+        price_amount=price_amount,
+        weight_grams=weight_grams,
+        volume_ml=volume_ml,
+        by=by,
     )
     stock_set(variant=variant, quantity=quantity, by=by)
     return variant

@@ -283,3 +283,38 @@ def test_expired_certificate_shows_no_star(api):
     )
     VariantFactory(product=product)
     assert api.data('{ product(slug: "het-han") { name } }') == {"product": None}
+
+
+def test_producers_set_origin_and_volume_through_the_api(api):
+    from tests.factories.portal import member_of
+
+    producer = ProducerFactory()
+    product = ProductFactory(producer=producer)
+    variant = VariantFactory(product=product)
+    owner = member_of(producer)
+    body = api(
+        """mutation($id: ID!) {
+          productUpdate(id: $id, input: {origin: "Tà Xùa"}) { errors { field code } } }""",
+        {"id": to_global_id("Product", product.pk)},
+        user=owner,
+    )
+    assert body["data"]["productUpdate"]["errors"] == []
+    body = api(
+        """mutation($id: ID!) {
+          productVariantUpdate(id: $id, input: {volumeMl: 750}) { errors { field } } }""",
+        {"id": to_global_id("ProductVariant", variant.pk)},
+        user=owner,
+    )
+    assert body["data"]["productVariantUpdate"]["errors"] == []
+    product.refresh_from_db()
+    variant.refresh_from_db()
+    assert (product.origin, variant.volume_ml) == ("Tà Xùa", 750)
+    body = api(
+        """mutation($id: ID!) {
+          productVariantUpdate(id: $id, input: {volumeMl: -1}) { errors { field } } }""",
+        {"id": to_global_id("ProductVariant", variant.pk)},
+        user=owner,
+    )
+    assert body["data"]["productVariantUpdate"]["errors"] == [{"field": "volumeMl"}]
+    variant.refresh_from_db()
+    assert variant.volume_ml == 750
