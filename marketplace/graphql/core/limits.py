@@ -108,6 +108,7 @@ LIST_BOUNDS = {
     "SelectedAttribute.values": 1,  # every OCOP attribute holds one value
     "AssignedMultiChoiceAttribute.value": 1,  # not used (no multi-choice attribute)
     "Product.collections": 20,
+    "Page.assignedAttributes": 1,  # always empty: pages carry no attributes
     "Producer.certifications": 100,
     "Menu.items": 50,
     "MenuItem.children": 50,

@@ -113,7 +113,7 @@ class ProductWhereInput(graphene.InputObjectType):
     OR = graphene.List(graphene.NonNull(lambda: ProductWhereInput))
 
 
-def _strings(name: str, data) -> list[str] | None:
+def strings(name: str, data) -> list[str] | None:
     """eq/oneOf as one list (None: not filtered)."""
     if data is None:
         return None
@@ -127,7 +127,7 @@ def _strings(name: str, data) -> list[str] | None:
 
 
 def _ids(name: str, data, type_name: str) -> list[int] | None:
-    values = _strings(name, data)
+    values = strings(name, data)
     return None if values is None else decode_ids(values, type_name)
 
 
@@ -166,13 +166,13 @@ def _attribute_condition(info, item) -> Q:
     legacy_range = item.get("values_range") or {}
     gte = numeric_range.get("gte", legacy_range.get("gte"))
     lte = numeric_range.get("lte", legacy_range.get("lte"))
-    choices = _strings("value.slug", value.get("slug"))
+    choices = strings("value.slug", value.get("slug"))
     if item.get("values") is not None:
         choices = (choices or []) + [str(v)[:100] for v in bounded("values", item["values"])]
     condition = AttributeCondition(
         slug=slug[:100],
         choices=choices,
-        names=_strings("value.name", value.get("name")),
+        names=strings("value.name", value.get("name")),
         numbers=numbers,
         gte=Decimal(gte) if gte is not None else None,
         lte=Decimal(lte) if lte is not None else None,
@@ -190,10 +190,10 @@ def where_condition(info, data, depth: int = 1) -> Q:
     condition = Q()
     if data.get("ids") is not None:
         condition &= Q(pk__in=decode_ids(bounded("ids", data["ids"]), "Product"))
-    names = _strings("name", data.get("name"))
+    names = strings("name", data.get("name"))
     if names is not None:
         condition &= Q(name__in=names)
-    slugs = _strings("slug", data.get("slug"))
+    slugs = strings("slug", data.get("slug"))
     if slugs is not None:
         condition &= Q(slug__in=slugs)
     product_types = _ids("productType", data.get("product_type"), "ProductType")
@@ -290,7 +290,7 @@ def variant_condition(data, *, search: str | None = None, filter=None, depth: in
     condition = Q()
     if data.get("ids") is not None:
         condition &= Q(pk__in=decode_ids(bounded("ids", data["ids"]), "ProductVariant"))
-    skus = _strings("sku", data.get("sku"))
+    skus = strings("sku", data.get("sku"))
     if skus is not None:
         condition &= Q(sku__in=skus)
     availability = data.get("stock_availability")

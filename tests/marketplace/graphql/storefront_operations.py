@@ -357,3 +357,22 @@ query ProductListWhere(
   }
 }
 """
+
+CONTENT_PAGES = """
+query ContentPages($slugs: [String!]!, $languageCode: LanguageCodeEnum!) {
+  pages(channel: "default-channel", where: { slug: { oneOf: $slugs } }, first: 20) {
+    totalCount
+    edges { node {
+      slug
+      isPublished
+      pageType { slug }
+      assignedAttributes {
+        attribute { slug }
+        ... on AssignedPlainTextAttribute { text: value translated: translation(languageCode: $languageCode) }
+        ... on AssignedSingleCollectionReferenceAttribute { collection: value { slug } }
+        ... on AssignedFileAttribute { file: value { url } }
+      }
+    } }
+  }
+}
+"""

@@ -152,3 +152,35 @@ def test_attributes_and_variants_of_a_page_run_constant_queries(api):
     assert node["assignedAttribute"] == {"value": {"slug": "4"}}
     assert [e["node"]["productVariants"]["totalCount"] for e in data["sample"]["edges"]] == [1] * 12
     assert small == large == EXPECTED_ATTRIBUTE_QUERIES
+
+
+VARIANTS_AND_PAGES = """
+{
+  productVariants(first: 100, channel: "default-channel") {
+    totalCount
+    edges { node { sku quantityAvailable product { slug productType { slug } }
+      attributes { attribute { slug } values { name } } } }
+  }
+  pages(first: 20) {
+    totalCount edges { node { slug pageType { slug } assignedAttributes { attribute { slug } } } }
+  }
+}
+"""
+# variants(+stock) and their count, the variants' visible products, 4 attribute tables + categories,
+# pages and their count
+EXPECTED_VARIANT_PAGE_QUERIES = 10
+
+
+def test_product_variants_and_pages_run_constant_queries(api):
+    def run() -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as queries:
+            data = api.data(VARIANTS_AND_PAGES)
+        return len(queries), data
+
+    bulk_visible_products(2)
+    small, _ = run()
+    bulk_visible_products(98)
+    large, data = run()
+    assert data["productVariants"]["totalCount"] == 100
+    assert data["productVariants"]["edges"][0]["node"]["product"]["productType"] == {"slug": "do-uong"}
+    assert small == large == EXPECTED_VARIANT_PAGE_QUERIES

@@ -233,3 +233,19 @@ def test_product_list_where(api, catalogue):
     ]
     variables["where"] = {"attributes": [{"slug": "province", "values": ["ha-noi"]}]}
     assert api.data(ops.PRODUCT_LIST_WHERE, variables)["products"]["totalCount"] == 0
+
+
+def test_content_pages_by_slugs(api):
+    from marketplace.content.models import Page
+
+    Page.objects.create(title="Nháp", slug="nhap", is_published=False)
+    data = api.data(ops.CONTENT_PAGES, {"slugs": ["about", "nhap", "khong-co"], "languageCode": "EN"})[
+        "pages"
+    ]
+    assert data["totalCount"] == 1
+    assert data["edges"][0]["node"] == {
+        "slug": "about",
+        "isPublished": True,
+        "pageType": {"slug": "content"},
+        "assignedAttributes": [],
+    }
