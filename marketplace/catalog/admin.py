@@ -386,6 +386,9 @@ class ProductTypeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ProductTypeAttributeInline]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # every product's type is one of these (Product.productType is required)
+
 
 class AttributeTranslationInline(admin.TabularInline):
     model = AttributeTranslation

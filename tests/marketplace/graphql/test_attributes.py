@@ -217,6 +217,8 @@ def test_where_saleor_fields(api, shelf):
     assert _slugs(api, {"category": {"eq": drinks}}) == ["ca-phe", "tra"]
     assert _slugs(api, {"price": {"range": {"gte": 50000, "lte": 100000}}}) == ["tra"]
     assert _slugs(api, {"isAvailable": True, "stockAvailability": "IN_STOCK"}) == ["banh", "ca-phe", "tra"]
+    assert _slugs(api, {"minimalPrice": {"range": {"lte": 50000}}}) == ["banh"]
+    assert _slugs(api, {"price": {"oneOf": [90000, 185000]}}) == ["ca-phe", "tra"]
     assert _slugs(api, {"isPublished": False}) == []
     assert _slugs(
         api,
