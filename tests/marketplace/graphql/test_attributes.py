@@ -320,3 +320,18 @@ def test_producers_set_origin_and_volume_through_the_api(api):
     assert body["data"]["productVariantUpdate"]["errors"] == [{"field": "volumeMl"}]
     variant.refresh_from_db()
     assert variant.volume_ml == 750
+
+
+def test_translation_objects_tell_their_language(api):
+    data = api.data(
+        """{ attribute(slug: "producer-kind") {
+              translation(languageCode: EN_GB) { name language { code language } }
+              choices(first: 1) { edges { node {
+                name translation(languageCode: EN) { name language { code } } } } }
+            } }"""
+    )["attribute"]
+    assert data["translation"] == {"name": "Producer type", "language": {"code": "EN", "language": "English"}}
+    assert data["choices"]["edges"][0]["node"] == {
+        "name": "Doanh nghiệp",
+        "translation": {"name": "Company", "language": {"code": "EN"}},
+    }
