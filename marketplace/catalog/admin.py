@@ -11,6 +11,10 @@ from django.utils.html import format_html
 
 from marketplace.catalog import charts, selectors, services
 from marketplace.catalog.models import (
+    Attribute,
+    AttributeTranslation,
+    AttributeValue,
+    AttributeValueTranslation,
     Category,
     Channel,
     Collection,
@@ -19,6 +23,8 @@ from marketplace.catalog.models import (
     ProductExpiringSoon,
     ProductImage,
     ProductModeration,
+    ProductType,
+    ProductTypeAttribute,
     ProductVariant,
     TakedownRequest,
 )
@@ -37,7 +43,7 @@ class VariantInline(admin.TabularInline):
     model = ProductVariant
     extra = 0
     can_delete = False
-    fields = ["sku", "name", "price_amount", "weight_grams"]
+    fields = ["sku", "name", "price_amount", "weight_grams", "volume_ml"]
 
 
 class ImageInline(admin.TabularInline):
@@ -86,6 +92,7 @@ class ProductAdmin(admin.ModelAdmin):
         "slug",
         "description",
         "is_published",
+        "origin",
         "seo_title",
         "seo_description",
     ]
@@ -110,6 +117,7 @@ class ProductAdmin(admin.ModelAdmin):
             is_published=data.get("is_published", False),
             seo_title=data.get("seo_title", ""),
             seo_description=data.get("seo_description", ""),
+            origin=data.get("origin", ""),
             by=request.user,
         )
         obj.pk = product.pk
@@ -140,6 +148,7 @@ class ProductAdmin(admin.ModelAdmin):
                     name=data.get("name", ""),
                     price_amount=data["price_amount"],
                     weight_grams=data.get("weight_grams"),
+                    volume_ml=data.get("volume_ml"),
                     by=request.user,
                 )
             else:
@@ -360,6 +369,72 @@ class CollectionAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Channel)
+
+
+class ProductTypeAttributeInline(admin.TabularInline):
+    model = ProductTypeAttribute
+    extra = 0
+    verbose_name = "Thuộc tính của loại sản phẩm"
+    verbose_name_plural = "Thuộc tính của loại sản phẩm"
+
+
+@admin.register(ProductType)
+class ProductTypeAdmin(admin.ModelAdmin):
+    """Saleor's product types, one per OCOP group: a product's type follows its category's group."""
+
+    list_display = ["name", "slug", "ocop_group", "is_shipping_required"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ProductTypeAttributeInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # every product's type is one of these (Product.productType is required)
+
+
+class AttributeTranslationInline(admin.TabularInline):
+    model = AttributeTranslation
+    extra = 0
+    verbose_name = "Bản dịch tên thuộc tính"
+    verbose_name_plural = "Bản dịch tên thuộc tính (mã ngôn ngữ: en, en-us, …)"
+
+
+class AttributeValueInline(admin.TabularInline):
+    model = AttributeValue
+    extra = 0
+    fields = ["slug", "name", "sort_order"]
+    verbose_name = "Tên lựa chọn"
+    verbose_name_plural = "Tên các lựa chọn (slug là giá trị nguồn: số sao, mã loại hình, mã tỉnh)"
+
+
+@admin.register(Attribute)
+class AttributeAdmin(admin.ModelAdmin):
+    """Attributes show real data (their source); staff name, order, hide and translate them. Which value
+    a product has is always read from the source, never typed here."""
+
+    list_display = ["name", "slug", "source", "visible_in_storefront", "sort_order"]
+    readonly_fields = ["source"]
+    inlines = [AttributeValueInline, AttributeTranslationInline]
+
+    def has_add_permission(self, request):
+        return False  # one attribute per source, created by the catalogue's migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AttributeValueTranslationInline(admin.TabularInline):
+    model = AttributeValueTranslation
+    extra = 0
+    verbose_name = "Bản dịch"
+    verbose_name_plural = "Bản dịch (mã ngôn ngữ: en, en-us, …)"
+
+
+@admin.register(AttributeValue)
+class AttributeValueAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "attribute", "sort_order"]
+    list_filter = ["attribute"]
+    inlines = [AttributeValueTranslationInline]
+
+
 admin.site.site_header = "OCOP Marketplace – quản trị"
 
 

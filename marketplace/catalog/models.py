@@ -64,6 +64,8 @@ class Product(models.Model):
     seo_description = models.CharField(max_length=300, blank=True)
     # The producer's own switch. Certified-but-unlisted products (from imports) start unpublished.
     is_published = models.BooleanField(_("published"), default=False)
+    # Where the raw materials come from (vùng nguyên liệu), as the producer writes it; the `origin` attribute.
+    origin = models.CharField(_("area of origin"), max_length=255, blank=True)
     # Summary of the shown buyer reviews, kept by reviews.services in the review's transaction so cards,
     # pages and the rating sort read two columns instead of aggregating reviews.
     rating_count = models.PositiveIntegerField(default=0)
@@ -96,6 +98,8 @@ class ProductVariant(models.Model):
     name = models.CharField(max_length=255, blank=True)
     price_amount = models.BigIntegerField(_("price (VND)"))  # whole dong: VND has no minor unit
     weight_grams = models.PositiveIntegerField(null=True, blank=True)
+    # Net volume of liquids (bottles of wine, fish sauce, honey); the `volume` attribute.
+    volume_ml = models.PositiveIntegerField(_("volume (ml)"), null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -294,3 +298,158 @@ class TakedownRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.product_id})"
+
+
+class ProductTypeKind(models.TextChoices):
+    NORMAL = "normal", _("Sản phẩm thường")
+    GIFT_CARD = "gift-card", _("Thẻ quà tặng")
+
+
+class ProductType(models.Model):
+    """Saleor's product type: one per OCOP product group. A product's type follows its category's root group
+    (`catalog.attributes.product_type_of`), so it is never stored on the product."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    ocop_group = models.PositiveSmallIntegerField(
+        _("OCOP group"), null=True, blank=True, unique=True, help_text=_("Nhóm sản phẩm OCOP 1–6")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ProductTypeKind.choices, default=ProductTypeKind.NORMAL
+    )
+    has_variants = models.BooleanField(_("has variants"), default=True)
+    is_shipping_required = models.BooleanField(_("shipping required"), default=True)
+    attributes: "models.ManyToManyField[Attribute, ProductTypeAttribute]" = models.ManyToManyField(
+        "Attribute", through="ProductTypeAttribute", related_name="product_types"
+    )
+
+    class Meta:
+        ordering = ["ocop_group", "name"]
+        verbose_name = _("product type")
+        verbose_name_plural = _("product types")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ocop_group__isnull=True) | Q(ocop_group__gte=1, ocop_group__lte=6),
+                name="catalog_producttype_ocop_group_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ProductTypeKind.values), name="catalog_producttype_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttributeSource(models.TextChoices):
+    """The real data an attribute shows. Attributes store no per-product values: each is a view of the
+    field named here, read when asked (stars from the valid certificate, never a copy that could go stale)."""
+
+    OCOP_STARS = "ocop_stars", _("Hạng sao OCOP (chứng nhận còn hiệu lực)")
+    PROVINCE = "province", _("Tỉnh/thành của chủ thể")
+    PRODUCER_KIND = "producer_kind", _("Loại hình chủ thể")
+    ORIGIN = "origin", _("Vùng nguyên liệu (xuất xứ)")
+    WEIGHT = "weight", _("Khối lượng của phiên bản")
+    VOLUME = "volume", _("Thể tích của phiên bản")
+
+
+class Attribute(models.Model):
+    """Saleor's attribute. Its input type, unit and level (product or variant) follow from its source
+    (`catalog.attributes.SOURCES`); staff choose the name, slug, order, visibility and translations."""
+
+    source = models.CharField(_("data source"), max_length=20, choices=AttributeSource.choices, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    visible_in_storefront = models.BooleanField(_("visible in storefront"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=AttributeSource.values), name="catalog_attribute_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductTypeAttribute(models.Model):
+    """Which attributes a product type shows (product-level or variant-level as the source says)."""
+
+    product_type = models.ForeignKey(ProductType, on_delete=models.CASCADE, related_name="type_attributes")
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="type_entries")
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("product type attribute")
+        verbose_name_plural = _("product type attributes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product_type", "attribute"], name="catalog_producttypeattribute_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_type_id}/{self.attribute_id}"
+
+
+class AttributeValue(models.Model):
+    """A named choice of a choice attribute (stars "4", producer kind "cooperative", a province code): its
+    display name and translations. Which value a product has is still read from the source, by slug."""
+
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
+    slug = models.SlugField(max_length=100)
+    name = models.CharField(_("name"), max_length=200)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("attribute value")
+        verbose_name_plural = _("attribute values")
+        constraints = [
+            models.UniqueConstraint(fields=["attribute", "slug"], name="catalog_attributevalue_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttributeTranslation(models.Model):
+    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="translations")
+    language_code = models.CharField(_("language code"), max_length=35)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("attribute translation")
+        verbose_name_plural = _("attribute translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attribute", "language_code"], name="catalog_attributetranslation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute_id} [{self.language_code}]"
+
+
+class AttributeValueTranslation(models.Model):
+    attribute_value = models.ForeignKey(AttributeValue, on_delete=models.CASCADE, related_name="translations")
+    language_code = models.CharField(_("language code"), max_length=35)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("attribute value translation")
+        verbose_name_plural = _("attribute value translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attribute_value", "language_code"], name="catalog_attributevaluetranslation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute_value_id} [{self.language_code}]"

@@ -72,6 +72,7 @@ def product_create(
     slug: str | None = None,
     seo_title: str = "",
     seo_description: str = "",
+    origin: str = "",
     by: Actor,
 ) -> Product:
     require_producer_action(actor=by, action=ProducerAction.ADD_PRODUCT, producer_id=producer.pk)
@@ -89,6 +90,7 @@ def product_create(
         is_published=is_published,
         seo_title=seo_title[:120],
         seo_description=seo_description[:300],
+        origin=origin.strip(),
     )
     product.full_clean()
     product.save()
@@ -96,7 +98,15 @@ def product_create(
     return product
 
 
-PRODUCT_UPDATABLE = ("name", "category", "description", "is_published", "seo_title", "seo_description")
+PRODUCT_UPDATABLE = (
+    "name",
+    "category",
+    "description",
+    "is_published",
+    "seo_title",
+    "seo_description",
+    "origin",
+)
 
 
 @transaction.atomic
@@ -127,6 +137,7 @@ def variant_create(
     price_amount: int,
     name: str = "",
     weight_grams: int | None = None,
+    volume_ml: int | None = None,
     quantity: int = 0,
     by: Actor,
 ) -> ProductVariant:
@@ -136,7 +147,12 @@ def variant_create(
     if quantity < 0:
         raise ValidationError({"quantity": "Số lượng không được âm."}, code=CatalogErrorCode.INVALID.value)
     variant = ProductVariant(
-        product=product, sku=sku, name=name, price_amount=price_amount, weight_grams=weight_grams
+        product=product,
+        sku=sku,
+        name=name,
+        price_amount=price_amount,
+        weight_grams=weight_grams,
+        volume_ml=volume_ml,
     )
     variant.full_clean()
     variant.save()
@@ -245,6 +261,7 @@ def product_variant_add(
     name: str = "",
     sku: str = "",
     weight_grams: int | None = None,
+    volume_ml: int | None = None,
     by: Actor,
 ) -> ProductVariant:
     """A new variant with its stock; a blank SKU gets one made from the product id."""
@@ -258,6 +275,7 @@ def product_variant_add(
         price_amount=price_amount,
         name=name.strip(),
         weight_grams=weight_grams,
+        volume_ml=volume_ml,
         quantity=quantity,
         by=by,
     )
@@ -368,7 +386,7 @@ def product_delete(*, product: Product, by: Actor) -> None:
         ) from exc
 
 
-_VARIANT_UPDATABLE = {"sku", "name", "price_amount", "weight_grams"}
+_VARIANT_UPDATABLE = {"sku", "name", "price_amount", "weight_grams", "volume_ml"}
 
 
 @transaction.atomic
@@ -409,10 +427,17 @@ def variant_update_with_stock(
     weight_grams: int | None,
     quantity: int,
     by: Actor,
+    volume_ml: int | None = None,
 ) -> ProductVariant:
     """The portal's variant form: fields and stock change together or not at all."""
     variant = variant_update(
-        variant=variant, name=name, sku=sku, price_amount=price_amount, weight_grams=weight_grams, by=by
+        variant=variant,
+        name=name,
+        sku=sku,
+        price_amount=price_amount,
+        weight_grams=weight_grams,
+        volume_ml=volume_ml,
+        by=by,
     )
     stock_set(variant=variant, quantity=quantity, by=by)
     return variant

@@ -3,6 +3,8 @@
 import graphene
 
 from marketplace.graphql.account.schema import AccountMutations, AccountQueries
+from marketplace.graphql.attribute.schema import AttributeQueries
+from marketplace.graphql.attribute.types import ASSIGNED_ATTRIBUTE_TYPES
 from marketplace.graphql.certification.schema import CertificationQueries
 from marketplace.graphql.checkout.mutations import CheckoutMutations
 from marketplace.graphql.checkout.schema import CheckoutQueries
@@ -18,6 +20,7 @@ from marketplace.graphql.product.schema import ProductQueries
 
 class Query(
     ProductQueries,
+    AttributeQueries,
     ProducerQueries,
     CheckoutQueries,
     ContentQueries,
@@ -40,5 +43,5 @@ class Mutation(
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+schema = graphene.Schema(query=Query, mutation=Mutation, types=ASSIGNED_ATTRIBUTE_TYPES)
 bound_list_resolvers(schema.graphql_schema)

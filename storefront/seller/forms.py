@@ -55,6 +55,12 @@ class ProductForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Cho phép định dạng đơn giản: đoạn, in đậm, nghiêng, danh sách, liên kết.",
     )
+    origin = forms.CharField(
+        label="Vùng nguyên liệu (xuất xứ)",
+        max_length=_max_length(Product, "origin"),
+        required=False,
+        help_text="vd. xã Tà Xùa, Sơn La. Hiển thị cho người mua như thuộc tính sản phẩm.",
+    )
     seo_title = forms.CharField(
         label="Tiêu đề SEO", max_length=_max_length(Product, "seo_title"), required=False
     )
@@ -68,6 +74,13 @@ class VariantForm(forms.Form):
     sku = forms.CharField(label="Mã SKU", max_length=64, required=False, help_text="Để trống để tự tạo.")
     price_amount = VNDField(label="Giá (₫)")
     weight_grams = forms.IntegerField(label="Khối lượng (g)", min_value=0, required=False)
+    volume_ml = forms.IntegerField(
+        label="Thể tích (ml)",
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+        help_text="Cho đồ uống, chất lỏng.",
+    )
     quantity = forms.IntegerField(label="Tồn kho", min_value=0, max_value=1_000_000, initial=0)
 
 

@@ -164,6 +164,7 @@ def product_edit(request, pk: int):
         "description": product.description,
         "seo_title": product.seo_title,
         "seo_description": product.seo_description,
+        "origin": product.origin,
     }
     form = forms.ProductForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -236,6 +237,7 @@ def variant_edit(request, pk: int, variant_pk: int):
         "sku": variant.sku,
         "price_amount": variant.price_amount,
         "weight_grams": variant.weight_grams,
+        "volume_ml": variant.volume_ml,
         "quantity": stock.quantity if stock else 0,
     }
     form = forms.VariantForm(request.POST or None, initial=initial)
@@ -248,6 +250,7 @@ def variant_edit(request, pk: int, variant_pk: int):
                 sku=data["sku"] or variant.sku,
                 price_amount=data["price_amount"],
                 weight_grams=data["weight_grams"],
+                volume_ml=data["volume_ml"],
                 quantity=data["quantity"],
                 by=request.user,
             )

@@ -5,6 +5,7 @@ enough that most are valid today. A few stay expired or revoked on purpose: they
 import csv
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,22 @@ class DemoReport:
     reviews: int = 0
     orders: int = 0
     skipped: list[str] = field(default_factory=list)
+
+
+_PACK = re.compile(r"(\d+(?:[.,]\d+)?)\s*(kg|g|ml|l)\b", re.IGNORECASE)
+
+
+def pack_measures(unit: str) -> tuple[int | None, int | None]:
+    """(weight in grams, volume in ml) written in a pack name: "Gói 500g" -> (500, None),
+    "Chai 500ml" -> (None, 500), "Túi 2kg" -> (2000, None); (None, None) without one."""
+    found = _PACK.search(unit)
+    if found is None:
+        return None, None
+    amount = float(found.group(1).replace(",", "."))
+    measure = found.group(2).lower()
+    if measure in ("g", "kg"):
+        return round(amount * (1000 if measure == "kg" else 1)), None
+    return None, round(amount * (1000 if measure == "l" else 1))
 
 
 def _stable_int(text: str, low: int, high: int) -> int:
@@ -118,14 +135,18 @@ def demo_load() -> DemoReport:
                 slug=slug,
                 description=f"<p>{row['product']} – {producer.name}. {STORIES.get(row['group'], '')}</p>",
                 is_published=producer.verified_at is not None,
+                origin=row["address"],
                 by=SYSTEM_DEMO,
             )
             price = int(row["price"])
+            weight, volume = pack_measures(row["unit"])
             variant_create(
                 product=product,
                 sku=f"{slug[:40]}-1".upper(),
                 name=row["unit"],
                 price_amount=price,
+                weight_grams=weight,
+                volume_ml=volume,
                 quantity=_stable_int(slug, 8, 120),
                 by=SYSTEM_DEMO,
             )
@@ -135,6 +156,8 @@ def demo_load() -> DemoReport:
                     sku=f"{slug[:40]}-3".upper(),
                     name=f"Combo 3 × {row['unit'].lower()}",
                     price_amount=int(round(price * 2.8, -3)),
+                    weight_grams=weight * 3 if weight else None,
+                    volume_ml=volume * 3 if volume else None,
                     quantity=_stable_int(slug + "3", 0, 30),
                     by=SYSTEM_DEMO,
                 )

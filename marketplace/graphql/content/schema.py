@@ -1,9 +1,24 @@
 import graphene
 
 from marketplace.content import selectors
-from marketplace.graphql.content.types import Menu, Page
+from marketplace.graphql.content.types import Menu, Page, PageCountableConnection
+from marketplace.graphql.core.connection import connection_field, paginate
 from marketplace.graphql.core.errors import BadRequest
+from marketplace.graphql.core.ids import decode_ids
+from marketplace.graphql.product.filters import bounded
 from marketplace.graphql.product.types import channel_argument, check_channel
+from marketplace.graphql.product.where import StringFilterInput, strings
+
+
+class PageWhereInput(graphene.InputObjectType):
+    ids = graphene.List(graphene.NonNull(graphene.ID))
+    slug = graphene.Field(StringFilterInput)
+
+
+class PageFilterInput(graphene.InputObjectType):
+    search = graphene.String()
+    slugs = graphene.List(graphene.NonNull(graphene.String))
+    ids = graphene.List(graphene.NonNull(graphene.ID))
 
 
 class ContentQueries(graphene.ObjectType):
@@ -15,6 +30,30 @@ class ContentQueries(graphene.ObjectType):
         description="Look up a navigation menu by slug or name.",
     )
     page = graphene.Field(Page, slug=graphene.String(), description="Look up a published page by slug.")
+    pages = connection_field(
+        PageCountableConnection,
+        channel=channel_argument(),
+        where=graphene.Argument(PageWhereInput),
+        filter=graphene.Argument(PageFilterInput),
+        description="Published pages.",
+    )
+
+    @staticmethod
+    def resolve_pages(root, info, channel=None, where=None, filter=None, **page):
+        check_channel(channel)
+        queryset = selectors.published_pages()
+        for data in (where or {}, filter or {}):
+            if data.get("ids") is not None:
+                queryset = queryset.filter(pk__in=decode_ids(bounded("ids", data["ids"]), "Page"))
+        slugs = strings("slug", (where or {}).get("slug"))
+        if slugs is not None:
+            queryset = queryset.filter(slug__in=slugs)
+        if (filter or {}).get("slugs") is not None:
+            queryset = queryset.filter(slug__in=bounded("slugs", filter["slugs"]))
+        text = ((filter or {}).get("search") or "").strip()[:200]
+        if text:
+            queryset = queryset.filter(title__icontains=text)
+        return paginate(queryset.order_by("slug", "pk"), info, PageCountableConnection, **page)
 
     @staticmethod
     def resolve_menu(root, info, slug=None, name=None, channel=None):

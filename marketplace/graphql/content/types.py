@@ -1,6 +1,8 @@
 import graphene
 
 from marketplace.content import models
+from marketplace.graphql.attribute.types import AssignedAttribute, PositiveInt
+from marketplace.graphql.core.connection import CountableConnection
 from marketplace.graphql.core.editorjs import html_to_editorjs
 
 
@@ -24,10 +26,25 @@ class Page(graphene.ObjectType):
     is_published = graphene.Boolean(required=True)
     created = graphene.DateTime(required=True)
     page_type = graphene.Field(PageType, required=True)
+    assigned_attribute = graphene.Field(AssignedAttribute, slug=graphene.String(required=True))
+    assigned_attributes = graphene.List(
+        graphene.NonNull(AssignedAttribute),
+        required=True,
+        limit=graphene.Argument(PositiveInt, default_value=100),
+        description="Always empty: pages carry no attributes.",
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
         description = "A static page, e.g. about."
+
+    @staticmethod
+    def resolve_assigned_attribute(root, info, slug):
+        return None
+
+    @staticmethod
+    def resolve_assigned_attributes(root, info, limit=100):
+        return []
 
     @classmethod
     def is_type_of(cls, root, info):
@@ -52,6 +69,11 @@ class Page(graphene.ObjectType):
     @staticmethod
     def resolve_page_type(root, info):
         return PageType(**_DEFAULT_PAGE_TYPE)
+
+
+class PageCountableConnection(CountableConnection):
+    class Meta:
+        node = Page
 
 
 class MenuItem(graphene.ObjectType):

@@ -87,6 +87,7 @@ MUTATION_BUDGET = {
 # The most items each list field returns ("Type.field"); a test requires an entry for every list field of
 # the schema. Resolvers are cut to these bounds (bound_list_resolvers) so the cost above stays true.
 PRODUCT_MAX_VARIANTS = 20
+MAX_ATTRIBUTES = 10
 CHECKOUT_MAX_LINES = 100
 LIST_BOUNDS = {
     "Query.channels": 10,
@@ -96,10 +97,18 @@ LIST_BOUNDS = {
     "ProductReview.photos": 5,  # REVIEW_MAX_PHOTOS  # a decision every 36 months at most, and each re-rating
     "Product.media": settings.PRODUCT_MAX_IMAGES,
     "ProductVariant.media": settings.PRODUCT_MAX_IMAGES,
-    "Product.attributes": 1,  # always empty
-    "ProductVariant.attributes": 1,  # always empty
-    "SelectedAttribute.values": 1,
+    # Attributes are the six of catalog.attributes.SOURCES; a product or variant shows at most these.
+    "Product.attributes": MAX_ATTRIBUTES,
+    "Product.assignedAttributes": MAX_ATTRIBUTES,
+    "ProductVariant.attributes": MAX_ATTRIBUTES,
+    "ProductVariant.assignedAttributes": MAX_ATTRIBUTES,
+    "ProductType.productAttributes": MAX_ATTRIBUTES,
+    "ProductType.variantAttributes": MAX_ATTRIBUTES,
+    "ProductType.assignedVariantAttributes": MAX_ATTRIBUTES,
+    "SelectedAttribute.values": 1,  # every OCOP attribute holds one value
+    "AssignedMultiChoiceAttribute.value": 1,  # not used (no multi-choice attribute)
     "Product.collections": 20,
+    "Page.assignedAttributes": 1,  # always empty: pages carry no attributes
     "Producer.certifications": 100,
     "Menu.items": 50,
     "MenuItem.children": 50,
@@ -144,6 +153,9 @@ FIELD_COSTS = {
     "Collection.description": 300,
     "Page.content": 300,
 }
+# Connections whose nodes a DataLoader already holds for the whole page of parents (no SQL of their own):
+# they cost no CONNECTION_COST and their page is cut to the bound (the resolver cuts `first`/`last` too).
+LOADED_CONNECTIONS = {"Product.productVariants": PRODUCT_MAX_VARIANTS}
 # A connection's `edges` hold one page: its `first`/`last`.
 PAGE_LIST_FIELD = "edges"
 PAYLOAD_ERRORS_FIELD = "errors"
@@ -344,7 +356,11 @@ class _Walker:
             # A connection: its own SQL, then its `edges` hold one page of nodes.
             repeats = lists + Counter({coordinate: 1})
             self.check_repeats(coordinate, repeats)
-            selection = self.walk(node.selection_set, named, depth, repeats, spreads, self.page_size(node))
+            loaded = LOADED_CONNECTIONS.get(coordinate)
+            page_size = self.page_size(node) if loaded is None else min(self.page_size(node), loaded)
+            selection = self.walk(node.selection_set, named, depth, repeats, spreads, page_size)
+            if loaded is not None:
+                return 1 + selection
             return CONNECTION_COST + (SEARCH_COST if self.searches(node) else 0) + selection
         weight = FIELD_COSTS.get(coordinate, 1)
         if name == "totalCount" and parent.name.endswith("Connection"):

@@ -47,7 +47,7 @@ class ProductFilterInput(graphene.InputObjectType):
     producers = graphene.List(graphene.NonNull(graphene.ID), description="Producer IDs.")
 
 
-def _bounded(name: str, values) -> list:
+def bounded(name: str, values) -> list:
     values = list(values or [])
     if len(values) > MAX_FILTER_VALUES:
         raise BadRequest(f"Filter `{name}` accepts at most {MAX_FILTER_VALUES} values.")
@@ -82,19 +82,19 @@ def filter_products(queryset: QuerySet, data, *, search: str | None = None) -> t
     text = (data.get("search") or search or "").strip()
     if text:
         queryset = search_products(queryset, text[:200])
-    categories = decode_ids(_bounded("categories", data.get("categories")), "Category")
+    categories = decode_ids(bounded("categories", data.get("categories")), "Category")
     if data.get("categories") is not None:
         tree = Category.objects.filter(
             Q(pk__in=categories) | Q(parent__in=categories) | Q(parent__parent__in=categories)
         )
         queryset = queryset.filter(category__in=tree)
     if data.get("collections") is not None:
-        collections = decode_ids(_bounded("collections", data["collections"]), "Collection")
+        collections = decode_ids(bounded("collections", data["collections"]), "Collection")
         queryset = queryset.filter(pk__in=_collection_products(collections))
     if data.get("ids") is not None:
-        queryset = queryset.filter(pk__in=decode_ids(_bounded("ids", data["ids"]), "Product"))
+        queryset = queryset.filter(pk__in=decode_ids(bounded("ids", data["ids"]), "Product"))
     if data.get("slugs") is not None:
-        queryset = queryset.filter(slug__in=_bounded("slugs", data["slugs"]))
+        queryset = queryset.filter(slug__in=bounded("slugs", data["slugs"]))
     if data.get("price") is not None:
         in_range = ProductVariant.objects.filter(
             Q(product=OuterRef("pk")) & _price_q("price_amount", data["price"])
@@ -111,18 +111,18 @@ def filter_products(queryset: QuerySet, data, *, search: str | None = None) -> t
             Exists(in_stock) if availability == StockAvailability.IN_STOCK else ~Exists(in_stock)
         )
     if data.get("ocop_stars") is not None:
-        stars = _bounded("ocopStars", data["ocop_stars"])
+        stars = bounded("ocopStars", data["ocop_stars"])
         rated = active_certifications().filter(product=OuterRef("pk"), stars__in=stars)
         queryset = queryset.filter(Exists(rated))
     if data.get("provinces") is not None:
-        provinces = _bounded("provinces", data["provinces"])
+        provinces = bounded("provinces", data["provinces"])
         unknown = sorted(set(provinces) - set(BY_CODE))
         if unknown:
             raise BadRequest(f"Unknown province code(s): {', '.join(unknown[:5])}.")
         queryset = queryset.filter(producer__province__in=provinces)
     if data.get("producers") is not None:
         queryset = queryset.filter(
-            producer_id__in=decode_ids(_bounded("producers", data["producers"]), "Producer")
+            producer_id__in=decode_ids(bounded("producers", data["producers"]), "Producer")
         )
     return queryset, bool(text)
 

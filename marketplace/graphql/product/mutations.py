@@ -54,6 +54,7 @@ class ProductInput(graphene.InputObjectType):
     description = graphene.JSONString(description="Product description (EditorJS JSON).")
     seo = SeoInput(description="Search engine optimization fields.")
     is_published = graphene.Boolean(description="The producer's switch: offered for sale when certified.")
+    origin = graphene.String(description="Area of origin (vùng nguyên liệu); the `origin` attribute.")
 
 
 class ProductCreateInput(ProductInput):
@@ -70,6 +71,7 @@ class ProductVariantInput(graphene.InputObjectType):
     name = graphene.String(description="Variant name, e.g. Gói 500g.")
     price = graphene.Decimal(description="Price in VND (whole dong).")
     weight_grams = graphene.Int(description="Shipping weight in grams.")
+    volume_ml = graphene.Int(description="Net volume in millilitres (liquids); the `volume` attribute.")
 
 
 class ProductVariantCreateInput(ProductVariantInput):
@@ -127,6 +129,8 @@ def _product_changes(data) -> dict:
         changes["seo_description"] = seo["description"]
     if data.get("is_published") is not None:
         changes["is_published"] = data["is_published"]
+    if data.get("origin") is not None:
+        changes["origin"] = data["origin"].strip()
     check_max_lengths(changes, ProductModel, description=PRODUCT_DESCRIPTION_MAX_LENGTH)
     return changes
 
@@ -190,6 +194,7 @@ class ProductCreate(BaseMutation):
             is_published=changes.pop("is_published", False),
             seo_title=changes.pop("seo_title", ""),
             seo_description=changes.pop("seo_description", ""),
+            origin=changes.pop("origin", ""),
             by=user,
         )
         return cls(product=product, errors=[])
@@ -265,6 +270,7 @@ class ProductVariantCreate(BaseMutation):
             price_amount=_price(input["price"]),
             name=input.get("name") or "",
             weight_grams=input.get("weight_grams"),
+            volume_ml=input.get("volume_ml"),
             quantity=quantity or 0,
             by=user,
         )
@@ -293,8 +299,9 @@ class ProductVariantUpdate(BaseMutation):
             changes["name"] = input["name"]
         if input.get("price") is not None:
             changes["price_amount"] = _price(input["price"])
-        if input.get("weight_grams") is not None:
-            changes["weight_grams"] = input["weight_grams"]
+        for measure in ("weight_grams", "volume_ml"):
+            if input.get(measure) is not None:
+                changes[measure] = input[measure]
         variant = services.variant_update(variant=variant, by=info.context.user, **changes)
         return cls(product_variant=variant, errors=[])
 

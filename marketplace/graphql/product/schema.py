@@ -5,8 +5,10 @@ from marketplace.catalog import models
 from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.graphql.core.connection import connection_field, paginate
 from marketplace.graphql.core.errors import BadRequest
-from marketplace.graphql.core.ids import decode_id
-from marketplace.graphql.product.dataloaders import prime_products
+from marketplace.graphql.core.ids import decode_id, decode_ids
+from marketplace.graphql.product import where as where_filters
+from marketplace.graphql.product.dataloaders import VisibleProductByIdLoader, prime_products
+from marketplace.graphql.product.filters import MAX_FILTER_VALUES
 from marketplace.graphql.product.types import (
     Category,
     CategoryCountableConnection,
@@ -14,6 +16,9 @@ from marketplace.graphql.product.types import (
     Collection,
     CollectionCountableConnection,
     Product,
+    ProductVariant,
+    ProductVariantCountableConnection,
+    ProductVariantSortingInput,
     channel_argument,
     check_channel,
     product_connection_field,
@@ -64,6 +69,24 @@ class ProductQueries(graphene.ObjectType):
         channel=channel_argument(),
         description="List of the shop's collections.",
     )
+    product_variant = graphene.Field(
+        ProductVariant,
+        id=graphene.ID(),
+        sku=graphene.String(),
+        external_reference=graphene.String(description="Not supported: always null."),
+        channel=channel_argument(),
+        description="Look up a variant by ID or SKU (only variants of products visible to shoppers).",
+    )
+    product_variants = connection_field(
+        ProductVariantCountableConnection,
+        ids=graphene.List(graphene.NonNull(graphene.ID)),
+        channel=channel_argument(),
+        filter=graphene.Argument(where_filters.ProductVariantFilterInput),
+        where=graphene.Argument(where_filters.ProductVariantWhereInput),
+        search=graphene.String(),
+        sort_by=graphene.Argument(ProductVariantSortingInput),
+        description="Variants of the products visible to shoppers.",
+    )
     channel = graphene.Field(
         Channel, id=graphene.ID(), slug=graphene.String(), description="Look up a channel."
     )
@@ -85,6 +108,40 @@ class ProductQueries(graphene.ObjectType):
     @staticmethod
     def resolve_products(root, info, **arguments):
         return resolve_product_connection(info, **arguments)
+
+    @staticmethod
+    def resolve_product_variant(root, info, id=None, sku=None, external_reference=None, channel=None):
+        check_channel(channel)
+        if external_reference is not None and id is None and sku is None:
+            return None
+        if (id is None) == (sku is None):
+            raise BadRequest("Provide exactly one of the `id` or `sku` arguments.")
+        queryset = _visible_variants()
+        queryset = (
+            queryset.filter(pk=decode_id(id, "ProductVariant"))
+            if id is not None
+            else queryset.filter(sku=sku)
+        )
+        return queryset.first()
+
+    @staticmethod
+    def resolve_product_variants(
+        root, info, ids=None, channel=None, filter=None, where=None, search=None, sort_by=None, **page
+    ):
+        check_channel(channel)
+        queryset = _visible_variants()
+        if ids is not None:
+            if len(ids) > MAX_FILTER_VALUES:
+                raise BadRequest(f"`ids` accepts at most {MAX_FILTER_VALUES} values.")
+            queryset = queryset.filter(pk__in=decode_ids(ids, "ProductVariant"))
+        queryset = queryset.filter(where_filters.variant_condition(where, search=search, filter=filter))
+        descending = bool(sort_by) and getattr(sort_by["direction"], "value", sort_by["direction"]) == "DESC"
+        queryset = queryset.order_by(*(["-created_at", "-pk"] if descending else ["created_at", "pk"]))
+
+        def on_page(variants):
+            VisibleProductByIdLoader.for_context(info.context).prime_keys(v.product_id for v in variants)
+
+        return paginate(queryset, info, ProductVariantCountableConnection, on_page=on_page, **page)
 
     @staticmethod
     def resolve_category(root, info, id=None, slug=None):
@@ -135,3 +192,9 @@ class ProductQueries(graphene.ObjectType):
     @staticmethod
     def resolve_channels(root, info):
         return list(models.Channel.objects.filter(slug=settings.DEFAULT_CHANNEL_SLUG))
+
+
+def _visible_variants():
+    return models.ProductVariant.objects.filter(product__in=products_visible_to_shoppers()).select_related(
+        "stock"
+    )

@@ -6,6 +6,14 @@ from django.db.models import Q
 
 from marketplace.catalog import models
 from marketplace.catalog.selectors import products_visible_to_shoppers
+from marketplace.graphql.attribute import resolvers as attribute_resolvers
+from marketplace.graphql.attribute.types import (
+    AssignedAttribute,
+    PositiveInt,
+    ProductType,
+    SelectedAttribute,
+    VariantAttributeScope,
+)
 from marketplace.graphql.certification.dataloaders import (
     ActiveCertificationByProductIdLoader,
     CertificationTimelineByProductIdLoader,
@@ -13,9 +21,11 @@ from marketplace.graphql.certification.dataloaders import (
 from marketplace.graphql.certification.types import OcopCertification, OcopTimelineEvent
 from marketplace.graphql.core.connection import CountableConnection, connection_field, paginate
 from marketplace.graphql.core.editorjs import html_to_editorjs
+from marketplace.graphql.core.limits import LOADED_CONNECTIONS
 from marketplace.graphql.core.types import (
     CountryDisplay,
     Image,
+    OrderDirection,
     TaxedMoney,
     TaxedMoneyRange,
     ThumbnailFormatEnum,
@@ -25,7 +35,7 @@ from marketplace.graphql.core.types import (
     taxed_money,
 )
 from marketplace.graphql.producer.dataloaders import ProducerByIdLoader
-from marketplace.graphql.product import filters, sorters
+from marketplace.graphql.product import filters, sorters, where
 from marketplace.graphql.product.dataloaders import (
     CategoryByIdLoader,
     CollectionsByProductIdLoader,
@@ -109,37 +119,6 @@ class ProductMedia(graphene.ObjectType):
         return absolute_media_url(info, root.image.name)
 
 
-class VariantAttributeScope(graphene.Enum):
-    ALL = "all"
-    VARIANT_SELECTION = "variant_selection"
-    NOT_VARIANT_SELECTION = "not_variant_selection"
-
-
-class Attribute(graphene.ObjectType):
-    name = graphene.String()
-    slug = graphene.String()
-
-    class Meta:
-        interfaces = (graphene.relay.Node,)
-
-
-class AttributeValue(graphene.ObjectType):
-    name = graphene.String()
-    slug = graphene.String()
-    value = graphene.String()
-
-    class Meta:
-        interfaces = (graphene.relay.Node,)
-
-
-class SelectedAttribute(graphene.ObjectType):
-    attribute = graphene.Field(Attribute, required=True)
-    values = graphene.List(AttributeValue, required=True)
-
-    class Meta:
-        description = "Saleor's product attributes; OCOP products have none (always an empty list)."
-
-
 class VariantPricingInfo(graphene.ObjectType):
     on_sale = graphene.Boolean()
     discount = graphene.Field(TaxedMoney)
@@ -182,7 +161,16 @@ class ProductVariant(graphene.ObjectType):
         graphene.NonNull(SelectedAttribute),
         required=True,
         variant_selection=graphene.Argument(VariantAttributeScope),
-        description="Always empty: variants differ by name (pack size) only.",
+        description="The variant's weight and volume (the pack sizes that tell variants apart).",
+    )
+    assigned_attribute = graphene.Field(
+        AssignedAttribute, slug=graphene.String(required=True), description="One attribute by its slug."
+    )
+    assigned_attributes = graphene.List(
+        graphene.NonNull(AssignedAttribute),
+        required=True,
+        limit=graphene.Argument(PositiveInt, default_value=100),
+        description="The variant's attributes that hold a value.",
     )
     weight = graphene.Field(Weight)
     channel = graphene.String()
@@ -227,7 +215,16 @@ class ProductVariant(graphene.ObjectType):
 
     @staticmethod
     def resolve_attributes(root, info, variant_selection=None):
-        return []
+        return _variant_attributes(root, info, variant_selection)
+
+    @staticmethod
+    def resolve_assigned_attribute(root, info, slug):
+        found = attribute_resolvers.assigned(_variant_attributes(root, info), slug=slug)
+        return found[0] if found else None
+
+    @staticmethod
+    def resolve_assigned_attributes(root, info, limit=100):
+        return attribute_resolvers.assigned(_variant_attributes(root, info), limit=limit)
 
     @staticmethod
     def resolve_weight(root, info):
@@ -240,6 +237,18 @@ class ProductVariant(graphene.ObjectType):
     @staticmethod
     def resolve_created(root, info):
         return root.created_at
+
+
+def _variant_product(variant, info):
+    if models.ProductVariant.product.is_cached(variant):
+        return variant.product
+    return VisibleProductByIdLoader.for_context(info.context).load(variant.product_id)
+
+
+def _variant_attributes(variant, info, variant_selection=None):
+    return attribute_resolvers.variant_attributes(
+        info, variant, _variant_product(variant, info), variant_selection
+    )
 
 
 class Product(graphene.ObjectType):
@@ -258,10 +267,32 @@ class Product(graphene.ObjectType):
         format=graphene.Argument(ThumbnailFormatEnum),
     )
     media = graphene.List(graphene.NonNull(ProductMedia))
+    product_type = graphene.Field(
+        ProductType, required=True, description="The type of the product's OCOP group (from its category)."
+    )
     attributes = graphene.List(
-        graphene.NonNull(SelectedAttribute), required=True, description="Always empty."
+        graphene.NonNull(SelectedAttribute),
+        required=True,
+        description="OCOP stars (from the valid certificate), province and kind of the producer, "
+        "area of origin.",
+    )
+    assigned_attribute = graphene.Field(
+        AssignedAttribute, slug=graphene.String(required=True), description="One attribute by its slug."
+    )
+    assigned_attributes = graphene.List(
+        graphene.NonNull(AssignedAttribute),
+        required=True,
+        limit=graphene.Argument(PositiveInt, default_value=100),
+        description="The product's attributes that hold a value.",
     )
     variants = graphene.List(graphene.NonNull(ProductVariant))
+    product_variants = connection_field(
+        lambda: ProductVariantCountableConnection,
+        filter=graphene.Argument(where.ProductVariantFilterInput),
+        where=graphene.Argument(where.ProductVariantWhereInput),
+        sort_by=graphene.Argument(lambda: ProductVariantSortingInput),
+        description="The product's variants, paginated.",
+    )
     default_variant = graphene.Field(ProductVariant)
     pricing = graphene.Field(ProductPricingInfo, address=graphene.String(description="Ignored."))
     is_available = graphene.Boolean(address=graphene.String(description="Ignored."))
@@ -328,8 +359,41 @@ class Product(graphene.ObjectType):
         return ImagesByProductIdLoader.for_context(info.context).load(root.pk)
 
     @staticmethod
+    def resolve_product_type(root, info):
+        return attribute_resolvers.product_type_of(info, root)
+
+    @staticmethod
     def resolve_attributes(root, info):
-        return []
+        return attribute_resolvers.product_attributes(info, root)
+
+    @staticmethod
+    def resolve_assigned_attribute(root, info, slug):
+        found = attribute_resolvers.assigned(attribute_resolvers.product_attributes(info, root), slug=slug)
+        return found[0] if found else None
+
+    @staticmethod
+    def resolve_assigned_attributes(root, info, limit=100):
+        return attribute_resolvers.assigned(attribute_resolvers.product_attributes(info, root), limit=limit)
+
+    @staticmethod
+    def resolve_product_variants(root, info, filter=None, where=None, sort_by=None, **page):
+        if filter or where:
+            # Filtered: one query for this product (lists ask without filters and share the loader).
+            variants = list(
+                models.ProductVariant.objects.filter(product=root)
+                .filter(where_module.variant_condition(where, filter=filter))
+                .select_related("stock")
+                .order_by("sort_order", "id")
+            )
+        else:
+            variants = VariantsByProductIdLoader.for_context(info.context).load(root.pk)
+        if sort_by and _descending(sort_by):
+            variants = list(reversed(variants))
+        # Pages of at most LOADED_CONNECTIONS' bound, as the query cost counted them (hasNextPage tells).
+        for end in ("first", "last"):
+            if page.get(end) is not None:
+                page[end] = min(page[end], LOADED_CONNECTIONS["Product.productVariants"])
+        return paginate(variants, info, ProductVariantCountableConnection, **page)
 
     @staticmethod
     def resolve_variants(root, info):
@@ -389,6 +453,24 @@ class Product(graphene.ObjectType):
         return CertificationTimelineByProductIdLoader.for_context(info.context).load(root.pk)
 
 
+where_module = where
+
+
+def _descending(sort_by) -> bool:
+    direction = sort_by.get("direction")
+    return getattr(direction, "value", direction) == "DESC"
+
+
+class ProductVariantSortingInput(graphene.InputObjectType):
+    direction = graphene.Argument(OrderDirection, required=True)
+    field = graphene.Argument(where.ProductVariantSortField, required=True)
+
+
+class ProductVariantCountableConnection(CountableConnection):
+    class Meta:
+        node = ProductVariant
+
+
 def _producer_type():
     from marketplace.graphql.producer.types import Producer
 
@@ -404,6 +486,7 @@ def product_connection_field(**extra) -> graphene.Field:
     return connection_field(
         ProductCountableConnection,
         filter=graphene.Argument(filters.ProductFilterInput, description="Filtering options for products."),
+        where=graphene.Argument(where.ProductWhereInput, description="Where filtering options for products."),
         sort_by=graphene.Argument(sorters.ProductOrder, description="Sort products."),
         channel=channel_argument(),
         **extra,
@@ -415,6 +498,7 @@ def resolve_product_connection(
     scope: Q | None = None,
     *,
     filter=None,
+    where=None,
     sort_by=None,
     search=None,
     channel=None,
@@ -428,6 +512,7 @@ def resolve_product_connection(
     if scope is not None:
         queryset = queryset.filter(scope)
     queryset, search_ranked = filters.filter_products(queryset, filter or {}, search=search)
+    queryset = where_module.filter_where(info, queryset, where)
     queryset = sorters.sort_products(
         queryset, sort_by, search_ranked=search_ranked, collection_id=collection_id
     )

@@ -260,3 +260,119 @@ query PageGetBySlug($slug: String!) {
   }
 }
 """
+
+# The current storefront's catalogue shapes (issue 13): product type, typed assigned attributes, paginated
+# variants with selection attributes, `where:` filters, a variant by SKU. Written for this API's tests.
+PRODUCT_ATTRIBUTE_DETAILS = """
+query ProductAttributeDetails($slug: String!, $languageCode: LanguageCodeEnum!) {
+  product(slug: $slug, channel: "default-channel") {
+    id
+    productType { slug }
+    productVariants(first: 1) { totalCount }
+    flag: assignedAttribute(slug: "bestseller") { ... on AssignedBooleanAttribute { value } }
+    assignedAttributes(limit: 50) {
+      attribute { name slug translation(languageCode: $languageCode) { name } }
+      ... on AssignedPlainTextAttribute {
+        plainText: value
+        plainTextTranslation: translation(languageCode: $languageCode)
+      }
+      ... on AssignedBooleanAttribute { boolean: value }
+      ... on AssignedNumericAttribute { numeric: value }
+      ... on AssignedSingleChoiceAttribute {
+        choice: value { name slug translation(languageCode: $languageCode) }
+      }
+      ... on AssignedMultiChoiceAttribute {
+        choices: value { name slug translation(languageCode: $languageCode) }
+      }
+    }
+  }
+}
+"""
+
+SELECTION_VARIANT = """
+fragment SelectionVariant on ProductVariant {
+  id
+  name
+  sku
+  quantityAvailable
+  selectionAttributes: attributes(variantSelection: VARIANT_SELECTION) {
+    attribute { name slug inputType translation(languageCode: $languageCode) { name } }
+    values { name slug value translation(languageCode: $languageCode) { name } file { url } }
+  }
+  nonSelectionAttributes: attributes(variantSelection: NOT_VARIANT_SELECTION) {
+    attribute { slug }
+    values { name }
+  }
+  pricing { price { gross { amount currency } } }
+}
+"""
+
+PRODUCT_VARIANTS_PAGE = (
+    """
+query ProductVariantsPage($slug: String!, $languageCode: LanguageCodeEnum!, $first: Int!, $after: String) {
+  product(slug: $slug, channel: "default-channel") {
+    id
+    productVariants(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { ...SelectionVariant } }
+    }
+  }
+}
+"""
+    + SELECTION_VARIANT
+)
+
+VARIANT_BY_SKU = (
+    """
+query VariantBySku($id: ID, $sku: String, $languageCode: LanguageCodeEnum!) {
+  productVariant(id: $id, sku: $sku, channel: "default-channel") {
+    ...SelectionVariant
+    product { id slug }
+  }
+}
+"""
+    + SELECTION_VARIANT
+)
+
+PRODUCT_LIST_WHERE = """
+query ProductListWhere(
+  $first: Int
+  $after: String
+  $sortBy: ProductOrder
+  $filter: ProductFilterInput
+  $where: ProductWhereInput
+) {
+  products(
+    first: $first
+    after: $after
+    channel: "default-channel"
+    sortBy: $sortBy
+    filter: $filter
+    where: $where
+  ) {
+    totalCount
+    edges { node { slug created productVariants(first: 20) { totalCount } } cursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+
+CONTENT_PAGES = """
+query ContentPages($slugs: [String!]!, $languageCode: LanguageCodeEnum!) {
+  pages(channel: "default-channel", where: { slug: { oneOf: $slugs } }, first: 20) {
+    totalCount
+    edges { node {
+      slug
+      isPublished
+      pageType { slug }
+      assignedAttributes {
+        attribute { slug }
+        ... on AssignedPlainTextAttribute { text: value translated: translation(languageCode: $languageCode) }
+        ... on AssignedSingleCollectionReferenceAttribute { collection: value { slug } }
+        ... on AssignedFileAttribute { file: value { url } }
+      }
+    } }
+  }
+}
+"""

@@ -102,3 +102,85 @@ def test_checkout_find_runs_constant_queries(api):
             checkout=checkout, variant_id=product.variants.get().pk, by=AnonymousUser()
         )
     assert count() == one
+
+
+ATTRIBUTES_PAGE = """
+query($where: ProductWhereInput) {
+  products(first: 100, channel: "default-channel", where: $where) {
+    edges { node {
+      productType { slug kind productAttributes { slug } }
+      attributes { attribute { slug inputType translation(languageCode: EN) { name } }
+                   values { name slug translation(languageCode: EN) { name } } }
+      assignedAttribute(slug: "ocop-stars") { ... on AssignedSingleChoiceAttribute { value { slug } } }
+      assignedAttributes(limit: 50) { attribute { slug } }
+    } }
+  }
+  sample: products(first: 12, channel: "default-channel") {
+    edges { node {
+      productVariants(first: 50) { totalCount edges { node {
+        attributes(variantSelection: VARIANT_SELECTION) { attribute { slug } values { name } }
+        assignedAttributes { attribute { slug } }
+      } } }
+    } }
+  }
+}
+"""
+# page, producers, certificates, 4 attribute catalogue tables + categories, attribute and value
+# translations in one language; the sample: page, variants(+stock)
+EXPECTED_ATTRIBUTE_QUERIES = 12
+
+
+def test_attributes_and_variants_of_a_page_run_constant_queries(api):
+    where = {"attributes": [{"slug": "ocop-stars", "values": ["4"]}]}
+
+    def run() -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as queries:
+            data = api.data(ATTRIBUTES_PAGE, {"where": where})
+        return len(queries), data
+
+    bulk_visible_products(1)
+    small, data = run()
+    bulk_visible_products(99)
+    large, data = run()
+    edges = data["products"]["edges"]
+    assert len(edges) == 100
+    node = edges[-1]["node"]
+    assert node["productType"]["slug"] == "do-uong"
+    assert node["attributes"][0]["values"] == [
+        {"name": "4 sao", "slug": "4", "translation": {"name": "4 stars"}}
+    ]
+    assert node["assignedAttribute"] == {"value": {"slug": "4"}}
+    assert [e["node"]["productVariants"]["totalCount"] for e in data["sample"]["edges"]] == [1] * 12
+    assert small == large == EXPECTED_ATTRIBUTE_QUERIES
+
+
+VARIANTS_AND_PAGES = """
+{
+  productVariants(first: 100, channel: "default-channel") {
+    totalCount
+    edges { node { sku quantityAvailable product { slug productType { slug } }
+      attributes { attribute { slug } values { name } } } }
+  }
+  pages(first: 20) {
+    totalCount edges { node { slug pageType { slug } assignedAttributes { attribute { slug } } } }
+  }
+}
+"""
+# variants(+stock) and their count, the variants' visible products, 4 attribute tables + categories,
+# pages and their count
+EXPECTED_VARIANT_PAGE_QUERIES = 10
+
+
+def test_product_variants_and_pages_run_constant_queries(api):
+    def run() -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as queries:
+            data = api.data(VARIANTS_AND_PAGES)
+        return len(queries), data
+
+    bulk_visible_products(2)
+    small, _ = run()
+    bulk_visible_products(98)
+    large, data = run()
+    assert data["productVariants"]["totalCount"] == 100
+    assert data["productVariants"]["edges"][0]["node"]["product"]["productType"] == {"slug": "do-uong"}
+    assert small == large == EXPECTED_VARIANT_PAGE_QUERIES

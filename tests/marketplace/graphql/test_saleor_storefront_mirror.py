@@ -65,8 +65,43 @@ def test_account_and_order_operations_validate(storefront_operations, label, key
     assert [error.message for error in validate(schema.graphql_schema, parse(document))] == []
 
 
+# The catalogue operations (products, variants, categories, collections, search, content pages): apart
+# from the `translation`/`slugLanguageCode` fields that the translations work adds, each validates.
+# Measured on 2026-12-04 (catalogue part of issue 13): the current commit's operations that validate apart
+# from translation errors went from 32 to 42 of 60 (26 to 27 outright) with product types, attributes,
+# productVariants, where: and pages.
+CATALOGUE_AREA = [
+    ("classic", "src/graphql/ProductDetails.graphql#ProductDetails"),
+    ("classic", "src/graphql/ProductList.graphql#ProductList"),
+    ("classic", "src/graphql/ProductListByCategory.graphql#ProductListByCategory"),
+    ("classic", "src/graphql/ProductListByCollection.graphql#ProductListByCollection"),
+    ("classic", "src/graphql/ProductListPaginated.graphql#ProductListPaginated"),
+    ("classic", "src/graphql/SearchProducts.graphql#SearchProducts"),
+    ("current", "src/graphql/CategoriesBySlug.graphql#CategoriesBySlug"),
+    ("current", "src/graphql/ProductDetails.graphql#ProductDetails"),
+    ("current", "src/graphql/ProductList.graphql#ProductList"),
+    ("current", "src/graphql/ProductListByCategory.graphql#ProductListByCategory"),
+    ("current", "src/graphql/ProductListByCollection.graphql#ProductListByCollection"),
+    ("current", "src/graphql/ProductListPaginated.graphql#ProductListPaginated"),
+    ("current", "src/graphql/ProductVariantForPdp.graphql#ProductVariantForPdp"),
+    ("current", "src/graphql/ProductVariantsForPdp.graphql#ProductVariantsForPdp"),
+    ("current", "src/graphql/SearchProducts.graphql#SearchProducts"),
+    ("current", "src/graphql/StorefrontContentPages.graphql#StorefrontContentPages"),
+]
+_TRANSLATION_ERRORS = ("'translation'", "slugLanguageCode", "LanguageCodeEnum")
+
+
+@pytest.mark.parametrize(
+    ("label", "key"), CATALOGUE_AREA, ids=[f"{label}:{key}" for label, key in CATALOGUE_AREA]
+)
+def test_catalogue_operations_validate_apart_from_translations(storefront_operations, label, key):
+    document = storefront_operations[label][key]
+    errors = [error.message for error in validate(schema.graphql_schema, parse(document))]
+    assert [message for message in errors if not any(part in message for part in _TRANSLATION_ERRORS)] == []
+
+
 # Measured with this branch (all areas); merges only add to these.
-VALID_AT_LEAST = {"classic": 26, "current": 22}
+VALID_AT_LEAST = {"classic": 33, "current": 27}
 
 
 def test_report_how_many_operations_validate(storefront_operations, capsys):

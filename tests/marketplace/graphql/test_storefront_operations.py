@@ -163,3 +163,89 @@ def test_channels_list(api):
             "countries": [{"country": "Viet Nam", "code": "VN"}],
         }
     ]
+
+
+def test_product_attribute_details(api, catalogue):
+    data = api.data(ops.PRODUCT_ATTRIBUTE_DETAILS, {"slug": "tra-shan-tuyet", "languageCode": "EN"})[
+        "product"
+    ]
+    assert data["productType"] == {"slug": "do-uong"}
+    assert data["productVariants"] == {"totalCount": 1}
+    assert data["flag"] is None
+    stars = data["assignedAttributes"][0]
+    assert stars == {
+        "attribute": {"name": "Hạng sao OCOP", "slug": "ocop-stars", "translation": {"name": "OCOP stars"}},
+        "choice": {"name": "4 sao", "slug": "4", "translation": "4 stars"},
+    }
+    assert [a["attribute"]["slug"] for a in data["assignedAttributes"]] == [
+        "ocop-stars",
+        "province",
+        "producer-kind",
+    ]
+
+
+def test_product_variants_page_and_variant_by_sku(api, catalogue):
+    variant = catalogue["tea"].variants.get()
+    variant.weight_grams = 250
+    variant.save()
+    page = api.data(
+        ops.PRODUCT_VARIANTS_PAGE, {"slug": "tra-shan-tuyet", "languageCode": "EN_US", "first": 10}
+    )["product"]["productVariants"]
+    assert page["totalCount"] == 1 and page["pageInfo"]["hasNextPage"] is False
+    node = page["edges"][0]["node"]
+    assert node["selectionAttributes"] == [
+        {
+            "attribute": {
+                "name": "Khối lượng",
+                "slug": "weight",
+                "inputType": "NUMERIC",
+                "translation": {"name": "Weight"},
+            },
+            "values": [{"name": "250", "slug": "250", "value": None, "translation": None, "file": None}],
+        },
+        {
+            "attribute": {
+                "name": "Thể tích",
+                "slug": "volume",
+                "inputType": "NUMERIC",
+                "translation": {"name": "Volume"},
+            },
+            "values": [],  # as in Saleor: the type's attribute, without a value for this variant
+        },
+    ]
+    assert node["nonSelectionAttributes"] == []
+    found = api.data(ops.VARIANT_BY_SKU, {"sku": variant.sku, "languageCode": "EN"})["productVariant"]
+    assert found["id"] == node["id"]
+    assert found["product"]["slug"] == "tra-shan-tuyet"
+
+
+def test_product_list_where(api, catalogue):
+    variables = {
+        "first": 12,
+        "sortBy": {"field": "NAME", "direction": "ASC"},
+        "where": {"attributes": [{"slug": "province", "value": {"slug": {"oneOf": ["son-la"]}}}]},
+    }
+    data = api.data(ops.PRODUCT_LIST_WHERE, variables)["products"]
+    assert [edge["node"]["slug"] for edge in data["edges"]] == [
+        "ca-phe-arabica-son-la",
+        "mat-ong-bac-ha",
+        "tra-shan-tuyet",
+    ]
+    variables["where"] = {"attributes": [{"slug": "province", "values": ["ha-noi"]}]}
+    assert api.data(ops.PRODUCT_LIST_WHERE, variables)["products"]["totalCount"] == 0
+
+
+def test_content_pages_by_slugs(api):
+    from marketplace.content.models import Page
+
+    Page.objects.create(title="Nháp", slug="nhap", is_published=False)
+    data = api.data(ops.CONTENT_PAGES, {"slugs": ["about", "nhap", "khong-co"], "languageCode": "EN"})[
+        "pages"
+    ]
+    assert data["totalCount"] == 1
+    assert data["edges"][0]["node"] == {
+        "slug": "about",
+        "isPublished": True,
+        "pageType": {"slug": "content"},
+        "assignedAttributes": [],
+    }

@@ -195,3 +195,33 @@ def test_profile_content_appears_on_the_public_producer_page(producer, client_a,
     assert 'href="tel:0912345678"' in page and "lienhe@htx-a.vn" in page and "Chị Thảo" in page
     assert 'alt="Đồi cà phê"' in page
     assert f'src="{producer.logo.url}"' in page
+
+
+def test_producers_enter_the_origin_and_volume_the_attributes_show(producer, client_a):
+    product = ProductFactory(producer=producer, is_published=False)
+    response = client_a.post(
+        f"/seller/htx-a/products/{product.pk}/",
+        {"name": product.name, "category": product.category_id, "origin": " xã Tà Xùa, Sơn La "},
+    )
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.origin == "xã Tà Xùa, Sơn La"
+    client_a.post(
+        f"/seller/htx-a/products/{product.pk}/variants/new/",
+        {"name": "Chai 500ml", "price_amount": "120000", "quantity": "3", "volume_ml": "500"},
+    )
+    variant = product.variants.get()
+    assert variant.volume_ml == 500
+    response = client_a.post(
+        f"/seller/htx-a/products/{product.pk}/variants/{variant.pk}/",
+        {
+            "name": "Chai 500ml",
+            "sku": variant.sku,
+            "price_amount": "120000",
+            "quantity": "3",
+            "volume_ml": "-1",
+        },
+    )
+    assert response.status_code == 200 and "volume_ml" in response.context["form"].errors
+    variant.refresh_from_db()
+    assert variant.volume_ml == 500
