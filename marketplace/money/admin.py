@@ -5,24 +5,31 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from marketplace.money.models import (
+    QUEUED_NOTIFICATION_STATUSES,
     BankAccount,
     BankAccountChange,
     BankNotification,
     CodRemittance,
     CommissionRate,
     LedgerEntry,
-    NotificationStatus,
+    NotificationOutcome,
+    OrderRefund,
+    OrderRefundStatus,
     PayoutBatch,
     PayoutItem,
+    RefundMethod,
 )
-from marketplace.money.selectors import payout_batch_csv
+from marketplace.money.selectors import payout_batch_csv, withholding_report_csv
 from marketplace.money.services import (
     REMITTANCE_MAX_BYTES,
     bank_notification_resolve,
+    order_refund_record_transfer,
     payout_batch_create,
     payout_batch_mark_sent,
     remittance_apply,
@@ -31,7 +38,24 @@ from marketplace.money.services import (
 
 
 def _refusal(exc: Exception) -> str:
-    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else "không có quyền"
+    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else "Bạn không có quyền làm việc này."
+
+
+def _form_page(model_admin, request, *, title: str, form, status: int = 200, obj=None):
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "object": obj,
+        "opts": model_admin.model._meta,
+    }
+    return render(request, "admin/money/form.html", context, status=status)
+
+
+class WithholdingReportForm(forms.Form):
+    month = forms.RegexField(
+        label="Tháng (YYYY-MM)", regex=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7, initial=""
+    )
 
 
 @admin.register(LedgerEntry)
@@ -41,6 +65,35 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     search_fields = ["producer__name", "part__order__number"]
     list_select_related = ["producer", "part", "line"]
     readonly_fields = [field.name for field in LedgerEntry._meta.fields]
+    change_list_template = "admin/money/ledgerentry_change_list.html"
+
+    def get_urls(self):
+        extra = [
+            path(
+                "withholding-report/",
+                self.admin_site.admin_view(self.withholding_report_view),
+                name="money_ledgerentry_withholding_report",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def withholding_report_view(self, request):
+        """Decree 117/2025: VAT and PIT withheld per household producer in a month, and the total (CSV)."""
+        form = WithholdingReportForm(
+            request.GET if "month" in request.GET else None,
+            initial={"month": timezone.localdate().strftime("%Y-%m")},
+        )
+        if not form.is_valid():
+            return _form_page(self, request, title="Báo cáo thuế khấu trừ theo tháng", form=form)
+        year, month = (int(part) for part in form.cleaned_data["month"].split("-"))
+        try:
+            content = withholding_report_csv(year=year, month=month, by=request.user)
+        except PermissionDenied as exc:
+            form.add_error(None, _refusal(exc))
+            return _form_page(self, request, title="Báo cáo thuế khấu trừ theo tháng", form=form, status=403)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="thue-khau-tru-{year}-{month:02d}.csv"'
+        return response
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -130,15 +183,36 @@ class PayoutBatchAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{batch}: {_refusal(exc)}", messages.ERROR)
 
 
+class BankNotificationResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Cách xử lý", choices=NotificationOutcome.choices, widget=forms.RadioSelect
+    )
+    order_number = forms.CharField(
+        label="Mã đơn (khi khớp với đơn khác đơn đã nhận ra, ví dụ DH0000123)", max_length=20, required=False
+    )
+    reason = forms.CharField(label="Lý do / cách đã xử lý", max_length=500, widget=forms.Textarea)
+
+
 @admin.register(BankNotification)
 class BankNotificationAdmin(admin.ModelAdmin):
-    """The staff queue: transfers that did not match exactly one unpaid order."""
+    """The staff queue: transfers that did not match exactly one unpaid order. Each is resolved once, with
+    an outcome and a reason, on its own page."""
 
-    list_display = ["received_at", "provider_id", "amount", "content", "order", "status", "resolution"]
-    list_filter = ["status"]
+    list_display = [
+        "received_at",
+        "provider_id",
+        "amount",
+        "content",
+        "order",
+        "status",
+        "outcome",
+        "resolved_by",
+        "resolve_link",
+    ]
+    list_filter = ["status", "outcome"]
     search_fields = ["provider_id", "content", "reference_code"]
+    list_select_related = ["order"]
     readonly_fields = [field.name for field in BankNotification._meta.fields]
-    actions = ["resolve_paid", "resolve_note"]
 
     def has_add_permission(self, request):
         return False
@@ -146,28 +220,93 @@ class BankNotificationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _resolve(self, request, queryset, *, mark_paid: bool, note: str) -> None:
-        queue = [
-            NotificationStatus.UNDERPAID,
-            NotificationStatus.OVERPAID,
-            NotificationStatus.UNKNOWN,
-            NotificationStatus.ALREADY_PAID,
+    @admin.display(description="Xử lý")
+    def resolve_link(self, obj):
+        if obj.status not in QUEUED_NOTIFICATION_STATUSES or obj.outcome:
+            return ""
+        url = reverse("admin:money_banknotification_resolve", args=[obj.pk])
+        return format_html('<a href="{}" data-resolve="{}">Xử lý</a>', url, obj.pk)
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/resolve/",
+                self.admin_site.admin_view(self.resolve_view),
+                name="money_banknotification_resolve",
+            )
         ]
-        for notification in queryset.filter(status__in=queue).order_by("pk")[:100]:
+        return extra + super().get_urls()
+
+    def resolve_view(self, request, pk: int):
+        notification = get_object_or_404(BankNotification, pk=pk)
+        form = BankNotificationResolveForm(request.POST if request.method == "POST" else None)
+        title = f"Xử lý giao dịch {notification.provider_id}: {notification.amount} ₫"
+        if request.method == "POST" and form.is_valid():
             try:
-                bank_notification_resolve(
-                    notification=notification, resolution=note, mark_paid=mark_paid, by=request.user
-                )
+                bank_notification_resolve(notification=notification, by=request.user, **form.cleaned_data)
             except (PermissionDenied, ValidationError) as exc:
-                self.message_user(request, f"{notification}: {_refusal(exc)}", messages.ERROR)
+                form.add_error(None, _refusal(exc))
+                status = 403 if isinstance(exc, PermissionDenied) else 400
+                return _form_page(self, request, title=title, form=form, status=status, obj=notification)
+            self.message_user(request, "Đã xử lý giao dịch.", messages.SUCCESS)
+            return redirect("admin:money_banknotification_changelist")
+        status = 400 if request.method == "POST" else 200
+        return _form_page(self, request, title=title, form=form, status=status, obj=notification)
 
-    @admin.action(description="Xác nhận đơn đã thanh toán và đóng")
-    def resolve_paid(self, request, queryset):
-        self._resolve(request, queryset, mark_paid=True, note="Nhân viên xác nhận đơn đã thanh toán")
 
-    @admin.action(description="Đóng (đã xử lý ngoài hệ thống, ví dụ hoàn lại tiền)")
-    def resolve_note(self, request, queryset):
-        self._resolve(request, queryset, mark_paid=False, note="Đã xử lý ngoài hệ thống")
+class RefundTransferForm(forms.Form):
+    bank_reference = forms.CharField(label="Mã giao dịch chuyển khoản hoàn tiền", max_length=100)
+
+
+@admin.register(OrderRefund)
+class OrderRefundAdmin(admin.ModelAdmin):
+    """Money owed back for cancelled paid parts: card refunds go through Stripe by themselves; staff record
+    the bank transfers they make."""
+
+    list_display = ["created_at", "order", "amount", "method", "status", "stripe_refund_id", "record_link"]
+    list_filter = ["status", "method"]
+    search_fields = ["order__number", "bank_reference", "stripe_refund_id"]
+    list_select_related = ["order"]
+    readonly_fields = [field.name for field in OrderRefund._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Ghi nhận")
+    def record_link(self, obj):
+        if obj.status != OrderRefundStatus.DUE or obj.method != RefundMethod.BANK_TRANSFER:
+            return ""
+        url = reverse("admin:money_orderrefund_record", args=[obj.pk])
+        return format_html('<a href="{}">Ghi nhận đã chuyển khoản</a>', url)
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/record/",
+                self.admin_site.admin_view(self.record_view),
+                name="money_orderrefund_record",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def record_view(self, request, pk: int):
+        refund = get_object_or_404(OrderRefund, pk=pk)
+        form = RefundTransferForm(request.POST if request.method == "POST" else None)
+        title = f"Hoàn {refund.amount} ₫ cho đơn {refund.order.number}"
+        if request.method == "POST" and form.is_valid():
+            try:
+                order_refund_record_transfer(refund=refund, by=request.user, **form.cleaned_data)
+            except (PermissionDenied, ValidationError) as exc:
+                form.add_error(None, _refusal(exc))
+                status = 403 if isinstance(exc, PermissionDenied) else 400
+                return _form_page(self, request, title=title, form=form, status=status, obj=refund)
+            self.message_user(request, "Đã ghi nhận khoản hoàn tiền.", messages.SUCCESS)
+            return redirect("admin:money_orderrefund_changelist")
+        status = 400 if request.method == "POST" else 200
+        return _form_page(self, request, title=title, form=form, status=status, obj=refund)
 
 
 class RemittanceUploadForm(forms.Form):

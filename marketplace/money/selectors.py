@@ -20,7 +20,7 @@ from marketplace.money.models import (
     PayoutBatch,
     ReturnRequest,
 )
-from marketplace.money.policies import require_view_money
+from marketplace.money.policies import require_tax_report, require_view_money
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import ProducerKind
@@ -216,7 +216,9 @@ def withholding_report_rows(*, year: int, month: int) -> list[list[str]]:
     return rows
 
 
-def withholding_report_csv(*, year: int, month: int) -> str:
+def withholding_report_csv(*, year: int, month: int, by: Actor) -> str:
+    """The report as CSV (SafeCsvWriter): staff with the permission, or the management command."""
+    require_tax_report(by)
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(TAX_HEADER)
