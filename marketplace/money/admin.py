@@ -1,6 +1,8 @@
 """Staff screens for producer money: the ledger (read-only), commission rates, payout batches (create,
 export, mark sent), the bank-transfer queue and the COD remittance upload (plan, then apply)."""
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,17 +26,23 @@ from marketplace.money.models import (
     PayoutBatch,
     PayoutItem,
     RefundMethod,
+    ReturnRequest,
+    ReturnStatus,
 )
 from marketplace.money.selectors import payout_batch_csv, withholding_report_csv
 from marketplace.money.services import (
     REMITTANCE_MAX_BYTES,
     bank_notification_resolve,
+    ledger_adjust,
     order_refund_record_transfer,
     payout_batch_create,
     payout_batch_mark_sent,
     remittance_apply,
     remittance_plan,
+    return_request_decide,
+    return_request_refund,
 )
+from marketplace.producers.models import Producer
 
 
 def _refusal(exc: Exception) -> str:
@@ -50,6 +58,16 @@ def _form_page(model_admin, request, *, title: str, form, status: int = 200, obj
         "opts": model_admin.model._meta,
     }
     return render(request, "admin/money/form.html", context, status=status)
+
+
+class AdjustmentForm(forms.Form):
+    producer_slug = forms.SlugField(label="Chủ thể (slug)", max_length=100)
+    amount = forms.IntegerField(
+        label="Số tiền (₫; dương: Chợ OCOP nợ chủ thể, âm: chủ thể nợ)",
+        min_value=-1_000_000_000,
+        max_value=1_000_000_000,
+    )
+    reason = forms.CharField(label="Lý do", max_length=500, widget=forms.Textarea)
 
 
 class WithholdingReportForm(forms.Form):
@@ -73,9 +91,35 @@ class LedgerEntryAdmin(admin.ModelAdmin):
                 "withholding-report/",
                 self.admin_site.admin_view(self.withholding_report_view),
                 name="money_ledgerentry_withholding_report",
-            )
+            ),
+            path("adjust/", self.admin_site.admin_view(self.adjust_view), name="money_ledgerentry_adjust"),
         ]
         return extra + super().get_urls()
+
+    def adjust_view(self, request):
+        """A staff correction of a producer's balance, with its reason (a new ledger row)."""
+        form = AdjustmentForm(request.POST if request.method == "POST" else None)
+        title = "Điều chỉnh số dư của chủ thể"
+        if request.method == "POST" and form.is_valid():
+            producer = Producer.objects.filter(slug=form.cleaned_data["producer_slug"]).first()
+            if producer is None:
+                form.add_error("producer_slug", "Không tìm thấy chủ thể.")
+                return _form_page(self, request, title=title, form=form, status=400)
+            try:
+                ledger_adjust(
+                    producer=producer,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except (PermissionDenied, ValidationError) as exc:
+                form.add_error(None, _refusal(exc))
+                status = 403 if isinstance(exc, PermissionDenied) else 400
+                return _form_page(self, request, title=title, form=form, status=status)
+            self.message_user(request, "Đã ghi điều chỉnh.", messages.SUCCESS)
+            return redirect("admin:money_ledgerentry_changelist")
+        status = 400 if request.method == "POST" else 200
+        return _form_page(self, request, title=title, form=form, status=status)
 
     def withholding_report_view(self, request):
         """Decree 117/2025: VAT and PIT withheld per household producer in a month, and the total (CSV)."""
@@ -170,7 +214,12 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         if len(batches) != 1:
             self.message_user(request, "Chọn đúng một đợt chi trả.", messages.ERROR)
             return None
-        response = HttpResponse(payout_batch_csv(batches[0]), content_type="text/csv; charset=utf-8")
+        try:
+            content = payout_batch_csv(batches[0], by=request.user)
+        except PermissionDenied as exc:
+            self.message_user(request, _refusal(exc), messages.ERROR)
+            return None
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="chi-tra-{batches[0].pk}.csv"'
         return response
 
@@ -369,3 +418,99 @@ class BankAccountChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EscalationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Quyết định",
+        choices=[("accept", "Chấp nhận trả hàng"), ("refuse", "Từ chối")],
+        widget=forms.RadioSelect,
+    )
+    restock = forms.BooleanField(label="Nhập lại hàng vào kho", required=False)
+    reason = forms.CharField(label="Lý do", max_length=500, widget=forms.Textarea, required=False)
+
+
+class ReturnRefundForm(forms.Form):
+    amount = forms.IntegerField(label="Số tiền hoàn (₫)", min_value=1, max_value=1_000_000_000)
+    method = forms.ChoiceField(label="Cách hoàn", choices=RefundMethod.choices, widget=forms.RadioSelect)
+    bank_reference = forms.CharField(
+        label="Mã giao dịch chuyển khoản (khi hoàn bằng chuyển khoản)", max_length=100, required=False
+    )
+    # One key per form shown: submitting it twice is one refund.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    """Returns: staff decide the escalated ones and refund the accepted ones."""
+
+    list_display = ["pk", "created_at", "part", "line", "quantity", "status", "process_link"]
+    list_filter = ["status"]
+    search_fields = ["part__order__number"]
+    list_select_related = ["part__order", "part__producer", "line"]
+    readonly_fields = [field.name for field in ReturnRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Xử lý")
+    def process_link(self, obj):
+        if obj.status not in (ReturnStatus.ESCALATED, ReturnStatus.ACCEPTED):
+            return ""
+        url = reverse("admin:money_returnrequest_process", args=[obj.pk])
+        label = "Quyết định" if obj.status == ReturnStatus.ESCALATED else "Hoàn tiền"
+        return format_html('<a href="{}" data-process="{}">{}</a>', url, obj.pk, label)
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/process/",
+                self.admin_site.admin_view(self.process_view),
+                name="money_returnrequest_process",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def process_view(self, request, pk: int):
+        ret = get_object_or_404(ReturnRequest.objects.select_related("part__order", "line"), pk=pk)
+        data = request.POST if request.method == "POST" else None
+        title = f"Trả hàng {ret.pk}: {ret.quantity} × {ret.line.product_name} ({ret.get_status_display()})"
+        if ret.status == ReturnStatus.ESCALATED:
+            form: forms.Form = EscalationForm(data)
+        elif ret.status == ReturnStatus.ACCEPTED:
+            form = ReturnRefundForm(
+                data,
+                initial={
+                    "amount": ret.line.unit_price_amount * ret.quantity,
+                    "method": RefundMethod.CARD
+                    if ret.part.order.payment_method == RefundMethod.CARD
+                    else RefundMethod.BANK_TRANSFER,
+                    "idempotency_key": f"return-{ret.pk}-{uuid.uuid4()}",
+                },
+            )
+        else:
+            self.message_user(request, "Yêu cầu này không cần Chợ OCOP xử lý.", messages.INFO)
+            return redirect("admin:money_returnrequest_changelist")
+        if request.method == "POST" and form.is_valid():
+            try:
+                if isinstance(form, EscalationForm):
+                    return_request_decide(
+                        request=ret,
+                        accept=form.cleaned_data["decision"] == "accept",
+                        reason=form.cleaned_data["reason"],
+                        restock=form.cleaned_data["restock"],
+                        by=request.user,
+                    )
+                else:
+                    return_request_refund(request=ret, by=request.user, **form.cleaned_data)
+            except (PermissionDenied, ValidationError) as exc:
+                form.add_error(None, _refusal(exc))
+                status = 403 if isinstance(exc, PermissionDenied) else 400
+                return _form_page(self, request, title=title, form=form, status=status, obj=ret)
+            self.message_user(request, "Đã xử lý yêu cầu trả hàng.", messages.SUCCESS)
+            return redirect("admin:money_returnrequest_changelist")
+        status = 400 if request.method == "POST" else 200
+        return _form_page(self, request, title=title, form=form, status=status, obj=ret)

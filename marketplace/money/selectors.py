@@ -20,7 +20,7 @@ from marketplace.money.models import (
     PayoutBatch,
     ReturnRequest,
 )
-from marketplace.money.policies import require_tax_report, require_view_money
+from marketplace.money.policies import require_payout, require_tax_report, require_view_money
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import ProducerKind
@@ -175,7 +175,9 @@ def payout_batch_rows(batch: PayoutBatch) -> list[list[str]]:
     ]
 
 
-def payout_batch_csv(batch: PayoutBatch) -> str:
+def payout_batch_csv(batch: PayoutBatch, *, by: Actor) -> str:
+    """The bank bulk-transfer file (account numbers: staff who make payouts only)."""
+    require_payout(by)
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(PAYOUT_HEADER)

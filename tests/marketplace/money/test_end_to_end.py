@@ -194,7 +194,7 @@ def test_card_order_returned_refunded_and_paid_out_to_the_dong(
     assert _figures(coop, household) == [(570_000, 570_000, 0, 0), (162_957, 162_957, 0, 0)]
     batch = payout_batch_create(by=payout_staff, threshold=100_000)
     assert batch is not None
-    assert payout_batch_csv(batch).splitlines() == [
+    assert payout_batch_csv(batch, by=payout_staff).splitlines() == [
         "account_number,bank_bin,account_name,amount,content",
         f"0011001111111,970436,HTX CHE SHAN TUYET,570000,OCOP CHI TRA {batch.pk} HTX-CHE",
         f"1234567890,970418,NGUYEN VAN MONG,162957,OCOP CHI TRA {batch.pk} HO-MAT-ONG",

@@ -66,7 +66,8 @@ def test_payout_file_guards_text_cells_against_formulas():
     with_bank_account(producer, number="0011001234567", name="=cmd|' /C calc'!A0")
     order = _sell(producer, price=600_000)
     deliver(order, days_ago=30)
-    batch = payout_batch_create(by=staff_with("money.add_payoutbatch"), threshold=1)
-    assert payout_batch_csv(batch).splitlines()[1] == (
+    staff = staff_with("money.add_payoutbatch")
+    batch = payout_batch_create(by=staff, threshold=1)
+    assert payout_batch_csv(batch, by=staff).splitlines()[1] == (
         f"0011001234567,970436,'=CMD|' /C CALC'!A0,540000,OCOP CHI TRA {batch.pk} HO-A"
     )
