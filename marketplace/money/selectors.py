@@ -104,7 +104,11 @@ def producer_bank_account(*, producer_id: int, by: Actor) -> BankAccount | None:
 
 def returns_of_part(*, part_id: int) -> QuerySet[ReturnRequest]:
     """A part's return requests with their line and photos (the portal already checked the member)."""
-    return ReturnRequest.objects.filter(part_id=part_id).select_related("line").prefetch_related("photos")
+    return (
+        ReturnRequest.objects.filter(part_id=part_id)
+        .select_related("line", "refund")
+        .prefetch_related("photos")
+    )
 
 
 def returnable_lines(*, order_id: int) -> QuerySet[OrderLine]:
