@@ -13,6 +13,7 @@ from marketplace.money.services import (
     refund_create,
     return_request_create,
     return_request_decide,
+    return_request_refund,
 )
 from marketplace.orders.models import OrderLine
 from marketplace.producers.models import ProducerKind
@@ -88,15 +89,12 @@ def _returned_order(member, buyer, *, lines: int):
             request = return_request_decide(
                 request=request, accept=True, reason="", restock=True, by=member.user
             )
-            refund_create(
-                line=line,
-                quantity=1,
+            return_request_refund(
+                request=request,
                 amount=90_000,
                 method=RefundMethod.BANK_TRANSFER,
                 bank_reference=f"FT{index}",
                 idempotency_key=str(uuid.uuid4()),
-                reason="Vỡ",
-                restock=True,
                 by=staff,
             )
     return order
