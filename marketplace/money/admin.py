@@ -60,6 +60,23 @@ def _form_page(model_admin, request, *, title: str, form, status: int = 200, obj
     return render(request, "admin/money/form.html", context, status=status)
 
 
+def _service_form(model_admin, request, *, form, title: str, act, done: str, obj=None):
+    """A staff form page: a valid POST calls `act(cleaned_data)`, the service that asks the policy. A refusal
+    is shown on the form (403 without the permission, 400 otherwise) and nothing changed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except (PermissionDenied, ValidationError) as exc:
+            form.add_error(None, _refusal(exc))
+            status = 403 if isinstance(exc, PermissionDenied) else 400
+            return _form_page(model_admin, request, title=title, form=form, status=status, obj=obj)
+        model_admin.message_user(request, done, messages.SUCCESS)
+        opts = model_admin.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(model_admin, request, title=title, form=form, status=status, obj=obj)
+
+
 class AdjustmentForm(forms.Form):
     producer_slug = forms.SlugField(label="Chủ thể (slug)", max_length=100)
     amount = forms.IntegerField(
@@ -98,28 +115,17 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     def adjust_view(self, request):
         """A staff correction of a producer's balance, with its reason (a new ledger row)."""
-        form = AdjustmentForm(request.POST if request.method == "POST" else None)
-        title = "Điều chỉnh số dư của chủ thể"
-        if request.method == "POST" and form.is_valid():
-            producer = Producer.objects.filter(slug=form.cleaned_data["producer_slug"]).first()
+
+        def act(data):
+            producer = Producer.objects.filter(slug=data["producer_slug"]).first()
             if producer is None:
-                form.add_error("producer_slug", "Không tìm thấy chủ thể.")
-                return _form_page(self, request, title=title, form=form, status=400)
-            try:
-                ledger_adjust(
-                    producer=producer,
-                    amount=form.cleaned_data["amount"],
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except (PermissionDenied, ValidationError) as exc:
-                form.add_error(None, _refusal(exc))
-                status = 403 if isinstance(exc, PermissionDenied) else 400
-                return _form_page(self, request, title=title, form=form, status=status)
-            self.message_user(request, "Đã ghi điều chỉnh.", messages.SUCCESS)
-            return redirect("admin:money_ledgerentry_changelist")
-        status = 400 if request.method == "POST" else 200
-        return _form_page(self, request, title=title, form=form, status=status)
+                raise ValidationError("Không tìm thấy chủ thể.")
+            ledger_adjust(producer=producer, amount=data["amount"], reason=data["reason"], by=request.user)
+
+        form = AdjustmentForm(request.POST if request.method == "POST" else None)
+        return _service_form(
+            self, request, form=form, title="Điều chỉnh số dư của chủ thể", act=act, done="Đã ghi điều chỉnh."
+        )
 
     def withholding_report_view(self, request):
         """Decree 117/2025: VAT and PIT withheld per household producer in a month, and the total (CSV)."""
@@ -288,19 +294,15 @@ class BankNotificationAdmin(admin.ModelAdmin):
 
     def resolve_view(self, request, pk: int):
         notification = get_object_or_404(BankNotification, pk=pk)
-        form = BankNotificationResolveForm(request.POST if request.method == "POST" else None)
-        title = f"Xử lý giao dịch {notification.provider_id}: {notification.amount} ₫"
-        if request.method == "POST" and form.is_valid():
-            try:
-                bank_notification_resolve(notification=notification, by=request.user, **form.cleaned_data)
-            except (PermissionDenied, ValidationError) as exc:
-                form.add_error(None, _refusal(exc))
-                status = 403 if isinstance(exc, PermissionDenied) else 400
-                return _form_page(self, request, title=title, form=form, status=status, obj=notification)
-            self.message_user(request, "Đã xử lý giao dịch.", messages.SUCCESS)
-            return redirect("admin:money_banknotification_changelist")
-        status = 400 if request.method == "POST" else 200
-        return _form_page(self, request, title=title, form=form, status=status, obj=notification)
+        return _service_form(
+            self,
+            request,
+            form=BankNotificationResolveForm(request.POST if request.method == "POST" else None),
+            title=f"Xử lý giao dịch {notification.provider_id}: {notification.amount} ₫",
+            act=lambda data: bank_notification_resolve(notification=notification, by=request.user, **data),
+            done="Đã xử lý giao dịch.",
+            obj=notification,
+        )
 
 
 class RefundTransferForm(forms.Form):
@@ -342,20 +344,16 @@ class OrderRefundAdmin(admin.ModelAdmin):
         return extra + super().get_urls()
 
     def record_view(self, request, pk: int):
-        refund = get_object_or_404(OrderRefund, pk=pk)
-        form = RefundTransferForm(request.POST if request.method == "POST" else None)
-        title = f"Hoàn {refund.amount} ₫ cho đơn {refund.order.number}"
-        if request.method == "POST" and form.is_valid():
-            try:
-                order_refund_record_transfer(refund=refund, by=request.user, **form.cleaned_data)
-            except (PermissionDenied, ValidationError) as exc:
-                form.add_error(None, _refusal(exc))
-                status = 403 if isinstance(exc, PermissionDenied) else 400
-                return _form_page(self, request, title=title, form=form, status=status, obj=refund)
-            self.message_user(request, "Đã ghi nhận khoản hoàn tiền.", messages.SUCCESS)
-            return redirect("admin:money_orderrefund_changelist")
-        status = 400 if request.method == "POST" else 200
-        return _form_page(self, request, title=title, form=form, status=status, obj=refund)
+        refund = get_object_or_404(OrderRefund.objects.select_related("order"), pk=pk)
+        return _service_form(
+            self,
+            request,
+            form=RefundTransferForm(request.POST if request.method == "POST" else None),
+            title=f"Hoàn {refund.amount} ₫ cho đơn {refund.order.number}",
+            act=lambda data: order_refund_record_transfer(refund=refund, by=request.user, **data),
+            done="Đã ghi nhận khoản hoàn tiền.",
+            obj=refund,
+        )
 
 
 class RemittanceUploadForm(forms.Form):
@@ -494,23 +492,19 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         else:
             self.message_user(request, "Yêu cầu này không cần Chợ OCOP xử lý.", messages.INFO)
             return redirect("admin:money_returnrequest_changelist")
-        if request.method == "POST" and form.is_valid():
-            try:
-                if isinstance(form, EscalationForm):
-                    return_request_decide(
-                        request=ret,
-                        accept=form.cleaned_data["decision"] == "accept",
-                        reason=form.cleaned_data["reason"],
-                        restock=form.cleaned_data["restock"],
-                        by=request.user,
-                    )
-                else:
-                    return_request_refund(request=ret, by=request.user, **form.cleaned_data)
-            except (PermissionDenied, ValidationError) as exc:
-                form.add_error(None, _refusal(exc))
-                status = 403 if isinstance(exc, PermissionDenied) else 400
-                return _form_page(self, request, title=title, form=form, status=status, obj=ret)
-            self.message_user(request, "Đã xử lý yêu cầu trả hàng.", messages.SUCCESS)
-            return redirect("admin:money_returnrequest_changelist")
-        status = 400 if request.method == "POST" else 200
-        return _form_page(self, request, title=title, form=form, status=status, obj=ret)
+
+        def act(cleaned):
+            if isinstance(form, EscalationForm):
+                return_request_decide(
+                    request=ret,
+                    accept=cleaned["decision"] == "accept",
+                    reason=cleaned["reason"],
+                    restock=cleaned["restock"],
+                    by=request.user,
+                )
+            else:
+                return_request_refund(request=ret, by=request.user, **cleaned)
+
+        return _service_form(
+            self, request, form=form, title=title, act=act, done="Đã xử lý yêu cầu trả hàng.", obj=ret
+        )

@@ -274,12 +274,17 @@ def order_refund_send_card(*, refund_id: int, by: Actor) -> OrderRefund:
     with transaction.atomic():
         refund = OrderRefund.objects.select_for_update().get(pk=refund_id)
         if refund.status == OrderRefundStatus.DUE:
-            refund.status = OrderRefundStatus.SENT
-            refund.stripe_refund_id = stripe_id
-            refund.sent_by = _actor_name(by)
-            refund.sent_at = timezone.now()
-            refund.save(update_fields=["status", "stripe_refund_id", "sent_by", "sent_at"])
+            _order_refund_sent(refund, by=by, stripe_refund_id=stripe_id)
     return refund
+
+
+def _order_refund_sent(refund: OrderRefund, *, by: Actor, **fields: str) -> None:
+    for name, value in fields.items():
+        setattr(refund, name, value)
+    refund.status = OrderRefundStatus.SENT
+    refund.sent_by = _actor_name(by)
+    refund.sent_at = timezone.now()
+    refund.save(update_fields=["status", "sent_by", "sent_at", *fields])
 
 
 @transaction.atomic
@@ -295,11 +300,7 @@ def order_refund_record_transfer(*, refund: OrderRefund, bank_reference: str, by
     refund = OrderRefund.objects.select_for_update().get(pk=refund.pk)
     if refund.status != OrderRefundStatus.DUE or refund.method != RefundMethod.BANK_TRANSFER:
         raise _error("status", _("Khoản hoàn này đã được xử lý."), MoneyErrorCode.INVALID_TRANSITION)
-    refund.status = OrderRefundStatus.SENT
-    refund.bank_reference = reference
-    refund.sent_by = _actor_name(by)
-    refund.sent_at = timezone.now()
-    refund.save(update_fields=["status", "bank_reference", "sent_by", "sent_at"])
+    _order_refund_sent(refund, by=by, bank_reference=reference)
     return refund
 
 
