@@ -35,6 +35,7 @@ from marketplace.money.services import (
     bank_notification_resolve,
     ledger_adjust,
     order_refund_record_transfer,
+    order_refund_retry_card,
     payout_batch_create,
     payout_batch_mark_sent,
     remittance_apply,
@@ -319,6 +320,18 @@ class OrderRefundAdmin(admin.ModelAdmin):
     search_fields = ["order__number", "bank_reference", "stripe_refund_id"]
     list_select_related = ["order"]
     readonly_fields = [field.name for field in OrderRefund._meta.fields]
+    actions = ["retry_card"]
+
+    @admin.action(description="Hoàn lại qua Stripe (khoản hoàn thẻ còn chờ)")
+    def retry_card(self, request, queryset):
+        sent = 0
+        for refund in queryset.order_by("pk")[:100]:
+            try:
+                sent += order_refund_retry_card(refund=refund, by=request.user)
+            except PermissionDenied as exc:
+                self.message_user(request, _refusal(exc), messages.ERROR)
+                return
+        self.message_user(request, f"Đã gửi lại {sent} khoản hoàn qua Stripe.", messages.INFO)
 
     def has_add_permission(self, request):
         return False

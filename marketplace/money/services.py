@@ -278,6 +278,19 @@ def order_refund_send_card(*, refund_id: int, by: Actor) -> OrderRefund:
     return refund
 
 
+def order_refund_retry_card(*, refund: OrderRefund, by: Actor) -> bool:
+    """Staff ask for a card refund still due (Stripe was down through every retry) to be sent again, after
+    commit, with the same idempotency key. False when there is nothing to send."""
+    require_refund(by)
+    if refund.status != OrderRefundStatus.DUE or refund.method != RefundMethod.CARD:
+        return False
+    from marketplace.money.tasks import order_refund_card_task
+
+    refund_id = refund.pk
+    transaction.on_commit(lambda: order_refund_card_task.delay(refund_id))
+    return True
+
+
 def _order_refund_sent(refund: OrderRefund, *, by: Actor, **fields: str) -> None:
     for name, value in fields.items():
         setattr(refund, name, value)

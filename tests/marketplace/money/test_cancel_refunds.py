@@ -116,3 +116,26 @@ def test_bank_transfer_cancellation_waits_for_staff_to_record_the_transfer(clien
     assert (row.status, row.bank_reference, row.sent_by) == ("sent", "FT26070299", staff.email)
     with pytest.raises(ValidationError):  # once
         order_refund_record_transfer(refund=row, bank_reference="FT2", by=staff)
+
+
+@pytest.mark.usefixtures("localstripe")
+def test_a_card_refund_left_due_is_sent_again_by_staff(client, django_capture_on_commit_callbacks):
+    order, payment = _paid_card_order(ProducerFactory(), ProducerFactory())
+    order.refresh_from_db()
+    # The cancel commits but its task never ran (Stripe down through every retry): the refund is due.
+    order_cancel_with_payment(order=order, by=staff_with("orders.change_order"), reason="Khách đổi ý")
+    refund = OrderRefund.objects.get()
+    assert (refund.method, refund.status) == ("card", "due")
+    action = {"action": "retry_card", "_selected_action": [refund.pk]}
+    client.force_login(staff_with("money.view_orderrefund"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/money/orderrefund/", action)
+    assert OrderRefund.objects.get().status == "due" and _stripe_refunds(payment) == []
+    client.force_login(staff_with("money.add_refund", "money.view_orderrefund"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/money/orderrefund/", action)
+    assert OrderRefund.objects.get().status == "sent"
+    assert _stripe_refunds(payment) == [order.total_amount]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/money/orderrefund/", action)  # sent: nothing more
+    assert _stripe_refunds(payment) == [order.total_amount]
