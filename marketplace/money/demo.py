@@ -1,5 +1,5 @@
-"""Demo money (make run): paid and delivered orders for a cooperative and a household business, one paid
-out, one payable, one still in the return window, so the money pages show real figures."""
+"""Demo money (make run): paid and delivered orders for a cooperative, a company and a household business,
+one paid out, one payable, one still in the return window, so the money pages show real figures."""
 
 import datetime
 
@@ -20,6 +20,7 @@ from marketplace.producers.policies import Actor
 
 DEMO_SELLERS = {
     "HTX Cà phê Bích Thao": ("970436", "0011001234567", "HTX CA PHE BICH THAO"),
+    "Công ty TNHH Trà và Đặc sản Tây Bắc": ("970415", "108002345678", "CONG TY TNHH TRA VA DAC SAN TAY BAC"),
     "Hộ kinh doanh Hoàng Thị Hoa": ("970418", "12010000123456", "HOANG THI HOA"),
 }
 ADDRESS = {

@@ -204,6 +204,16 @@ class NotificationStatus(models.TextChoices):
     RESOLVED = "resolved", _("Đã xử lý")
 
 
+class NotificationOutcome(models.TextChoices):
+    MARK_PAID = "mark_paid", _("Khớp với đơn và xác nhận đã thanh toán")
+    REFUNDED = "refunded", _("Đã chuyển trả lại người gửi")
+    IGNORED = "ignored", _("Bỏ qua (không cần xử lý)")
+
+
+# The statuses waiting in the staff queue.
+QUEUED_NOTIFICATION_STATUSES = ("underpaid", "overpaid", "unknown", "already_paid")
+
+
 class BankNotification(models.Model):
     """An incoming transfer reported by the bank-notification service, once per provider id."""
 
@@ -218,7 +228,11 @@ class BankNotification(models.Model):
         "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="bank_notifications"
     )
     status = models.CharField(max_length=20, choices=NotificationStatus.choices)
+    # Staff resolution of a queued transfer: what was done, why (required), who and when; set once.
+    outcome = models.CharField(max_length=20, choices=NotificationOutcome.choices, blank=True)
     resolution = models.CharField(max_length=500, blank=True)
+    resolved_by = models.CharField(max_length=254, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -311,3 +325,40 @@ class ReturnPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class OrderRefundStatus(models.TextChoices):
+    DUE = "due", _("Chờ hoàn tiền")
+    SENT = "sent", _("Đã hoàn tiền")
+
+
+class OrderRefund(models.Model):
+    """Money owed back to the shopper because paid parts were cancelled. A card refund goes through Stripe
+    automatically after the cancel commits (the idempotency key makes a retried task one refund); a bank
+    transfer refund is made by staff and recorded here with its bank reference. The ledger was already
+    reversed by the cancel."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="cancel_refunds")
+    amount = models.BigIntegerField()
+    method = models.CharField(max_length=20, choices=RefundMethod.choices)
+    status = models.CharField(max_length=20, choices=OrderRefundStatus.choices, default=OrderRefundStatus.DUE)
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    bank_reference = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    actor_name = models.CharField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.CharField(max_length=254, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="money_order_refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status="due") | Q(sent_at__isnull=False), name="money_order_refund_sent_dated"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.amount} of order {self.order_id} ({self.status})"

@@ -14,6 +14,7 @@ REFUND_PERMISSION = "money.add_refund"
 BANK_QUEUE_PERMISSION = "money.change_banknotification"
 REMITTANCE_PERMISSION = "money.add_codremittance"
 ADJUST_PERMISSION = "money.add_ledgerentry"
+TAX_REPORT_PERMISSION = "money.view_ledgerentry"
 
 
 def require_view_money(*, actor: Actor, producer_id: int) -> None:
@@ -38,3 +39,7 @@ def require_remittance(actor: Actor) -> None:
 
 def require_adjust(actor: Actor) -> None:
     require_staff_with(actor, ADJUST_PERMISSION)
+
+
+def require_tax_report(actor: Actor) -> None:
+    require_staff_with(actor, TAX_REPORT_PERMISSION)

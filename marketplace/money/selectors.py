@@ -20,7 +20,7 @@ from marketplace.money.models import (
     PayoutBatch,
     ReturnRequest,
 )
-from marketplace.money.policies import require_view_money
+from marketplace.money.policies import require_payout, require_tax_report, require_view_money
 from marketplace.orders.models import Order, OrderLine, OrderPart, OrderStatus
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import ProducerKind
@@ -104,7 +104,11 @@ def producer_bank_account(*, producer_id: int, by: Actor) -> BankAccount | None:
 
 def returns_of_part(*, part_id: int) -> QuerySet[ReturnRequest]:
     """A part's return requests with their line and photos (the portal already checked the member)."""
-    return ReturnRequest.objects.filter(part_id=part_id).select_related("line").prefetch_related("photos")
+    return (
+        ReturnRequest.objects.filter(part_id=part_id)
+        .select_related("line", "refund")
+        .prefetch_related("photos")
+    )
 
 
 def returnable_lines(*, order_id: int) -> QuerySet[OrderLine]:
@@ -175,7 +179,9 @@ def payout_batch_rows(batch: PayoutBatch) -> list[list[str]]:
     ]
 
 
-def payout_batch_csv(batch: PayoutBatch) -> str:
+def payout_batch_csv(batch: PayoutBatch, *, by: Actor) -> str:
+    """The bank bulk-transfer file (account numbers: staff who make payouts only)."""
+    require_payout(by)
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(PAYOUT_HEADER)
@@ -216,7 +222,9 @@ def withholding_report_rows(*, year: int, month: int) -> list[list[str]]:
     return rows
 
 
-def withholding_report_csv(*, year: int, month: int) -> str:
+def withholding_report_csv(*, year: int, month: int, by: Actor) -> str:
+    """The report as CSV (SafeCsvWriter): staff with the permission, or the management command."""
+    require_tax_report(by)
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(TAX_HEADER)

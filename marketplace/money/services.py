@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from marketplace.catalog.models import Stock
 from marketplace.money.error_codes import MoneyErrorCode
 from marketplace.money.models import (
+    QUEUED_NOTIFICATION_STATUSES,
     BankAccount,
     BankAccountChange,
     BankNotification,
@@ -36,7 +38,10 @@ from marketplace.money.models import (
     CommissionRate,
     LedgerEntry,
     LedgerKind,
+    NotificationOutcome,
     NotificationStatus,
+    OrderRefund,
+    OrderRefundStatus,
     PayoutBatch,
     PayoutItem,
     PayoutStatus,
@@ -230,6 +235,86 @@ def ledger_part_reverse(*, part: OrderPart, by: Actor, reason: str) -> list[Ledg
 def ledger_order_reverse(*, order: Order, parts: list[OrderPart] | None, by: Actor, reason: str) -> None:
     for part in parts if parts is not None else list(OrderPart.objects.filter(order=order).order_by("pk")):
         ledger_part_reverse(part=part, by=by, reason=reason)
+
+
+def order_refund_due(*, order: Order, amount: int, by: Actor, reason: str) -> OrderRefund | None:
+    """Paid parts were cancelled: record the money owed back to the shopper. Called inside the orders
+    service that cancelled them (it decided who may, and reversed the ledger). A card order is refunded
+    through Stripe by a task after commit; a bank-transfer order waits for staff to record the transfer."""
+    if amount <= 0:
+        return None
+    card = order.payment_method == PaymentMethod.CARD
+    refund = OrderRefund.objects.create(
+        order=order,
+        amount=amount,
+        method=RefundMethod.CARD if card else RefundMethod.BANK_TRANSFER,
+        idempotency_key=f"order-refund-{uuid.uuid4()}",
+        reason=(reason or "")[:500],
+        actor_name=_actor_name(by),
+    )
+    if card:
+        from marketplace.money.tasks import order_refund_card_task
+
+        refund_id = refund.pk
+        transaction.on_commit(lambda: order_refund_card_task.delay(refund_id))
+    return refund
+
+
+def order_refund_send_card(*, refund_id: int, by: Actor) -> OrderRefund:
+    """Refund a cancelled card order's money through Stripe, once: the row's idempotency key makes a retried
+    task (or a retry after a crash between Stripe and the database) the same Stripe refund. Stripe is called
+    outside any transaction; a gateway error leaves the refund due for the task's retry."""
+    require_system(by)
+    refund = OrderRefund.objects.select_related("order").get(pk=refund_id)
+    if refund.status == OrderRefundStatus.SENT or refund.method != RefundMethod.CARD:
+        return refund
+    stripe_id = _stripe_refund(
+        order=refund.order, amount=refund.amount, idempotency_key=refund.idempotency_key
+    )
+    with transaction.atomic():
+        refund = OrderRefund.objects.select_for_update().get(pk=refund_id)
+        if refund.status == OrderRefundStatus.DUE:
+            _order_refund_sent(refund, by=by, stripe_refund_id=stripe_id)
+    return refund
+
+
+def order_refund_retry_card(*, refund: OrderRefund, by: Actor) -> bool:
+    """Staff ask for a card refund still due (Stripe was down through every retry) to be sent again, after
+    commit, with the same idempotency key. False when there is nothing to send."""
+    require_refund(by)
+    if refund.status != OrderRefundStatus.DUE or refund.method != RefundMethod.CARD:
+        return False
+    from marketplace.money.tasks import order_refund_card_task
+
+    refund_id = refund.pk
+    transaction.on_commit(lambda: order_refund_card_task.delay(refund_id))
+    return True
+
+
+def _order_refund_sent(refund: OrderRefund, *, by: Actor, **fields: str) -> None:
+    for name, value in fields.items():
+        setattr(refund, name, value)
+    refund.status = OrderRefundStatus.SENT
+    refund.sent_by = _actor_name(by)
+    refund.sent_at = timezone.now()
+    refund.save(update_fields=["status", "sent_by", "sent_at", *fields])
+
+
+@transaction.atomic
+def order_refund_record_transfer(*, refund: OrderRefund, bank_reference: str, by: Actor) -> OrderRefund:
+    """Staff sent a cancelled bank-transfer order's money back by bank transfer: record it once, with the
+    bank's transaction reference."""
+    require_refund(by)
+    reference = (bank_reference or "").strip()
+    if not reference or len(reference) > 100:
+        raise _error(
+            "bank_reference", _("Vui lòng nhập mã giao dịch chuyển khoản hoàn tiền."), MoneyErrorCode.INVALID
+        )
+    refund = OrderRefund.objects.select_for_update().get(pk=refund.pk)
+    if refund.status != OrderRefundStatus.DUE or refund.method != RefundMethod.BANK_TRANSFER:
+        raise _error("status", _("Khoản hoàn này đã được xử lý."), MoneyErrorCode.INVALID_TRANSITION)
+    _order_refund_sent(refund, by=by, bank_reference=reference)
+    return refund
 
 
 def _lock_producer(producer_id: int) -> Producer:
@@ -440,6 +525,10 @@ def payout_batch_mark_sent(*, batch: PayoutBatch, by: Actor) -> PayoutBatch:
         batch.status = PayoutStatus.SENT
         batch.sent_at = timezone.now()
         batch.save(update_fields=["status", "sent_at"])
+        from marketplace.money.tasks import payout_sent_emails_send_task
+
+        batch_id = batch.pk
+        transaction.on_commit(lambda: payout_sent_emails_send_task.delay(batch_id))
     return batch
 
 
@@ -555,28 +644,48 @@ def bank_notification_receive(*, data: dict[str, Any], by: Actor) -> tuple[BankN
     return notification, True
 
 
-@transaction.atomic
 def bank_notification_resolve(
-    *, notification: BankNotification, resolution: str, mark_paid: bool, by: Actor
+    *, notification: BankNotification, outcome: str, reason: str, by: Actor, order_number: str = ""
 ) -> BankNotification:
-    """Staff settle a queued transfer: say what was done (refunded the difference, contacted the shopper)
-    and, when the money covers it, mark its order paid."""
+    """Staff settle a queued transfer once, saying what was done and why (required): matched to an order
+    (the notification's own, or the one staff name for an unknown reference) and marked paid; the money
+    sent back to the sender; or ignored. Who, when and why are kept on the row."""
     from marketplace.orders.services import order_mark_paid
 
     require_bank_queue(by)
-    resolution = (resolution or "").strip()[:500]
-    if not resolution:
-        raise _error("resolution", _("Vui lòng ghi cách đã xử lý."), MoneyErrorCode.INVALID)
-    notification = BankNotification.objects.select_for_update().get(pk=notification.pk)
-    if notification.status in (NotificationStatus.MATCHED, NotificationStatus.RESOLVED):
-        raise _error("status", _("Giao dịch này đã được xử lý."), MoneyErrorCode.INVALID_TRANSITION)
-    if mark_paid:
-        if notification.order is None:
-            raise _error("order", _("Giao dịch không gắn với đơn nào."), MoneyErrorCode.INVALID)
-        order_mark_paid(order=notification.order, by=by)
-    notification.status = NotificationStatus.RESOLVED
-    notification.resolution = f"{_actor_name(by)}: {resolution}"[:500]
-    notification.save(update_fields=["status", "resolution"])
+    if outcome not in NotificationOutcome.values:
+        raise _error("outcome", _("Chọn cách xử lý."), MoneyErrorCode.INVALID)
+    reason = _clean_text(reason, "reason", _("Vui lòng ghi lý do / cách đã xử lý."))
+    order_number = (order_number or "").strip().upper().replace(" ", "")[:20]
+    with transaction.atomic():
+        notification = BankNotification.objects.select_for_update().get(pk=notification.pk)
+        if notification.status not in QUEUED_NOTIFICATION_STATUSES or notification.outcome:
+            raise _error("status", _("Giao dịch này đã được xử lý."), MoneyErrorCode.INVALID_TRANSITION)
+        if outcome == NotificationOutcome.MARK_PAID:
+            order = notification.order
+            if order_number:
+                order = Order.objects.filter(number=order_number).first()
+            if order is None:
+                raise _error("order_number", _("Không tìm thấy đơn hàng."), MoneyErrorCode.NOT_FOUND)
+            if order.payment_state != PaymentState.UNPAID or order.status in (
+                OrderStatus.CANCELLED,
+                OrderStatus.REFUNDED,
+            ):
+                raise _error(
+                    "order_number",
+                    _("Đơn đã thanh toán hoặc đã hủy: không thể xác nhận."),
+                    MoneyErrorCode.INVALID_TRANSITION,
+                )
+            order_mark_paid(order=order, by=by)
+            notification.order = order
+        notification.status = NotificationStatus.RESOLVED
+        notification.outcome = outcome
+        notification.resolution = reason
+        notification.resolved_by = _actor_name(by)
+        notification.resolved_at = timezone.now()
+        notification.save(
+            update_fields=["order", "status", "outcome", "resolution", "resolved_by", "resolved_at"]
+        )
     return notification
 
 
@@ -738,6 +847,13 @@ def _order_event(
     )
 
 
+def _return_email(request_id: int, event: str) -> None:
+    """The return step's e-mail, after commit (the task takes the id)."""
+    from marketplace.money.tasks import return_email_send_task
+
+    transaction.on_commit(lambda: return_email_send_task.delay(request_id, event))
+
+
 def _clean_text(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -787,6 +903,7 @@ def return_request_create(
             photo = ReturnPhoto(request=request)
             photo.image.save(clean.content.name, clean.content, save=True)
         _order_event(order=order, part=part, kind=OrderEventKind.RETURN_REQUESTED, by=by, reason=reason)
+        _return_email(request.pk, "requested")
     return request
 
 
@@ -823,6 +940,7 @@ def return_request_decide(
     request.save(update_fields=["status", "decision_reason", "restock", "updated_at"])
     kind = OrderEventKind.RETURN_ACCEPTED if accept else OrderEventKind.RETURN_REFUSED
     _order_event(order=order, part=part, kind=kind, by=by, reason=request.decision_reason)
+    _return_email(request.pk, "accepted" if accept else "refused")
     return request
 
 
@@ -843,6 +961,7 @@ def return_request_escalate(*, request: ReturnRequest, reason: str, by: Actor) -
     request.status = ReturnStatus.ESCALATED
     request.save(update_fields=["status", "updated_at"])
     _order_event(order=order, part=part, kind=OrderEventKind.RETURN_ESCALATED, by=by, reason=reason)
+    _return_email(request.pk, "escalated")
     return request
 
 
@@ -890,4 +1009,5 @@ def return_request_refund(
                 reason=request.reason,
                 amount=refund.amount,
             )
+            _return_email(request.pk, "refunded")
     return request

@@ -203,11 +203,13 @@ def _cancel_parts(
     }
     events = [OrderEvent(order=order, part=part, kind=kind, **actor) for part in parts]
     if order.payment_state == PaymentState.PAID:
-        from marketplace.money.services import ledger_order_reverse
+        from marketplace.money.services import ledger_order_reverse, order_refund_due
 
-        # The money goes back to the shopper: the producers' ledgers give it back in this transaction.
+        # The money goes back to the shopper: the producers' ledgers give it back in this transaction, and
+        # the refund is recorded (a card order's goes through Stripe after commit).
         ledger_order_reverse(order=order, parts=parts, by=by, reason=reason or kind)
         refund = sum(part.total_amount for part in parts)
+        order_refund_due(order=order, amount=refund, by=by, reason=reason or kind)
         events.append(OrderEvent(order=order, kind=OrderEventKind.REFUND_DUE, amount=refund, **actor))
     events = OrderEvent.objects.bulk_create(events)
     _status_refresh(order=order)

@@ -9,8 +9,24 @@ from django.test import override_settings
 
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Product, ProductImage, ProductModeration, ProductVariant, Stock
+from marketplace.money import selectors as money_selectors
+from marketplace.money import services as money
+from marketplace.money.models import (
+    BankAccount,
+    BankAccountChange,
+    BankNotification,
+    CodRemittance,
+    LedgerEntry,
+    NotificationStatus,
+    OrderRefund,
+    PayoutBatch,
+    PayoutItem,
+    Refund,
+    ReturnRequest,
+    ReturnStatus,
+)
 from marketplace.orders import services as orders
-from marketplace.orders.models import Order, OrderPart
+from marketplace.orders.models import Order, OrderEvent, OrderLine, OrderPart
 from marketplace.payments.models import Payment
 from marketplace.producers import services as producers
 from marketplace.producers.models import Producer, ProducerMembership, ProducerPhoto
@@ -24,6 +40,7 @@ from tests.factories import (
     category,
     staff_with,
 )
+from tests.factories.money import deliver, pay_by_transfer, with_bank_account
 from tests.factories.orders import buyable_variant, place_order
 from tests.factories.portal import png_upload
 
@@ -37,6 +54,13 @@ STAFF_PERMISSIONS = (
     "catalog.change_productmoderation",
     "producers.change_producer",
     "orders.change_order",
+    "orders.view_order",
+    "money.add_payoutbatch",
+    "money.add_refund",
+    "money.change_banknotification",
+    "money.add_codremittance",
+    "money.add_ledgerentry",
+    "money.view_ledgerentry",
 )
 ACTORS = [
     "anonymous",
@@ -49,6 +73,9 @@ ACTORS = [
 ]
 PRODUCER_SCOPED = {"member", "staff_with_permission"}
 STAFF_ONLY = {"staff_with_permission"}
+BUYER = {"shopper"}  # the world's returned order was bought by the shopper
+NOBODY: set[str] = set()  # system actors only (webhooks, tasks)
+PASSWORD = "pass-word-123"  # every factory user's
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +113,10 @@ def build_world() -> dict:
     order = place_order((sold.variants.get(), 1), (theirs, 1), payment_method="bank_transfer")
     shipped = place_order((sold.variants.get(), 1)).parts.get()
     orders.order_part_mark_shipped(part=shipped, by=SYSTEM_TASK, tracking_code="VN1")
+    shopper = UserFactory()
+    money_world = build_money_world(producer=a, variant=sold.variants.get(), shopper=shopper)
     return {
+        **money_world,
         "producer": a,
         "sold": sold,
         "variant": sold.variants.get(),
@@ -99,7 +129,7 @@ def build_world() -> dict:
         "shipped": shipped,
         "actors": {
             "anonymous": AnonymousUser(),
-            "shopper": UserFactory(),
+            "shopper": shopper,
             "member_of_other_producer": other.user,
             "inactive_member": inactive.user,
             "member": own.user,
@@ -107,6 +137,171 @@ def build_world() -> dict:
             "staff_with_permission": staff_with(*STAFF_PERMISSIONS),
         },
     }
+
+
+def build_money_world(*, producer, variant, shopper) -> dict:
+    """Producer money for the matrix: a payout batch already made, a payable sale, a delivered order of the
+    shopper with return requests at every step, a queued bank transfer, a bank refund due, a COD order."""
+    with_bank_account(producer)
+
+    def sold_long_ago():
+        order = place_order((variant, 1), payment_method="bank_transfer")
+        pay_by_transfer(order)
+        deliver(order, days_ago=30)
+        return order
+
+    sold_long_ago()
+    batch = money.payout_batch_create(by=SYSTEM_TASK, threshold=1)
+    payable = sold_long_ago()
+    returned = place_order((variant, 4), user=shopper, payment_method="bank_transfer")
+    pay_by_transfer(returned)
+    deliver(returned)
+    line = OrderLine.objects.get(part__order=returned)
+    requests = {}
+    for step in ("requested", "refused", "escalated", "accepted"):
+        request = money.return_request_create(line=line, quantity=1, reason=step, photos=[], by=shopper)
+        if step != "requested":
+            request = money.return_request_decide(
+                request=request, accept=step == "accepted", reason="Không lỗi", restock=False, by=SYSTEM_TASK
+            )
+        if step == "escalated":
+            request = money.return_request_escalate(request=request, reason="Có lỗi", by=shopper)
+        requests[step] = request
+    assert requests["escalated"].status == ReturnStatus.ESCALATED
+    queued = BankNotification.objects.create(
+        provider_id="matrix-1", amount=1_000, content="chuyen tien", status=NotificationStatus.UNKNOWN
+    )
+    cancelled = place_order((variant, 1), payment_method="bank_transfer")
+    pay_by_transfer(cancelled)
+    orders.order_part_cancel(part=cancelled.parts.get(), by=SYSTEM_TASK, reason="Hết hàng")
+    cod = place_order((variant, 1), payment_method="cod")
+    deliver(cod)
+    return {
+        "batch": batch,
+        "payable_line": OrderLine.objects.get(part__order=payable),
+        "returns": requests,
+        "queued": queued,
+        "refund_due": OrderRefund.objects.get(order=cancelled),
+        "cod_csv": f"order_reference,amount,date\n{cod.number},{cod.total_amount},2026-07-01\n".encode(),
+    }
+
+
+def _request(w: dict, step: str) -> ReturnRequest:
+    return ReturnRequest.objects.get(pk=w["returns"][step].pk)
+
+
+def _bank_notice(provider_id: str) -> dict:
+    return {"id": provider_id, "transferAmount": 5_000, "content": "tien hang", "transferType": "in"}
+
+
+# Producer money (issue 15): the producer's own bank account; staff with the money permissions for payouts,
+# refunds, adjustments, the bank-transfer queue and COD remittances; the buyer for returns.
+MONEY_SERVICES = {
+    "bank_account_set": (
+        PRODUCER_SCOPED,
+        lambda w, by: money.bank_account_set(
+            producer=w["producer"],
+            bank_bin="970418",
+            account_number="1234567890",
+            account_name="Chủ mới",
+            password=PASSWORD,
+            by=by,
+        ),
+    ),
+    "payout_batch_create": (STAFF_ONLY, lambda w, by: money.payout_batch_create(threshold=1, by=by)),
+    "payout_batch_mark_sent": (
+        STAFF_ONLY,
+        lambda w, by: money.payout_batch_mark_sent(batch=w["batch"], by=by),
+    ),
+    "ledger_adjust": (
+        STAFF_ONLY,
+        lambda w, by: money.ledger_adjust(producer=w["producer"], amount=-5_000, reason="Phí in nhãn", by=by),
+    ),
+    "refund_create": (
+        STAFF_ONLY,
+        lambda w, by: money.refund_create(
+            line=w["payable_line"],
+            quantity=1,
+            amount=10_000,
+            method="bank_transfer",
+            bank_reference="FT1",
+            idempotency_key="matrix-refund",
+            reason="Hỏng",
+            restock=False,
+            by=by,
+        ),
+    ),
+    "return_request_create": (
+        BUYER,
+        lambda w, by: money.return_request_create(
+            line=w["returns"]["requested"].line, quantity=1, reason="Vỡ", photos=[], by=by
+        ),
+    ),
+    "return_request_decide": (
+        PRODUCER_SCOPED,
+        lambda w, by: money.return_request_decide(
+            request=_request(w, "requested"), accept=False, reason="Không lỗi", restock=False, by=by
+        ),
+    ),
+    "return_request_decide_escalated": (
+        STAFF_ONLY,
+        lambda w, by: money.return_request_decide(
+            request=_request(w, "escalated"), accept=True, reason="", restock=True, by=by
+        ),
+    ),
+    "return_request_escalate": (
+        BUYER,
+        lambda w, by: money.return_request_escalate(request=_request(w, "refused"), reason="Có lỗi", by=by),
+    ),
+    "return_request_refund": (
+        STAFF_ONLY,
+        lambda w, by: money.return_request_refund(
+            request=_request(w, "accepted"),
+            amount=50_000,
+            method="bank_transfer",
+            bank_reference="FT2",
+            idempotency_key="matrix-return",
+            by=by,
+        ),
+    ),
+    "bank_notification_receive": (
+        NOBODY,
+        lambda w, by: money.bank_notification_receive(data=_bank_notice("matrix-2"), by=by),
+    ),
+    "bank_notification_resolve": (
+        STAFF_ONLY,
+        lambda w, by: money.bank_notification_resolve(
+            notification=w["queued"], outcome="refunded", reason="Đã trả lại người gửi", by=by
+        ),
+    ),
+    "remittance_apply": (STAFF_ONLY, lambda w, by: money.remittance_apply(content=w["cod_csv"], by=by)),
+    "order_refund_record_transfer": (
+        STAFF_ONLY,
+        lambda w, by: money.order_refund_record_transfer(refund=w["refund_due"], bank_reference="FT3", by=by),
+    ),
+}
+# Only the buyer asks for or escalates a return: no system actor does it for them.
+SYSTEM_REFUSED = {"return_request_create", "return_request_escalate"}
+
+# Reads of producer money: the producer's own ledger, statement and bank account; the tax report (staff).
+MONEY_READS = {
+    "producer_balances": (
+        PRODUCER_SCOPED,
+        lambda w, by: money_selectors.producer_balances(producer_id=w["producer"].pk, by=by),
+    ),
+    "producer_statement": (
+        PRODUCER_SCOPED,
+        lambda w, by: list(money_selectors.producer_statement(producer_id=w["producer"].pk, by=by)),
+    ),
+    "producer_bank_account": (
+        PRODUCER_SCOPED,
+        lambda w, by: money_selectors.producer_bank_account(producer_id=w["producer"].pk, by=by),
+    ),
+    "withholding_report_csv": (
+        STAFF_ONLY,
+        lambda w, by: money_selectors.withholding_report_csv(year=2026, month=7, by=by),
+    ),
+}
 
 
 SERVICES = {
@@ -186,6 +381,7 @@ SERVICES = {
     ),
     # Money received confirms every producer's part: staff (or reconciliation) only, never a member.
     "order_mark_paid": (STAFF_ONLY, lambda w, by: orders.order_mark_paid(order=w["order"], by=by)),
+    **MONEY_SERVICES,
 }
 
 
@@ -195,6 +391,21 @@ def fresh(world: dict) -> dict:
         key: type(value).objects.get(pk=value.pk) if hasattr(value, "_meta") else value
         for key, value in world.items()
     }
+
+
+MONEY_MODELS = [
+    LedgerEntry,
+    PayoutBatch,
+    PayoutItem,
+    Refund,
+    ReturnRequest,
+    BankNotification,
+    BankAccount,
+    BankAccountChange,
+    CodRemittance,
+    OrderRefund,
+    OrderEvent,
+]
 
 
 def snapshot() -> dict:
@@ -210,6 +421,7 @@ def snapshot() -> dict:
         Order,
         OrderPart,
         Payment,
+        *MONEY_MODELS,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
@@ -239,6 +451,25 @@ def test_none_is_refused_and_system_actors_pass(world, name):
         call(world, None)
     assert snapshot() == before
     with transaction.atomic():
-        call(fresh(world), SYSTEM_TASK)
-        assert snapshot() != before
+        if name in SYSTEM_REFUSED:
+            with pytest.raises(PermissionDenied):
+                call(fresh(world), SYSTEM_TASK)
+            assert snapshot() == before
+        else:
+            call(fresh(world), SYSTEM_TASK)
+            assert snapshot() != before
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("name", list(MONEY_READS))
+def test_money_reads_matrix(world, name):
+    """A producer's money is read by its members and permitted staff; everyone else is refused."""
+    allowed, call = MONEY_READS[name]
+    for actor in ACTORS:
+        if actor in allowed:
+            assert call(world, world["actors"][actor]) is not None, (name, actor)
+        else:
+            with pytest.raises(PermissionDenied):
+                call(world, world["actors"][actor])
+    with pytest.raises(PermissionDenied):
+        call(world, None)

@@ -3,12 +3,13 @@
 import time
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from marketplace.money.models import BankNotification, LedgerEntry, NotificationStatus
+from marketplace.money.models import BankNotification, LedgerEntry, NotificationOutcome, NotificationStatus
 from marketplace.money.services import bank_notification_resolve
 from marketplace.orders.models import Order, OrderStatus, PaymentState
-from tests.factories import staff_with
+from tests.factories import UserFactory, staff_with
 from tests.factories.money import BANK_SECRET, bank_body, bank_headers
 from tests.factories.orders import buyable_variant, place_order
 
@@ -138,22 +139,99 @@ def test_rate_limited_per_client(client, settings):
     ]  # signed but empty, then limited
 
 
-def test_staff_resolve_an_underpayment_by_marking_the_order_paid(client):
+def _queued(client, *, provider_id: str, amount: int, content: str) -> BankNotification:
+    _post(client, bank_body(provider_id=provider_id, amount=amount, content=content))
+    return BankNotification.objects.get(provider_id=provider_id)
+
+
+def _resolver():
+    return staff_with("money.change_banknotification", "orders.change_order")
+
+
+def test_staff_resolve_an_underpayment_by_marking_the_order_paid_once(client):
     order = _order()
-    _post(client, bank_body(provider_id="u1", amount=399_000, content=f"OCOP {order.number}"))
-    notification = BankNotification.objects.get()
-    producer_member = staff_with()  # staff without the permission: refused, nothing changed
-    with pytest.raises(PermissionDenied):
-        bank_notification_resolve(
-            notification=notification, resolution="ok", mark_paid=True, by=producer_member
-        )
+    notification = _queued(client, provider_id="u1", amount=399_000, content=f"OCOP {order.number}")
+    for refused in (staff_with(), staff_with("orders.change_order"), UserFactory(), AnonymousUser()):
+        with pytest.raises(PermissionDenied):
+            bank_notification_resolve(notification=notification, outcome="mark_paid", reason="ok", by=refused)
     assert _state(order) == (OrderStatus.UNCONFIRMED, PaymentState.UNPAID)
-    staff = staff_with("money.change_banknotification", "orders.change_order")
+    staff = _resolver()
+    with pytest.raises(ValidationError) as exc:
+        bank_notification_resolve(notification=notification, outcome="mark_paid", reason="  ", by=staff)
+    assert exc.value.messages == ["Vui lòng ghi lý do / cách đã xử lý."]
+    assert BankNotification.objects.get().outcome == ""
     bank_notification_resolve(
         notification=notification,
-        resolution="Khách chuyển thiếu 1.000 ₫, cửa hàng chịu",
-        mark_paid=True,
+        outcome=NotificationOutcome.MARK_PAID,
+        reason="Khách chuyển thiếu 1.000 ₫, cửa hàng chịu",
         by=staff,
     )
     assert _state(order) == (OrderStatus.CONFIRMED, PaymentState.PAID)
-    assert BankNotification.objects.get().status == NotificationStatus.RESOLVED
+    row = BankNotification.objects.values("status", "outcome", "resolution", "resolved_by").get()
+    assert row == {
+        "status": NotificationStatus.RESOLVED,
+        "outcome": "mark_paid",
+        "resolution": "Khách chuyển thiếu 1.000 ₫, cửa hàng chịu",
+        "resolved_by": staff.email,
+    }
+    entries = LedgerEntry.objects.count()
+    with pytest.raises(ValidationError) as exc:  # exactly once
+        bank_notification_resolve(notification=notification, outcome="ignored", reason="lại", by=staff)
+    assert exc.value.messages == ["Giao dịch này đã được xử lý."]
+    assert BankNotification.objects.values("outcome", "resolution").get()["outcome"] == "mark_paid"
+    assert LedgerEntry.objects.count() == entries
+
+
+def test_unknown_reference_matched_by_staff_to_the_order_they_name(client):
+    order = _order()
+    notification = _queued(client, provider_id="k1", amount=400_000, content="chuyen tien hang")
+    staff = _resolver()
+    with pytest.raises(ValidationError) as exc:
+        bank_notification_resolve(notification=notification, outcome="mark_paid", reason="x", by=staff)
+    assert exc.value.messages == ["Không tìm thấy đơn hàng."]
+    bank_notification_resolve(
+        notification=notification,
+        outcome="mark_paid",
+        reason="Khách gọi điện xác nhận mã đơn",
+        order_number=order.number.lower(),
+        by=staff,
+    )
+    assert _state(order) == (OrderStatus.CONFIRMED, PaymentState.PAID)
+    assert BankNotification.objects.get().order_id == order.pk
+
+
+@pytest.mark.parametrize("outcome", ["refunded", "ignored"])
+def test_overpayment_or_duplicate_refunded_or_ignored_changes_no_order(client, outcome):
+    order = _order()
+    _post(client, bank_body(provider_id="p1", amount=400_000, content=f"OCOP {order.number}"))
+    duplicate = _queued(client, provider_id="p2", amount=400_000, content=f"OCOP {order.number}")
+    assert duplicate.status == NotificationStatus.ALREADY_PAID
+    entries = LedgerEntry.objects.count()
+    staff = _resolver()
+    with pytest.raises(ValidationError):  # already paid: never marked paid twice
+        bank_notification_resolve(notification=duplicate, outcome="mark_paid", reason="x", by=staff)
+    bank_notification_resolve(
+        notification=duplicate, outcome=outcome, reason="Đã chuyển trả lại, mã FT123", by=staff
+    )
+    assert BankNotification.objects.get(pk=duplicate.pk).outcome == outcome
+    assert LedgerEntry.objects.count() == entries
+
+
+def test_admin_resolve_page_needs_the_permission_and_a_reason(client):
+    order = _order()
+    notification = _queued(client, provider_id="a1", amount=401_000, content=f"OCOP {order.number}")
+    url = f"/admin/money/banknotification/{notification.pk}/resolve/"
+    data = {"outcome": "refunded", "reason": "Đã hoàn 1.000 ₫ thừa cho khách"}
+    client.force_login(staff_with("money.view_banknotification"))
+    assert client.post(url, data).status_code == 403
+    assert BankNotification.objects.get().outcome == ""
+    client.force_login(_resolver())
+    page = client.get("/admin/money/banknotification/").content.decode()
+    assert f'data-resolve="{notification.pk}"' in page
+    assert client.post(url, {"outcome": "refunded", "reason": ""}).status_code == 400
+    response = client.post(url, data)
+    assert response.status_code == 302
+    row = BankNotification.objects.get()
+    assert (row.status, row.outcome, row.resolution) == ("resolved", "refunded", data["reason"])
+    assert _state(order) == (OrderStatus.UNCONFIRMED, PaymentState.UNPAID)
+    assert client.post(url, data).status_code == 400  # once

@@ -5,6 +5,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from marketplace.money.selectors import withholding_report_csv
+from marketplace.producers.policies import SYSTEM_TASK
 
 
 class Command(BaseCommand):
@@ -18,5 +19,6 @@ class Command(BaseCommand):
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise CommandError("--month must look like 2026-07")
         self.stdout.write(
-            withholding_report_csv(year=int(match.group(1)), month=int(match.group(2))), ending=""
+            withholding_report_csv(year=int(match.group(1)), month=int(match.group(2)), by=SYSTEM_TASK),
+            ending="",
         )
