@@ -15,7 +15,7 @@ class RichTextarea(forms.Textarea):
 
     class Media:
         css = {"all": ["storefront/richtext.css"]}
-        js = ["storefront/richtext.js"]
+        js = [forms.Script("storefront/richtext.js", defer=True)]  # runs once the textarea exists
 
     def __init__(self, attrs=None, images: list[tuple[str, str]] | None = None):
         super().__init__({"rows": 10, **(attrs or {})})

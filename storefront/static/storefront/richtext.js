@@ -8,6 +8,8 @@
   var KEEP = { P: 1, BR: 1, STRONG: 1, EM: 1, B: 1, I: 1, U: 1, UL: 1, OL: 1, LI: 1, H2: 1, H3: 1, H4: 1,
     BLOCKQUOTE: 1, A: 1, IMG: 1 };
   var DROP = { SCRIPT: 1, STYLE: 1, IFRAME: 1, OBJECT: 1, EMBED: 1, TEMPLATE: 1, SVG: 1, MATH: 1 };
+  var RENAME = { B: "STRONG", I: "EM" };
+  var EMPTY_DROPS = { P: 1, STRONG: 1, EM: 1, U: 1, A: 1, LI: 1, UL: 1, OL: 1, H2: 1, H3: 1, H4: 1 };
   var SAFE_LINK = /^(https?:\/\/|mailto:|tel:|\/(?!\/))/i;
 
   function clean(parent, mediaPrefix) {
@@ -24,6 +26,14 @@
         return;
       }
       if (!KEEP[tag]) { node.replaceWith.apply(node, Array.prototype.slice.call(node.childNodes)); return; }
+      if (RENAME[tag]) { // <b>/<i> from the browser's commands stored as <strong>/<em>
+        var renamed = document.createElement(RENAME[tag]);
+        while (node.firstChild) { renamed.appendChild(node.firstChild); }
+        node.replaceWith(renamed);
+        node = renamed;
+        tag = RENAME[tag];
+      }
+      if (EMPTY_DROPS[tag] && !node.textContent.trim() && !node.querySelector("img")) { node.remove(); return; }
       Array.prototype.slice.call(node.attributes).forEach(function (attr) {
         var name = attr.name.toLowerCase();
         var ok = (tag === "A" && name === "href" && SAFE_LINK.test(attr.value)) ||
@@ -40,10 +50,6 @@
     template.innerHTML = html;
     clean(template.content, mediaPrefix);
     return template;
-  }
-
-  function escapeAttr(text) {
-    return String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
   }
 
   function setUp(textarea) {
@@ -92,6 +98,21 @@
       sync();
     }
 
+    function insertNode(node) { // DOM insertion, not insertHTML: Chromium adds style attributes there
+      restore();
+      var selection = window.getSelection();
+      if (!selection.rangeCount) { editor.appendChild(node); sync(); return; }
+      var range = selection.getRangeAt(0);
+      range.deleteContents();
+      range.insertNode(node);
+      range.setStartAfter(node);
+      range.collapse(true);
+      selection.removeAllRanges();
+      selection.addRange(range);
+      remember();
+      sync();
+    }
+
     function button(name, text, action) {
       var b = document.createElement("button");
       b.type = "button";
@@ -115,7 +136,10 @@
       url = url.trim();
       if (!SAFE_LINK.test(url)) { window.alert(labels.linkInvalid || "Liên kết phải bắt đầu bằng https://"); return; }
       if (saved && !saved.collapsed) { run("createLink", url); return; }
-      run("insertHTML", '<a href="' + escapeAttr(url) + '">' + escapeAttr(url) + "</a>");
+      var link = document.createElement("a");
+      link.href = url;
+      link.textContent = url;
+      insertNode(link);
     });
     button("unlink", labels.unlink || "Bỏ liên kết", function () { run("unlink"); });
     if (images.length) {
@@ -137,7 +161,10 @@
         var image = images[Number(chooser.value)];
         chooser.value = "";
         if (!image) { return; }
-        run("insertHTML", '<img src="' + escapeAttr(image.url) + '" alt="' + escapeAttr(image.alt || "") + '">');
+        var img = document.createElement("img");
+        img.src = image.url;
+        img.alt = image.alt || "";
+        insertNode(img);
       });
       toolbar.appendChild(chooser);
     }
