@@ -1,13 +1,15 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalog import charts, selectors, services
 from marketplace.catalog.models import (
@@ -52,27 +54,123 @@ class ImageInline(admin.TabularInline):
 
 
 class HiddenFilter(admin.SimpleListFilter):
-    title = "hidden by staff"
+    title = _("bị quản trị viên ẩn")
     parameter_name = "hidden"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Hidden"), ("no", "Not hidden")]
+        return [("yes", _("Đang bị ẩn")), ("no", _("Không bị ẩn"))]
 
     def queryset(self, request, queryset):
-        open_moderation = ProductModeration.objects.open().filter(product=OuterRef("pk"))
+        # ProductAdmin.get_queryset annotates `is_hidden` (an open hiding).
         if self.value() == "yes":
-            return queryset.filter(Exists(open_moderation))
+            return queryset.filter(is_hidden=True)
         if self.value() == "no":
-            return queryset.exclude(Exists(open_moderation))
+            return queryset.filter(is_hidden=False)
+        return queryset
+
+
+class ShopperVisibleFilter(admin.SimpleListFilter):
+    title = _("khách hàng thấy")
+    parameter_name = "visible"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Đang bán (khách thấy)")), ("no", _("Khách không thấy"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(shopper_visible=self.value() == "yes")
+        return queryset
+
+
+class StarsFilter(admin.SimpleListFilter):
+    title = _("hạng sao OCOP")
+    parameter_name = "stars"
+
+    def lookups(self, request, model_admin):
+        return [("5", _("5 sao")), ("4", _("4 sao")), ("3", _("3 sao")), ("none", _("Không có chứng nhận"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(cert_stars__isnull=True)
+        if self.value() in ("3", "4", "5"):
+            return queryset.filter(cert_stars=int(self.value()))
+        return queryset
+
+
+class CertificateFilter(admin.SimpleListFilter):
+    title = _("chứng nhận OCOP")
+    parameter_name = "certificate"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("active", _("Còn hiệu lực")),
+            ("expiring", _("Hết hạn trong 90 ngày")),
+            ("none", _("Không có / đã hết hạn / bị thu hồi")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "active":
+            return queryset.filter(cert_valid_until__isnull=False)
+        if self.value() == "expiring":
+            return queryset.filter(cert_valid_until__lte=today + datetime.timedelta(days=90))
+        if self.value() == "none":
+            return queryset.filter(cert_valid_until__isnull=True)
         return queryset
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "producer", "category", "is_published", "created_at"]
-    list_filter = ["is_published", HiddenFilter, "category"]
+    # What shoppers really see comes from the one visibility rule (catalog.selectors.products_for_staff_list):
+    # a published product that is hidden, uncertified or whose seller is suspended shows no green tick.
+    list_display = [
+        "name",
+        "producer",
+        "category",
+        "shopper_visible_column",
+        "shopper_status",
+        "stars_column",
+        "valid_until_column",
+        "created_at",
+    ]
+    list_filter = [
+        ShopperVisibleFilter,
+        StarsFilter,
+        CertificateFilter,
+        HiddenFilter,
+        "is_published",
+        "category",
+    ]
     search_fields = ["name", "slug", "producer__name"]
     list_select_related = ["producer", "category"]
+
+    def get_queryset(self, request):
+        return selectors.products_for_staff_list(super().get_queryset(request))
+
+    @admin.display(description=_("khách thấy"), boolean=True, ordering="shopper_visible")
+    def shopper_visible_column(self, obj) -> bool:
+        return obj.shopper_visible
+
+    @admin.display(description=_("tình trạng với khách"))
+    def shopper_status(self, obj) -> str:
+        if obj.shopper_visible:
+            return _("Đang bán")
+        if obj.is_hidden:
+            return _("Bị quản trị viên ẩn")
+        if not obj.is_published:
+            return _("Người bán chưa đăng bán")
+        if obj.cert_stars is None:
+            return _("Không có chứng nhận còn hiệu lực")
+        return _("Người bán bị đình chỉ")
+
+    @admin.display(description=_("hạng sao"), ordering="cert_stars")
+    def stars_column(self, obj) -> str:
+        return f"{obj.cert_stars} ★" if obj.cert_stars else "–"
+
+    @admin.display(description=_("chứng nhận hiệu lực đến"), ordering="cert_valid_until")
+    def valid_until_column(self, obj):
+        return obj.cert_valid_until or "–"
+
     autocomplete_fields = ["producer"]
     inlines = [VariantInline, ImageInline]
     # Kept by reviews.services from the shown reviews; never typed in (ratings cannot be bought).
