@@ -29,9 +29,7 @@ from marketplace.core.provinces import BY_CODE
 
 
 class HideReasonForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="Lý do ẩn / reason", max_length=2000
-    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Lý do ẩn"), max_length=2000)
 
 
 class VariantInline(admin.TabularInline):
@@ -93,7 +91,7 @@ class StarsFilter(admin.SimpleListFilter):
         if self.value() == "none":
             return queryset.filter(cert_stars__isnull=True)
         if self.value() in ("3", "4", "5"):
-            return queryset.filter(cert_stars=int(self.value()))
+            return queryset.filter(cert_stars=int(self.value() or 0))
         return queryset
 
 
@@ -152,7 +150,7 @@ class ProductAdmin(admin.ModelAdmin):
         return obj.shopper_visible
 
     @admin.display(description=_("tình trạng với khách"))
-    def shopper_status(self, obj) -> str:
+    def shopper_status(self, obj) -> object:
         if obj.shopper_visible:
             return _("Đang bán")
         if obj.is_hidden:
@@ -277,16 +275,16 @@ class ProductAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Tổng quan OCOP / Overview",
+            "title": _("Tổng quan OCOP"),
             "today": today,
             "province_chart": charts.horizontal_bar_chart(
-                by_province, title="Sản phẩm được chứng nhận theo tỉnh / Certified products by province"
+                by_province, title=str(_("Sản phẩm được chứng nhận theo tỉnh"))
             ),
             "stars_chart": charts.horizontal_bar_chart(
-                by_stars, title="Sản phẩm được chứng nhận theo hạng sao / Certified products by stars"
+                by_stars, title=str(_("Sản phẩm được chứng nhận theo hạng sao"))
             ),
             "expiry_chart": charts.vertical_bar_chart(
-                expiries, title="Chứng nhận hết hạn theo tháng / Certificate expiries per month"
+                expiries, title=str(_("Chứng nhận hết hạn theo tháng"))
             ),
             "total_certified": sum(n for _, n in by_stars),
             "expiring_soon": selectors.products_with_certificate_expiring(
@@ -296,7 +294,7 @@ class ProductAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/catalog/overview.html", context)
 
-    @admin.action(description="Ẩn sản phẩm đã chọn (ghi lý do) / Hide selected products")
+    @admin.action(description=_("Ẩn sản phẩm đã chọn (ghi lý do)"))
     def hide_products(self, request, queryset):
         if "apply" in request.POST:
             form = HideReasonForm(request.POST)
@@ -310,7 +308,7 @@ class ProductAdmin(admin.ModelAdmin):
                         hidden += 1
                     except ValidationError as exc:
                         self.message_user(request, f"{product}: {'; '.join(exc.messages)}", messages.WARNING)
-                self.message_user(request, f"Hidden {hidden} product(s).", messages.SUCCESS)
+                self.message_user(request, _("Đã ẩn %(n)s sản phẩm.") % {"n": hidden}, messages.SUCCESS)
                 return None
         else:
             form = HideReasonForm()
@@ -325,7 +323,7 @@ class ProductAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Bỏ ẩn sản phẩm đã chọn / Unhide selected products")
+    @admin.action(description=_("Bỏ ẩn sản phẩm đã chọn"))
     def unhide_products(self, request, queryset):
         done = 0
         for product in queryset.order_by("pk"):
@@ -334,7 +332,7 @@ class ProductAdmin(admin.ModelAdmin):
                 done += 1
             except ValidationError as exc:
                 self.message_user(request, f"{product}: {'; '.join(exc.messages)}", messages.WARNING)
-        self.message_user(request, f"Unhidden {done} product(s).", messages.SUCCESS)
+        self.message_user(request, _("Đã bỏ ẩn %(n)s sản phẩm.") % {"n": done}, messages.SUCCESS)
 
 
 @admin.register(ProductModeration)
@@ -400,25 +398,25 @@ class ProductExpiringSoonAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         return ["cert_valid_until", "id"]
 
-    @admin.display(description="sản phẩm / product", ordering="name")
+    @admin.display(description=_("sản phẩm"), ordering="name")
     def product_link(self, obj):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:catalog_product_change", args=[obj.pk]), obj.name
         )
 
-    @admin.display(description="hạng / stars", ordering="cert_stars")
+    @admin.display(description=_("hạng sao"), ordering="cert_stars")
     def stars(self, obj):
         return f"{obj.cert_stars} ★"
 
-    @admin.display(description="quyết định / decision")
+    @admin.display(description=_("quyết định"))
     def decision(self, obj):
         return obj.cert_decision
 
-    @admin.display(description="hiệu lực đến / valid until", ordering="cert_valid_until")
+    @admin.display(description=_("hiệu lực đến"), ordering="cert_valid_until")
     def valid_until(self, obj):
         return obj.cert_valid_until
 
-    @admin.display(description="còn (ngày) / days left")
+    @admin.display(description=_("còn (ngày)"))
     def days_left(self, obj) -> int:
         return (obj.cert_valid_until - timezone.localdate()).days
 
@@ -458,12 +456,14 @@ class CollectionAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Channel)
-admin.site.site_header = "OCOP Marketplace – quản trị"
+admin.site.site_header = _("Chợ OCOP – quản trị")
+admin.site.site_title = _("Chợ OCOP – quản trị")
+admin.site.index_title = _("Quản trị")
 
 
 class TakedownHandleForm(forms.Form):
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="Ghi chú xử lý / note", max_length=4000
+        widget=forms.Textarea(attrs={"rows": 3}), label=_("Ghi chú xử lý"), max_length=4000
     )
 
 
@@ -526,13 +526,13 @@ class TakedownRequestAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Gỡ sản phẩm theo yêu cầu / Remove the products")
+    @admin.action(description=_("Gỡ sản phẩm theo yêu cầu"))
     def remove_products(self, request, queryset):
         return self._handle(
             request, queryset, remove=True, action="remove_products", title="Gỡ sản phẩm / Remove"
         )
 
-    @admin.action(description="Từ chối yêu cầu / Reject the requests")
+    @admin.action(description=_("Từ chối yêu cầu"))
     def reject_requests(self, request, queryset):
         return self._handle(
             request, queryset, remove=False, action="reject_requests", title="Từ chối / Reject"

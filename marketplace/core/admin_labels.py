@@ -22,7 +22,7 @@ def english_plural(name: str) -> str:
     return name + "s"
 
 
-def _english(text) -> str:
+def _english(text: object) -> str:
     with translation.override(None):
         return str(text)
 
@@ -40,7 +40,7 @@ def translate_model_labels() -> None:
             opts.verbose_name_plural = gettext_lazy(str(plural))
         for field in opts.get_fields(include_hidden=True):
             label = getattr(field, "verbose_name", None)
-            if label is not None and not isinstance(label, Promise) and not field.auto_created:
-                field.verbose_name = gettext_lazy(label)
-            elif getattr(field, "primary_key", False) and not isinstance(label, Promise):
-                field.verbose_name = gettext_lazy(str(label))
+            if label is None or isinstance(label, Promise):
+                continue
+            if not field.auto_created or getattr(field, "primary_key", False):  # not reverse relations
+                setattr(field, "verbose_name", gettext_lazy(str(label)))  # noqa: B010 (a union of field kinds)

@@ -17,11 +17,11 @@ class RichTextarea(forms.Textarea):
         css = {"all": ["storefront/richtext.css"]}
         js = [forms.Script("storefront/richtext.js", defer=True)]  # runs once the textarea exists
 
-    def __init__(self, attrs=None, images: list[tuple[str, str]] | None = None):
+    def __init__(self, attrs: dict | None = None, images: list[tuple[str, str]] | None = None) -> None:
         super().__init__({"rows": 10, **(attrs or {})})
         self.images = images or []
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
         context = super().get_context(name, value, attrs)
         labels = {
             "toolbar": _("Định dạng mô tả"),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.money.models import (
     BankAccount,
@@ -111,7 +112,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
             self.message_user(request, f"Đã tạo đợt chi trả {batch.pk}.", messages.SUCCESS)
         return redirect("admin:money_payoutbatch_changelist")
 
-    @admin.action(description="Tải tệp chuyển khoản hàng loạt (CSV)")
+    @admin.action(description=_("Tải tệp chuyển khoản hàng loạt (CSV)"))
     def export_csv(self, request, queryset):
         batches = list(queryset.order_by("pk")[:2])
         if len(batches) != 1:
@@ -121,7 +122,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="chi-tra-{batches[0].pk}.csv"'
         return response
 
-    @admin.action(description="Đánh dấu đã chuyển")
+    @admin.action(description=_("Đánh dấu đã chuyển"))
     def mark_sent(self, request, queryset):
         for batch in queryset.order_by("pk")[:100]:
             try:
@@ -161,18 +162,18 @@ class BankNotificationAdmin(admin.ModelAdmin):
             except (PermissionDenied, ValidationError) as exc:
                 self.message_user(request, f"{notification}: {_refusal(exc)}", messages.ERROR)
 
-    @admin.action(description="Xác nhận đơn đã thanh toán và đóng")
+    @admin.action(description=_("Xác nhận đơn đã thanh toán và đóng"))
     def resolve_paid(self, request, queryset):
         self._resolve(request, queryset, mark_paid=True, note="Nhân viên xác nhận đơn đã thanh toán")
 
-    @admin.action(description="Đóng (đã xử lý ngoài hệ thống, ví dụ hoàn lại tiền)")
+    @admin.action(description=_("Đóng (đã xử lý ngoài hệ thống, ví dụ hoàn lại tiền)"))
     def resolve_note(self, request, queryset):
         self._resolve(request, queryset, mark_paid=False, note="Đã xử lý ngoài hệ thống")
 
 
 class RemittanceUploadForm(forms.Form):
-    file = forms.FileField(label="Bảng kê COD của đơn vị vận chuyển (CSV)")
-    apply = forms.BooleanField(label="Ghi nhận (bỏ chọn để chỉ xem trước)", required=False)
+    file = forms.FileField(label=_("Bảng kê COD của đơn vị vận chuyển (CSV)"))
+    apply = forms.BooleanField(label=_("Ghi nhận (bỏ chọn để chỉ xem trước)"), required=False)
 
 
 @admin.register(CodRemittance)

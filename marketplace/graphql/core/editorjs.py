@@ -139,9 +139,10 @@ def editorjs_to_html(document) -> str:
         elif kind == "quote":
             parts.append(f"<blockquote>{text}</blockquote>")
         elif kind == "image":
-            file = data.get("file") if isinstance(data.get("file"), dict) else {}
-            url = file.get("url") if isinstance(file.get("url"), str) else ""
-            caption = data.get("caption") if isinstance(data.get("caption"), str) else ""
+            raw_file = data.get("file")
+            file: dict[str, Any] = raw_file if isinstance(raw_file, dict) else {}
+            url = file["url"] if isinstance(file.get("url"), str) else ""
+            caption = data["caption"] if isinstance(data.get("caption"), str) else ""
             if url:
                 alt = html.escape(html.unescape(caption), quote=True)
                 parts.append(f'<p><img src="{html.escape(url, quote=True)}" alt="{alt}"></p>')
