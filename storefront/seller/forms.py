@@ -1,6 +1,7 @@
 """Portal forms: they parse input; the catalogue and producer services decide and write."""
 
 import re
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -9,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.catalog.models import PRODUCT_DESCRIPTION_MAX_LENGTH, Category, Product
 from marketplace.core.widgets import RichTextarea
 from marketplace.producers.models import Producer
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 MAX_PRICE_VND = 1_000_000_000
 
@@ -89,34 +93,34 @@ class ProductForm(forms.Form):
         self.fields["description"].widget.images = images or []  # this form's own copy of the widget
 
 
-class VariantForm(forms.Form):
-    name = forms.CharField(
+def _kind_field(example: "str | _StrPromise") -> forms.CharField:
+    return forms.CharField(
         label=_("Loại hàng (gói, hộp, cỡ…)"),
         max_length=255,
         required=False,
-        help_text=_("vd. Gói 500g, Hộp quà 3 lọ. Để trống nếu chỉ có một loại."),
+        help_text=example,
     )
-    sku = forms.CharField(
+
+
+def _item_code_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Mã hàng của bạn (không bắt buộc)"),
         max_length=64,
         required=False,
         help_text=_("Mã bạn dùng để quản lý kho. Để trống, hệ thống tự đặt."),
     )
-    price_amount = VNDField(label=_("Giá bán (đồng)"), help_text=_("vd. 185.000"))
-    weight_grams = forms.IntegerField(
-        label=_("Khối lượng khi gửi (gam)"),
-        min_value=0,
-        required=False,
-        help_text=_("Tính cả bao bì; dùng để tính phí giao hàng."),
-    )
-    quantity = forms.IntegerField(
-        label=_("Số lượng có sẵn để bán"), min_value=0, max_value=1_000_000, initial=0
-    )
 
 
-class ImageForm(forms.Form):
-    image = ImageUploadField()
-    alt = forms.CharField(
+def _price_field() -> VNDField:
+    return VNDField(label=_("Giá bán (đồng)"), help_text=_("vd. 185.000"))
+
+
+def _quantity_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(label=_("Số lượng có sẵn để bán"), min_value=0, max_value=1_000_000, **kwargs)
+
+
+def _alt_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Ảnh chụp gì? (không bắt buộc)"),
         max_length=255,
         required=False,
@@ -124,25 +128,33 @@ class ImageForm(forms.Form):
     )
 
 
+class VariantForm(forms.Form):
+    name = _kind_field(_("vd. Gói 500g, Hộp quà 3 lọ. Để trống nếu chỉ có một loại."))
+    sku = _item_code_field()
+    price_amount = _price_field()
+    weight_grams = forms.IntegerField(
+        label=_("Khối lượng khi gửi (gam)"),
+        min_value=0,
+        required=False,
+        help_text=_("Tính cả bao bì; dùng để tính phí giao hàng."),
+    )
+    quantity = _quantity_field(initial=0)
+
+
+class ImageForm(forms.Form):
+    image = ImageUploadField()
+    alt = _alt_field()
+
+
 class ClaimForm(forms.Form):
     """Complete an imported, certified product and publish it."""
 
-    variant_name = forms.CharField(
-        label=_("Loại hàng (gói, hộp, cỡ…)"),
-        max_length=255,
-        required=False,
-        help_text=_("vd. Gói 500g. Để trống nếu chỉ có một loại."),
-    )
-    sku = forms.CharField(
-        label=_("Mã hàng của bạn (không bắt buộc)"),
-        max_length=64,
-        required=False,
-        help_text=_("Mã bạn dùng để quản lý kho. Để trống, hệ thống tự đặt."),
-    )
-    price_amount = VNDField(label=_("Giá bán (đồng)"), help_text=_("vd. 185.000"))
-    quantity = forms.IntegerField(label=_("Số lượng có sẵn để bán"), min_value=0, max_value=1_000_000)
+    variant_name = _kind_field(_("vd. Gói 500g. Để trống nếu chỉ có một loại."))
+    sku = _item_code_field()
+    price_amount = _price_field()
+    quantity = _quantity_field()
     image = ImageUploadField()
-    alt = forms.CharField(label=_("Ảnh chụp gì? (không bắt buộc)"), max_length=255, required=False)
+    alt = _alt_field()
 
 
 class ProducerProfileForm(forms.ModelForm):

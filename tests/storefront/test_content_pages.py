@@ -116,3 +116,11 @@ def test_staff_edit_a_page_in_the_admin_and_the_html_is_sanitised(client):
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.content == "<p>Gọi <strong>0212</strong></p>"
+
+
+def test_staff_edit_pages_with_the_description_editor(client):
+    client.force_login(StaffFactory(is_superuser=True))
+    page = Page.objects.get(slug="chinh-sach-doi-tra")
+    html = client.get(f"/admin/content/page/{page.pk}/change/").content.decode()
+    assert "data-richtext" in html
+    assert '<script src="/static/storefront/richtext.js" defer></script>' in html
