@@ -25,13 +25,13 @@ PREVIEW_ROWS = 500
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="Tệp quyết định / decision file (CSV, XLSX, DOCX, PDF; bản quét PDF, JPEG, PNG, TIFF)"
+    file = forms.FileField(label=_("Tệp quyết định (CSV, XLSX, DOCX, PDF; bản quét PDF, JPEG, PNG, TIFF)"))
+    number = forms.CharField(required=False, label=_("Số quyết định"), help_text=_("vd. 1234/QĐ-UBND"))
+    date = forms.DateField(
+        required=False, label=_("Ngày quyết định"), help_text=_("năm-tháng-ngày, vd. 2026-03-15")
     )
-    number = forms.CharField(required=False, label="Số quyết định", help_text="e.g. 1234/QĐ-UBND")
-    date = forms.DateField(required=False, label="Ngày quyết định", help_text="YYYY-MM-DD")
-    issuer = forms.CharField(required=False, label="Cơ quan ban hành", help_text="e.g. UBND tỉnh Sơn La")
-    kind = forms.ChoiceField(required=False, choices=[("", "—"), *DecisionKind.choices], label="Loại")
+    issuer = forms.CharField(required=False, label=_("Cơ quan ban hành"), help_text=_("vd. UBND tỉnh Sơn La"))
+    kind = forms.ChoiceField(required=False, choices=[("", "—"), *DecisionKind.choices], label=_("Loại"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -100,33 +100,33 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="counts")
+    @admin.display(description=_("số lượng"))
     def summary(self, run):
         counts = run.counts or {}
         return ", ".join(f"{counts[k]} {k}" for k in counts if counts[k]) or "—"
 
-    @admin.display(description="trang đã đọc (OCR)")
+    @admin.display(description=_("trang đã đọc (OCR)"))
     def pages_read(self, run):
         progress = run.progress or {}
         if not progress.get("total"):
             return "—"
         return f"{progress['done']}/{progress['total']} trang"
 
-    @admin.display(description="kế hoạch")
+    @admin.display(description=_("kế hoạch"))
     def plan_link(self, run):
         if run.status != RunStatus.PLANNED or not run.upload:
             return "—"
         url = reverse("admin:catalog_import_importrun_plan", args=[run.pk])
         return format_html('<a class="button" href="{}" data-run-plan>Xem kế hoạch và xác nhận</a>', url)
 
-    @admin.display(description="undo")
+    @admin.display(description=_("hoàn tác"))
     def undo_link(self, run):
         if run.status != RunStatus.APPLIED:
             return "—"
         url = reverse("admin:catalog_import_importrun_undo", args=[run.pk])
         return format_html('<a class="button" href="{}">Hoàn tác / Undo</a>', url)
 
-    @admin.display(description="rows")
+    @admin.display(description=_("các dòng"))
     def rows_link(self, run):
         url = reverse("admin:catalog_import_importrow_changelist") + f"?run__id__exact={run.pk}"
         return format_html(
@@ -135,7 +135,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             sum((run.counts or {}).values()) - (run.counts or {}).get("errors", 0),
         )
 
-    @admin.display(description="file")
+    @admin.display(description=_("tệp"))
     def file_link(self, run):
         if not run.upload:
             return "—"
@@ -297,18 +297,18 @@ class ReviewItemAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="quyết định")
+    @admin.display(description=_("quyết định"))
     def decision(self, row):
         return row.run.decision
 
-    @admin.display(description="ứng viên tốt nhất")
+    @admin.display(description=_("ứng viên tốt nhất"))
     def best_candidate(self, row):
         if not row.candidates:
             return "—"
         best = row.candidates[0]
         return f"{best.get('product') or best.get('producer')} ({best.get('score')})"
 
-    @admin.display(description="lý do")
+    @admin.display(description=_("lý do"))
     def why(self, row):
         return row.message
 

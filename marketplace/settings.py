@@ -340,6 +340,21 @@ VIETQR_BANK_BIN = env_str("VIETQR_BANK_BIN", "970436")
 VIETQR_ACCOUNT_NUMBER = env_str("VIETQR_ACCOUNT_NUMBER", "0011000000000")
 VIETQR_ACCOUNT_NAME = env_str("VIETQR_ACCOUNT_NAME", "CONG TY OCOP MARKETPLACE")
 
+# --- The platform's operator, in every page's footer (Decree 52/2013/NĐ-CP art. 29, Decree 85/2021) ---
+# Operators set their own; while PLATFORM_REGISTRATION_NUMBER is unset the footer marks these as demo data.
+PLATFORM_OPERATOR = {
+    "name": env_str("PLATFORM_COMPANY_NAME", "Công ty TNHH Chợ OCOP (dữ liệu mẫu)"),
+    "registration_number": env_str("PLATFORM_REGISTRATION_NUMBER", "0100000000"),
+    "registration_issuer": env_str(
+        "PLATFORM_REGISTRATION_ISSUER", "Phòng Đăng ký kinh doanh, Sở Tài chính tỉnh Sơn La"
+    ),
+    "registration_date": env_str("PLATFORM_REGISTRATION_DATE", "01/01/2026"),
+    "address": env_str("PLATFORM_ADDRESS", "Số 1 Đường Mẫu, phường Tô Hiệu, tỉnh Sơn La"),
+    "phone": env_str("PLATFORM_PHONE", "0212 000 0000"),
+    "email": env_str("PLATFORM_EMAIL", "hotro@demo.ocop.vn"),
+    "is_demo": not env_str("PLATFORM_REGISTRATION_NUMBER"),
+}
+
 # --- Producer money (issue 15) -----------------------------------------------------------------
 # Platform commission when no CommissionRate applies, in basis points (1000 = 10 %).
 MONEY_COMMISSION_DEFAULT_BP = env_int("MONEY_COMMISSION_DEFAULT_BP", 1000)

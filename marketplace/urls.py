@@ -16,5 +16,9 @@ urlpatterns = [
     path("", include("storefront.checkout_urls")),
     path("", include("storefront.urls")),
 ]
+# The site's own error pages in its layout and language (Django's are bare English).
+handler404 = "storefront.error_views.page_not_found"
+handler500 = "storefront.error_views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from storefront import review_views, trust_views, views
+from storefront import page_views, review_views, trust_views, views
 from storefront.sitemaps import SITEMAPS
 
 app_name = "storefront"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("v/<str:code>/", trust_views.certificate_verify, name="certificate"),
     path("decisions/<int:pk>/", trust_views.decision_detail, name="decision"),
     path("decisions/<int:pk>/source/", trust_views.decision_source, name="decision_source"),
+    path("pages/<slug:slug>/", page_views.page_detail, name="page"),
     path("open-data/certificates.csv", trust_views.open_data_csv, name="open_data_csv"),
     path("open-data/certificates.json", trust_views.open_data_json, name="open_data_json"),
     path("reviews/lines/<int:line_id>/", review_views.review_create, name="review_create"),

@@ -1,13 +1,15 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalog import charts, selectors, services
 from marketplace.catalog.models import (
@@ -33,9 +35,7 @@ from marketplace.core.provinces import BY_CODE
 
 
 class HideReasonForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="Lý do ẩn / reason", max_length=2000
-    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Lý do ẩn"), max_length=2000)
 
 
 class VariantInline(admin.TabularInline):
@@ -58,27 +58,123 @@ class ImageInline(admin.TabularInline):
 
 
 class HiddenFilter(admin.SimpleListFilter):
-    title = "hidden by staff"
+    title = _("bị quản trị viên ẩn")
     parameter_name = "hidden"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Hidden"), ("no", "Not hidden")]
+        return [("yes", _("Đang bị ẩn")), ("no", _("Không bị ẩn"))]
 
     def queryset(self, request, queryset):
-        open_moderation = ProductModeration.objects.open().filter(product=OuterRef("pk"))
+        # ProductAdmin.get_queryset annotates `is_hidden` (an open hiding).
         if self.value() == "yes":
-            return queryset.filter(Exists(open_moderation))
+            return queryset.filter(is_hidden=True)
         if self.value() == "no":
-            return queryset.exclude(Exists(open_moderation))
+            return queryset.filter(is_hidden=False)
+        return queryset
+
+
+class ShopperVisibleFilter(admin.SimpleListFilter):
+    title = _("khách hàng thấy")
+    parameter_name = "visible"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Đang bán (khách thấy)")), ("no", _("Khách không thấy"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(shopper_visible=self.value() == "yes")
+        return queryset
+
+
+class StarsFilter(admin.SimpleListFilter):
+    title = _("hạng sao OCOP")
+    parameter_name = "stars"
+
+    def lookups(self, request, model_admin):
+        return [("5", _("5 sao")), ("4", _("4 sao")), ("3", _("3 sao")), ("none", _("Không có chứng nhận"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(cert_stars__isnull=True)
+        if self.value() in ("3", "4", "5"):
+            return queryset.filter(cert_stars=int(self.value() or 0))
+        return queryset
+
+
+class CertificateFilter(admin.SimpleListFilter):
+    title = _("chứng nhận OCOP")
+    parameter_name = "certificate"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("active", _("Còn hiệu lực")),
+            ("expiring", _("Hết hạn trong 90 ngày")),
+            ("none", _("Không có / đã hết hạn / bị thu hồi")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "active":
+            return queryset.filter(cert_valid_until__isnull=False)
+        if self.value() == "expiring":
+            return queryset.filter(cert_valid_until__lte=today + datetime.timedelta(days=90))
+        if self.value() == "none":
+            return queryset.filter(cert_valid_until__isnull=True)
         return queryset
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "producer", "category", "is_published", "created_at"]
-    list_filter = ["is_published", HiddenFilter, "category"]
+    # What shoppers really see comes from the one visibility rule (catalog.selectors.products_for_staff_list):
+    # a published product that is hidden, uncertified or whose seller is suspended shows no green tick.
+    list_display = [
+        "name",
+        "producer",
+        "category",
+        "shopper_visible_column",
+        "shopper_status",
+        "stars_column",
+        "valid_until_column",
+        "created_at",
+    ]
+    list_filter = [
+        ShopperVisibleFilter,
+        StarsFilter,
+        CertificateFilter,
+        HiddenFilter,
+        "is_published",
+        "category",
+    ]
     search_fields = ["name", "slug", "producer__name"]
     list_select_related = ["producer", "category"]
+
+    def get_queryset(self, request):
+        return selectors.products_for_staff_list(super().get_queryset(request))
+
+    @admin.display(description=_("khách thấy"), boolean=True, ordering="shopper_visible")
+    def shopper_visible_column(self, obj) -> bool:
+        return obj.shopper_visible
+
+    @admin.display(description=_("tình trạng với khách"))
+    def shopper_status(self, obj) -> object:
+        if obj.shopper_visible:
+            return _("Đang bán")
+        if obj.is_hidden:
+            return _("Bị quản trị viên ẩn")
+        if not obj.is_published:
+            return _("Người bán chưa đăng bán")
+        if obj.cert_stars is None:
+            return _("Không có chứng nhận còn hiệu lực")
+        return _("Người bán bị đình chỉ")
+
+    @admin.display(description=_("hạng sao"), ordering="cert_stars")
+    def stars_column(self, obj) -> str:
+        return f"{obj.cert_stars} ★" if obj.cert_stars else "–"
+
+    @admin.display(description=_("chứng nhận hiệu lực đến"), ordering="cert_valid_until")
+    def valid_until_column(self, obj):
+        return obj.cert_valid_until or "–"
+
     autocomplete_fields = ["producer"]
     inlines = [VariantInline, ImageInline]
     # Kept by reviews.services from the shown reviews; never typed in (ratings cannot be bought).
@@ -188,16 +284,16 @@ class ProductAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Tổng quan OCOP / Overview",
+            "title": _("Tổng quan OCOP"),
             "today": today,
             "province_chart": charts.horizontal_bar_chart(
-                by_province, title="Sản phẩm được chứng nhận theo tỉnh / Certified products by province"
+                by_province, title=str(_("Sản phẩm được chứng nhận theo tỉnh"))
             ),
             "stars_chart": charts.horizontal_bar_chart(
-                by_stars, title="Sản phẩm được chứng nhận theo hạng sao / Certified products by stars"
+                by_stars, title=str(_("Sản phẩm được chứng nhận theo hạng sao"))
             ),
             "expiry_chart": charts.vertical_bar_chart(
-                expiries, title="Chứng nhận hết hạn theo tháng / Certificate expiries per month"
+                expiries, title=str(_("Chứng nhận hết hạn theo tháng"))
             ),
             "total_certified": sum(n for _, n in by_stars),
             "expiring_soon": selectors.products_with_certificate_expiring(
@@ -207,7 +303,7 @@ class ProductAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/catalog/overview.html", context)
 
-    @admin.action(description="Ẩn sản phẩm đã chọn (ghi lý do) / Hide selected products")
+    @admin.action(description=_("Ẩn sản phẩm đã chọn (ghi lý do)"))
     def hide_products(self, request, queryset):
         if "apply" in request.POST:
             form = HideReasonForm(request.POST)
@@ -221,7 +317,7 @@ class ProductAdmin(admin.ModelAdmin):
                         hidden += 1
                     except ValidationError as exc:
                         self.message_user(request, f"{product}: {'; '.join(exc.messages)}", messages.WARNING)
-                self.message_user(request, f"Hidden {hidden} product(s).", messages.SUCCESS)
+                self.message_user(request, _("Đã ẩn %(n)s sản phẩm.") % {"n": hidden}, messages.SUCCESS)
                 return None
         else:
             form = HideReasonForm()
@@ -236,7 +332,7 @@ class ProductAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Bỏ ẩn sản phẩm đã chọn / Unhide selected products")
+    @admin.action(description=_("Bỏ ẩn sản phẩm đã chọn"))
     def unhide_products(self, request, queryset):
         done = 0
         for product in queryset.order_by("pk"):
@@ -245,7 +341,7 @@ class ProductAdmin(admin.ModelAdmin):
                 done += 1
             except ValidationError as exc:
                 self.message_user(request, f"{product}: {'; '.join(exc.messages)}", messages.WARNING)
-        self.message_user(request, f"Unhidden {done} product(s).", messages.SUCCESS)
+        self.message_user(request, _("Đã bỏ ẩn %(n)s sản phẩm.") % {"n": done}, messages.SUCCESS)
 
 
 @admin.register(ProductModeration)
@@ -311,25 +407,25 @@ class ProductExpiringSoonAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         return ["cert_valid_until", "id"]
 
-    @admin.display(description="sản phẩm / product", ordering="name")
+    @admin.display(description=_("sản phẩm"), ordering="name")
     def product_link(self, obj):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:catalog_product_change", args=[obj.pk]), obj.name
         )
 
-    @admin.display(description="hạng / stars", ordering="cert_stars")
+    @admin.display(description=_("hạng sao"), ordering="cert_stars")
     def stars(self, obj):
         return f"{obj.cert_stars} ★"
 
-    @admin.display(description="quyết định / decision")
+    @admin.display(description=_("quyết định"))
     def decision(self, obj):
         return obj.cert_decision
 
-    @admin.display(description="hiệu lực đến / valid until", ordering="cert_valid_until")
+    @admin.display(description=_("hiệu lực đến"), ordering="cert_valid_until")
     def valid_until(self, obj):
         return obj.cert_valid_until
 
-    @admin.display(description="còn (ngày) / days left")
+    @admin.display(description=_("còn (ngày)"))
     def days_left(self, obj) -> int:
         return (obj.cert_valid_until - timezone.localdate()).days
 
@@ -374,8 +470,8 @@ admin.site.register(Channel)
 class ProductTypeAttributeInline(admin.TabularInline):
     model = ProductTypeAttribute
     extra = 0
-    verbose_name = "Thuộc tính của loại sản phẩm"
-    verbose_name_plural = "Thuộc tính của loại sản phẩm"
+    verbose_name = _("Thuộc tính của loại sản phẩm")
+    verbose_name_plural = _("Thuộc tính của loại sản phẩm")
 
 
 @admin.register(ProductType)
@@ -393,16 +489,16 @@ class ProductTypeAdmin(admin.ModelAdmin):
 class AttributeTranslationInline(admin.TabularInline):
     model = AttributeTranslation
     extra = 0
-    verbose_name = "Bản dịch tên thuộc tính"
-    verbose_name_plural = "Bản dịch tên thuộc tính (mã ngôn ngữ: en, en-us, …)"
+    verbose_name = _("Bản dịch tên thuộc tính")
+    verbose_name_plural = _("Bản dịch tên thuộc tính (mã ngôn ngữ: en, en-us, …)")
 
 
 class AttributeValueInline(admin.TabularInline):
     model = AttributeValue
     extra = 0
     fields = ["slug", "name", "sort_order"]
-    verbose_name = "Tên lựa chọn"
-    verbose_name_plural = "Tên các lựa chọn (slug là giá trị nguồn: số sao, mã loại hình, mã tỉnh)"
+    verbose_name = _("Tên lựa chọn")
+    verbose_name_plural = _("Tên các lựa chọn (slug là giá trị nguồn: số sao, mã loại hình, mã tỉnh)")
 
 
 @admin.register(Attribute)
@@ -424,8 +520,8 @@ class AttributeAdmin(admin.ModelAdmin):
 class AttributeValueTranslationInline(admin.TabularInline):
     model = AttributeValueTranslation
     extra = 0
-    verbose_name = "Bản dịch"
-    verbose_name_plural = "Bản dịch (mã ngôn ngữ: en, en-us, …)"
+    verbose_name = _("Bản dịch")
+    verbose_name_plural = _("Bản dịch (mã ngôn ngữ: en, en-us, …)")
 
 
 @admin.register(AttributeValue)
@@ -435,12 +531,14 @@ class AttributeValueAdmin(admin.ModelAdmin):
     inlines = [AttributeValueTranslationInline]
 
 
-admin.site.site_header = "OCOP Marketplace – quản trị"
+admin.site.site_header = _("Chợ OCOP – quản trị")
+admin.site.site_title = _("Chợ OCOP – quản trị")
+admin.site.index_title = _("Quản trị")
 
 
 class TakedownHandleForm(forms.Form):
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="Ghi chú xử lý / note", max_length=4000
+        widget=forms.Textarea(attrs={"rows": 3}), label=_("Ghi chú xử lý"), max_length=4000
     )
 
 
@@ -503,13 +601,13 @@ class TakedownRequestAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Gỡ sản phẩm theo yêu cầu / Remove the products")
+    @admin.action(description=_("Gỡ sản phẩm theo yêu cầu"))
     def remove_products(self, request, queryset):
         return self._handle(
             request, queryset, remove=True, action="remove_products", title="Gỡ sản phẩm / Remove"
         )
 
-    @admin.action(description="Từ chối yêu cầu / Reject the requests")
+    @admin.action(description=_("Từ chối yêu cầu"))
     def reject_requests(self, request, queryset):
         return self._handle(
             request, queryset, remove=False, action="reject_requests", title="Từ chối / Reject"

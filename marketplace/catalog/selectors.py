@@ -208,6 +208,24 @@ class ShopperAccess(enum.Enum):
     REVOKED = "revoked"  # certificate revoked by a decision: 410 with an explanation
 
 
+def products_for_staff_list(
+    queryset: QuerySet[Product], *, today: datetime.date | None = None
+) -> QuerySet[Product]:
+    """The staff product list in one query: `shopper_visible` from the one visibility rule
+    (products_visible_to_shoppers), `is_hidden` (an open staff hiding), and the active certificate's
+    `cert_stars` and `cert_valid_until` (None without one)."""
+    open_moderation = ProductModeration.objects.open().filter(product=OuterRef("pk"))
+    backing = (
+        active_certifications(today=today).filter(product=OuterRef("pk")).order_by("-stars", "-valid_until")
+    )
+    return queryset.annotate(
+        shopper_visible=Exists(products_visible_to_shoppers(today=today).filter(pk=OuterRef("pk"))),
+        is_hidden=Exists(open_moderation),
+        cert_stars=Subquery(backing.values("stars")[:1]),
+        cert_valid_until=Subquery(backing.values("valid_until")[:1]),
+    )
+
+
 def product_shopper_access(*, product: Product, today: datetime.date | None = None) -> ShopperAccess:
     """Why a product is or is not visible, for the status code of its page. Agrees with
     products_visible_to_shoppers (tested over every combination)."""

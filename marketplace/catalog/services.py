@@ -252,6 +252,9 @@ def _next_sku(product: Product) -> str:
     return next(sku for sku in candidates if sku not in taken)
 
 
+SKU_TAKEN_MESSAGE = "Mã hàng (SKU) này đã được dùng cho một loại hàng khác."
+
+
 @transaction.atomic
 def product_variant_add(
     *,
@@ -268,7 +271,10 @@ def product_variant_add(
     _require_catalogue(by, product.producer_id)
     sku = (sku or "").strip() or _next_sku(product)
     if ProductVariant.objects.filter(sku=sku).exists():
-        raise ValidationError({"sku": "Mã SKU này đã được dùng."}, code=CatalogErrorCode.UNIQUE.value)
+        raise ValidationError(
+            {"sku": SKU_TAKEN_MESSAGE},
+            code=CatalogErrorCode.UNIQUE.value,
+        )
     return variant_create(
         product=product,
         sku=sku,
@@ -407,7 +413,10 @@ def variant_update(*, variant: ProductVariant, by: Actor, **changes: Any) -> Pro
         changes.get("sku")
         and ProductVariant.objects.filter(sku=changes["sku"]).exclude(pk=variant.pk).exists()
     ):
-        raise ValidationError({"sku": "Mã SKU này đã được dùng."}, code=CatalogErrorCode.UNIQUE.value)
+        raise ValidationError(
+            {"sku": SKU_TAKEN_MESSAGE},
+            code=CatalogErrorCode.UNIQUE.value,
+        )
     variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
     for field, value in changes.items():
         setattr(variant, field, value)

@@ -1,7 +1,16 @@
+from django import forms
 from django.contrib import admin
 
 from marketplace.content import services
 from marketplace.content.models import Menu, MenuItem, Page
+from marketplace.core.widgets import RichTextarea
+
+
+class PageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Page
+        fields = ["title", "slug", "content", "is_published", "seo_title", "seo_description"]
+        widgets = {"content": RichTextarea()}  # the portal's editor; content.services sanitises on save
 
 
 class MenuItemInline(admin.TabularInline):
@@ -18,6 +27,7 @@ class MenuAdmin(admin.ModelAdmin):
 
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
+    form = PageAdminForm
     list_display = ["title", "slug", "is_published", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
 

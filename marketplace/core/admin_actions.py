@@ -4,7 +4,7 @@ service once per selected object, reporting each refusal by name and never faili
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 def run_action_with_form(
@@ -62,7 +65,7 @@ AdminAction: TypeAlias = "Callable[[admin.ModelAdmin[Any], HttpRequest, QuerySet
 
 
 def reason_action(
-    *, name: str, description: str, apply: Callable[..., object], explanation: str = ""
+    *, name: str, description: str | _StrPromise, apply: Callable[..., object], explanation: str = ""
 ) -> AdminAction:
     """An admin action (`actions = [name]`, defined as a class attribute `name`) that asks for a reason and
     calls `apply(obj, by=<the staff user>, reason=<the reason>)` for each selected object."""
@@ -77,7 +80,7 @@ def reason_action(
             queryset,
             form_class=ReasonForm,
             action=name,
-            title=description,
+            title=str(description),
             explanation=explanation,
             apply=lambda obj, data: apply(obj, by=request.user, reason=data["reason"]),
         )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.money.models import (
     QUEUED_NOTIFICATION_STATUSES,
@@ -215,7 +216,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
             self.message_user(request, f"Đã tạo đợt chi trả {batch.pk}.", messages.SUCCESS)
         return redirect("admin:money_payoutbatch_changelist")
 
-    @admin.action(description="Tải tệp chuyển khoản hàng loạt (CSV)")
+    @admin.action(description=_("Tải tệp chuyển khoản hàng loạt (CSV)"))
     def export_csv(self, request, queryset):
         batches = list(queryset.order_by("pk")[:2])
         if len(batches) != 1:
@@ -230,7 +231,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="chi-tra-{batches[0].pk}.csv"'
         return response
 
-    @admin.action(description="Đánh dấu đã chuyển")
+    @admin.action(description=_("Đánh dấu đã chuyển"))
     def mark_sent(self, request, queryset):
         for batch in queryset.order_by("pk")[:100]:
             try:
@@ -370,8 +371,8 @@ class OrderRefundAdmin(admin.ModelAdmin):
 
 
 class RemittanceUploadForm(forms.Form):
-    file = forms.FileField(label="Bảng kê COD của đơn vị vận chuyển (CSV)")
-    apply = forms.BooleanField(label="Ghi nhận (bỏ chọn để chỉ xem trước)", required=False)
+    file = forms.FileField(label=_("Bảng kê COD của đơn vị vận chuyển (CSV)"))
+    apply = forms.BooleanField(label=_("Ghi nhận (bỏ chọn để chỉ xem trước)"), required=False)
 
 
 @admin.register(CodRemittance)

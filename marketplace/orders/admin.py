@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.orders.models import Order, OrderEvent, OrderEventKind, OrderLine, OrderPart, PaymentState
 from marketplace.orders.services import REASON_MAX_LENGTH, order_mark_paid, order_part_cancel
@@ -13,7 +14,7 @@ CANCEL_BATCH_LIMIT = 100
 
 class CancelReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do hủy", max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Lý do hủy"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -22,7 +23,9 @@ def _cancel_with_reason(modeladmin, request, queryset, *, action: str, title: st
     service, reporting every refusal by name."""
     items = list(queryset.order_by("pk")[: CANCEL_BATCH_LIMIT + 1])
     if len(items) > CANCEL_BATCH_LIMIT:
-        modeladmin.message_user(request, f"Chọn tối đa {CANCEL_BATCH_LIMIT} mục mỗi lần.", messages.ERROR)
+        modeladmin.message_user(
+            request, _("Chọn tối đa %(n)s mục mỗi lần.") % {"n": CANCEL_BATCH_LIMIT}, messages.ERROR
+        )
         return None
     form = CancelReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -83,7 +86,7 @@ class OrderPartAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Hủy phần đơn đã chọn (ghi lý do)", permissions=["change"])
+    @admin.action(description=_("Hủy phần đơn đã chọn (ghi lý do)"), permissions=["change"])
     def cancel_parts(self, request, queryset):
         return _cancel_with_reason(
             self,
@@ -149,7 +152,7 @@ class OrderAdmin(admin.ModelAdmin):
         return False
 
     # Staff holding orders.change_order only (the policy checks it again in the service); producers never.
-    @admin.action(description="Đánh dấu đã nhận chuyển khoản", permissions=["change"])
+    @admin.action(description=_("Đánh dấu đã nhận chuyển khoản"), permissions=["change"])
     def mark_paid(self, request, queryset):
         done = 0
         for order in queryset.filter(payment_state=PaymentState.UNPAID).order_by("pk"):
@@ -160,7 +163,7 @@ class OrderAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{order.number}: {exc}", messages.ERROR)
         self.message_user(request, f"Đã đánh dấu {done} đơn đã thanh toán.", messages.SUCCESS)
 
-    @admin.action(description="Hủy đơn đã chọn (ghi lý do)", permissions=["change"])
+    @admin.action(description=_("Hủy đơn đã chọn (ghi lý do)"), permissions=["change"])
     def cancel_orders(self, request, queryset):
         return _cancel_with_reason(
             self,

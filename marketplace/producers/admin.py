@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin_actions import ReadOnlyInline, reason_action, run_action_with_form
 from marketplace.producers import services
@@ -13,8 +14,8 @@ from marketplace.producers.models import (
 
 
 class VerifyForm(forms.Form):
-    document = forms.ChoiceField(label="Đối chiếu với / checked against", choices=IdentityDocument.choices)
-    code = forms.CharField(label="Số đăng ký / mã số thuế / số CCCD", max_length=32)
+    document = forms.ChoiceField(label=_("Đối chiếu với"), choices=IdentityDocument.choices)
+    code = forms.CharField(label=_("Số đăng ký / mã số thuế / số CCCD"), max_length=32)
 
 
 class SellerEventInline(ReadOnlyInline):
@@ -60,7 +61,7 @@ class ProducerAdmin(admin.ModelAdmin):
     ]
     actions = ["verify_sellers", "suspend_sellers", "reinstate_sellers"]
 
-    @admin.action(description="Xác minh danh tính người bán / Verify seller identity")
+    @admin.action(description=_("Xác minh danh tính người bán"))
     def verify_sellers(self, request, queryset):
         return run_action_with_form(
             self,
@@ -77,13 +78,13 @@ class ProducerAdmin(admin.ModelAdmin):
 
     suspend_sellers = reason_action(
         name="suspend_sellers",
-        description="Tạm ngừng người bán / Suspend sellers",
+        description=_("Tạm ngừng người bán"),
         explanation="Mọi sản phẩm của người bán biến mất khỏi cửa hàng, tìm kiếm và API ngay lập tức.",
         apply=lambda producer, **change: services.producer_suspend(producer=producer, **change),
     )
     reinstate_sellers = reason_action(
         name="reinstate_sellers",
-        description="Cho bán lại / Reinstate sellers",
+        description=_("Cho bán lại"),
         apply=lambda producer, **change: services.producer_reinstate(producer=producer, **change),
     )
 

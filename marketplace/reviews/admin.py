@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.core.admin_actions import ReadOnlyInline, reason_action
 from marketplace.reviews import services
@@ -22,7 +23,7 @@ class ReportedFilter(admin.SimpleListFilter):
     parameter_name = "reported"
 
     def lookups(self, request, model_admin):
-        return [("open", "Open reports")]
+        return [("open", _("Báo cáo chưa xử lý"))]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -52,12 +53,12 @@ class ReviewAdmin(admin.ModelAdmin):
 
     hide_reviews = reason_action(
         name="hide_reviews",
-        description="Ẩn đánh giá / Hide reviews",
+        description=_("Ẩn đánh giá"),
         explanation="Đánh giá bị ẩn khỏi trang sản phẩm và điểm đánh giá ngay lập tức.",
         apply=lambda review, **change: services.review_hide(review=review, **change),
     )
     restore_reviews = reason_action(
         name="restore_reviews",
-        description="Hiện lại đánh giá / Restore reviews",
+        description=_("Hiện lại đánh giá"),
         apply=lambda review, **change: services.review_restore(review=review, **change),
     )

@@ -1,12 +1,18 @@
 """Portal forms: they parse input; the catalogue and producer services decide and write."""
 
 import re
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalog.models import PRODUCT_DESCRIPTION_MAX_LENGTH, Category, Product
+from marketplace.core.widgets import RichTextarea
 from marketplace.producers.models import Producer
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 MAX_PRICE_VND = 1_000_000_000
 
@@ -46,58 +52,122 @@ def _max_length(model, field: str) -> int:
 
 
 class ProductForm(forms.Form):
-    name = forms.CharField(label="Tên sản phẩm", max_length=_max_length(Product, "name"))
-    category = forms.ModelChoiceField(label="Nhóm sản phẩm", queryset=Category.objects.all())
+    name = forms.CharField(
+        label=_("Tên sản phẩm"),
+        max_length=_max_length(Product, "name"),
+        help_text=_("Tên khách hàng nhìn thấy, vd. Cà phê Arabica Sơn La rang mộc 500g."),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Nhóm sản phẩm"),
+        queryset=Category.objects.all(),
+        help_text=_("Chọn nhóm để khách tìm thấy sản phẩm trong danh mục."),
+    )
     description = forms.CharField(
-        label="Mô tả",
+        label=_("Giới thiệu sản phẩm"),
         required=False,
         max_length=PRODUCT_DESCRIPTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Cho phép định dạng đơn giản: đoạn, in đậm, nghiêng, danh sách, liên kết.",
+        widget=RichTextarea(),
+        help_text=_(
+            "Viết như khi kể cho khách: nguồn gốc, cách làm, cách dùng, bảo quản. Dùng các nút phía trên "
+            "để in đậm, làm danh sách, thêm liên kết hoặc chèn ảnh đã tải lên."
+        ),
     )
     origin = forms.CharField(
-        label="Vùng nguyên liệu (xuất xứ)",
+        label=_("Vùng nguyên liệu (xuất xứ)"),
         max_length=_max_length(Product, "origin"),
         required=False,
-        help_text="vd. xã Tà Xùa, Sơn La. Hiển thị cho người mua như thuộc tính sản phẩm.",
+        help_text=_("vd. xã Tà Xùa, Sơn La. Hiển thị cho người mua như thuộc tính sản phẩm."),
     )
     seo_title = forms.CharField(
-        label="Tiêu đề SEO", max_length=_max_length(Product, "seo_title"), required=False
+        label=_("Tên hiện trên Google (không bắt buộc)"),
+        max_length=_max_length(Product, "seo_title"),
+        required=False,
+        help_text=_(
+            "Dòng tiêu đề khi sản phẩm hiện trong kết quả tìm kiếm Google. Để trống: dùng tên sản phẩm."
+        ),
     )
     seo_description = forms.CharField(
-        label="Mô tả SEO", max_length=_max_length(Product, "seo_description"), required=False
+        label=_("Câu giới thiệu ngắn khi chia sẻ (không bắt buộc)"),
+        max_length=_max_length(Product, "seo_description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Một hai câu hiện dưới tên sản phẩm trên Google, Zalo và Facebook."),
+    )
+
+    def __init__(self, *args, images: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].widget.images = images or []  # this form's own copy of the widget
+
+
+def _kind_field(example: "str | _StrPromise") -> forms.CharField:
+    return forms.CharField(
+        label=_("Loại hàng (gói, hộp, cỡ…)"),
+        max_length=255,
+        required=False,
+        help_text=example,
+    )
+
+
+def _item_code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Mã hàng của bạn (không bắt buộc)"),
+        max_length=64,
+        required=False,
+        help_text=_("Mã bạn dùng để quản lý kho. Để trống, hệ thống tự đặt."),
+    )
+
+
+def _price_field() -> VNDField:
+    return VNDField(label=_("Giá bán (đồng)"), help_text=_("vd. 185.000"))
+
+
+def _quantity_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(label=_("Số lượng có sẵn để bán"), min_value=0, max_value=1_000_000, **kwargs)
+
+
+def _alt_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Ảnh chụp gì? (không bắt buộc)"),
+        max_length=255,
+        required=False,
+        help_text=_("vd. Gói cà phê 500g mặt trước. Giúp người khiếm thị và Google hiểu ảnh."),
     )
 
 
 class VariantForm(forms.Form):
-    name = forms.CharField(label="Tên phân loại", max_length=255, required=False, help_text="vd. Gói 500g")
-    sku = forms.CharField(label="Mã SKU", max_length=64, required=False, help_text="Để trống để tự tạo.")
-    price_amount = VNDField(label="Giá (₫)")
-    weight_grams = forms.IntegerField(label="Khối lượng (g)", min_value=0, required=False)
+    name = _kind_field(_("vd. Gói 500g, Hộp quà 3 lọ. Để trống nếu chỉ có một loại."))
+    sku = _item_code_field()
+    price_amount = _price_field()
+    weight_grams = forms.IntegerField(
+        label=_("Khối lượng khi gửi (gam)"),
+        min_value=0,
+        required=False,
+        help_text=_("Tính cả bao bì; dùng để tính phí giao hàng."),
+    )
     volume_ml = forms.IntegerField(
-        label="Thể tích (ml)",
+        label=_("Thể tích (ml)"),
         min_value=0,
         max_value=1_000_000,
         required=False,
-        help_text="Cho đồ uống, chất lỏng.",
+        help_text=_("Cho đồ uống, chất lỏng."),
     )
-    quantity = forms.IntegerField(label="Tồn kho", min_value=0, max_value=1_000_000, initial=0)
+    quantity = _quantity_field(initial=0)
 
 
 class ImageForm(forms.Form):
     image = ImageUploadField()
-    alt = forms.CharField(label="Mô tả ảnh", max_length=255, required=False)
+    alt = _alt_field()
 
 
 class ClaimForm(forms.Form):
     """Complete an imported, certified product and publish it."""
 
-    variant_name = forms.CharField(label="Tên phân loại", max_length=255, required=False)
-    sku = forms.CharField(label="Mã SKU", max_length=64, required=False, help_text="Để trống để tự tạo.")
-    price_amount = VNDField(label="Giá (₫)")
-    quantity = forms.IntegerField(label="Tồn kho", min_value=0, max_value=1_000_000)
+    variant_name = _kind_field(_("vd. Gói 500g. Để trống nếu chỉ có một loại."))
+    sku = _item_code_field()
+    price_amount = _price_field()
+    quantity = _quantity_field()
     image = ImageUploadField()
-    alt = forms.CharField(label="Mô tả ảnh", max_length=255, required=False)
+    alt = _alt_field()
 
 
 class ProducerProfileForm(forms.ModelForm):
@@ -124,15 +194,19 @@ class LogoForm(forms.Form):
 
 
 class TrackingForm(forms.Form):
-    tracking_code = forms.CharField(label="Mã vận đơn", max_length=100)
+    tracking_code = forms.CharField(
+        label=_("Mã vận đơn"),
+        max_length=100,
+        help_text=_("Mã in trên phiếu gửi hàng của bưu điện hoặc hãng giao hàng."),
+    )
 
 
 class PartCancelForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do hủy",
+        label=_("Lý do hủy"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Khách hàng sẽ nhận được lý do này qua email.",
+        help_text=_("Khách hàng sẽ nhận được lý do này qua email."),
     )
     # Set by the confirmation step (a page without JavaScript, a dialog with it).
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

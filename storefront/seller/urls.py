@@ -54,6 +54,11 @@ urlpatterns = [
     ),
     path("<slug:producer>/orders/", views.order_list, name="order_list"),
     path("<slug:producer>/orders/<int:part_pk>/", views.order_detail, name="order_detail"),
+    path(
+        "<slug:producer>/orders/<int:part_pk>/packing-slip/",
+        views.order_packing_slip,
+        name="order_packing_slip",
+    ),
     path("<slug:producer>/orders/<int:part_pk>/confirm/", views.order_confirm, name="order_confirm"),
     path("<slug:producer>/orders/<int:part_pk>/ship/", views.order_ship, name="order_ship"),
     path("<slug:producer>/orders/<int:part_pk>/deliver/", views.order_deliver, name="order_deliver"),

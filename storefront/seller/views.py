@@ -25,6 +25,7 @@ from marketplace.money.selectors import returns_of_part
 from marketplace.orders import services as order_services
 from marketplace.orders.models import OrderStatus, PaymentState
 from marketplace.orders.selectors import order_events, order_part_for_producer, order_parts_for_producer
+from marketplace.payments.models import PaymentMethod
 from marketplace.producers import services as producer_services
 from marketplace.producers.models import Producer, ProducerPhoto
 from marketplace.producers.selectors import producers_of_user
@@ -166,7 +167,8 @@ def product_edit(request, pk: int):
         "seo_description": product.seo_description,
         "origin": product.origin,
     }
-    form = forms.ProductForm(request.POST or None, initial=initial)
+    images = [(image.image.url, image.alt) for image in product.images.all()]
+    form = forms.ProductForm(request.POST or None, initial=initial, images=images)
     if request.method == "POST" and form.is_valid():
         try:
             catalog_services.product_update(product=product, by=request.user, **form.cleaned_data)
@@ -196,11 +198,51 @@ def _shopper_status(product) -> str:
     return "listed"
 
 
+def _confirmed(request) -> bool:
+    return request.POST.get("confirmed") == "1"
+
+
+def _confirm_step(
+    request,
+    *,
+    action: str,
+    question: str,
+    explanation: str,
+    confirm_label: str,
+    back_url: str,
+    fields: tuple[tuple[str, str], ...] = (),
+):
+    """The page asking once more before a destructive action (without JavaScript; with it, a dialog asks)."""
+    context = {
+        "action": action,
+        "question": question,
+        "explanation": explanation,
+        "confirm_label": confirm_label,
+        "back_url": back_url,
+        "post_url": request.path,
+        "fields": fields,
+    }
+    return _render(request, "seller/confirm.html", context)
+
+
 @producer_required
 @require_POST
 def product_publish(request, pk: int):
     product = _product_or_404(request, pk)
     publish = request.POST.get("publish") == "1"
+    if not publish and product.is_published and not _confirmed(request):
+        return _confirm_step(
+            request,
+            action="unpublish",
+            question=_("Ngừng bán “%(name)s”?") % {"name": product.name},
+            explanation=_(
+                "Khách hàng sẽ không thấy và không mua được sản phẩm này nữa. Đơn đã đặt vẫn giữ nguyên. "
+                "Bạn có thể đăng bán lại bất cứ lúc nào."
+            ),
+            confirm_label=_("Ngừng bán"),
+            back_url=reverse("seller:product_edit", args=[request.producer.slug, product.pk]),
+            fields=(("publish", "0"),),
+        )
     try:
         catalog_services.product_set_published(product=product, is_published=publish, by=request.user)
     except ValidationError as exc:
@@ -290,6 +332,15 @@ def image_add(request, pk: int):
 def image_delete(request, pk: int, image_pk: int):
     product = _product_or_404(request, pk)
     image = get_object_or_404(ProductImage.objects.select_related("product"), pk=image_pk, product=product)
+    if not _confirmed(request):
+        return _confirm_step(
+            request,
+            action="delete-image",
+            question=_("Xoá ảnh này?"),
+            explanation=_("Ảnh sẽ bị xoá khỏi sản phẩm và không thể khôi phục."),
+            confirm_label=_("Xoá ảnh"),
+            back_url=reverse("seller:product_edit", args=[request.producer.slug, product.pk]),
+        )
     catalog_services.product_image_delete(image=image, by=request.user)
     messages.success(request, "Đã xoá ảnh.")
     return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
@@ -410,6 +461,15 @@ def photo_delete(request, photo_pk: int):
     photo = get_object_or_404(
         ProducerPhoto.objects.select_related("producer"), pk=photo_pk, producer=request.producer
     )
+    if not _confirmed(request):
+        return _confirm_step(
+            request,
+            action="delete-photo",
+            question=_("Xoá ảnh này?"),
+            explanation=_("Ảnh sẽ bị xoá khỏi hồ sơ của bạn và không thể khôi phục."),
+            confirm_label=_("Xoá ảnh"),
+            back_url=reverse("seller:profile", args=[request.producer.slug]),
+        )
     producer_services.producer_photo_delete(photo=photo, by=request.user)
     messages.success(request, "Đã xoá ảnh.")
     return redirect(reverse("seller:profile", kwargs={"producer": request.producer.slug}))
@@ -455,6 +515,28 @@ def _part_context(part, tracking_form=None, cancel_form=None) -> dict:
 def order_detail(request, part_pk: int):
     part = _part_or_404(request, part_pk)
     return _render(request, "seller/order_detail.html", _part_context(part))
+
+
+@producer_required
+def order_packing_slip(request, part_pk: int):
+    """A printable slip for this producer's part: only its own lines, only for its own members (404 else)."""
+    part = _part_or_404(request, part_pk)
+    order = part.order
+    lines = list(part.lines.all())
+    collect = (
+        part.total_amount
+        if order.payment_method == PaymentMethod.COD and (order.payment_state == PaymentState.UNPAID)
+        else 0
+    )
+    context = {
+        "part": part,
+        "order": order,
+        "lines": lines,
+        "total_quantity": sum(line.quantity for line in lines),
+        "collect_amount": collect,
+        "site": settings.SITE_URL,
+    }
+    return _render(request, "seller/packing_slip.html", context)
 
 
 def _order_action(request, part_pk: int, action):

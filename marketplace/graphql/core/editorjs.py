@@ -42,6 +42,12 @@ class _Blocks(HTMLParser):
         if tag == "br":
             self.buffer.append("<br>")
             return
+        if tag == "img":  # EditorJS's image block (placed before the text around it)
+            found = dict(attrs)
+            if found.get("src"):
+                data = {"file": {"url": found["src"]}, "caption": html.escape(found.get("alt") or "")}
+                self.blocks.append({"type": "image", "data": data})
+            return
         rendered = "".join(
             f' {name}="{html.escape(value or "", quote=True)}"'
             for name, value in attrs
@@ -132,6 +138,14 @@ def editorjs_to_html(document) -> str:
             parts.append(f"<{tag}>{items}</{tag}>")
         elif kind == "quote":
             parts.append(f"<blockquote>{text}</blockquote>")
+        elif kind == "image":
+            raw_file = data.get("file")
+            file: dict[str, Any] = raw_file if isinstance(raw_file, dict) else {}
+            url = file["url"] if isinstance(file.get("url"), str) else ""
+            caption = data["caption"] if isinstance(data.get("caption"), str) else ""
+            if url:
+                alt = html.escape(html.unescape(caption), quote=True)
+                parts.append(f'<p><img src="{html.escape(url, quote=True)}" alt="{alt}"></p>')
         else:
             parts.append(f"<p>{text}</p>")
     return "".join(parts)

@@ -44,7 +44,13 @@ ENDPOINTS = [
         lambda w: {"name": "Cà phê A đổi tên", "category": w.product.category_id, "description": "<p>y</p>"},
         302,
     ),
-    Endpoint("product_publish", "post", lambda w: {"pk": w.product.pk}, lambda w: {"publish": "0"}, 302),
+    Endpoint(
+        "product_publish",
+        "post",
+        lambda w: {"pk": w.product.pk},
+        lambda w: {"publish": "0", "confirmed": "1"},
+        302,
+    ),
     Endpoint("variant_create", "get", lambda w: {"pk": w.product.pk}),
     Endpoint(
         "variant_create",
@@ -63,7 +69,13 @@ ENDPOINTS = [
     ),
     Endpoint("image_add", "get", lambda w: {"pk": w.product.pk}),
     Endpoint("image_add", "post", lambda w: {"pk": w.product.pk}, lambda w: {"image": png_upload()}, 302),
-    Endpoint("image_delete", "post", lambda w: {"pk": w.product.pk, "image_pk": w.image.pk}, ok=302),
+    Endpoint(
+        "image_delete",
+        "post",
+        lambda w: {"pk": w.product.pk, "image_pk": w.image.pk},
+        lambda w: {"confirmed": "1"},
+        302,
+    ),
     Endpoint("claim_list", "get", lambda w: {}),
     Endpoint("claim", "get", lambda w: {"pk": w.claimable.pk}),
     Endpoint(
@@ -90,9 +102,10 @@ ENDPOINTS = [
     Endpoint("logo", "post", lambda w: {}, lambda w: {"logo": png_upload()}, 302),
     Endpoint("photo_add", "get", lambda w: {}),
     Endpoint("photo_add", "post", lambda w: {}, lambda w: {"image": png_upload()}, 302),
-    Endpoint("photo_delete", "post", lambda w: {"photo_pk": w.photo.pk}, ok=302),
+    Endpoint("photo_delete", "post", lambda w: {"photo_pk": w.photo.pk}, lambda w: {"confirmed": "1"}, 302),
     Endpoint("order_list", "get", lambda w: {}),
     Endpoint("order_detail", "get", lambda w: {"part_pk": w.part_a.pk}),
+    Endpoint("order_packing_slip", "get", lambda w: {"part_pk": w.part_a.pk}),
     Endpoint("order_confirm", "post", lambda w: {"part_pk": w.part_a.pk}, ok=302),
     Endpoint(
         "order_ship", "post", lambda w: {"part_pk": w.part_a.pk}, lambda w: {"tracking_code": "VN123"}, 302

@@ -51,7 +51,11 @@ def test_producer_lists_a_product_and_claims_an_imported_one(page, screenshot):
     page.get_by_role("link", name="Thêm sản phẩm").first.click()
     page.locator("#id_name").fill("Cà phê Arabica rang mộc")
     page.locator("#id_category").select_option(value=str(category().pk))
-    page.locator("#id_description").fill("<p>Trồng ở <strong>Chiềng Ban</strong></p><script>x()</script>")
+    # The description editor (storefront/richtext.js) instead of raw HTML.
+    page.locator("[data-richtext-editor]").click()
+    page.keyboard.type("Trồng ở ")
+    page.locator("[data-richtext-command=bold]").click()
+    page.keyboard.type("Chiềng Ban")
     page.locator("[data-action=save-product]").click()
     product = Product.objects.get(name="Cà phê Arabica rang mộc")
     assert page.url == f"{base}/seller/bich-thao/products/{product.pk}/"
