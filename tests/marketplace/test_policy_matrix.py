@@ -8,7 +8,18 @@ from django.db import transaction
 from django.test import override_settings
 
 from marketplace.catalog import services as catalog
-from marketplace.catalog.models import Product, ProductImage, ProductModeration, ProductVariant, Stock
+from marketplace.catalog.models import (
+    CategoryTranslation,
+    Collection,
+    CollectionTranslation,
+    Product,
+    ProductImage,
+    ProductModeration,
+    ProductTranslation,
+    ProductVariant,
+    ProductVariantTranslation,
+    Stock,
+)
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderPart
 from marketplace.payments.models import Payment
@@ -37,6 +48,8 @@ STAFF_PERMISSIONS = (
     "catalog.change_productmoderation",
     "producers.change_producer",
     "orders.change_order",
+    "catalog.change_category",
+    "catalog.change_collection",
 )
 ACTORS = [
     "anonymous",
@@ -184,6 +197,34 @@ SERVICES = {
         PRODUCER_SCOPED,
         lambda w, by: orders.order_part_cancel(part=w["part"], by=by, reason="Hết hàng"),
     ),
+    "product_translation_set": (
+        PRODUCER_SCOPED,
+        lambda w, by: catalog.product_translation_set(
+            product=w["sold"], language_code="en", name="Ground coffee", description="<p>Arabica</p>", by=by
+        ),
+    ),
+    "variant_translation_set": (
+        PRODUCER_SCOPED,
+        lambda w, by: catalog.variant_translation_set(
+            variant=w["variant"], language_code="en", name="Bag", by=by
+        ),
+    ),
+    # The shared product groups and collections: staff only.
+    "category_translation_set": (
+        STAFF_ONLY,
+        lambda w, by: catalog.category_translation_set(
+            category=category(), language_code="en", name="Beverages", by=by
+        ),
+    ),
+    "collection_translation_set": (
+        STAFF_ONLY,
+        lambda w, by: catalog.collection_translation_set(
+            collection=Collection.objects.get(slug="featured-products"),
+            language_code="en",
+            name="Featured",
+            by=by,
+        ),
+    ),
     # Money received confirms every producer's part: staff (or reconciliation) only, never a member.
     "order_mark_paid": (STAFF_ONLY, lambda w, by: orders.order_mark_paid(order=w["order"], by=by)),
 }
@@ -210,6 +251,10 @@ def snapshot() -> dict:
         Order,
         OrderPart,
         Payment,
+        ProductTranslation,
+        ProductVariantTranslation,
+        CategoryTranslation,
+        CollectionTranslation,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 

@@ -3,6 +3,8 @@ import graphene
 from marketplace.content import selectors
 from marketplace.graphql.content.types import Menu, Page
 from marketplace.graphql.core.errors import BadRequest
+from marketplace.graphql.core.languages import code_of
+from marketplace.graphql.product.schema import slug_language_code_argument
 from marketplace.graphql.product.types import channel_argument, check_channel
 
 
@@ -14,7 +16,12 @@ class ContentQueries(graphene.ObjectType):
         channel=channel_argument(),
         description="Look up a navigation menu by slug or name.",
     )
-    page = graphene.Field(Page, slug=graphene.String(), description="Look up a published page by slug.")
+    page = graphene.Field(
+        Page,
+        slug=graphene.String(),
+        slug_language_code=slug_language_code_argument(),
+        description="Look up a published page by slug (or by its translated slug in `slugLanguageCode`).",
+    )
 
     @staticmethod
     def resolve_menu(root, info, slug=None, name=None, channel=None):
@@ -24,7 +31,7 @@ class ContentQueries(graphene.ObjectType):
         return selectors.menu_by_slug(slug=slug if slug is not None else (name or "").lower())
 
     @staticmethod
-    def resolve_page(root, info, slug=None):
+    def resolve_page(root, info, slug=None, slug_language_code=None):
         if slug is None:
             raise BadRequest("Provide the `slug` argument.")
-        return selectors.page_by_slug(slug=slug)
+        return selectors.page_by_slug(slug=slug, language_code=code_of(slug_language_code))
