@@ -1,3 +1,5 @@
+import functools
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -11,18 +13,27 @@ from django.utils.html import format_html
 
 from marketplace.catalog import charts, selectors, services
 from marketplace.catalog.models import (
+    PRODUCT_DESCRIPTION_MAX_LENGTH,
     Category,
+    CategoryTranslation,
     Channel,
     Collection,
     CollectionProduct,
+    CollectionTranslation,
     Product,
     ProductExpiringSoon,
     ProductImage,
     ProductModeration,
+    ProductTranslation,
     ProductVariant,
     TakedownRequest,
 )
 from marketplace.core.admin_actions import run_action_with_form
+from marketplace.core.admin_translations import (
+    TranslationInline,
+    save_translation_formset,
+    translation_form,
+)
 from marketplace.core.provinces import BY_CODE
 
 
@@ -51,6 +62,27 @@ class ImageInline(admin.TabularInline):
         return False
 
 
+DESCRIBED_FIELDS = ("name", "description", "seo_title", "seo_description")
+
+
+class DescribedTranslationInline(TranslationInline):
+    form = translation_form(description=PRODUCT_DESCRIPTION_MAX_LENGTH)
+    fields = ["language_code", *DESCRIBED_FIELDS, "slug"]
+    readonly_fields = ["slug"]  # made from the translated name
+
+
+class ProductTranslationInline(DescribedTranslationInline):
+    model = ProductTranslation
+
+
+class CategoryTranslationInline(DescribedTranslationInline):
+    model = CategoryTranslation
+
+
+class CollectionTranslationInline(DescribedTranslationInline):
+    model = CollectionTranslation
+
+
 class HiddenFilter(admin.SimpleListFilter):
     title = "hidden by staff"
     parameter_name = "hidden"
@@ -74,7 +106,7 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "producer__name"]
     list_select_related = ["producer", "category"]
     autocomplete_fields = ["producer"]
-    inlines = [VariantInline, ImageInline]
+    inlines = [VariantInline, ImageInline, ProductTranslationInline]
     # Kept by reviews.services from the shown reviews; never typed in (ratings cannot be bought).
     readonly_fields = ["rating_count", "rating_average"]
     actions = ["hide_products", "unhide_products"]
@@ -117,6 +149,12 @@ class ProductAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is ProductTranslation:
+            save = functools.partial(services.product_translation_set, by=request.user)
+            owner = form.instance
+            return save_translation_formset(
+                formset, save, owner=owner, owner_kwarg="product", fields=DESCRIBED_FIELDS
+            )
         if formset.model not in (ProductImage, ProductVariant):
             return super().save_formset(request, form, formset, change)
         # What the admin's change message reads (a plain formset.save() would have set these).
@@ -345,6 +383,12 @@ class ProductExpiringSoonAdmin(admin.ModelAdmin):
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "ocop_group"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [CategoryTranslationInline]
+
+    def save_formset(self, request, form, formset, change):
+        save = functools.partial(services.category_translation_set, by=request.user)
+        owner = form.instance
+        save_translation_formset(formset, save, owner=owner, owner_kwarg="category", fields=DESCRIBED_FIELDS)
 
 
 class CollectionProductInline(admin.TabularInline):
@@ -356,7 +400,16 @@ class CollectionProductInline(admin.TabularInline):
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
-    inlines = [CollectionProductInline]
+    inlines = [CollectionProductInline, CollectionTranslationInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CollectionTranslation:
+            return super().save_formset(request, form, formset, change)
+        save = functools.partial(services.collection_translation_set, by=request.user)
+        owner = form.instance
+        return save_translation_formset(
+            formset, save, owner=owner, owner_kwarg="collection", fields=DESCRIBED_FIELDS
+        )
 
 
 admin.site.register(Channel)

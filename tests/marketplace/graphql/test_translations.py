@@ -5,8 +5,6 @@ are refused by the enum, and the SQL stays constant per page."""
 import json
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Category, Collection, ProductTranslation
@@ -16,7 +14,6 @@ from marketplace.core.languages import LANGUAGES
 from marketplace.graphql.core.languages import LanguageCodeEnum
 from marketplace.producers.policies import SYSTEM_TASK
 from tests.factories import visible_product
-from tests.factories.graphql import bulk_visible_products
 
 pytestmark = pytest.mark.django_db
 
@@ -139,40 +136,6 @@ def test_collection_page_and_menu_translations(api):
     items = {entry["name"]: entry["translation"] for entry in data["menu"]["items"]}
     assert items[item.name] == {"name": "Drinks"}
     assert sum(1 for value in items.values() if value is None) == len(items) - 1
-
-
-TRANSLATED_PAGE = """
-query {
-  products(first: 100, channel: "default-channel") {
-    edges { node {
-      translation(languageCode: EN) { name slug }
-      variants { translation(languageCode: EN) { name } }
-      category { translation(languageCode: EN) { name } }
-      collections { translation(languageCode: EN) { name } }
-      slugPL: translation(languageCode: PL) { slug }
-    } }
-  }
-}
-"""
-
-
-def test_translations_of_a_page_run_constant_queries(api):
-    def run() -> tuple[int, list]:
-        with CaptureQueriesContext(connection) as queries:
-            edges = api.data(TRANSLATED_PAGE)["products"]["edges"]
-        return len(queries), edges
-
-    first = bulk_visible_products(1)
-    catalog.product_translation_set(product=first[0], language_code="en", name="First", by=SYSTEM_TASK)
-    small, edges = run()
-    assert edges[0]["node"]["translation"] == {"name": "First", "slug": "first"}
-    bulk_visible_products(99)
-    large, edges = run()
-    assert len(edges) == 100
-    assert [edge["node"]["translation"] for edge in edges].count(None) == 99
-    # page, variants, categories, collections + EN and PL product translations, EN variant, category and
-    # collection translations (the collections query finds none, so no collection translation query)
-    assert small == large
 
 
 def test_translation_rows_are_unique_per_language(translated):
