@@ -17,6 +17,7 @@ from marketplace.catalog.models import (
     Product,
     ProductImage,
     ProductModeration,
+    ProductTranslation,
     ProductVariant,
     Stock,
     stock_available,
@@ -388,3 +389,8 @@ def products_with_certificate_expiring(
         .select_related("producer", "category")
         .order_by("cert_valid_until", "id")
     )
+
+
+def product_translation(*, product_id: int, language_code: str) -> ProductTranslation | None:
+    """A product's translation into one language (the portal's English panel), or None."""
+    return ProductTranslation.objects.filter(product_id=product_id, language_code=language_code).first()

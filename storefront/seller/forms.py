@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 
-from marketplace.catalog.models import PRODUCT_DESCRIPTION_MAX_LENGTH, Category, Product
+from marketplace.catalog.models import PRODUCT_DESCRIPTION_MAX_LENGTH, Category, Product, ProductTranslation
 from marketplace.producers.models import Producer
 
 MAX_PRICE_VND = 1_000_000_000
@@ -61,6 +61,28 @@ class ProductForm(forms.Form):
     seo_description = forms.CharField(
         label="Mô tả SEO", max_length=_max_length(Product, "seo_description"), required=False
     )
+
+
+class ProductTranslationForm(forms.Form):
+    """The product's English name and description, for shoppers abroad (the Vietnamese stays the source).
+    Leaving both empty removes the English text: the English storefront then shows the Vietnamese."""
+
+    name = forms.CharField(
+        label="Tên tiếng Anh", max_length=_max_length(ProductTranslation, "name"), required=False
+    )
+    description = forms.CharField(
+        label="Mô tả tiếng Anh",
+        required=False,
+        max_length=PRODUCT_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Cho phép định dạng đơn giản như phần mô tả tiếng Việt.",
+    )
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if cleaned.get("description", "").strip() and not cleaned.get("name", "").strip():
+            self.add_error("name", "Hãy nhập tên tiếng Anh cùng với mô tả.")
+        return cleaned
 
 
 class VariantForm(forms.Form):

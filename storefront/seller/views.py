@@ -174,15 +174,49 @@ def product_edit(request, pk: int):
         else:
             messages.success(request, "Đã lưu sản phẩm.")
             return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
-    context = {
+    return _render(request, "seller/product_form.html", _product_edit_context(product, form=form))
+
+
+ENGLISH = "en"
+
+
+def _product_edit_context(product, *, form, translation_form=None) -> dict:
+    if translation_form is None:
+        english = catalog_selectors.product_translation(product_id=product.pk, language_code=ENGLISH)
+        initial = {"name": english.name, "description": english.description} if english else {}
+        translation_form = forms.ProductTranslationForm(initial=initial)
+    return {
         "form": form,
         "product": product,
         "certification": catalog_selectors.product_active_certification(product),
         "access": _shopper_status(product),
         "image_form": forms.ImageForm(),
         "variant_form": forms.VariantForm(),
+        "translation_form": translation_form,
     }
-    return _render(request, "seller/product_form.html", context)
+
+
+@producer_required
+@require_POST
+def product_translation(request, pk: int):
+    """The product's English name and description (a panel of the edit page)."""
+    product = _product_or_404(request, pk)
+    form = forms.ProductTranslationForm(request.POST)
+    if form.is_valid():
+        try:
+            catalog_services.product_translation_set(
+                product=product, language_code=ENGLISH, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu bản tiếng Anh.")
+            return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+    product_form = forms.ProductForm(
+        initial={"name": product.name, "category": product.category_id, "description": product.description}
+    )
+    context = _product_edit_context(product, form=product_form, translation_form=form)
+    return _render(request, "seller/product_form.html", context, status=400)
 
 
 def _shopper_status(product) -> str:

@@ -44,6 +44,13 @@ ENDPOINTS = [
         lambda w: {"name": "Cà phê A đổi tên", "category": w.product.category_id, "description": "<p>y</p>"},
         302,
     ),
+    Endpoint(
+        "product_translation",
+        "post",
+        lambda w: {"pk": w.product.pk},
+        lambda w: {"name": "Ground coffee A", "description": "<p>Arabica</p>"},
+        302,
+    ),
     Endpoint("product_publish", "post", lambda w: {"pk": w.product.pk}, lambda w: {"publish": "0"}, 302),
     Endpoint("variant_create", "get", lambda w: {"pk": w.product.pk}),
     Endpoint(

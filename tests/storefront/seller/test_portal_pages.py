@@ -195,3 +195,30 @@ def test_profile_content_appears_on_the_public_producer_page(producer, client_a,
     assert 'href="tel:0912345678"' in page and "lienhe@htx-a.vn" in page and "Chị Thảo" in page
     assert 'alt="Đồi cà phê"' in page
     assert f'src="{producer.logo.url}"' in page
+
+
+def test_the_producer_enters_english_on_the_edit_page(producer, client_a):
+    product = ProductFactory(producer=producer, name="Tỏi đen")
+    edit = f"/seller/{producer.slug}/products/{product.pk}/"
+    page = client_a.get(edit).content.decode()
+    assert 'data-section="translation"' in page and f"{edit}translation/" in page
+    response = client_a.post(
+        f"{edit}translation/",
+        {"name": "Black garlic", "description": "<p>Aged<script>alert(1)</script> <b>slowly</b></p>"},
+    )
+    assert response.status_code == 302
+    english = product.translations.get()
+    assert (english.language_code, english.name, english.description) == (
+        "en",
+        "Black garlic",
+        "<p>Aged <b>slowly</b></p>",
+    )
+    assert 'value="Black garlic"' in client_a.get(edit).content.decode()
+    # A description without a name is refused with a message; nothing changes.
+    response = client_a.post(f"{edit}translation/", {"name": "", "description": "<p>Only text</p>"})
+    assert response.status_code == 400
+    assert "Hãy nhập tên tiếng Anh cùng với mô tả." in response.content.decode()
+    assert product.translations.get().description == "<p>Aged <b>slowly</b></p>"
+    # Both empty: the English text is removed (the English storefront shows the Vietnamese).
+    assert client_a.post(f"{edit}translation/", {"name": "", "description": ""}).status_code == 302
+    assert not product.translations.exists()
