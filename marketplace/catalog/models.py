@@ -36,6 +36,9 @@ class Category(models.Model):
     description = models.TextField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
+    # The name in the page's language, set by catalog.selectors.categories_with_parents, never stored.
+    display_name: str
+
     class Meta:
         ordering = ["sort_order", "name"]
         verbose_name_plural = "categories"
@@ -100,6 +103,9 @@ class ProductVariant(models.Model):
     weight_grams = models.PositiveIntegerField(null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The name in the page's language, set by the storefront's product page, never stored.
+    display_name: str
 
     class Meta:
         ordering = ["sort_order", "id"]
