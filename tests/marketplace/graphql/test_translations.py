@@ -146,3 +146,42 @@ def test_translation_rows_are_unique_per_language(translated):
         ProductTranslation.objects.filter(product=translated).values_list("language_code", "name")
     ) == [("en", "Ground coffee")]
     assert Category.objects.get(slug="do-uong").translations.get().name == "Beverages"
+
+
+LOCALE_SLUGS = """
+fragment LocaleSlugs on Product {
+  slugEN: translation(languageCode: EN) { slug }
+  slugPL: translation(languageCode: PL) { slug }
+  slugDE: translation(languageCode: DE) { slug }
+  slugFR: translation(languageCode: FR) { slug }
+  slugFI: translation(languageCode: FI) { slug }
+  slugNB: translation(languageCode: NB) { slug }
+  slugJA: translation(languageCode: JA) { slug }
+  slugKO: translation(languageCode: KO) { slug }
+}
+query($lang: LanguageCodeEnum!) {
+  products(first: 100, channel: "default-channel") {
+    edges { node { name translation(languageCode: $lang) { name slug } ...LocaleSlugs } }
+  }
+}
+"""
+
+
+def test_a_page_with_a_slug_per_language_is_accepted(api, translated):
+    edges = api.data(LOCALE_SLUGS, {"lang": "EN"})["products"]["edges"]
+    node = edges[0]["node"]
+    assert node["slugEN"] == {"slug": "pure-ground-coffee"}
+    assert node["slugPL"] is None and node["slugKO"] is None
+
+
+def test_language_code_inputs_take_the_enum(api):
+    created = api.data(
+        'mutation { checkoutCreate(input: {channel: "default-channel", languageCode: EN, lines: []}) '
+        "{ checkout { id } errors { field code } } }"
+    )["checkoutCreate"]
+    assert created["errors"] == [] and created["checkout"]["id"]
+    body = api(
+        'mutation { checkoutCreate(input: {channel: "default-channel", languageCode: "en", lines: []}) '
+        "{ errors { code } } }"
+    )
+    assert "LanguageCodeEnum" in body["errors"][0]["message"]
