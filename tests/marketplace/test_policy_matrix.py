@@ -20,6 +20,8 @@ from marketplace.catalog.models import (
     ProductVariantTranslation,
     Stock,
 )
+from marketplace.content import services as content
+from marketplace.content.models import MenuItem, MenuItemTranslation, Page, PageTranslation
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderPart
 from marketplace.payments.models import Payment
@@ -50,6 +52,8 @@ STAFF_PERMISSIONS = (
     "orders.change_order",
     "catalog.change_category",
     "catalog.change_collection",
+    "content.change_page",
+    "content.change_menu",
 )
 ACTORS = [
     "anonymous",
@@ -225,6 +229,21 @@ SERVICES = {
             by=by,
         ),
     ),
+    "page_translation_set": (
+        STAFF_ONLY,
+        lambda w, by: content.page_translation_set(
+            page=Page.objects.get(slug="about"), language_code="en", title="About us", by=by
+        ),
+    ),
+    "menu_item_translation_set": (
+        STAFF_ONLY,
+        lambda w, by: content.menu_item_translation_set(
+            menu_item=MenuItem.objects.filter(menu__slug="navbar").first(),
+            language_code="en",
+            name="Drinks",
+            by=by,
+        ),
+    ),
     # Money received confirms every producer's part: staff (or reconciliation) only, never a member.
     "order_mark_paid": (STAFF_ONLY, lambda w, by: orders.order_mark_paid(order=w["order"], by=by)),
 }
@@ -255,6 +274,8 @@ def snapshot() -> dict:
         ProductVariantTranslation,
         CategoryTranslation,
         CollectionTranslation,
+        PageTranslation,
+        MenuItemTranslation,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
