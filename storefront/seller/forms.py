@@ -5,7 +5,13 @@ import re
 from django import forms
 from django.conf import settings
 
-from marketplace.catalog.models import PRODUCT_DESCRIPTION_MAX_LENGTH, Category, Product, ProductTranslation
+from marketplace.catalog.models import (
+    PRODUCT_DESCRIPTION_MAX_LENGTH,
+    Category,
+    Product,
+    ProductTranslation,
+    ProductVariantTranslation,
+)
 from marketplace.producers.models import Producer
 
 MAX_PRICE_VND = 1_000_000_000
@@ -91,6 +97,15 @@ class VariantForm(forms.Form):
     price_amount = VNDField(label="Giá (₫)")
     weight_grams = forms.IntegerField(label="Khối lượng (g)", min_value=0, required=False)
     quantity = forms.IntegerField(label="Tồn kho", min_value=0, max_value=1_000_000, initial=0)
+
+
+class VariantEditForm(VariantForm):
+    name_en = forms.CharField(
+        label="Tên phân loại tiếng Anh",
+        max_length=_max_length(ProductVariantTranslation, "name"),
+        required=False,
+        help_text="vd. 500 g pack; để trống thì trang tiếng Anh hiển thị tên tiếng Việt.",
+    )
 
 
 class ImageForm(forms.Form):

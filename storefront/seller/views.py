@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.catalog import selectors as catalog_selectors
 from marketplace.catalog import services as catalog_services
-from marketplace.catalog.models import ProductImage, ProductVariant
+from marketplace.catalog.models import ProductImage, ProductVariant, ProductVariantTranslation
 from marketplace.certification.selectors import certifications_of_producer
 from marketplace.money.selectors import returns_of_part
 from marketplace.orders import services as order_services
@@ -271,8 +271,11 @@ def variant_edit(request, pk: int, variant_pk: int):
         "price_amount": variant.price_amount,
         "weight_grams": variant.weight_grams,
         "quantity": stock.quantity if stock else 0,
+        "name_en": catalog_selectors.translated_names(ProductVariantTranslation, [variant.pk], ENGLISH).get(
+            variant.pk, ""
+        ),
     }
-    form = forms.VariantForm(request.POST or None, initial=initial)
+    form = forms.VariantEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -284,6 +287,9 @@ def variant_edit(request, pk: int, variant_pk: int):
                 weight_grams=data["weight_grams"],
                 quantity=data["quantity"],
                 by=request.user,
+            )
+            catalog_services.variant_translation_set(
+                variant=variant, language_code=ENGLISH, name=data["name_en"], by=request.user
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

@@ -76,6 +76,12 @@ def test_variant_price_accepts_vnd_formatting_and_stock_is_set(producer, client_
     assert response.status_code == 200 and "price_amount" in response.context["form"].errors
     variant.refresh_from_db()
     assert variant.price_amount == 185_000
+    assert not variant.translations.exists()
+    edit = f"/seller/htx-a/products/{product.pk}/variants/{variant.pk}/"
+    english = {"name": "Hũ 500ml", "sku": variant.sku, "price_amount": "185000", "quantity": "12"}
+    assert client_a.post(edit, {**english, "name_en": "500 ml jar"}).status_code == 302
+    assert variant.translations.get().name == "500 ml jar"
+    assert 'value="500 ml jar"' in client_a.get(edit).content.decode()
 
 
 def test_publish_without_variant_is_refused_with_a_message(producer, client_a):
