@@ -488,8 +488,8 @@ def takedown_handle(*, takedown: TakedownRequest, by: Actor, remove: bool, note:
 
 # --- Translations (Saleor's `translation(languageCode)`; Vietnamese is the source) -------------------------
 
-_GROUP_LENGTHS = {
-    "name": 200,
+_DESCRIBED_LENGTHS = {
+    "name": 255,
     "description": PRODUCT_DESCRIPTION_MAX_LENGTH,
     "seo_title": 120,
     "seo_description": 300,
@@ -516,7 +516,7 @@ def product_translation_set(
         owner=product,
         language_code=language_code,
         values=_described_values(name, description, seo_title, seo_description),
-        max_lengths={**_GROUP_LENGTHS, "name": 255},
+        max_lengths=_DESCRIBED_LENGTHS,
         rich_text="description",
         slug_from="name",
     )
@@ -599,7 +599,7 @@ def _group_translation_save(
         owner=owner,
         language_code=language_code,
         values=values,
-        max_lengths=_GROUP_LENGTHS,
+        max_lengths=_DESCRIBED_LENGTHS,
         rich_text="description",
         slug_from="name",
     )

@@ -45,8 +45,8 @@ class TranslationInline(admin.StackedInline):
 def save_translation_formset(
     formset: Any, save: Callable[..., object], *, owner: Any, owner_kwarg: str, fields: tuple[str, ...]
 ) -> None:
-    """Each changed row through `save(**{owner_kwarg: owner}, language_code, **fields)`; a deleted row is
-    saved with empty fields, which removes it."""
+    """Each changed row through `save(**{owner_kwarg: owner}, language_code, **fields)`; a deleted row (or
+    the old language of a row given another one) is saved with empty fields, which removes it."""
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.forms:
         if not form.has_changed() and form not in formset.deleted_forms:
@@ -55,9 +55,16 @@ def save_translation_formset(
         if not data:
             continue
         deleted = form in formset.deleted_forms
-        code = data.get("language_code") or form.instance.language_code
-        values = {field: "" if deleted else data.get(field, "") for field in fields}
-        save(**{owner_kwarg: owner}, language_code=code, **values)
+        previous = form.initial.get("language_code")
+        if previous and (deleted or previous != data.get("language_code")):
+            # A row removed, or moved to another language: the old language's row goes.
+            save(**{owner_kwarg: owner}, language_code=previous, **dict.fromkeys(fields, ""))
+        if not deleted:
+            save(
+                **{owner_kwarg: owner},
+                language_code=data["language_code"],
+                **{f: data.get(f, "") for f in fields},
+            )
         if deleted:
             formset.deleted_objects.append(form.instance)
         elif form.instance.pk is None:

@@ -13,7 +13,6 @@ from marketplace.core.html import sanitize_description
 from marketplace.core.languages import SOURCE_LANGUAGE, language_code_is_valid
 from marketplace.core.text import slugify_vi
 
-TRANSLATION_SLUG_MAX_LENGTH = 120
 T = TypeVar("T", bound=models.Model)
 
 

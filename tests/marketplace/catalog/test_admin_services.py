@@ -143,3 +143,26 @@ def test_the_admin_refuses_unknown_or_source_languages(staff_client, code, messa
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not product.translations.exists()
+
+
+def test_staff_move_a_translation_to_another_language_and_remove_it(staff_client):
+    from marketplace.catalog.services import product_translation_set
+    from marketplace.producers.policies import SYSTEM_TASK
+
+    product = visible_product(slug="tra-shan")
+    english = product_translation_set(product=product, language_code="en", name="Shan tea", by=SYSTEM_TASK)
+    row = {
+        "translations-TOTAL_FORMS": "1",
+        "translations-INITIAL_FORMS": "1",
+        "translations-0-id": english.pk,
+        "translations-0-product": product.pk,
+        "translations-0-language_code": "en-gb",
+        "translations-0-name": "Shan tea",
+    }
+    url = f"/admin/catalog/product/{product.pk}/change/"
+    assert staff_client.post(url, _form(product, **row)).status_code == 302
+    assert list(product.translations.values_list("language_code", "name")) == [("en-gb", "Shan tea")]
+    moved = product.translations.get()
+    row |= {"translations-0-id": moved.pk, "translations-0-DELETE": "on"}
+    assert staff_client.post(url, _form(product, **row)).status_code == 302
+    assert not product.translations.exists()
