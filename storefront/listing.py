@@ -17,6 +17,7 @@ from marketplace.core import provinces
 from marketplace.producers.models import ProducerKind
 from marketplace.search.backends.base import SearchFilters, SearchQuery, SearchResult
 from marketplace.search.selectors import search_products, visible_product_cards_in_order
+from storefront.localize import shopper_language
 
 PER_PAGE = 24
 MAX_PER_PAGE = 60
@@ -125,8 +126,9 @@ def build_listing(
 ):
     """Parse the URL, run one search and load the page's product cards (constant queries: categories unless
     given, search, cards)."""
+    language = shopper_language()
     if categories is None:
-        categories = categories_with_parents()
+        categories = categories_with_parents(language_code=language)
     by_slug = {cat.slug: cat for cat in categories}
     text = params.get("q", "").strip()
     stars = tuple(sorted({n for n in (_int(v) for v in params.getlist("stars")) if n in (3, 4, 5)}))
@@ -159,7 +161,7 @@ def build_listing(
     listing = Listing(
         query=query,
         result=result,
-        products=visible_product_cards_in_order(result.product_ids),
+        products=visible_product_cards_in_order(result.product_ids, language_code=language),
         page=page,
         per_page=per_page,
         params=params,
@@ -199,7 +201,7 @@ def _facets(result, categories, scope_category, stars, province_codes, kinds, gr
             continue
         total = sum(category_counts.get(cid, 0) for cid in _descendants(categories, {cat.pk}))
         if total or cat.slug in group_slugs:
-            groups.append(FacetValue(cat.slug, cat.name, total, cat.slug in group_slugs))
+            groups.append(FacetValue(cat.slug, cat.display_name, total, cat.slug in group_slugs))
     facets["group"] = groups
     facets["in_stock"] = counts.get("in_stock", {}).get("true", 0)
     return facets

@@ -17,6 +17,7 @@ from marketplace.catalog.selectors import (
     latest_certification,
     product_active_certification,
     product_cards,
+    product_page_text,
     product_shopper_access,
     products_visible_to_shoppers,
     visible_product_for_page,
@@ -29,6 +30,7 @@ from marketplace.reviews.models import REVIEW_TEXT_MAX_CHARS
 from marketplace.search.backends.base import SearchQuery
 from marketplace.search.selectors import search_products
 from storefront.listing import SORT_CHOICES, build_listing
+from storefront.localize import shopper_language
 from storefront.review_views import STAR_CHOICES
 
 HOME_FEATURED = 8
@@ -36,14 +38,18 @@ HOME_NEWEST = 12
 
 
 def home(request):
-    featured = collection_cards(slug="featured-products", limit=HOME_FEATURED)
+    language = shopper_language()
+    featured = collection_cards(slug="featured-products", limit=HOME_FEATURED, language_code=language)
     newest = product_cards(
-        where=~Q(pk__in=[card["id"] for card in featured]), order_by=("-created_at", "-id"), limit=HOME_NEWEST
+        where=~Q(pk__in=[card["id"] for card in featured]),
+        order_by=("-created_at", "-id"),
+        limit=HOME_NEWEST,
+        language_code=language,
     )
     # Counts for the group and province links (visible products only), from one search with no page.
     facets = search_products(SearchQuery(limit=0)).facets
     category_counts = facets.get("category", {})
-    categories = list(Category.objects.all())
+    categories = categories_with_parents(language_code=language)
     groups = []
     for cat in categories:
         if cat.parent_id is None:
@@ -97,7 +103,7 @@ def home_like_prompt(request):
 
 
 def category_detail(request, slug: str):
-    categories = categories_with_parents()
+    categories = categories_with_parents(language_code=shopper_language())
     category = next((category for category in categories if category.slug == slug), None)
     if category is None:
         raise Http404("No such category")
@@ -115,8 +121,12 @@ def product_detail(request, slug: str):
     url = request.build_absolute_uri(reverse("storefront:product", args=[product.slug]))
     images = [request.build_absolute_uri(image.image.url) for image in product.images.all()]
     variants = list(product.variants.all())
+    text = product_page_text(product=product, language_code=shopper_language())
+    for variant in variants:
+        variant.display_name = text["variants"].get(variant.pk, variant.name)
     context = {
         "product": product,
+        "text": text,
         "certification": certification,
         "verify_url": request.build_absolute_uri(reverse("storefront:certificate", args=[certification.code]))
         if certification
@@ -218,7 +228,7 @@ def _available(variant) -> int:
 
 def producer_detail(request, slug: str):
     producer = get_object_or_404(Producer, slug=slug)
-    products = product_cards(where=Q(producer=producer), order_by=("name",))
+    products = product_cards(where=Q(producer=producer), order_by=("name",), language_code=shopper_language())
     certifications = (
         active_certifications()
         .filter(product__in=products_visible_to_shoppers().filter(producer=producer))

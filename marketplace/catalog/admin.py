@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 from django import forms
 from django.conf import settings
@@ -13,24 +14,33 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalog import charts, selectors, services
 from marketplace.catalog.models import (
+    PRODUCT_DESCRIPTION_MAX_LENGTH,
     Attribute,
     AttributeTranslation,
     AttributeValue,
     AttributeValueTranslation,
     Category,
+    CategoryTranslation,
     Channel,
     Collection,
     CollectionProduct,
+    CollectionTranslation,
     Product,
     ProductExpiringSoon,
     ProductImage,
     ProductModeration,
+    ProductTranslation,
     ProductType,
     ProductTypeAttribute,
     ProductVariant,
     TakedownRequest,
 )
 from marketplace.core.admin_actions import run_action_with_form
+from marketplace.core.admin_translations import (
+    TranslationInline,
+    save_translation_formset,
+    translation_form,
+)
 from marketplace.core.provinces import BY_CODE
 
 
@@ -55,6 +65,27 @@ class ImageInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+DESCRIBED_FIELDS = ("name", "description", "seo_title", "seo_description")
+
+
+class DescribedTranslationInline(TranslationInline):
+    form = translation_form(description=PRODUCT_DESCRIPTION_MAX_LENGTH)
+    fields = ["language_code", *DESCRIBED_FIELDS, "slug"]
+    readonly_fields = ["slug"]  # made from the translated name
+
+
+class ProductTranslationInline(DescribedTranslationInline):
+    model = ProductTranslation
+
+
+class CategoryTranslationInline(DescribedTranslationInline):
+    model = CategoryTranslation
+
+
+class CollectionTranslationInline(DescribedTranslationInline):
+    model = CollectionTranslation
 
 
 class HiddenFilter(admin.SimpleListFilter):
@@ -176,7 +207,7 @@ class ProductAdmin(admin.ModelAdmin):
         return obj.cert_valid_until or "–"
 
     autocomplete_fields = ["producer"]
-    inlines = [VariantInline, ImageInline]
+    inlines = [VariantInline, ImageInline, ProductTranslationInline]
     # Kept by reviews.services from the shown reviews; never typed in (ratings cannot be bought).
     readonly_fields = ["rating_count", "rating_average"]
     actions = ["hide_products", "unhide_products"]
@@ -221,6 +252,12 @@ class ProductAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is ProductTranslation:
+            save = functools.partial(services.product_translation_set, by=request.user)
+            owner = form.instance
+            return save_translation_formset(
+                formset, save, owner=owner, owner_kwarg="product", fields=DESCRIBED_FIELDS
+            )
         if formset.model not in (ProductImage, ProductVariant):
             return super().save_formset(request, form, formset, change)
         # What the admin's change message reads (a plain formset.save() would have set these).
@@ -450,6 +487,12 @@ class ProductExpiringSoonAdmin(admin.ModelAdmin):
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "ocop_group"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [CategoryTranslationInline]
+
+    def save_formset(self, request, form, formset, change):
+        save = functools.partial(services.category_translation_set, by=request.user)
+        owner = form.instance
+        save_translation_formset(formset, save, owner=owner, owner_kwarg="category", fields=DESCRIBED_FIELDS)
 
 
 class CollectionProductInline(admin.TabularInline):
@@ -461,7 +504,16 @@ class CollectionProductInline(admin.TabularInline):
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
-    inlines = [CollectionProductInline]
+    inlines = [CollectionProductInline, CollectionTranslationInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CollectionTranslation:
+            return super().save_formset(request, form, formset, change)
+        save = functools.partial(services.collection_translation_set, by=request.user)
+        owner = form.instance
+        return save_translation_formset(
+            formset, save, owner=owner, owner_kwarg="collection", fields=DESCRIBED_FIELDS
+        )
 
 
 admin.site.register(Channel)

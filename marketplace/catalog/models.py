@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.languages import language_code_field
+
 if TYPE_CHECKING:
     from marketplace.certification.models import Certification
 
@@ -33,6 +35,9 @@ class Category(models.Model):
     ocop_group = models.PositiveSmallIntegerField(null=True, blank=True, help_text="OCOP group number 1–6")
     description = models.TextField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+
+    # The name in the page's language, set by catalog.selectors.categories_with_parents, never stored.
+    display_name: str
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -102,6 +107,9 @@ class ProductVariant(models.Model):
     volume_ml = models.PositiveIntegerField(_("volume (ml)"), null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The name in the page's language, set by the storefront's product page, never stored.
+    display_name: str
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -453,3 +461,79 @@ class AttributeValueTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attribute_value_id} [{self.language_code}]"
+
+
+# --- Translations (Saleor's `translation(languageCode)`): Vietnamese is the source, these add languages. ----
+
+
+class DescribedTranslation(models.Model):
+    """The translatable fields of products, categories and collections (Saleor's `<Entity>Translation`);
+    the description is sanitised HTML like the base one, written only through catalog.services."""
+
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    seo_title = models.CharField(max_length=120, blank=True)
+    seo_description = models.CharField(max_length=300, blank=True)
+    slug = models.SlugField(max_length=120, null=True, blank=True)
+    language_code = language_code_field()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["language_code", "slug"], name="%(app_label)s_%(class)s_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language_code}: {self.name}"
+
+
+class ProductTranslation(DescribedTranslation):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="translations")
+
+    class Meta(DescribedTranslation.Meta):
+        constraints = [
+            *DescribedTranslation.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["product", "language_code"], name="catalog_product_translation_unique"
+            ),
+        ]
+
+
+class ProductVariantTranslation(models.Model):
+    product_variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE, related_name="translations")
+    language_code = language_code_field()
+    name = models.CharField(_("name"), max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product_variant", "language_code"], name="catalog_variant_translation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language_code}: {self.name}"
+
+
+class CategoryTranslation(DescribedTranslation):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="translations")
+
+    class Meta(DescribedTranslation.Meta):
+        constraints = [
+            *DescribedTranslation.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["category", "language_code"], name="catalog_category_translation_unique"
+            ),
+        ]
+
+
+class CollectionTranslation(DescribedTranslation):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="translations")
+
+    class Meta(DescribedTranslation.Meta):
+        constraints = [
+            *DescribedTranslation.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["collection", "language_code"], name="catalog_collection_translation_unique"
+            ),
+        ]

@@ -3,21 +3,26 @@ search, the API, the sitemap and the cart all start from it."""
 
 import datetime
 import enum
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.postgres.aggregates import BoolOr
+from django.db import models
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from marketplace.catalog.models import (
     Category,
+    CategoryTranslation,
     Product,
     ProductImage,
     ProductModeration,
+    ProductTranslation,
     ProductVariant,
+    ProductVariantTranslation,
     Stock,
     stock_available,
 )
@@ -112,9 +117,11 @@ def product_cards(
     order_by: tuple[str, ...] = (),
     limit: int | None = None,
     today: datetime.date | None = None,
+    language_code: str | None = None,
 ) -> list[ProductCard]:
     """Cards of the visible products matching `where`, in that order, from ONE query: a listing page shows
-    dozens, and model instances with four prefetches cost more than the SQL itself."""
+    dozens, and model instances with four prefetches cost more than the SQL itself. With `language_code`
+    (e.g. `en`), names are those of the products' translations where one exists (one more query)."""
     rows = _visible_card_rows(_today(today)).all()  # a clone: the cached queryset never holds results
     if where is not None:
         rows = rows.filter(where)
@@ -122,7 +129,7 @@ def product_cards(
         rows = rows.order_by(*order_by)
     if limit is not None:
         rows = rows[:limit]
-    return [
+    cards = [
         ProductCard(
             **row,
             province_name=provinces.name_of(row["producer_province"]),
@@ -130,6 +137,23 @@ def product_cards(
         )
         for row in rows
     ]
+    if language_code is not None and cards:
+        names = translated_names(ProductTranslation, [card["id"] for card in cards], language_code)
+        for card in cards:
+            card["name"] = names.get(card["id"], card["name"])
+    return cards
+
+
+def translated_names(model: type[models.Model], ids: Iterable[int], language_code: str) -> dict[int, str]:
+    """Owner id -> translated name (or a page's title) in `language_code`, for the rows that have one: one
+    query, whatever the number of ids (cards, category menus, a product page's variants)."""
+    owner = {
+        ProductTranslation: "product_id",
+        ProductVariantTranslation: "product_variant_id",
+        CategoryTranslation: "category_id",
+    }[model]
+    rows = model._default_manager.filter(**{f"{owner}__in": list(ids), "language_code": language_code})
+    return dict(rows.exclude(name="").values_list(owner, "name"))
 
 
 @lru_cache(maxsize=4)
@@ -252,10 +276,63 @@ def latest_certification(*, product: Product) -> Certification | None:
     )
 
 
-def categories_with_parents() -> list[Category]:
+class ProductPageText(TypedDict):
+    """The product page's words in the page's language: a translation's where one exists, else the base."""
+
+    name: str
+    description: str
+    seo_title: str
+    seo_description: str
+    category: str
+    parent_category: str
+    variants: dict[int, str]  # variant id -> its name
+
+
+def product_page_text(*, product: Product, language_code: str | None = None) -> ProductPageText:
+    """The words of a product page (`visible_product_for_page`'s product, category and parent loaded):
+    with `language_code`, three queries for the product's, its categories' and its variants' translations."""
+    category = product.category
+    parent = category.parent
+    variant_names = {variant.pk: variant.name for variant in product.variants.all()}
+    text = ProductPageText(
+        name=product.name,
+        description=product.description,
+        seo_title=product.seo_title,
+        seo_description=product.seo_description,
+        category=category.name,
+        parent_category=parent.name if parent is not None else "",
+        variants=variant_names,
+    )
+    if language_code is None:
+        return text
+    translation = product.translations.filter(language_code=language_code).first()
+    if translation is not None and translation.name:
+        text["name"] = translation.name
+        text["description"] = translation.description or product.description
+        text["seo_title"] = translation.seo_title
+        text["seo_description"] = translation.seo_description
+    groups = translated_names(CategoryTranslation, [category.pk, category.parent_id or 0], language_code)
+    text["category"] = groups.get(category.pk, text["category"])
+    if parent is not None:
+        text["parent_category"] = groups.get(parent.pk, text["parent_category"])
+    text["variants"] = variant_names | translated_names(
+        ProductVariantTranslation, variant_names, language_code
+    )
+    return text
+
+
+def categories_with_parents(*, language_code: str | None = None) -> list[Category]:
     """Every category in menu order, each with its parent attached: one query for a listing's groups, its
-    scope and the breadcrumbs."""
+    scope and the breadcrumbs. Each has `display_name`: its name in `language_code` where translated (one
+    more query), else its own."""
     categories = list(Category.objects.all())
+    names = (
+        translated_names(CategoryTranslation, [c.pk for c in categories], language_code)
+        if language_code
+        else {}
+    )
+    for category in categories:
+        category.display_name = names.get(category.pk, category.name)
     by_id = {category.pk: category for category in categories}
     for category in categories:
         category.parent = by_id.get(category.parent_id) if category.parent_id is not None else None
@@ -263,7 +340,11 @@ def categories_with_parents() -> list[Category]:
 
 
 def collection_cards(
-    *, slug: str, limit: int | None = None, today: datetime.date | None = None
+    *,
+    slug: str,
+    limit: int | None = None,
+    today: datetime.date | None = None,
+    language_code: str | None = None,
 ) -> list[ProductCard]:
     """Cards of the visible products of the collection `slug`, in the collection's order."""
     return product_cards(
@@ -271,6 +352,7 @@ def collection_cards(
         order_by=("collection_entries__sort_order", "id"),
         limit=limit,
         today=today,
+        language_code=language_code,
     )
 
 
@@ -406,3 +488,8 @@ def products_with_certificate_expiring(
         .select_related("producer", "category")
         .order_by("cert_valid_until", "id")
     )
+
+
+def product_translation(*, product_id: int, language_code: str) -> ProductTranslation | None:
+    """A product's translation into one language (the portal's English panel), or None."""
+    return ProductTranslation.objects.filter(product_id=product_id, language_code=language_code).first()

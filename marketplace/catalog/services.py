@@ -1,6 +1,6 @@
 """Writes to the catalogue. Keyword-only, typed, transactional."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +12,17 @@ from django.utils import timezone
 
 from marketplace.catalog.error_codes import CatalogErrorCode
 from marketplace.catalog.models import (
+    PRODUCT_DESCRIPTION_MAX_LENGTH,
     Category,
+    CategoryTranslation,
+    Collection,
+    CollectionTranslation,
     Product,
     ProductImage,
     ProductModeration,
+    ProductTranslation,
     ProductVariant,
+    ProductVariantTranslation,
     Stock,
     TakedownRequest,
     TakedownStatus,
@@ -24,6 +30,7 @@ from marketplace.catalog.models import (
 from marketplace.core.html import sanitize_description
 from marketplace.core.images import clean_uploaded_image
 from marketplace.core.text import slugify_vi
+from marketplace.core.translations import translation_save
 from marketplace.producers.models import Producer
 from marketplace.producers.policies import (
     Actor,
@@ -511,3 +518,122 @@ def takedown_handle(*, takedown: TakedownRequest, by: Actor, remove: bool, note:
     takedown.handling_note = note
     takedown.save(update_fields=["status", "handled_by", "handled_at", "handling_note", "moderation"])
     return takedown
+
+
+# --- Translations (Saleor's `translation(languageCode)`; Vietnamese is the source) -------------------------
+
+_DESCRIBED_LENGTHS = {
+    "name": 255,
+    "description": PRODUCT_DESCRIPTION_MAX_LENGTH,
+    "seo_title": 120,
+    "seo_description": 300,
+}
+
+
+@transaction.atomic
+def product_translation_set(
+    *,
+    product: Product,
+    language_code: str,
+    name: str,
+    description: str = "",
+    seo_title: str = "",
+    seo_description: str = "",
+    by: Actor,
+) -> ProductTranslation | None:
+    """A member of the product's producer (or staff) writes its name and description in another language
+    (`en`); the description is sanitised like the base one. All fields empty removes the translation."""
+    _require_catalogue(by, product.producer_id)
+    return translation_save(
+        ProductTranslation,
+        owner_field="product",
+        owner=product,
+        language_code=language_code,
+        values=_described_values(name, description, seo_title, seo_description),
+        max_lengths=_DESCRIBED_LENGTHS,
+        rich_text="description",
+        slug_from="name",
+    )
+
+
+@transaction.atomic
+def variant_translation_set(
+    *, variant: ProductVariant, language_code: str, name: str, by: Actor
+) -> ProductVariantTranslation | None:
+    """The variant's name (pack size) in another language, by whoever manages the product."""
+    _require_catalogue(by, variant.product.producer_id)
+    return translation_save(
+        ProductVariantTranslation,
+        owner_field="product_variant",
+        owner=variant,
+        language_code=language_code,
+        values={"name": name},
+        max_lengths={"name": 255},
+    )
+
+
+GroupTranslation = TypeVar("GroupTranslation", CategoryTranslation, CollectionTranslation)
+CATEGORY_TRANSLATE_PERMISSION = "catalog.change_category"
+COLLECTION_TRANSLATE_PERMISSION = "catalog.change_collection"
+
+
+def _described_values(name: str, description: str, seo_title: str, seo_description: str) -> dict[str, str]:
+    return {
+        "name": name,
+        "description": description,
+        "seo_title": seo_title,
+        "seo_description": seo_description,
+    }
+
+
+@transaction.atomic
+def category_translation_set(
+    *,
+    category: Category,
+    language_code: str,
+    name: str,
+    description: str = "",
+    seo_title: str = "",
+    seo_description: str = "",
+    by: Actor,
+) -> CategoryTranslation | None:
+    """Staff translate the OCOP product groups."""
+    require_staff_with(by, CATEGORY_TRANSLATE_PERMISSION)
+    values = _described_values(name, description, seo_title, seo_description)
+    return _group_translation_save(CategoryTranslation, "category", category, language_code, values)
+
+
+@transaction.atomic
+def collection_translation_set(
+    *,
+    collection: Collection,
+    language_code: str,
+    name: str,
+    description: str = "",
+    seo_title: str = "",
+    seo_description: str = "",
+    by: Actor,
+) -> CollectionTranslation | None:
+    """Staff translate curated collections."""
+    require_staff_with(by, COLLECTION_TRANSLATE_PERMISSION)
+    values = _described_values(name, description, seo_title, seo_description)
+    return _group_translation_save(CollectionTranslation, "collection", collection, language_code, values)
+
+
+def _group_translation_save(
+    model: type[GroupTranslation],
+    owner_field: str,
+    owner: Category | Collection,
+    language_code: str,
+    values: dict[str, str],
+) -> GroupTranslation | None:
+    return translation_save(
+        model,
+        owner_field=owner_field,
+        owner=owner,
+        language_code=language_code,
+        values=values,
+        max_lengths=_DESCRIBED_LENGTHS,
+        rich_text="description",
+        slug_from="name",
+    )

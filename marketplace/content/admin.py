@@ -1,9 +1,44 @@
+import functools
+
 from django import forms
 from django.contrib import admin
 
 from marketplace.content import services
-from marketplace.content.models import Menu, MenuItem, Page
+from marketplace.content.models import Menu, MenuItem, MenuItemTranslation, Page, PageTranslation
+from marketplace.core.admin_translations import (
+    TranslationInline,
+    save_translation_formset,
+    translation_form,
+)
 from marketplace.core.widgets import RichTextarea
+
+PAGE_TRANSLATED_FIELDS = ("title", "content", "seo_title", "seo_description")
+
+
+class PageTranslationInline(TranslationInline):
+    model = PageTranslation
+    form = translation_form(content=services.PAGE_CONTENT_MAX_LENGTH)
+    fields = ["language_code", *PAGE_TRANSLATED_FIELDS, "slug"]
+    readonly_fields = ["slug"]  # made from the translated title
+
+
+class MenuItemTranslationInline(TranslationInline):
+    model = MenuItemTranslation
+    fields = ["language_code", "name"]
+
+
+@admin.register(MenuItem)
+class MenuItemAdmin(admin.ModelAdmin):
+    """Menu entries one by one, to translate their labels (the menu's page lists them inline)."""
+
+    list_display = ["name", "menu", "parent", "sort_order"]
+    list_filter = ["menu"]
+    inlines = [MenuItemTranslationInline]
+
+    def save_formset(self, request, form, formset, change):
+        save = functools.partial(services.menu_item_translation_set, by=request.user)
+        owner = form.instance
+        save_translation_formset(formset, save, owner=owner, owner_kwarg="menu_item", fields=("name",))
 
 
 class PageAdminForm(forms.ModelForm):
@@ -30,6 +65,14 @@ class PageAdmin(admin.ModelAdmin):
     form = PageAdminForm
     list_display = ["title", "slug", "is_published", "updated_at"]
     prepopulated_fields = {"slug": ["title"]}
+    inlines = [PageTranslationInline]
+
+    def save_formset(self, request, form, formset, change):
+        save = functools.partial(services.page_translation_set, by=request.user)
+        owner = form.instance
+        save_translation_formset(
+            formset, save, owner=owner, owner_kwarg="page", fields=PAGE_TRANSLATED_FIELDS
+        )
 
     def save_model(self, request, obj, form, change):
         """Through the services as the staff user: the HTML is sanitised like producers' descriptions."""

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.languages import language_code_field
+
 
 class Page(models.Model):
     title = models.CharField(_("title"), max_length=250)
@@ -61,3 +63,39 @@ class MenuItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PageTranslation(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="translations")
+    language_code = language_code_field()
+    title = models.CharField(_("title"), max_length=250, blank=True)
+    # Sanitised HTML like Page.content, written only through content.services.
+    content = models.TextField(_("content"), blank=True)
+    seo_title = models.CharField(max_length=120, blank=True)
+    seo_description = models.CharField(max_length=300, blank=True)
+    slug = models.SlugField(max_length=120, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "language_code"], name="content_page_translation_unique"),
+            models.UniqueConstraint(fields=["language_code", "slug"], name="content_page_translation_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language_code}: {self.title}"
+
+
+class MenuItemTranslation(models.Model):
+    menu_item = models.ForeignKey(MenuItem, on_delete=models.CASCADE, related_name="translations")
+    language_code = language_code_field()
+    name = models.CharField(_("name"), max_length=128, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["menu_item", "language_code"], name="content_menuitem_translation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language_code}: {self.name}"

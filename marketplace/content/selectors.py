@@ -7,8 +7,13 @@ def published_pages() -> QuerySet[Page]:
     return Page.objects.filter(is_published=True)
 
 
-def page_by_slug(*, slug: str) -> Page | None:
-    return published_pages().filter(slug=slug).first()
+def page_by_slug(*, slug: str, language_code: str | None = None) -> Page | None:
+    """A published page by its slug, or by its translated slug in `language_code` (e.g. `en`)."""
+    if language_code is None:
+        return published_pages().filter(slug=slug).first()
+    return (
+        published_pages().filter(translations__language_code=language_code, translations__slug=slug).first()
+    )
 
 
 def menu_by_slug(*, slug: str) -> Menu | None:

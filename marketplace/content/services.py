@@ -3,9 +3,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from marketplace.content.models import Page
+from marketplace.content.models import MenuItem, MenuItemTranslation, Page, PageTranslation
 from marketplace.core.html import sanitize_description
 from marketplace.core.text import slugify_vi
+from marketplace.core.translations import translation_save
 from marketplace.producers.policies import Actor, require_staff_with
 
 
@@ -52,3 +53,57 @@ def page_update(*, page: Page, by: Actor, **changes: Any) -> Page:
     page.full_clean()
     page.save()
     return page
+
+
+PAGE_CONTENT_MAX_LENGTH = 100_000
+
+
+@transaction.atomic
+def page_translation_set(
+    *,
+    page: Page,
+    language_code: str,
+    title: str,
+    content: str = "",
+    seo_title: str = "",
+    seo_description: str = "",
+    by: Actor,
+) -> PageTranslation | None:
+    """Staff translate a page; its HTML is sanitised like the page's own. All fields empty removes it."""
+    require_staff_with(by, "content.change_page")
+    return translation_save(
+        PageTranslation,
+        owner_field="page",
+        owner=page,
+        language_code=language_code,
+        values={
+            "title": title,
+            "content": content,
+            "seo_title": seo_title,
+            "seo_description": seo_description,
+        },
+        max_lengths={
+            "title": 250,
+            "content": PAGE_CONTENT_MAX_LENGTH,
+            "seo_title": 120,
+            "seo_description": 300,
+        },
+        rich_text="content",
+        slug_from="title",
+    )
+
+
+@transaction.atomic
+def menu_item_translation_set(
+    *, menu_item: MenuItem, language_code: str, name: str, by: Actor
+) -> MenuItemTranslation | None:
+    """Staff translate a menu entry's label."""
+    require_staff_with(by, "content.change_menu")
+    return translation_save(
+        MenuItemTranslation,
+        owner_field="menu_item",
+        owner=menu_item,
+        language_code=language_code,
+        values={"name": name},
+        max_lengths={"name": 128},
+    )

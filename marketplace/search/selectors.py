@@ -32,11 +32,14 @@ def search_products(query: SearchQuery) -> SearchResult:
     return search_backend().search(query)
 
 
-def visible_product_cards_in_order(product_ids: list[int]) -> list[ProductCard]:
-    """The cards of a result page (same visibility rule and order), in one query: what listings render."""
+def visible_product_cards_in_order(
+    product_ids: list[int], *, language_code: str | None = None
+) -> list[ProductCard]:
+    """The cards of a result page (same visibility rule and order), in one query (two with a language to
+    translate names into): what listings render."""
     if not product_ids:
         return []
-    cards = product_cards(where=Q(pk__in=product_ids))
+    cards = product_cards(where=Q(pk__in=product_ids), language_code=language_code)
     return _in_order(product_ids, {card["id"]: card for card in cards})
 
 

@@ -7,7 +7,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.catalog.models import PRODUCT_DESCRIPTION_MAX_LENGTH, Category, Product
+from marketplace.catalog.models import (
+    PRODUCT_DESCRIPTION_MAX_LENGTH,
+    Category,
+    Product,
+    ProductTranslation,
+    ProductVariantTranslation,
+)
 from marketplace.core.widgets import RichTextarea
 from marketplace.producers.models import Producer
 
@@ -134,6 +140,28 @@ def _alt_field() -> forms.CharField:
     )
 
 
+class ProductTranslationForm(forms.Form):
+    """The product's English name and description, for shoppers abroad (the Vietnamese stays the source).
+    Leaving both empty removes the English text: the English storefront then shows the Vietnamese."""
+
+    name = forms.CharField(
+        label=_("Tên tiếng Anh"), max_length=_max_length(ProductTranslation, "name"), required=False
+    )
+    description = forms.CharField(
+        label=_("Mô tả tiếng Anh"),
+        required=False,
+        max_length=PRODUCT_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Cho phép định dạng đơn giản như phần mô tả tiếng Việt.",
+    )
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if cleaned.get("description", "").strip() and not cleaned.get("name", "").strip():
+            self.add_error("name", "Hãy nhập tên tiếng Anh cùng với mô tả.")
+        return cleaned
+
+
 class VariantForm(forms.Form):
     name = _kind_field(_("vd. Gói 500g, Hộp quà 3 lọ. Để trống nếu chỉ có một loại."))
     sku = _item_code_field()
@@ -152,6 +180,15 @@ class VariantForm(forms.Form):
         help_text=_("Cho đồ uống, chất lỏng."),
     )
     quantity = _quantity_field(initial=0)
+
+
+class VariantEditForm(VariantForm):
+    name_en = forms.CharField(
+        label="Tên phân loại tiếng Anh",
+        max_length=_max_length(ProductVariantTranslation, "name"),
+        required=False,
+        help_text="vd. 500 g pack; để trống thì trang tiếng Anh hiển thị tên tiếng Việt.",
+    )
 
 
 class ImageForm(forms.Form):

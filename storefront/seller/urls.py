@@ -14,6 +14,11 @@ urlpatterns = [
     path("<slug:producer>/products/<int:pk>/", views.product_edit, name="product_edit"),
     path("<slug:producer>/products/<int:pk>/publish/", views.product_publish, name="product_publish"),
     path(
+        "<slug:producer>/products/<int:pk>/translation/",
+        views.product_translation,
+        name="product_translation",
+    ),
+    path(
         "<slug:producer>/products/<int:pk>/qr-labels.pdf",
         label_views.product_qr_labels,
         name="product_qr_labels",

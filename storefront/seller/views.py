@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.catalog import selectors as catalog_selectors
 from marketplace.catalog import services as catalog_services
-from marketplace.catalog.models import ProductImage, ProductVariant
+from marketplace.catalog.models import ProductImage, ProductVariant, ProductVariantTranslation
 from marketplace.certification.selectors import certifications_of_producer
 from marketplace.money.selectors import returns_of_part
 from marketplace.orders import services as order_services
@@ -177,15 +177,49 @@ def product_edit(request, pk: int):
         else:
             messages.success(request, "Đã lưu sản phẩm.")
             return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
-    context = {
+    return _render(request, "seller/product_form.html", _product_edit_context(product, form=form))
+
+
+ENGLISH = "en"
+
+
+def _product_edit_context(product, *, form, translation_form=None) -> dict:
+    if translation_form is None:
+        english = catalog_selectors.product_translation(product_id=product.pk, language_code=ENGLISH)
+        initial = {"name": english.name, "description": english.description} if english else {}
+        translation_form = forms.ProductTranslationForm(initial=initial)
+    return {
         "form": form,
         "product": product,
         "certification": catalog_selectors.product_active_certification(product),
         "access": _shopper_status(product),
         "image_form": forms.ImageForm(),
         "variant_form": forms.VariantForm(),
+        "translation_form": translation_form,
     }
-    return _render(request, "seller/product_form.html", context)
+
+
+@producer_required
+@require_POST
+def product_translation(request, pk: int):
+    """The product's English name and description (a panel of the edit page)."""
+    product = _product_or_404(request, pk)
+    form = forms.ProductTranslationForm(request.POST)
+    if form.is_valid():
+        try:
+            catalog_services.product_translation_set(
+                product=product, language_code=ENGLISH, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu bản tiếng Anh.")
+            return redirect("seller:product_edit", producer=request.producer.slug, pk=product.pk)
+    product_form = forms.ProductForm(
+        initial={"name": product.name, "category": product.category_id, "description": product.description}
+    )
+    context = _product_edit_context(product, form=product_form, translation_form=form)
+    return _render(request, "seller/product_form.html", context, status=400)
 
 
 def _shopper_status(product) -> str:
@@ -281,8 +315,11 @@ def variant_edit(request, pk: int, variant_pk: int):
         "weight_grams": variant.weight_grams,
         "volume_ml": variant.volume_ml,
         "quantity": stock.quantity if stock else 0,
+        "name_en": catalog_selectors.translated_names(ProductVariantTranslation, [variant.pk], ENGLISH).get(
+            variant.pk, ""
+        ),
     }
-    form = forms.VariantForm(request.POST or None, initial=initial)
+    form = forms.VariantEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -295,6 +332,9 @@ def variant_edit(request, pk: int, variant_pk: int):
                 volume_ml=data["volume_ml"],
                 quantity=data["quantity"],
                 by=request.user,
+            )
+            catalog_services.variant_translation_set(
+                variant=variant, language_code=ENGLISH, name=data["name_en"], by=request.user
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

@@ -8,7 +8,20 @@ from django.db import transaction
 from django.test import override_settings
 
 from marketplace.catalog import services as catalog
-from marketplace.catalog.models import Product, ProductImage, ProductModeration, ProductVariant, Stock
+from marketplace.catalog.models import (
+    CategoryTranslation,
+    Collection,
+    CollectionTranslation,
+    Product,
+    ProductImage,
+    ProductModeration,
+    ProductTranslation,
+    ProductVariant,
+    ProductVariantTranslation,
+    Stock,
+)
+from marketplace.content import services as content
+from marketplace.content.models import MenuItem, MenuItemTranslation, Page, PageTranslation
 from marketplace.money import selectors as money_selectors
 from marketplace.money import services as money
 from marketplace.money.models import (
@@ -61,6 +74,10 @@ STAFF_PERMISSIONS = (
     "money.add_codremittance",
     "money.add_ledgerentry",
     "money.view_ledgerentry",
+    "catalog.change_category",
+    "catalog.change_collection",
+    "content.change_page",
+    "content.change_menu",
 )
 ACTORS = [
     "anonymous",
@@ -379,6 +396,49 @@ SERVICES = {
         PRODUCER_SCOPED,
         lambda w, by: orders.order_part_cancel(part=w["part"], by=by, reason="Hết hàng"),
     ),
+    "product_translation_set": (
+        PRODUCER_SCOPED,
+        lambda w, by: catalog.product_translation_set(
+            product=w["sold"], language_code="en", name="Ground coffee", description="<p>Arabica</p>", by=by
+        ),
+    ),
+    "variant_translation_set": (
+        PRODUCER_SCOPED,
+        lambda w, by: catalog.variant_translation_set(
+            variant=w["variant"], language_code="en", name="Bag", by=by
+        ),
+    ),
+    # The shared product groups and collections: staff only.
+    "category_translation_set": (
+        STAFF_ONLY,
+        lambda w, by: catalog.category_translation_set(
+            category=category(), language_code="en", name="Beverages", by=by
+        ),
+    ),
+    "collection_translation_set": (
+        STAFF_ONLY,
+        lambda w, by: catalog.collection_translation_set(
+            collection=Collection.objects.get(slug="featured-products"),
+            language_code="en",
+            name="Featured",
+            by=by,
+        ),
+    ),
+    "page_translation_set": (
+        STAFF_ONLY,
+        lambda w, by: content.page_translation_set(
+            page=Page.objects.get(slug="about"), language_code="en", title="About us", by=by
+        ),
+    ),
+    "menu_item_translation_set": (
+        STAFF_ONLY,
+        lambda w, by: content.menu_item_translation_set(
+            menu_item=MenuItem.objects.filter(menu__slug="navbar").first(),
+            language_code="en",
+            name="Drinks",
+            by=by,
+        ),
+    ),
     # Money received confirms every producer's part: staff (or reconciliation) only, never a member.
     "order_mark_paid": (STAFF_ONLY, lambda w, by: orders.order_mark_paid(order=w["order"], by=by)),
     **MONEY_SERVICES,
@@ -422,6 +482,12 @@ def snapshot() -> dict:
         OrderPart,
         Payment,
         *MONEY_MODELS,
+        ProductTranslation,
+        ProductVariantTranslation,
+        CategoryTranslation,
+        CollectionTranslation,
+        PageTranslation,
+        MenuItemTranslation,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 

@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Category, Collection, CollectionProduct, Product
-from marketplace.catalog.services import product_create, variant_create
+from marketplace.catalog.services import (
+    category_translation_set,
+    collection_translation_set,
+    product_create,
+    product_translation_set,
+    variant_create,
+    variant_translation_set,
+)
 from marketplace.certification.models import Certification, CertificationState, Decision
 from marketplace.certification.services import (
     certification_issue,
@@ -45,6 +52,53 @@ STORIES = {
     "duoc-lieu": "Dược liệu trồng và chế biến theo hướng hữu cơ, kiểm soát chất lượng từng lô.",
     "thu-cong-my-nghe": "Hoa văn thổ cẩm dệt tay bởi đồng bào vùng cao, mỗi sản phẩm là một tác phẩm riêng.",
 }
+
+# English for shoppers abroad (`translation(languageCode: EN)` and the English storefront).
+STORIES_EN = {
+    "do-uong": "Grown in high mountain fields, picked and processed by hand under a certified process.",
+    "thuc-pham": "A local speciality, made under food-safety rules and traceable to its origin.",
+    "duoc-lieu": "Medicinal herbs grown and processed organically, every batch quality-checked.",
+    "thu-cong-my-nghe": "Brocade patterns hand-woven by highland communities; every piece is unique.",
+}
+CATEGORIES_EN = {
+    "thuc-pham": "Food",
+    "do-uong": "Beverages",
+    "duoc-lieu": "Medicinal herbs and herbal products",
+    "thu-cong-my-nghe": "Handicrafts",
+    "sinh-vat-canh": "Ornamental plants and animals",
+    "du-lich": "Community tourism, eco-tourism and destinations",
+}
+COLLECTIONS_EN = {"featured-products": "Featured products"}
+# The demo's pack sizes (catalogue.csv `unit`) in English.
+UNITS_EN = {
+    "Bộ 6 chiếc": "Set of 6",
+    "Chai 500ml": "500 ml bottle",
+    "Chai 50ml": "50 ml bottle",
+    "Gói 1kg": "1 kg pack",
+    "Gói 200g": "200 g pack",
+    "Gói 250g": "250 g pack",
+    "Gói 500g": "500 g pack",
+    "Hũ 100g": "100 g jar",
+    "Hũ 250g": "250 g jar",
+    "Hũ 500g": "500 g jar",
+    "Hộp 100g": "100 g box",
+    "Hộp 10g": "10 g box",
+    "Hộp 1kg": "1 kg box",
+    "Hộp 20 túi lọc": "Box of 20 tea bags",
+    "Hộp 200g": "200 g box",
+    "Hộp 250g": "250 g box",
+    "Hộp 500g": "500 g box",
+    "Hộp 50g": "50 g box",
+    "Lốc 4 hũ": "Pack of 4 jars",
+    "Nải 1,5kg": "1.5 kg hand",
+    "Quả 1,2kg": "1.2 kg fruit",
+    "Túi 1kg": "1 kg bag",
+    "Túi 2kg": "2 kg bag",
+    "Túi 500g": "500 g bag",
+    "Tấm 1,2m": "1.2 m piece",
+    "Vỉ 10 quả": "Tray of 10",
+}
+COMBO = "Combo 3 × "
 
 
 @dataclass
@@ -178,6 +232,7 @@ def demo_load() -> DemoReport:
             CollectionProduct.objects.get_or_create(
                 collection=featured, product=product, defaults={"sort_order": int(row["featured"])}
             )
+    _demo_translations()
     report.users = _demo_users()
     from marketplace.money.demo import money_demo_load
 
@@ -185,6 +240,46 @@ def demo_load() -> DemoReport:
     report.orders = money_demo_load(by=SYSTEM_DEMO)
     report.reviews = _demo_reviews()
     return report
+
+
+def _unit_en(variant_name: str) -> str | None:
+    """A demo variant's name in English: its unit, or a combo of three (None for a name not from the demo)."""
+    if variant_name.startswith(COMBO):
+        unit = next((u for u in UNITS_EN if u.lower() == variant_name.removeprefix(COMBO)), None)
+        return f"{COMBO}{UNITS_EN[unit].lower()}" if unit else None
+    return UNITS_EN.get(variant_name)
+
+
+def _demo_translations() -> None:
+    """English names and short descriptions of every demo product, its pack sizes, the product groups and the
+    featured collection (written again on every load, so edits to the CSV reach an existing demo)."""
+    for category in Category.objects.filter(slug__in=CATEGORIES_EN):
+        category_translation_set(
+            category=category, language_code="en", name=CATEGORIES_EN[category.slug], by=SYSTEM_DEMO
+        )
+    for collection in Collection.objects.filter(slug__in=COLLECTIONS_EN):
+        collection_translation_set(
+            collection=collection, language_code="en", name=COLLECTIONS_EN[collection.slug], by=SYSTEM_DEMO
+        )
+    groups = {row["product"]: row["group"] for row in _read("catalogue.csv")}
+    english = {row["product"]: row["name_en"] for row in _read("catalogue_en.csv")}
+    products = Product.objects.filter(slug__in=[slugify_vi(name, max_length=90) for name in english])
+    for product in products.select_related("producer").prefetch_related("variants"):
+        name = english.get(product.name)
+        if name is None:
+            continue
+        story = STORIES_EN.get(groups.get(product.name, ""), "")
+        product_translation_set(
+            product=product,
+            language_code="en",
+            name=name,
+            description=f"<p>{name} – {product.producer.name}. {story}</p>",
+            by=SYSTEM_DEMO,
+        )
+        for variant in product.variants.all():
+            unit = _unit_en(variant.name)
+            if unit is not None:
+                variant_translation_set(variant=variant, language_code="en", name=unit, by=SYSTEM_DEMO)
 
 
 def _demo_verify(producer: Producer) -> Producer:

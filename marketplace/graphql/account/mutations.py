@@ -29,6 +29,7 @@ from marketplace.graphql.checkout.types import Address
 from marketplace.graphql.core.auth import TokenError, create_token, require_login, user_from_token
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.ids import decode_id
+from marketplace.graphql.core.languages import LanguageCodeEnum
 from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 
 
@@ -123,7 +124,9 @@ class AccountRegisterInput(graphene.InputObjectType):
     last_name = graphene.String(description="Family name.")
     redirect_url = graphene.String(description="Ignored: accounts need no e-mail confirmation.")
     channel = graphene.String(description="Slug of a channel.")
-    language_code = graphene.String(description="User language code.")
+    language_code = LanguageCodeEnum(
+        description="User language code (ignored: the site's language is chosen per request)."
+    )
 
 
 class AccountRegister(BaseMutation):
@@ -331,7 +334,7 @@ class AccountSetDefaultAddress(AccountMutation):
 class AccountInput(graphene.InputObjectType):
     first_name = graphene.String(description="Given name.")
     last_name = graphene.String(description="Family name.")
-    language_code = graphene.String(description="Ignored: the site's language is chosen per request.")
+    language_code = LanguageCodeEnum(description="Ignored: the site's language is chosen per request.")
     default_billing_address = AddressInput(description="Saved as the default address.")
     default_shipping_address = AddressInput(description="Saved as the default address.")
 

@@ -13,7 +13,7 @@ from marketplace.graphql.attribute.dataloaders import (
     find_translation,
 )
 from marketplace.graphql.core.connection import CountableConnection, connection_field, paginate
-from marketplace.graphql.core.languages import LanguageCodeEnum, LanguageDisplay, language_code
+from marketplace.graphql.core.languages import LanguageCodeEnum, LanguageDisplay, code_of
 from marketplace.graphql.core.types import Weight
 
 
@@ -145,7 +145,7 @@ class AttributeTranslation(graphene.ObjectType):
 
     @staticmethod
     def resolve_language(root, info):
-        return root.language_code
+        return root  # LanguageDisplay reads the row's language_code
 
 
 class AttributeValueTranslation(graphene.ObjectType):
@@ -163,15 +163,13 @@ class AttributeValueTranslation(graphene.ObjectType):
 
     @staticmethod
     def resolve_language(root, info):
-        return root.language_code
+        return root  # LanguageDisplay reads the row's language_code
 
 
 def _value_translation(info, view: ValueView, language):
     if view.row is None:
         return None
-    return find_translation(
-        info, AttributeValueTranslationsByLanguageLoader, view.row.pk, language_code(language)
-    )
+    return find_translation(info, AttributeValueTranslationsByLanguageLoader, view.row.pk, _code(language))
 
 
 class AttributeValue(graphene.ObjectType):
@@ -289,7 +287,7 @@ class Attribute(graphene.ObjectType):
 
 
 def _code(language) -> str:
-    return language_code(language)
+    return code_of(language) or ""  # the argument is non-null
 
 
 class AttributeCountableConnection(CountableConnection):

@@ -13,6 +13,7 @@ from marketplace.core.provinces import BY_CODE, province_code_for
 from marketplace.graphql.checkout.types import Checkout, CheckoutErrorCode, Order
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.ids import decode_id
+from marketplace.graphql.core.languages import LanguageCodeEnum
 from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, error_type
 from marketplace.graphql.core.types import JSON
 from marketplace.graphql.product.types import check_channel
@@ -66,6 +67,7 @@ class CheckoutCreateInput(graphene.InputObjectType):
     lines = graphene.List(graphene.NonNull(CheckoutLineInput), description="A list of checkout lines.")
     email = graphene.String(description="The customer's email address.")
     shipping_address = AddressInput(description="The mailing address to where the checkout will be shipped.")
+    language_code = LanguageCodeEnum(description="Checkout language code (ignored: e-mails follow the site).")
 
 
 def _checkout_token(global_id: str | None, token=None):

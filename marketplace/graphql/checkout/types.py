@@ -19,7 +19,7 @@ from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
 from marketplace.graphql.core.types import CountryDisplay, Money, TaxedMoney, country, money, taxed_money
 from marketplace.graphql.order.types import OrderDetailsFields, OrderLineDetailsFields
-from marketplace.graphql.product.dataloaders import prime_products
+from marketplace.graphql.product.dataloaders import prime_products, prime_variants
 from marketplace.graphql.product.types import Channel, ProductVariant
 from marketplace.orders.models import Order as OrderModel
 from marketplace.orders.models import OrderLine as OrderLineModel
@@ -544,6 +544,7 @@ def _visible_lines(info, checkout) -> list:
         if summary.problem_code != DomainErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
     ]
     prime_products(info.context, [line.variant.product for line in lines])
+    prime_variants(info.context, [line.variant for line in lines])
     return lines
 
 

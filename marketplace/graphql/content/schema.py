@@ -5,7 +5,9 @@ from marketplace.graphql.content.types import Menu, Page, PageCountableConnectio
 from marketplace.graphql.core.connection import connection_field, paginate
 from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.core.ids import decode_ids
+from marketplace.graphql.core.languages import code_of
 from marketplace.graphql.product.filters import bounded
+from marketplace.graphql.product.schema import slug_language_code_argument
 from marketplace.graphql.product.types import channel_argument, check_channel
 from marketplace.graphql.product.where import StringFilterInput, strings
 
@@ -29,7 +31,12 @@ class ContentQueries(graphene.ObjectType):
         channel=channel_argument(),
         description="Look up a navigation menu by slug or name.",
     )
-    page = graphene.Field(Page, slug=graphene.String(), description="Look up a published page by slug.")
+    page = graphene.Field(
+        Page,
+        slug=graphene.String(),
+        slug_language_code=slug_language_code_argument(),
+        description="Look up a published page by slug (or by its translated slug in `slugLanguageCode`).",
+    )
     pages = connection_field(
         PageCountableConnection,
         channel=channel_argument(),
@@ -63,7 +70,7 @@ class ContentQueries(graphene.ObjectType):
         return selectors.menu_by_slug(slug=slug if slug is not None else (name or "").lower())
 
     @staticmethod
-    def resolve_page(root, info, slug=None):
+    def resolve_page(root, info, slug=None, slug_language_code=None):
         if slug is None:
             raise BadRequest("Provide the `slug` argument.")
-        return selectors.page_by_slug(slug=slug)
+        return selectors.page_by_slug(slug=slug, language_code=code_of(slug_language_code))

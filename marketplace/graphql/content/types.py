@@ -2,8 +2,20 @@ import graphene
 
 from marketplace.content import models
 from marketplace.graphql.attribute.types import AssignedAttribute, PositiveInt
+from marketplace.graphql.content.dataloaders import (
+    MenuItemTranslationLoader,
+    PageTranslationLoader,
+    prime_menu_items,
+)
 from marketplace.graphql.core.connection import CountableConnection
 from marketplace.graphql.core.editorjs import html_to_editorjs
+from marketplace.graphql.core.languages import (
+    LanguageDisplay,
+    TranslationResolvers,
+    blank_to_none,
+    load_translation,
+    translation_field,
+)
 
 
 class PageType(graphene.ObjectType):
@@ -12,6 +24,49 @@ class PageType(graphene.ObjectType):
 
     class Meta:
         interfaces = (graphene.relay.Node,)
+
+
+class PageTranslation(TranslationResolvers, graphene.ObjectType):
+    language = graphene.Field(LanguageDisplay, required=True, description="Translation language.")
+    seo_title = graphene.String()
+    seo_description = graphene.String()
+    slug = graphene.String()
+    title = graphene.String()
+    content = graphene.JSONString(description="Translated content of the page. Rich text format (EditorJS).")
+    content_json = graphene.JSONString(deprecation_reason="Use the `content` field instead.")
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+        description = "Represents page translations."
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, models.PageTranslation)
+
+    @staticmethod
+    def resolve_title(root, info):
+        return blank_to_none(root.title)
+
+    @staticmethod
+    def resolve_content(root, info):
+        return html_to_editorjs(root.content)
+
+    @staticmethod
+    def resolve_content_json(root, info):
+        return html_to_editorjs(root.content)
+
+
+class MenuItemTranslation(TranslationResolvers, graphene.ObjectType):
+    language = graphene.Field(LanguageDisplay, required=True, description="Translation language.")
+    name = graphene.String(required=True)
+
+    class Meta:
+        interfaces = (graphene.relay.Node,)
+        description = "Represents menu item's original translatable fields and related translations."
+
+    @classmethod
+    def is_type_of(cls, root, info):
+        return isinstance(root, models.MenuItemTranslation)
 
 
 _DEFAULT_PAGE_TYPE = {"id": 1, "name": "Trang nội dung", "slug": "content"}
@@ -33,6 +88,9 @@ class Page(graphene.ObjectType):
         limit=graphene.Argument(PositiveInt, default_value=100),
         description="Always empty: pages carry no attributes.",
     )
+    translation = translation_field(
+        PageTranslation, "Returns translated page fields for the given language code."
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
@@ -45,6 +103,10 @@ class Page(graphene.ObjectType):
     @staticmethod
     def resolve_assigned_attributes(root, info, limit=100):
         return []
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return load_translation(info, PageTranslationLoader, root.pk, language_code)
 
     @classmethod
     def is_type_of(cls, root, info):
@@ -86,9 +148,16 @@ class MenuItem(graphene.ObjectType):
     category = graphene.Field("marketplace.graphql.product.types.Category")
     collection = graphene.Field("marketplace.graphql.product.types.Collection")
     page = graphene.Field(Page)
+    translation = translation_field(
+        MenuItemTranslation, "Returns translated menu item fields for the given language code."
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return load_translation(info, MenuItemTranslationLoader, root.pk, language_code)
 
     @classmethod
     def is_type_of(cls, root, info):
@@ -101,7 +170,9 @@ class MenuItem(graphene.ObjectType):
     @staticmethod
     def resolve_children(root, info):
         # Prefetched by content.selectors.menu_by_slug for the two levels a storefront renders.
-        return list(root.children.all())
+        children = list(root.children.all())
+        prime_menu_items(info.context, children)
+        return children
 
     @staticmethod
     def resolve_url(root, info):
@@ -128,4 +199,7 @@ class Menu(graphene.ObjectType):
     @staticmethod
     def resolve_items(root, info):
         items = getattr(root, "root_items", None)
-        return items if items is not None else list(root.items.filter(parent__isnull=True))
+        items = items if items is not None else list(root.items.filter(parent__isnull=True))
+        # Both levels at once: the children's translations load with their parents'.
+        prime_menu_items(info.context, [*items, *(child for item in items for child in item.children.all())])
+        return items

@@ -6,6 +6,7 @@ from marketplace.graphql.product.dataloaders import (
     CategoryByIdLoader,
     VisibleProductByIdLoader,
     prime_products,
+    prime_variants,
 )
 
 
@@ -19,6 +20,7 @@ class OrderedVariantByIdLoader(DataLoader):
         variants = by_key(ProductVariant.objects.filter(pk__in=keys).select_related("stock"), keys)
         product_ids = {variant.product_id for variant in variants if variant is not None}
         VisibleProductByIdLoader.for_context(self.context).prime_keys(product_ids)
+        prime_variants(self.context, [variant for variant in variants if variant is not None])
         return variants
 
 

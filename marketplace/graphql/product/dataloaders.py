@@ -1,13 +1,47 @@
 from typing import Any
 
-from marketplace.catalog.models import Category, CollectionProduct, ProductImage, ProductVariant
+from marketplace.catalog.models import (
+    Category,
+    CategoryTranslation,
+    CollectionProduct,
+    CollectionTranslation,
+    ProductImage,
+    ProductTranslation,
+    ProductVariant,
+    ProductVariantTranslation,
+)
 from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.graphql.certification.dataloaders import (
     ActiveCertificationByProductIdLoader,
     CertificationTimelineByProductIdLoader,
 )
 from marketplace.graphql.core.dataloaders import DataLoader, by_key, group_by
+from marketplace.graphql.core.languages import TranslationLoader
 from marketplace.graphql.producer.dataloaders import ProducerByIdLoader
+
+
+class ProductTranslationLoader(TranslationLoader):
+    context_key = "product_translation"
+    model = ProductTranslation
+    owner_field = "product"
+
+
+class VariantTranslationLoader(TranslationLoader):
+    context_key = "variant_translation"
+    model = ProductVariantTranslation
+    owner_field = "product_variant"
+
+
+class CategoryTranslationLoader(TranslationLoader):
+    context_key = "category_translation"
+    model = CategoryTranslation
+    owner_field = "category"
+
+
+class CollectionTranslationLoader(TranslationLoader):
+    context_key = "collection_translation"
+    model = CollectionTranslation
+    owner_field = "collection"
 
 
 class VisibleProductByIdLoader(DataLoader):
@@ -16,6 +50,7 @@ class VisibleProductByIdLoader(DataLoader):
     context_key = "visible_product_by_id"
 
     def batch_load(self, keys):
+        ProductTranslationLoader.for_context(self.context).prime_keys(keys)
         return by_key(products_visible_to_shoppers().filter(pk__in=keys), keys)
 
 
@@ -28,7 +63,9 @@ class VariantsByProductIdLoader(DataLoader):
             .select_related("stock")
             .order_by("sort_order", "id")
         )
-        return group_by(rows, "product_id", keys)
+        grouped = group_by(rows, "product_id", keys)
+        prime_variants(self.context, [variant for variants in grouped for variant in variants])
+        return grouped
 
 
 class ImagesByProductIdLoader(DataLoader):
@@ -43,6 +80,7 @@ class CategoryByIdLoader(DataLoader):
     context_key = "category_by_id"
 
     def batch_load(self, keys):
+        CategoryTranslationLoader.for_context(self.context).prime_keys(keys)
         return by_key(Category.objects.filter(pk__in=keys), keys)
 
 
@@ -57,12 +95,16 @@ class CollectionsByProductIdLoader(DataLoader):
             .order_by("collection__name", "id")
         ):
             grouped[entry.product_id].append(entry.collection)
+        CollectionTranslationLoader.for_context(self.context).prime_keys(
+            collection.pk for collections in grouped.values() for collection in collections
+        )
         return [grouped[key] for key in keys]
 
 
 def prime_products(context, products) -> None:
     """A page of products was loaded: announce their keys so each nested field costs one query per page."""
     ids = [product.pk for product in products]
+    ProductTranslationLoader.for_context(context).prime_keys(ids)
     visible = VisibleProductByIdLoader.for_context(context)
     for product in products:
         visible.prime(product.pk, product)
@@ -73,3 +115,17 @@ def prime_products(context, products) -> None:
     CollectionsByProductIdLoader.for_context(context).prime_keys(ids)
     CategoryByIdLoader.for_context(context).prime_keys(product.category_id for product in products)
     ProducerByIdLoader.for_context(context).prime_keys(product.producer_id for product in products)
+
+
+def prime_variants(context, variants) -> None:
+    """Variants were loaded (a product's list, checkout or order lines): announce them to their loaders."""
+    VariantTranslationLoader.for_context(context).prime_keys(variant.pk for variant in variants)
+
+
+def prime_groups(context, rows) -> None:
+    """A page of categories or collections was loaded: announce their translations."""
+    categories = [row.pk for row in rows if isinstance(row, Category)]
+    CategoryTranslationLoader.for_context(context).prime_keys(categories)
+    CollectionTranslationLoader.for_context(context).prime_keys(
+        row.pk for row in rows if not isinstance(row, Category)
+    )

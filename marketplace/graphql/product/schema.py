@@ -6,8 +6,9 @@ from marketplace.catalog.selectors import products_visible_to_shoppers
 from marketplace.graphql.core.connection import connection_field, paginate
 from marketplace.graphql.core.errors import BadRequest
 from marketplace.graphql.core.ids import decode_id, decode_ids
+from marketplace.graphql.core.languages import code_of, language_code_argument
 from marketplace.graphql.product import where as where_filters
-from marketplace.graphql.product.dataloaders import VisibleProductByIdLoader, prime_products
+from marketplace.graphql.product.dataloaders import VisibleProductByIdLoader, prime_groups, prime_products
 from marketplace.graphql.product.filters import MAX_FILTER_VALUES
 from marketplace.graphql.product.types import (
     Category,
@@ -31,6 +32,20 @@ def _one_of(id, slug) -> None:
         raise BadRequest("Provide exactly one of the `id` or `slug` arguments.")
 
 
+def slug_language_code_argument() -> graphene.Argument:
+    return language_code_argument(
+        description="Language of the slug: the record is looked up by its translated slug in that language."
+    )
+
+
+def by_slug(queryset, slug: str, slug_language_code):
+    """Saleor's `slug` + `slugLanguageCode`: the base slug, or the translation's slug in that language."""
+    code = code_of(slug_language_code)
+    if code is None:
+        return queryset.filter(slug=slug)
+    return queryset.filter(translations__language_code=code, translations__slug=slug)
+
+
 class CategoryFilterInput(graphene.InputObjectType):
     search = graphene.String()
     slugs = graphene.List(graphene.NonNull(graphene.String))
@@ -41,6 +56,7 @@ class ProductQueries(graphene.ObjectType):
         Product,
         id=graphene.ID(description="ID of the product."),
         slug=graphene.String(description="Slug of the product."),
+        slug_language_code=slug_language_code_argument(),
         channel=channel_argument(),
         description="Look up a product by ID or slug (only products visible to shoppers).",
     )
@@ -49,7 +65,11 @@ class ProductQueries(graphene.ObjectType):
         description="List of the shop's products (only those visible to shoppers).",
     )
     category = graphene.Field(
-        Category, id=graphene.ID(), slug=graphene.String(), description="Look up a category by ID or slug."
+        Category,
+        id=graphene.ID(),
+        slug=graphene.String(),
+        slug_language_code=slug_language_code_argument(),
+        description="Look up a category by ID or slug.",
     )
     categories = connection_field(
         CategoryCountableConnection,
@@ -61,6 +81,7 @@ class ProductQueries(graphene.ObjectType):
         Collection,
         id=graphene.ID(),
         slug=graphene.String(),
+        slug_language_code=slug_language_code_argument(),
         channel=channel_argument(),
         description="Look up a collection by ID or slug.",
     )
@@ -93,12 +114,14 @@ class ProductQueries(graphene.ObjectType):
     channels = graphene.List(graphene.NonNull(Channel), description="List of all channels.")
 
     @staticmethod
-    def resolve_product(root, info, id=None, slug=None, channel=None):
+    def resolve_product(root, info, id=None, slug=None, channel=None, slug_language_code=None):
         _one_of(id, slug)
         check_channel(channel)
         queryset = products_visible_to_shoppers()
         queryset = (
-            queryset.filter(pk=decode_id(id, "Product")) if id is not None else queryset.filter(slug=slug)
+            queryset.filter(pk=decode_id(id, "Product"))
+            if id is not None
+            else by_slug(queryset, slug, slug_language_code)
         )
         product = queryset.first()
         if product is not None:
@@ -144,11 +167,11 @@ class ProductQueries(graphene.ObjectType):
         return paginate(queryset, info, ProductVariantCountableConnection, on_page=on_page, **page)
 
     @staticmethod
-    def resolve_category(root, info, id=None, slug=None):
+    def resolve_category(root, info, id=None, slug=None, slug_language_code=None):
         _one_of(id, slug)
         if id is not None:
             return models.Category.objects.filter(pk=decode_id(id, "Category")).first()
-        return models.Category.objects.filter(slug=slug).first()
+        return by_slug(models.Category.objects.all(), slug, slug_language_code).first()
 
     @staticmethod
     def resolve_categories(root, info, filter=None, level=None, **page):
@@ -163,22 +186,30 @@ class ProductQueries(graphene.ObjectType):
             if filter.get("slugs") is not None:
                 queryset = queryset.filter(slug__in=filter["slugs"][:100])
         return paginate(
-            queryset.order_by("sort_order", "name", "pk"), info, CategoryCountableConnection, **page
+            queryset.order_by("sort_order", "name", "pk"),
+            info,
+            CategoryCountableConnection,
+            on_page=lambda rows: prime_groups(info.context, rows),
+            **page,
         )
 
     @staticmethod
-    def resolve_collection(root, info, id=None, slug=None, channel=None):
+    def resolve_collection(root, info, id=None, slug=None, channel=None, slug_language_code=None):
         _one_of(id, slug)
         check_channel(channel)
         if id is not None:
             return models.Collection.objects.filter(pk=decode_id(id, "Collection")).first()
-        return models.Collection.objects.filter(slug=slug).first()
+        return by_slug(models.Collection.objects.all(), slug, slug_language_code).first()
 
     @staticmethod
     def resolve_collections(root, info, channel=None, **page):
         check_channel(channel)
         return paginate(
-            models.Collection.objects.order_by("name", "pk"), info, CollectionCountableConnection, **page
+            models.Collection.objects.order_by("name", "pk"),
+            info,
+            CollectionCountableConnection,
+            on_page=lambda rows: prime_groups(info.context, rows),
+            **page,
         )
 
     @staticmethod

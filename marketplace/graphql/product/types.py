@@ -21,6 +21,7 @@ from marketplace.graphql.certification.dataloaders import (
 from marketplace.graphql.certification.types import OcopCertification, OcopTimelineEvent
 from marketplace.graphql.core.connection import CountableConnection, connection_field, paginate
 from marketplace.graphql.core.editorjs import html_to_editorjs
+from marketplace.graphql.core.languages import load_translation, translation_field
 from marketplace.graphql.core.limits import LOADED_CONNECTIONS
 from marketplace.graphql.core.types import (
     CountryDisplay,
@@ -38,11 +39,22 @@ from marketplace.graphql.producer.dataloaders import ProducerByIdLoader
 from marketplace.graphql.product import filters, sorters, where
 from marketplace.graphql.product.dataloaders import (
     CategoryByIdLoader,
+    CategoryTranslationLoader,
     CollectionsByProductIdLoader,
+    CollectionTranslationLoader,
     ImagesByProductIdLoader,
+    ProductTranslationLoader,
     VariantsByProductIdLoader,
+    VariantTranslationLoader,
     VisibleProductByIdLoader,
+    prime_groups,
     prime_products,
+)
+from marketplace.graphql.product.translations import (
+    CategoryTranslation,
+    CollectionTranslation,
+    ProductTranslation,
+    ProductVariantTranslation,
 )
 from marketplace.graphql.review.types import resolve_product_reviews, reviews_connection_field
 
@@ -175,10 +187,17 @@ class ProductVariant(graphene.ObjectType):
     weight = graphene.Field(Weight)
     channel = graphene.String()
     created = graphene.DateTime(required=True)
+    translation = translation_field(
+        ProductVariantTranslation, "Returns translated product variant fields for the given language code."
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
         description = "Represents a version of a product such as a pack size."
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return load_translation(info, VariantTranslationLoader, root.pk, language_code)
 
     @classmethod
     def is_type_of(cls, root, info):
@@ -313,10 +332,17 @@ class Product(graphene.ObjectType):
         description="Every decision that recognised, re-rated, renewed, revoked or let the product expire, "
         "newest first.",
     )
+    translation = translation_field(
+        ProductTranslation, "Returns translated product fields for the given language code."
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
         description = "Represents an individual item for sale in the storefront."
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return load_translation(info, ProductTranslationLoader, root.pk, language_code)
 
     @classmethod
     def is_type_of(cls, root, info):
@@ -559,6 +585,9 @@ class Category(_NamedGroup, graphene.ObjectType):
     )
     children = connection_field(lambda: CategoryCountableConnection)
     products = product_connection_field()
+    translation = translation_field(
+        CategoryTranslation, "Returns translated category fields for the given language code."
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
@@ -579,7 +608,17 @@ class Category(_NamedGroup, graphene.ObjectType):
     @staticmethod
     def resolve_children(root, info, **page):
         children = models.Category.objects.filter(parent=root).order_by("sort_order", "name", "pk")
-        return paginate(children, info, CategoryCountableConnection, **page)
+        return paginate(
+            children,
+            info,
+            CategoryCountableConnection,
+            on_page=lambda rows: prime_groups(info.context, rows),
+            **page,
+        )
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return load_translation(info, CategoryTranslationLoader, root.pk, language_code)
 
     @staticmethod
     def resolve_products(root, info, **arguments):
@@ -603,10 +642,17 @@ class Collection(_NamedGroup, graphene.ObjectType):
         Image, size=graphene.Int(), format=graphene.Argument(ThumbnailFormatEnum)
     )
     products = product_connection_field()
+    translation = translation_field(
+        CollectionTranslation, "Returns translated collection fields for the given language code."
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
         description = "Represents a collection of products (e.g. featured-products)."
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return load_translation(info, CollectionTranslationLoader, root.pk, language_code)
 
     @classmethod
     def is_type_of(cls, root, info):

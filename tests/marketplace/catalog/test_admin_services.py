@@ -14,6 +14,14 @@ HOSTILE = (
 )
 
 
+TRANSLATIONS_NONE = {
+    "translations-TOTAL_FORMS": "0",
+    "translations-INITIAL_FORMS": "0",
+    "translations-MIN_NUM_FORMS": "0",
+    "translations-MAX_NUM_FORMS": "1000",
+}
+
+
 def _form(product, **overrides) -> dict:
     variant = product.variants.get()
     data = {
@@ -33,10 +41,12 @@ def _form(product, **overrides) -> dict:
         "variants-0-name": variant.name,
         "variants-0-price_amount": variant.price_amount,
         "variants-0-weight_grams": "",
+        **TRANSLATIONS_NONE,
         "images-TOTAL_FORMS": "0",
         "images-INITIAL_FORMS": "0",
         "images-MIN_NUM_FORMS": "0",
         "images-MAX_NUM_FORMS": "1000",
+        **TRANSLATIONS_NONE,
     }
     return data | overrides
 
@@ -76,6 +86,7 @@ def test_staff_creating_a_product_goes_through_the_service(staff_client):
         "variants-0-name": "Hũ 500ml",
         "variants-0-price_amount": "250000",
         "variants-0-weight_grams": "",
+        **TRANSLATIONS_NONE,
         "images-TOTAL_FORMS": "0",
         "images-INITIAL_FORMS": "0",
         "images-MIN_NUM_FORMS": "0",
@@ -99,3 +110,59 @@ def test_staff_without_the_catalogue_permission_changes_nothing():
     response = client.post(f"/admin/catalog/product/{product.pk}/change/", _form(product))
     assert response.status_code == 403
     assert list(Product.objects.filter(pk=product.pk).values()) == before
+
+
+def test_staff_enter_an_english_translation_through_the_service(staff_client):
+    product = visible_product(slug="tra-shan")
+    english = {
+        "translations-TOTAL_FORMS": "1",
+        "translations-0-language_code": "EN",
+        "translations-0-name": "Shan tea",
+        "translations-0-description": HOSTILE,
+        "translations-0-seo_title": "",
+        "translations-0-seo_description": "",
+    }
+    response = staff_client.post(f"/admin/catalog/product/{product.pk}/change/", _form(product, **english))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    translation = product.translations.get()
+    assert (translation.language_code, translation.name, translation.slug) == ("en", "Shan tea", "shan-tea")
+    _assert_harmless(translation.description)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"), [("xx", "Mã ngôn ngữ không hợp lệ"), ("vi", "Tiếng Việt là ngôn ngữ gốc")]
+)
+def test_the_admin_refuses_unknown_or_source_languages(staff_client, code, message):
+    product = visible_product(slug="tra-shan")
+    bad = {
+        "translations-TOTAL_FORMS": "1",
+        "translations-0-language_code": code,
+        "translations-0-name": "Shan tea",
+    }
+    response = staff_client.post(f"/admin/catalog/product/{product.pk}/change/", _form(product, **bad))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not product.translations.exists()
+
+
+def test_staff_move_a_translation_to_another_language_and_remove_it(staff_client):
+    from marketplace.catalog.services import product_translation_set
+    from marketplace.producers.policies import SYSTEM_TASK
+
+    product = visible_product(slug="tra-shan")
+    english = product_translation_set(product=product, language_code="en", name="Shan tea", by=SYSTEM_TASK)
+    row = {
+        "translations-TOTAL_FORMS": "1",
+        "translations-INITIAL_FORMS": "1",
+        "translations-0-id": english.pk,
+        "translations-0-product": product.pk,
+        "translations-0-language_code": "en-gb",
+        "translations-0-name": "Shan tea",
+    }
+    url = f"/admin/catalog/product/{product.pk}/change/"
+    assert staff_client.post(url, _form(product, **row)).status_code == 302
+    assert list(product.translations.values_list("language_code", "name")) == [("en-gb", "Shan tea")]
+    moved = product.translations.get()
+    row |= {"translations-0-id": moved.pk, "translations-0-DELETE": "on"}
+    assert staff_client.post(url, _form(product, **row)).status_code == 302
+    assert not product.translations.exists()

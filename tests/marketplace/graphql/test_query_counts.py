@@ -184,3 +184,78 @@ def test_product_variants_and_pages_run_constant_queries(api):
     assert data["productVariants"]["totalCount"] == 100
     assert data["productVariants"]["edges"][0]["node"]["product"]["productType"] == {"slug": "do-uong"}
     assert small == large == EXPECTED_VARIANT_PAGE_QUERIES
+
+
+TRANSLATED_PAGE = """
+query {
+  products(first: 100, channel: "default-channel") {
+    edges { node {
+      translation(languageCode: EN) { name slug }
+      variants { translation(languageCode: EN) { name } }
+      category { translation(languageCode: EN) { name } }
+      collections { translation(languageCode: EN) { name } }
+      slugPL: translation(languageCode: PL) { slug }
+    } }
+  }
+}
+"""
+
+
+def test_translations_of_a_page_run_constant_queries(api):
+    from marketplace.catalog.services import product_translation_set
+    from marketplace.producers.policies import SYSTEM_TASK
+
+    def run() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as queries:
+            edges = api.data(TRANSLATED_PAGE)["products"]["edges"]
+        return len(queries), edges
+
+    first = bulk_visible_products(1)
+    product_translation_set(product=first[0], language_code="en", name="First", by=SYSTEM_TASK)
+    small, edges = run()
+    assert edges[0]["node"]["translation"] == {"name": "First", "slug": "first"}
+    bulk_visible_products(99)
+    large, edges = run()
+    assert len(edges) == 100
+    assert [edge["node"]["translation"] for edge in edges].count(None) == 99
+    # page, variants, categories, collections; EN and PL product translations, EN variant and category
+    # translations (no collection is found, so none of their translations is asked for)
+    assert small == large == 8
+
+
+def test_translated_checkout_lines_run_constant_queries(api):
+    from graphql_relay import to_global_id
+
+    from marketplace.catalog.services import variant_translation_set
+    from marketplace.checkout import services
+    from marketplace.producers.policies import SYSTEM_TASK
+    from tests.factories.graphql import product_with_image
+
+    checkout = services.checkout_create(email="lan@example.vn", by=AnonymousUser())
+    query = """query($id: ID!) { checkout(id: $id) { lines { variant {
+      name translation(languageCode: EN) { name }
+      product {
+        name translation(languageCode: EN) { name } category { translation(languageCode: EN) { name } }
+      }
+    } } } }"""
+
+    def count() -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as queries:
+            lines = api.data(query, {"id": to_global_id("Checkout", str(checkout.token))})["checkout"][
+                "lines"
+            ]
+        return len(queries), lines
+
+    def add() -> None:
+        variant = product_with_image().variants.get()
+        services.checkout_lines_add(checkout=checkout, variant_id=variant.pk, by=AnonymousUser())
+        variant_translation_set(variant=variant, language_code="en", name=f"Bag {variant.pk}", by=SYSTEM_TASK)
+
+    add()
+    one, lines = count()
+    for _ in range(9):
+        add()
+    ten, lines = count()
+    assert len(lines) == 10
+    assert all(line["variant"]["translation"]["name"].startswith("Bag ") for line in lines)
+    assert one == ten

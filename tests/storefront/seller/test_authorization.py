@@ -51,6 +51,13 @@ ENDPOINTS = [
         lambda w: {"publish": "0", "confirmed": "1"},
         302,
     ),
+    Endpoint(
+        "product_translation",
+        "post",
+        lambda w: {"pk": w.product.pk},
+        lambda w: {"name": "Ground coffee A", "description": "<p>Arabica</p>"},
+        302,
+    ),
     Endpoint("variant_create", "get", lambda w: {"pk": w.product.pk}),
     Endpoint(
         "variant_create",

@@ -76,6 +76,12 @@ def test_variant_price_accepts_vnd_formatting_and_stock_is_set(producer, client_
     assert response.status_code == 200 and "price_amount" in response.context["form"].errors
     variant.refresh_from_db()
     assert variant.price_amount == 185_000
+    assert not variant.translations.exists()
+    edit = f"/seller/htx-a/products/{product.pk}/variants/{variant.pk}/"
+    english = {"name": "Hũ 500ml", "sku": variant.sku, "price_amount": "185000", "quantity": "12"}
+    assert client_a.post(edit, {**english, "name_en": "500 ml jar"}).status_code == 302
+    assert variant.translations.get().name == "500 ml jar"
+    assert 'value="500 ml jar"' in client_a.get(edit).content.decode()
 
 
 def test_publish_without_variant_is_refused_with_a_message(producer, client_a):
@@ -225,3 +231,30 @@ def test_producers_enter_the_origin_and_volume_the_attributes_show(producer, cli
     assert response.status_code == 200 and "volume_ml" in response.context["form"].errors
     variant.refresh_from_db()
     assert variant.volume_ml == 500
+
+
+def test_the_producer_enters_english_on_the_edit_page(producer, client_a):
+    product = ProductFactory(producer=producer, name="Tỏi đen")
+    edit = f"/seller/{producer.slug}/products/{product.pk}/"
+    page = client_a.get(edit).content.decode()
+    assert 'data-section="translation"' in page and f"{edit}translation/" in page
+    response = client_a.post(
+        f"{edit}translation/",
+        {"name": "Black garlic", "description": "<p>Aged<script>alert(1)</script> <b>slowly</b></p>"},
+    )
+    assert response.status_code == 302
+    english = product.translations.get()
+    assert (english.language_code, english.name, english.description) == (
+        "en",
+        "Black garlic",
+        "<p>Aged <b>slowly</b></p>",
+    )
+    assert 'value="Black garlic"' in client_a.get(edit).content.decode()
+    # A description without a name is refused with a message; nothing changes.
+    response = client_a.post(f"{edit}translation/", {"name": "", "description": "<p>Only text</p>"})
+    assert response.status_code == 400
+    assert "Hãy nhập tên tiếng Anh cùng với mô tả." in response.content.decode()
+    assert product.translations.get().description == "<p>Aged <b>slowly</b></p>"
+    # Both empty: the English text is removed (the English storefront shows the Vietnamese).
+    assert client_a.post(f"{edit}translation/", {"name": "", "description": ""}).status_code == 302
+    assert not product.translations.exists()

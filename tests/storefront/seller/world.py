@@ -5,7 +5,14 @@ import dataclasses
 from django.core.files.base import ContentFile
 from django.forms.models import model_to_dict
 
-from marketplace.catalog.models import Product, ProductImage, ProductModeration, ProductVariant, Stock
+from marketplace.catalog.models import (
+    Product,
+    ProductImage,
+    ProductModeration,
+    ProductTranslation,
+    ProductVariant,
+    Stock,
+)
 from marketplace.catalog.services import product_image_add
 from marketplace.orders.models import Order, OrderPart
 from marketplace.payments.models import PaymentMethod
@@ -101,4 +108,5 @@ def snapshot() -> dict:
         "moderations": sorted(ProductModeration.objects.values_list("pk", "product_id", "unhidden_at")),
         "orders": sorted(Order.objects.values_list("pk", "status", "payment_state", "paid_at")),
         "parts": sorted(OrderPart.objects.values_list("pk", "status", "tracking_code", "shipped_at")),
+        "translations": sorted(ProductTranslation.objects.values_list("product_id", "language_code", "name")),
     }
