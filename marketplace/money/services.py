@@ -124,11 +124,12 @@ def ledger_order_paid(*, order: Order, by: Actor) -> list[LedgerEntry]:
         for line in lines_of.get(part.pk, []):
             category_id = line.variant.product.category_id if line.variant else None
             rate = commission_rate_bp(producer_id=part.producer_id, category_id=category_id, on=on)
-            entries.append(LedgerEntry(kind=LedgerKind.SALE, amount=line.total_amount, line=line, **common))
+            # OrderLine.sale_amount: the goods less the voucher discount this producer funds.
+            entries.append(LedgerEntry(kind=LedgerKind.SALE, amount=line.sale_amount, line=line, **common))
             entries.append(
                 LedgerEntry(
                     kind=LedgerKind.COMMISSION,
-                    amount=-share(line.total_amount, rate),
+                    amount=-share(line.sale_amount, rate),
                     line=line,
                     rate_bp=rate,
                     **common,
@@ -137,13 +138,12 @@ def ledger_order_paid(*, order: Order, by: Actor) -> list[LedgerEntry]:
         if part.shipping_amount:
             entries.append(LedgerEntry(kind=LedgerKind.SHIPPING_FEE, amount=part.shipping_amount, **common))
         if part.producer.kind == ProducerKind.HOUSEHOLD:
+            goods = sum(line.sale_amount for line in lines_of.get(part.pk, []))
             for kind, rate in (
                 (LedgerKind.VAT_WITHHELD, HOUSEHOLD_VAT_BP),
                 (LedgerKind.PIT_WITHHELD, HOUSEHOLD_PIT_BP),
             ):
-                entries.append(
-                    LedgerEntry(kind=kind, amount=-share(part.subtotal_amount, rate), rate_bp=rate, **common)
-                )
+                entries.append(LedgerEntry(kind=kind, amount=-share(goods, rate), rate_bp=rate, **common))
     return LedgerEntry.objects.bulk_create(entries)
 
 
