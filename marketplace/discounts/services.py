@@ -83,8 +83,8 @@ def voucher_create(
     code: str,
     value_type: str,
     value: int,
-    name: str = "",
-    min_order_amount: int = 0,
+    name: str | None = "",
+    min_order_amount: int | None = 0,
     starts_at: datetime.datetime | None = None,
     ends_at: datetime.datetime | None = None,
     usage_limit: int | None = None,
@@ -96,6 +96,7 @@ def voucher_create(
     _require_manage(by=by, producer_id=producer.pk if producer is not None else None)
     code = normalize_code(code)
     starts_at = starts_at or timezone.now()
+    min_order_amount = min_order_amount or 0
     _clean(
         code=code,
         value_type=value_type,

@@ -7,6 +7,7 @@ from django.forms.models import model_to_dict
 
 from marketplace.catalog.models import Product, ProductImage, ProductModeration, ProductVariant, Stock
 from marketplace.catalog.services import product_image_add
+from marketplace.discounts.models import Voucher
 from marketplace.orders.models import Order, OrderPart
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer, ProducerPhoto
@@ -40,6 +41,7 @@ class World:
     order: Order
     part_a: OrderPart
     part_b: OrderPart
+    voucher_a: Voucher
 
 
 def build_world() -> World:
@@ -61,7 +63,9 @@ def build_world() -> World:
     variant_b = VariantFactory(product=product_b, sku="B-1")
     # One order with a part for each producer, paid by bank transfer (not yet received).
     order = place_order((variant, 2), (variant_b, 1), payment_method=PaymentMethod.BANK_TRANSFER)
+    voucher_a = Voucher.objects.create(producer=producer_a, code="CAPHE-A", value_type="percentage", value=10)
     return World(
+        voucher_a=voucher_a,
         producer_a=producer_a,
         producer_b=producer_b,
         owner_a=owner_a,
@@ -101,4 +105,5 @@ def snapshot() -> dict:
         "moderations": sorted(ProductModeration.objects.values_list("pk", "product_id", "unhidden_at")),
         "orders": sorted(Order.objects.values_list("pk", "status", "payment_state", "paid_at")),
         "parts": sorted(OrderPart.objects.values_list("pk", "status", "tracking_code", "shipped_at")),
+        "vouchers": sorted(Voucher.objects.values_list("pk", "producer_id", "code", "is_active")),
     }
