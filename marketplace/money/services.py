@@ -245,7 +245,8 @@ def _refund_checked(*, line: OrderLine, quantity: int, amount: int) -> None:
     done = line.refunds.aggregate(quantity=Sum("quantity"), amount=Sum("amount"))
     if quantity + (done["quantity"] or 0) > line.quantity:
         raise _error("quantity", _("Số lượng hoàn vượt số lượng đã mua."), MoneyErrorCode.TOO_MUCH)
-    if amount > line.unit_price_amount * quantity or amount + (done["amount"] or 0) > line.total_amount:
+    # At most what the shopper paid for the line (its price less any voucher discount).
+    if amount > line.unit_price_amount * quantity or amount + (done["amount"] or 0) > line.paid_amount:
         raise _error("amount", _("Số tiền hoàn vượt giá trị hàng."), MoneyErrorCode.TOO_MUCH)
 
 
