@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.accounts.selectors import default_address
+from marketplace.accounts.throttle import Throttled, promo_code_allowed
 from marketplace.checkout.models import Checkout
 from marketplace.checkout.selectors import (
     checkout_by_token,
@@ -24,7 +25,6 @@ from marketplace.checkout.selectors import (
     parse_token,
     payment_methods_available,
 )
-from marketplace.accounts.throttle import Throttled, promo_code_allowed
 from marketplace.checkout.services import (
     CheckoutDetails,
     checkout_create,
