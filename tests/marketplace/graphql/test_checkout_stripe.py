@@ -16,10 +16,9 @@ from tests.factories.discounts import VoucherFactory
 from tests.factories.orders import buyable_variant, filled_checkout
 from tests.stripe_helpers import (  # noqa: F401 - fixtures
     _localstripe_server,
+    deliver_stripe_event,
     localstripe,
     pay_with_test_card,
-    stripe_event,
-    stripe_signature,
 )
 
 pytestmark = pytest.mark.django_db
@@ -130,12 +129,8 @@ def test_the_signed_webhook_arriving_after_checkout_complete_pays_the_order(api,
     payment = Payment.objects.get()
     assert payment.order_id == Order.objects.get().pk  # the checkout's payment became the order's
     confirmed = pay_with_test_card(stripe_client(), payment.stripe_payment_intent_id)
-    payload = stripe_event("payment_intent.succeeded", confirmed.to_dict(), event_id="evt_saleor_1")
-    response = client.post(
-        "/payments/stripe/webhook/",
-        payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=stripe_signature(payload),
+    response = deliver_stripe_event(
+        client, "payment_intent.succeeded", confirmed.to_dict(), event_id="evt_saleor_1"
     )
     assert response.status_code == 200
     assert Order.objects.get().payment_state == PaymentState.PAID
@@ -146,13 +141,7 @@ def test_the_webhook_before_completion_makes_the_order_paid(api, client, localst
     _initialize(api, checkout)
     payment = Payment.objects.get()
     confirmed = pay_with_test_card(stripe_client(), payment.stripe_payment_intent_id)
-    payload = stripe_event("payment_intent.succeeded", confirmed.to_dict(), event_id="evt_saleor_2")
-    client.post(
-        "/payments/stripe/webhook/",
-        payload,
-        content_type="application/json",
-        HTTP_STRIPE_SIGNATURE=stripe_signature(payload),
-    )
+    deliver_stripe_event(client, "payment_intent.succeeded", confirmed.to_dict(), event_id="evt_saleor_2")
     assert Payment.objects.get().status == PaymentStatus.SUCCEEDED and Order.objects.count() == 0
     done = api.data(COMPLETE, {"id": gid(checkout)})["checkoutComplete"]
     assert done["order"]["isPaid"] is True
