@@ -62,7 +62,8 @@ def voucher_refusal(
     if sum(line.amount for line in eligible) < voucher.min_order_amount:
         return Refusal(
             not_applicable,
-            _("Mã giảm giá áp dụng cho đơn từ %(amount)s đ.") % {"amount": f"{voucher.min_order_amount:,}"},
+            _("Mã giảm giá áp dụng cho đơn từ %(amount)s đ.")
+            % {"amount": f"{voucher.min_order_amount:,}".replace(",", ".")},
         )
     if count_usage and voucher.usage_limit_per_customer is not None and customer_key:
         used = VoucherUsage.objects.filter(voucher=voucher, customer_key=customer_key.lower()).count()

@@ -16,7 +16,7 @@ from marketplace.graphql.checkout.mutations import PaymentGatewayToInitialize, _
 from marketplace.graphql.checkout.types import checkout_total
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.mutations import BaseMutation, error_type
-from marketplace.graphql.core.types import JSON, Money, money
+from marketplace.graphql.core.types import JSON, Money, PositiveDecimal, money
 from marketplace.orders.models import Order as OrderModel
 from marketplace.orders.models import PaymentState
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus
@@ -41,11 +41,6 @@ class TransactionEventTypeEnum(graphene.Enum):
 class TransactionFlowStrategyEnum(graphene.Enum):
     AUTHORIZATION = "authorization"
     CHARGE = "charge"
-
-
-class PositiveDecimal(graphene.Decimal):
-    class Meta:
-        name = "PositiveDecimal"
 
 
 class TransactionItem(graphene.ObjectType):

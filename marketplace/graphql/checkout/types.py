@@ -2,6 +2,8 @@
 left out of `lines` and the totals (no hidden product is ever served); `unavailableLines` names them by
 line ID and reason only, so the client can delete them."""
 
+from decimal import Decimal
+
 import graphene
 from django.conf import settings
 
@@ -17,7 +19,15 @@ from marketplace.checkout.selectors import (
 )
 from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
-from marketplace.graphql.core.types import CountryDisplay, Money, TaxedMoney, country, money, taxed_money
+from marketplace.graphql.core.types import (
+    CountryDisplay,
+    Money,
+    PositiveDecimal,
+    TaxedMoney,
+    country,
+    money,
+    taxed_money,
+)
 from marketplace.graphql.order.types import OrderDetailsFields, OrderLineDetailsFields
 from marketplace.graphql.product.dataloaders import prime_products
 from marketplace.graphql.product.types import Channel, ProductVariant
@@ -677,7 +687,7 @@ class OrderLine(OrderLineDetailsFields, graphene.ObjectType):
         return root.sku
 
     unit_discount = graphene.Field(Money, required=True, description="The promo code's discount per unit.")
-    unit_discount_value = graphene.Float(required=True)
+    unit_discount_value = PositiveDecimal(required=True)
     unit_discount_type = graphene.Field("marketplace.graphql.checkout.types.DiscountValueTypeEnum")
 
     @staticmethod
@@ -694,7 +704,7 @@ class OrderLine(OrderLineDetailsFields, graphene.ObjectType):
 
     @staticmethod
     def resolve_unit_discount_value(root, info):
-        return round(root.discount_amount / root.quantity, 2)
+        return Decimal(root.discount_amount) / root.quantity
 
     @staticmethod
     def resolve_unit_discount_type(root, info):
@@ -720,9 +730,10 @@ class OrderDiscount(graphene.ObjectType):
     name = graphene.String()
     translated_name = graphene.String()
     value_type = graphene.Field(DiscountValueTypeEnum, required=True)
-    value = graphene.Float(required=True, description="The amount taken off, in dong.")
+    value = PositiveDecimal(required=True, description="The amount taken off, in dong.")
     reason = graphene.String()
-    amount = graphene.Field(Money, required=True)
+    amount = graphene.Field(Money, required=True, deprecation_reason="Use `total` instead.")
+    total = graphene.Field(Money, required=True)
 
     class Meta:
         description = "The promo code's discount on an order (one voucher per order)."
@@ -861,9 +872,10 @@ class Order(OrderDetailsFields, graphene.ObjectType):
                 "name": root.discount_name or root.voucher_code,
                 "translated_name": root.discount_name or root.voucher_code,
                 "value_type": DiscountValueTypeEnum.FIXED,
-                "value": float(root.discount_amount),
+                "value": Decimal(root.discount_amount),
                 "reason": None,
                 "amount": money(root.discount_amount),
+                "total": money(root.discount_amount),
             }
         ]
 

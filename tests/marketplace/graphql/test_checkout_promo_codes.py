@@ -52,7 +52,7 @@ COMPLETE = """mutation($id: ID!) { checkoutComplete(id: $id) {
     subtotal { gross { amount } } shippingPrice { gross { amount } } total { gross { amount } }
     undiscountedTotal { gross { amount } }
     lines { quantity unitPrice { gross { amount } } undiscountedUnitPrice { gross { amount } }
-      totalPrice { gross { amount } } unitDiscount { amount } } }
+      totalPrice { gross { amount } } unitDiscount { amount } unitDiscountValue } }
 } }"""
 
 
@@ -107,6 +107,7 @@ def test_a_producer_code_discounts_its_lines_and_the_order_keeps_it(api, cart):
     assert order["undiscountedTotal"]["gross"]["amount"] == 409_999
     assert order["lines"][0]["totalPrice"]["gross"]["amount"] == 84_999
     assert order["lines"][0]["unitDiscount"]["amount"] == 5_000
+    assert order["lines"][0]["unitDiscountValue"] == "5000"
     assert order["lines"][1]["unitDiscount"]["amount"] == 0
     assert Order.objects.get().total_amount == 394_999
 
