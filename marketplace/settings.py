@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "marketplace.orders",
     "marketplace.reviews",
     "marketplace.payments",
+    "marketplace.discounts",
     "marketplace.money",
     "marketplace.content",
     "marketplace.graphql",
@@ -517,6 +518,9 @@ THROTTLE_RATES = {
     "register_ip": (env_int("THROTTLE_REGISTER_PER_IP_HOUR", 5), 60 * 60),
     "reset_email_account": (env_int("THROTTLE_RESET_EMAIL_PER_ACCOUNT_HOUR", 3), 60 * 60),
     "reset_email_ip": (env_int("THROTTLE_RESET_EMAIL_PER_IP_HOUR", 10), 60 * 60),
+    # Promo codes: guessing codes is slowed per cart and per client address.
+    "promo_code_checkout": (env_int("THROTTLE_PROMO_CODE_PER_CHECKOUT_10MIN", 10), 10 * 60),
+    "promo_code_ip": (env_int("THROTTLE_PROMO_CODE_PER_IP_HOUR", 30), 60 * 60),
 }
 # Content-Security-Policy (django-csp): scripts only from our static files (and Stripe.js); JSON-LD data
 # blocks carry the request's nonce. No inline script or style anywhere.

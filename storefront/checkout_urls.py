@@ -9,6 +9,7 @@ shop_patterns = (
         path("cart/", shop_views.cart, name="cart"),
         path("cart/add/", shop_views.cart_add, name="cart_add"),
         path("cart/lines/<int:line_id>/", shop_views.cart_line, name="cart_line"),
+        path("cart/promo/", shop_views.cart_promo, name="cart_promo"),
         path("checkout/", shop_views.checkout, name="checkout"),
         path("orders/<uuid:token>/", shop_views.order_detail, name="order"),
         path("orders/<uuid:token>/pay/", shop_views.order_pay, name="order_pay"),

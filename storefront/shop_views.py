@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from marketplace.accounts.selectors import default_address
+from marketplace.accounts.throttle import Throttled, promo_code_allowed
 from marketplace.checkout.models import Checkout
 from marketplace.checkout.selectors import (
     checkout_by_token,
@@ -29,6 +30,8 @@ from marketplace.checkout.services import (
     checkout_create,
     checkout_line_update,
     checkout_lines_add,
+    checkout_promo_code_add,
+    checkout_promo_code_remove,
     checkout_submit,
 )
 from marketplace.core import provinces
@@ -131,6 +134,37 @@ def cart_line(request, line_id: int):
     except ValidationError as exc:
         for message in _error_messages(exc):
             messages.error(request, message)
+    return redirect("shop:cart")
+
+
+PROMO_CODE_MAX_LENGTH = 100
+
+
+@require_POST
+def cart_promo(request):
+    """Apply the promo code typed in the cart (each try counts against the promo-code throttle), or remove
+    the one applied."""
+    checkout = session_checkout(request)
+    if checkout is None:
+        return redirect("shop:cart")
+    if "remove" in request.POST:
+        checkout_promo_code_remove(checkout=checkout, by=request.user)
+        messages.success(request, _("Đã bỏ mã giảm giá."))
+        return redirect("shop:cart")
+    code = (request.POST.get("code") or "").strip()
+    if not code or len(code) > PROMO_CODE_MAX_LENGTH:
+        messages.error(request, _("Mã giảm giá không hợp lệ hoặc đã hết hạn."))
+        return redirect("shop:cart")
+    try:
+        promo_code_allowed(request, checkout_token=str(checkout.token))
+        checkout = checkout_promo_code_add(checkout=checkout, promo_code=code, by=request.user)
+    except Throttled as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for message in _error_messages(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã áp dụng mã %(code)s.") % {"code": checkout.voucher_code})
     return redirect("shop:cart")
 
 

@@ -95,3 +95,14 @@ def pay_with_test_card(client, payment_intent_id: str):
     method = client.v1.payment_methods.create(params={"type": "card", "card": card})
     client.v1.payment_intents.update(payment_intent_id, params={"payment_method": method.id})
     return client.v1.payment_intents.confirm(payment_intent_id)
+
+
+def deliver_stripe_event(client, event_type: str, obj: dict, *, event_id: str):
+    """POST a signed Stripe event to our webhook, as Stripe delivers it."""
+    payload = stripe_event(event_type, obj, event_id=event_id)
+    return client.post(
+        "/payments/stripe/webhook/",
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=stripe_signature(payload),
+    )

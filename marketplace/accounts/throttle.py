@@ -228,6 +228,15 @@ def reset_email_allowed(request, *, email: str) -> None:
     )
 
 
+def promo_code_allowed(request, *, checkout_token: str) -> None:
+    """Each promo code tried counts per cart and per client address: guessing codes is slow."""
+    throttle_attempt(
+        request,
+        limits={"promo_code_checkout": checkout_token, "promo_code_ip": client_ip(request)},
+        message=_("Bạn đã thử quá nhiều mã giảm giá. Vui lòng thử lại sau %(minutes)d phút."),
+    )
+
+
 class ThrottleMiddleware(AxesMiddleware):
     """Writes the attempts counted during the request once the view (and its transaction) has finished,
     then turns a sign-in lockout into the lockout page (axes' middleware, which this replaces)."""

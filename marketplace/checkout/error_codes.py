@@ -18,3 +18,5 @@ class CheckoutErrorCode(Enum):
     DELIVERY_METHOD_NOT_APPLICABLE = "delivery_method_not_applicable"
     PAYMENT_METHOD_UNAVAILABLE = "payment_method_unavailable"
     TOO_MANY_OPEN_ORDERS = "too_many_open_orders"
+    VOUCHER_NOT_APPLICABLE = "voucher_not_applicable"
+    CHECKOUT_NOT_FULLY_PAID = "checkout_not_fully_paid"

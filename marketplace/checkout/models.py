@@ -42,6 +42,8 @@ class Checkout(models.Model):
     )
     billing_commune = models.CharField(_("billing commune / ward"), max_length=120, blank=True)
     billing_street = models.CharField(_("billing street address"), max_length=255, blank=True)
+    # The promo code entered (Saleor's voucherCode); checked again on every read and at completion.
+    voucher_code = models.CharField(_("promo code"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,8 @@ from marketplace.catalog.models import Product, ProductVariant, units_available
 from marketplace.catalog.selectors import ShopperAccess, product_shopper_access, products_visible_to_shoppers
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutLine, DeliveryMethod
+from marketplace.discounts.pricing import Discount, PricedLine, voucher_discount
+from marketplace.discounts.selectors import Refusal, voucher_by_code, voucher_refusal
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer
 
@@ -145,11 +147,40 @@ class ProducerGroup:
         return shipping_fee(self.subtotal)
 
 
+def priced_lines(lines: list[CheckoutLine]) -> list[PricedLine]:
+    """Cart lines as the voucher rule (discounts.pricing) sees them."""
+    return [
+        PricedLine(
+            key=line.pk,
+            producer_id=line.variant.product.producer_id,
+            amount=line.variant.price_amount * line.quantity,
+        )
+        for line in lines
+    ]
+
+
+def checkout_voucher(
+    *, checkout: Checkout, lines: list[CheckoutLine]
+) -> tuple[Discount | None, Refusal | None]:
+    """The discount the checkout's promo code gives these lines now, or why it gives none. A code that
+    stopped applying (expired, used up, its producer's lines removed) discounts nothing; checkoutComplete
+    then refuses until it is removed."""
+    if not checkout.voucher_code:
+        return None, None
+    voucher = voucher_by_code(code=checkout.voucher_code)
+    priced = priced_lines(lines)
+    refusal = voucher_refusal(voucher=voucher, lines=priced, customer_key=checkout.email)
+    if voucher is None or refusal is not None:
+        return None, refusal
+    return voucher_discount(voucher, priced), None
+
+
 @dataclass
 class CheckoutSummary:
     checkout: Checkout
     lines: list[LineSummary]
     groups: list[ProducerGroup]
+    discount: Discount | None = None
 
     @property
     def subtotal(self) -> int:
@@ -160,8 +191,12 @@ class CheckoutSummary:
         return sum(group.shipping for group in self.groups)
 
     @property
+    def discount_amount(self) -> int:
+        return self.discount.amount if self.discount is not None else 0
+
+    @property
     def total(self) -> int:
-        return self.subtotal + self.shipping
+        return self.subtotal + self.shipping - self.discount_amount
 
     @property
     def chosen_shipping(self) -> int:
@@ -208,7 +243,13 @@ def checkout_summary(*, checkout: Checkout | None) -> CheckoutSummary | None:
         summaries.append(summary)
         groups.setdefault(product.producer_id, ProducerGroup(producer=product.producer)).lines.append(summary)
     ordered_groups = [groups[key] for key in sorted(groups)]
-    return CheckoutSummary(checkout=checkout, lines=summaries, groups=ordered_groups)
+    buyable = [
+        summary.line
+        for summary in summaries
+        if summary.problem_code != CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
+    ]
+    discount, _refusal = checkout_voucher(checkout=checkout, lines=buyable)
+    return CheckoutSummary(checkout=checkout, lines=summaries, groups=ordered_groups, discount=discount)
 
 
 def payment_methods_available() -> list[str]:
@@ -232,7 +273,7 @@ class PaymentGateway:
 GATEWAY_IDS = {
     PaymentMethod.COD.value: "ocop.payments.cod",
     PaymentMethod.BANK_TRANSFER.value: "ocop.payments.vietqr",
-    PaymentMethod.CARD.value: "app.saleor.stripe",  # Saleor's Stripe app: storefronts test for this ID
+    PaymentMethod.CARD.value: "saleor.app.payment.stripe",  # Saleor's Stripe app: storefronts look for it
 }
 
 

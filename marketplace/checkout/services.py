@@ -22,13 +22,18 @@ from marketplace.certification.services import lock_products
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutLine, DeliveryMethod
 from marketplace.checkout.selectors import (
+    checkout_summary,
     parse_token,
     payment_methods_available,
+    priced_lines,
     shipping_fee,
     stock_message,
     unavailable_message,
 )
 from marketplace.core.addresses import clean_address
+from marketplace.discounts.pricing import Discount, voucher_discount
+from marketplace.discounts.selectors import Refusal, voucher_by_code, voucher_refusal
+from marketplace.discounts.services import voucher_redeem
 from marketplace.orders.models import Order, OrderLine, OrderPart
 from marketplace.orders.selectors import (
     OPEN_UNPAID_LIMITS,
@@ -36,8 +41,8 @@ from marketplace.orders.selectors import (
     open_unpaid_limit_message,
     open_unpaid_order_counts,
 )
-from marketplace.payments.models import Payment, PaymentMethod
-from marketplace.producers.policies import Actor, acting_user, require_actor, require_system
+from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus
+from marketplace.producers.policies import SYSTEM_WEBHOOK, Actor, acting_user, require_actor, require_system
 from marketplace.search.services import search_products_changed
 
 
@@ -257,6 +262,42 @@ def checkout_options_update(
     return _save(checkout, _clean_options(note=note, payment_method=payment_method))
 
 
+def _refused(refusal: Refusal) -> ValidationError:
+    return _error("promo_code", refusal.message, CheckoutErrorCode(refusal.code.value))
+
+
+@transaction.atomic
+def checkout_promo_code_add(*, checkout: Checkout, promo_code: str, by: Actor) -> Checkout:
+    """Apply a voucher's code (Saleor's checkoutAddPromoCode); one code per checkout, a new one replaces it.
+    Refused with nothing changed when the code is unknown, inactive, expired, used up, below its minimum or
+    for another producer's goods."""
+    require_actor(by)
+    checkout = _lock_checkout(checkout)
+    summary = checkout_summary(checkout=checkout)
+    assert summary is not None
+    lines = [
+        item.line
+        for item in summary.lines
+        if item.problem_code != CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
+    ]
+    voucher = voucher_by_code(code=promo_code)
+    refusal = voucher_refusal(voucher=voucher, lines=priced_lines(lines), customer_key=checkout.email)
+    if refusal is not None:
+        raise _refused(refusal)
+    assert voucher is not None
+    return _save(checkout, {"voucher_code": voucher.code})
+
+
+@transaction.atomic
+def checkout_promo_code_remove(*, checkout: Checkout, by: Actor) -> Checkout:
+    """Take the promo code off (Saleor's checkoutRemovePromoCode); without one, nothing changes."""
+    require_actor(by)
+    checkout = _lock_checkout(checkout)
+    if not checkout.voucher_code:
+        return checkout
+    return _save(checkout, {"voucher_code": ""})
+
+
 @transaction.atomic
 def checkout_attach_user(*, checkout: Checkout, by: Actor) -> Checkout:
     """A guest's cart follows the shopper (`by`) when they sign in: merged into their latest cart if they
@@ -361,7 +402,9 @@ def checkout_submit(
             raise _error("token", _("Không tìm thấy giỏ hàng."), CheckoutErrorCode.NOT_FOUND)
         if details is not None:
             _apply_details(checkout, details)
-        order = _complete_locked(checkout=checkout, user=acting_user(by), token=parsed, client_ip=client_ip)
+        order = _complete_locked(
+            checkout=checkout, user=acting_user(by), token=parsed, client_ip=client_ip, by=by
+        )
         order_id = order.pk
         # A card order reaches its producers once paid (order_payment_received), not while abandoned.
         notify_producers = order.payment_method != PaymentMethod.CARD
@@ -396,7 +439,7 @@ def _apply_details(checkout: Checkout, details: CheckoutDetails) -> None:
 
 
 def _complete_locked(
-    *, checkout: Checkout, user: User | None, token: uuid.UUID, client_ip: str | None
+    *, checkout: Checkout, user: User | None, token: uuid.UUID, client_ip: str | None, by: Actor
 ) -> Order:
     _require_details(checkout)
     _check_open_unpaid_limit(checkout=checkout, client_ip=client_ip)
@@ -440,14 +483,40 @@ def _complete_locked(
             )
     if shortages:
         raise ValidationError({"lines": shortages})
+    discount = _discount_for_order(checkout=checkout, lines=lines)
     for line in sorted(lines, key=lambda item: stocks[item.variant_id].pk):
         Stock.objects.filter(pk=stocks[line.variant_id].pk).update(quantity=F("quantity") - line.quantity)
     # "In stock" is a search filter: an external index learns of the new quantities after commit.
     search_products_changed(product_ids=[line.variant.product_id for line in lines])
 
-    order = _order_from_lines(checkout=checkout, lines=lines, user=user, token=token, client_ip=client_ip)
+    order = _order_from_lines(
+        checkout=checkout, lines=lines, user=user, token=token, client_ip=client_ip, discount=discount
+    )
+    if discount is not None:
+        voucher_redeem(
+            voucher_id=discount.voucher.pk,
+            order_id=order.pk,
+            lines=priced_lines(lines),
+            customer_key=checkout.email,
+            amount=discount.amount,
+            by=by,
+        )
     checkout.delete()
     return order
+
+
+def _discount_for_order(*, checkout: Checkout, lines: list[CheckoutLine]) -> Discount | None:
+    """The promo code's discount, or a refusal (nothing is ordered) when it no longer applies: the shopper
+    saw a discounted total and must not be charged another without seeing it."""
+    if not checkout.voucher_code:
+        return None
+    voucher = voucher_by_code(code=checkout.voucher_code)
+    priced = priced_lines(lines)
+    refusal = voucher_refusal(voucher=voucher, lines=priced, customer_key=checkout.email)
+    if refusal is not None:
+        raise _refused(refusal)
+    assert voucher is not None
+    return voucher_discount(voucher, priced)
 
 
 def _check_open_unpaid_limit(*, checkout: Checkout, client_ip: str | None) -> None:
@@ -476,6 +545,7 @@ def _order_from_lines(
     user: User | None,
     token: uuid.UUID,
     client_ip: str | None,
+    discount: Discount | None = None,
 ) -> Order:
     owner = checkout.user
     if owner is None and user is not None:
@@ -492,7 +562,11 @@ def _order_from_lines(
         note=checkout.note,
         payment_method=checkout.payment_method,
         client_ip=client_ip or None,
+        voucher_code=discount.voucher.code if discount is not None else "",
+        discount_name=discount.name[:120] if discount is not None else "",
     )
+    line_discount = discount.by_line if discount is not None else {}
+    producer_funded = discount is not None and discount.producer_funded
     by_producer: dict[int, list[CheckoutLine]] = defaultdict(list)
     for line in lines:
         by_producer[line.variant.product.producer_id].append(line)
@@ -505,6 +579,7 @@ def _order_from_lines(
                 producer_id=producer_id,
                 subtotal_amount=subtotal,
                 shipping_amount=shipping_fee(subtotal),
+                discount_amount=sum(line_discount.get(line.pk, 0) for line in by_producer[producer_id]),
             )
         )
     OrderPart.objects.bulk_create(parts)
@@ -522,16 +597,52 @@ def _order_from_lines(
                     sku=variant.sku,
                     unit_price_amount=variant.price_amount,
                     quantity=line.quantity,
+                    discount_amount=line_discount.get(line.pk, 0),
+                    producer_discount_amount=line_discount.get(line.pk, 0) if producer_funded else 0,
                 )
             )
     OrderLine.objects.bulk_create(order_lines)
     order.number = _order_number_for(order.pk)
     order.subtotal_amount = sum(part.subtotal_amount for part in parts)
     order.shipping_amount = sum(part.shipping_amount for part in parts)
-    order.total_amount = order.subtotal_amount + order.shipping_amount
-    order.save(update_fields=["number", "subtotal_amount", "shipping_amount", "total_amount"])
-    Payment.objects.create(order=order, method=order.payment_method, amount=order.total_amount)
+    order.discount_amount = sum(part.discount_amount for part in parts)
+    order.total_amount = order.subtotal_amount + order.shipping_amount - order.discount_amount
+    order.save(
+        update_fields=["number", "subtotal_amount", "shipping_amount", "discount_amount", "total_amount"]
+    )
+    _order_payment(order=order, token=token)
     return order
+
+
+def _order_payment(*, order: Order, token: uuid.UUID) -> None:
+    """The order's payment: a card payment started on the checkout (transactionInitialize) for exactly this
+    total becomes the order's, and if Stripe already took the money the order is paid now. Money taken for
+    another total refuses the order (the cart changed after paying: nothing is ordered)."""
+    card = []
+    if order.payment_method == PaymentMethod.CARD:
+        card = list(
+            Payment.objects.select_for_update()
+            .filter(checkout_token=token, order=None, method=PaymentMethod.CARD)
+            .exclude(status=PaymentStatus.FAILED)
+            .order_by("-id")
+        )
+    paid = [payment for payment in card if payment.status == PaymentStatus.SUCCEEDED]
+    if any(payment.amount != order.total_amount for payment in paid):
+        raise _error(
+            "payment",
+            _("Số tiền đã thanh toán thẻ khác tổng đơn hàng; vui lòng liên hệ Chợ OCOP để được hoàn tiền."),
+            CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID,
+        )
+    chosen = paid[0] if paid else next((p for p in card if p.amount == order.total_amount), None)
+    if chosen is None:
+        Payment.objects.create(order=order, method=order.payment_method, amount=order.total_amount)
+        return
+    Payment.objects.filter(pk=chosen.pk).update(order=order)
+    if chosen.status == PaymentStatus.SUCCEEDED:
+        from marketplace.orders.services import order_payment_received
+
+        # Stripe confirmed the money (its webhook or our call to it) before the order existed.
+        order_payment_received(order=order, by=SYSTEM_WEBHOOK)
 
 
 @transaction.atomic

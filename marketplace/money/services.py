@@ -129,11 +129,12 @@ def ledger_order_paid(*, order: Order, by: Actor) -> list[LedgerEntry]:
         for line in lines_of.get(part.pk, []):
             category_id = line.variant.product.category_id if line.variant else None
             rate = commission_rate_bp(producer_id=part.producer_id, category_id=category_id, on=on)
-            entries.append(LedgerEntry(kind=LedgerKind.SALE, amount=line.total_amount, line=line, **common))
+            # OrderLine.sale_amount: the goods less the voucher discount this producer funds.
+            entries.append(LedgerEntry(kind=LedgerKind.SALE, amount=line.sale_amount, line=line, **common))
             entries.append(
                 LedgerEntry(
                     kind=LedgerKind.COMMISSION,
-                    amount=-share(line.total_amount, rate),
+                    amount=-share(line.sale_amount, rate),
                     line=line,
                     rate_bp=rate,
                     **common,
@@ -142,13 +143,12 @@ def ledger_order_paid(*, order: Order, by: Actor) -> list[LedgerEntry]:
         if part.shipping_amount:
             entries.append(LedgerEntry(kind=LedgerKind.SHIPPING_FEE, amount=part.shipping_amount, **common))
         if part.producer.kind == ProducerKind.HOUSEHOLD:
+            goods = sum(line.sale_amount for line in lines_of.get(part.pk, []))
             for kind, rate in (
                 (LedgerKind.VAT_WITHHELD, HOUSEHOLD_VAT_BP),
                 (LedgerKind.PIT_WITHHELD, HOUSEHOLD_PIT_BP),
             ):
-                entries.append(
-                    LedgerEntry(kind=kind, amount=-share(part.subtotal_amount, rate), rate_bp=rate, **common)
-                )
+                entries.append(LedgerEntry(kind=kind, amount=-share(goods, rate), rate_bp=rate, **common))
     return LedgerEntry.objects.bulk_create(entries)
 
 
@@ -330,7 +330,8 @@ def _refund_checked(*, line: OrderLine, quantity: int, amount: int) -> None:
     done = line.refunds.aggregate(quantity=Sum("quantity"), amount=Sum("amount"))
     if quantity + (done["quantity"] or 0) > line.quantity:
         raise _error("quantity", _("Số lượng hoàn vượt số lượng đã mua."), MoneyErrorCode.TOO_MUCH)
-    if amount > line.unit_price_amount * quantity or amount + (done["amount"] or 0) > line.total_amount:
+    # At most what the shopper paid for the line (its price less any voucher discount).
+    if amount > line.unit_price_amount * quantity or amount + (done["amount"] or 0) > line.paid_amount:
         raise _error("amount", _("Số tiền hoàn vượt giá trị hàng."), MoneyErrorCode.TOO_MUCH)
 
 

@@ -60,6 +60,10 @@ class Order(models.Model):
     currency = models.CharField(max_length=3, default="VND")
     subtotal_amount = models.BigIntegerField(default=0)
     shipping_amount = models.BigIntegerField(default=0)
+    # What the voucher took off the goods (total = subtotal + shipping - discount).
+    discount_amount = models.BigIntegerField(default=0)
+    voucher_code = models.CharField(max_length=40, blank=True)
+    discount_name = models.CharField(max_length=120, blank=True)
     total_amount = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,6 +87,10 @@ class Order(models.Model):
                 condition=Q(subtotal_amount__gte=0, shipping_amount__gte=0, total_amount__gte=0),
                 name="orders_order_amounts_non_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(discount_amount__gte=0, discount_amount__lte=F("subtotal_amount")),
+                name="orders_order_discount_within_subtotal",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,6 +109,8 @@ class OrderPart(models.Model):
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.UNCONFIRMED)
     subtotal_amount = models.BigIntegerField(default=0)
     shipping_amount = models.BigIntegerField(default=0)
+    # This part's share of the order's voucher discount (the sum of its lines' discount_amount).
+    discount_amount = models.BigIntegerField(default=0)
     tracking_code = models.CharField(_("tracking code"), max_length=100, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
@@ -116,6 +126,10 @@ class OrderPart(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=OrderStatus.values), name="orders_part_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(discount_amount__gte=0, discount_amount__lte=F("subtotal_amount")),
+                name="orders_part_discount_within_subtotal",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,7 +137,8 @@ class OrderPart(models.Model):
 
     @property
     def total_amount(self) -> int:
-        return self.subtotal_amount + self.shipping_amount
+        """What the shopper pays for this part."""
+        return self.subtotal_amount + self.shipping_amount - self.discount_amount
 
 
 class OrderLine(models.Model):
@@ -139,11 +154,21 @@ class OrderLine(models.Model):
     sku = models.CharField(max_length=64)
     unit_price_amount = models.BigIntegerField()
     quantity = models.PositiveIntegerField()
+    # The voucher's discount on this line, and how much of it the producer bears (all of it for the
+    # producer's own voucher, none for a staff voucher: the platform bears that).
+    discount_amount = models.BigIntegerField(default=0)
+    producer_discount_amount = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["part_id", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="orders_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(producer_discount_amount__gte=0)
+                & Q(producer_discount_amount__lte=F("discount_amount"))
+                & Q(discount_amount__lte=F("unit_price_amount") * F("quantity")),
+                name="orders_line_discount_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(unit_price_amount__gte=0), name="orders_line_price_non_negative"
             ),
@@ -154,7 +179,19 @@ class OrderLine(models.Model):
 
     @property
     def total_amount(self) -> int:
+        """The goods before any discount."""
         return self.unit_price_amount * self.quantity
+
+    @property
+    def paid_amount(self) -> int:
+        """What the shopper pays for this line."""
+        return self.total_amount - self.discount_amount
+
+    @property
+    def sale_amount(self) -> int:
+        """The producer's sale (ledger SALE row, commission and withheld tax base): the goods less the
+        discount the producer funds. The one place this rule lives."""
+        return self.total_amount - self.producer_discount_amount
 
 
 class OrderEventKind(models.TextChoices):

@@ -236,11 +236,16 @@ def _amount_due_refresh(order: Order) -> None:
     """An unpaid order asks only for its live parts: the VietQR code, the COD collection and the card
     payment (its intent is created from these amounts) follow a partial cancel."""
     live = OrderPart.objects.filter(order=order).exclude(status=OrderStatus.CANCELLED)
-    sums = live.aggregate(subtotal=Sum("subtotal_amount"), shipping=Sum("shipping_amount"))
+    sums = live.aggregate(
+        subtotal=Sum("subtotal_amount"), shipping=Sum("shipping_amount"), discount=Sum("discount_amount")
+    )
     order.subtotal_amount = sums["subtotal"] or 0
     order.shipping_amount = sums["shipping"] or 0
-    order.total_amount = order.subtotal_amount + order.shipping_amount
-    order.save(update_fields=["subtotal_amount", "shipping_amount", "total_amount", "updated_at"])
+    order.discount_amount = sums["discount"] or 0
+    order.total_amount = order.subtotal_amount + order.shipping_amount - order.discount_amount
+    order.save(
+        update_fields=["subtotal_amount", "shipping_amount", "discount_amount", "total_amount", "updated_at"]
+    )
     Payment.objects.filter(order=order, status=PaymentStatus.PENDING).update(amount=order.total_amount)
 
 

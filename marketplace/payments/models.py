@@ -19,7 +19,12 @@ class PaymentStatus(models.TextChoices):
 class Payment(models.Model):
     """One attempt to collect an order's total. Card payments carry their Stripe PaymentIntent."""
 
-    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="payments")
+    # Null while a card payment started on a checkout (Saleor's transactionInitialize) waits for
+    # checkoutComplete, which gives it the order made from that checkout.
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="payments"
+    )
+    checkout_token = models.UUIDField(null=True, blank=True, db_index=True)
     method = models.CharField(max_length=20, choices=PaymentMethod.choices)
     status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
     amount = models.BigIntegerField()  # whole dong
@@ -36,6 +41,10 @@ class Payment(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="payments_payment_amount_non_negative"),
             models.CheckConstraint(
                 condition=Q(method__in=PaymentMethod.values), name="payments_payment_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(order__isnull=False) | Q(checkout_token__isnull=False),
+                name="payments_payment_has_order_or_checkout",
             ),
         ]
 

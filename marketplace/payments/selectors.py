@@ -1,13 +1,22 @@
 import datetime
+import uuid
 
 from django.utils import timezone
 
 from marketplace.orders.models import Order, OrderStatus, PaymentState
-from marketplace.payments.models import Payment, PaymentMethod
+from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus
 
 
 def card_payment_for_order(*, order: Order) -> Payment | None:
     return Payment.objects.filter(order=order, method=PaymentMethod.CARD).order_by("id").first()
+
+
+def card_charged_for_checkout(*, token: uuid.UUID) -> int:
+    """What Stripe has taken on this checkout's card payments, before the order exists."""
+    amounts = Payment.objects.filter(
+        checkout_token=token, order=None, method=PaymentMethod.CARD, status=PaymentStatus.SUCCEEDED
+    ).values_list("amount", flat=True)
+    return sum(amounts)
 
 
 def card_orders_abandoned(*, older_than_minutes: int) -> list[int]:

@@ -4,6 +4,7 @@ VND is a zero-decimal currency for Stripe: the amount sent is the number of dong
 
 import json
 import logging
+import uuid
 from typing import TYPE_CHECKING
 
 import stripe
@@ -17,7 +18,7 @@ from marketplace.orders.models import Order, OrderStatus, PaymentState
 from marketplace.orders.services import order_mark_refunded, order_payment_received
 from marketplace.payments.error_codes import PaymentErrorCode
 from marketplace.payments.models import Payment, PaymentMethod, PaymentStatus, StripeWebhookEvent
-from marketplace.producers.policies import Actor, require_actor, require_system
+from marketplace.producers.policies import SYSTEM_WEBHOOK, Actor, require_actor, require_system
 
 if TYPE_CHECKING:
     from stripe._base_address import BaseAddresses  # not re-exported; the client's argument type
@@ -85,6 +86,89 @@ def card_payment_start(*, order: Order, by: Actor) -> Payment:
             payment.stripe_client_secret = intent.client_secret or ""
             payment.save(update_fields=["stripe_payment_intent_id", "stripe_client_secret", "updated_at"])
     return payment
+
+
+def _unavailable(message: str = "Card payment is not available.") -> ValidationError:
+    return ValidationError({"payment": ValidationError(message, code=PaymentErrorCode.UNAVAILABLE.value)})
+
+
+def checkout_card_payment_start(*, checkout_token: uuid.UUID, amount: int, by: Actor) -> Payment:
+    """Saleor's transactionInitialize with its Stripe gateway: a PaymentIntent for the checkout's total,
+    before the order exists (checkoutComplete gives the payment its order). One intent per checkout and
+    amount: the idempotency key makes a retried call the same intent at Stripe, and a stored one is
+    returned as it is. Whoever holds the checkout's token may pay (a guest too)."""
+    require_actor(by)
+    if not _stripe_enabled():
+        raise _unavailable()
+    if amount <= 0:
+        raise _unavailable(_("Không có gì cần thanh toán bằng thẻ."))
+    existing = (
+        Payment.objects.filter(
+            checkout_token=checkout_token, order=None, method=PaymentMethod.CARD, amount=amount
+        )
+        .exclude(stripe_payment_intent_id=None)
+        .exclude(status=PaymentStatus.FAILED)
+        .order_by("-id")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    # The network call stays outside any transaction: no row lock is held while waiting for Stripe.
+    try:
+        intent = stripe_client().v1.payment_intents.create(
+            params={
+                "amount": amount,
+                "currency": "vnd",
+                "allowed_payment_method_types": ["card"],
+                "metadata": {"checkout_token": str(checkout_token)},
+            },
+            options={"idempotency_key": f"checkout-{checkout_token}-card-{amount}"},
+        )
+    except stripe.StripeError as exc:
+        logger.warning("stripe intent for checkout %s failed: %s", checkout_token, exc)
+        raise ValidationError(
+            {
+                "payment": ValidationError(
+                    _("Cổng thanh toán thẻ chưa phản hồi; vui lòng thử lại."),
+                    code=PaymentErrorCode.GATEWAY_ERROR.value,
+                )
+            }
+        ) from exc
+    with transaction.atomic():
+        payment, _created = Payment.objects.get_or_create(
+            stripe_payment_intent_id=intent.id,
+            defaults={
+                "checkout_token": checkout_token,
+                "method": PaymentMethod.CARD,
+                "amount": amount,
+                "stripe_client_secret": intent.client_secret or "",
+            },
+        )
+    return payment
+
+
+def card_payment_sync(*, payment: Payment, by: Actor) -> Payment:
+    """Saleor's transactionProcess for a card: ask Stripe (with our secret key) how the intent stands and
+    apply it as its signed webhook would (paid once, whichever comes first)."""
+    require_actor(by)
+    if not payment.stripe_payment_intent_id or not _stripe_enabled():
+        return payment
+    try:
+        intent = stripe_client().v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
+    except stripe.StripeError as exc:
+        logger.warning("stripe intent %s could not be read: %s", payment.stripe_payment_intent_id, exc)
+        return payment
+    with transaction.atomic():
+        if intent.status == "succeeded":
+            # Stripe's own answer to our authenticated call is as good as its signed webhook.
+            fields = intent.to_dict()
+            _intent_succeeded(
+                {name: fields.get(name) for name in ("id", "amount", "amount_received", "currency")},
+                by=SYSTEM_WEBHOOK,
+            )
+        elif intent.status == "canceled":
+            _intent_failed({"id": intent.id, "last_payment_error": None})
+    return Payment.objects.get(pk=payment.pk)
 
 
 def stripe_signature_verify(*, payload: bytes, signature_header: str) -> dict:
@@ -198,6 +282,8 @@ def _intent_succeeded(intent: dict, *, by: Actor) -> None:
         payment.failure_message = ""
         payment.save(update_fields=["status", "failure_message", "updated_at"])
     order = payment.order
+    if order is None:
+        return  # paid on a checkout: checkoutComplete makes the order, paid
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         # Money arrived for an order that no longer exists for the shop: staff must refund it.
         logger.error(
@@ -226,7 +312,8 @@ def _charge_refunded(charge: dict, *, by: Actor) -> None:
         return  # a partial refund changes no status here; staff handle it by hand
     payment.status = PaymentStatus.REFUNDED
     payment.save(update_fields=["status", "updated_at"])
-    order_mark_refunded(order=payment.order, by=by)
+    if payment.order is not None:
+        order_mark_refunded(order=payment.order, by=by)
 
 
 def _card_intent_cancel(*, order_id: int) -> bool:

@@ -70,6 +70,7 @@ class ProducerAction(enum.StrEnum):
     FULFIL_ORDERS = "fulfil_orders"  # confirm, ship, deliver or cancel its own order parts
     VIEW_MONEY = "view_money"  # ledger, statements, payouts
     REPLY_REVIEWS = "reply_reviews"  # public replies to reviews of its products
+    MANAGE_DISCOUNTS = "manage_discounts"  # its own vouchers (promo codes)
 
 
 # The Django permission a staff user needs for each action on any producer's objects.
@@ -81,6 +82,7 @@ STAFF_PERMISSION: dict[ProducerAction, str] = {
     ProducerAction.FULFIL_ORDERS: "orders.change_order",
     ProducerAction.VIEW_MONEY: "orders.view_order",
     ProducerAction.REPLY_REVIEWS: "producers.change_producer",
+    ProducerAction.MANAGE_DISCOUNTS: "discounts.change_voucher",
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from storefront.seller import label_views, money_views, views
+from storefront.seller import label_views, money_views, views, voucher_views
 
 app_name = "seller"
 
@@ -44,6 +44,9 @@ urlpatterns = [
     path("<slug:producer>/reviews/", views.review_list, name="review_list"),
     path("<slug:producer>/reviews/<int:review_pk>/reply/", views.review_reply, name="review_reply"),
     path("<slug:producer>/money/", money_views.money, name="money"),
+    path("<slug:producer>/vouchers/", voucher_views.voucher_list, name="voucher_list"),
+    path("<slug:producer>/vouchers/add/", voucher_views.voucher_add, name="voucher_add"),
+    path("<slug:producer>/vouchers/<int:pk>/stop/", voucher_views.voucher_stop, name="voucher_stop"),
     path("<slug:producer>/money/bank-account/", money_views.bank_account, name="money_bank_account"),
     path(
         "<slug:producer>/money/statement.csv",

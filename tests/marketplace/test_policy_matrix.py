@@ -38,6 +38,8 @@ from marketplace.money.models import (
     ReturnRequest,
     ReturnStatus,
 )
+from marketplace.discounts import services as discounts
+from marketplace.discounts.models import Voucher
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderEvent, OrderLine, OrderPart
 from marketplace.payments.models import Payment
@@ -78,6 +80,7 @@ STAFF_PERMISSIONS = (
     "catalog.change_collection",
     "content.change_page",
     "content.change_menu",
+    "discounts.change_voucher",
 )
 ACTORS = [
     "anonymous",
@@ -129,6 +132,12 @@ def build_world() -> dict:
     theirs = buyable_variant(producer=other.producer)
     order = place_order((sold.variants.get(), 1), (theirs, 1), payment_method="bank_transfer")
     shipped = place_order((sold.variants.get(), 1)).parts.get()
+    own_voucher = discounts.voucher_create(
+        producer=a, code="CUA-MINH", value_type="percentage", value=10, by=SYSTEM_TASK
+    )
+    platform_voucher = discounts.voucher_create(
+        producer=None, code="CUA-SAN", value_type="fixed", value=20_000, by=SYSTEM_TASK
+    )
     orders.order_part_mark_shipped(part=shipped, by=SYSTEM_TASK, tracking_code="VN1")
     shopper = UserFactory()
     money_world = build_money_world(producer=a, variant=sold.variants.get(), shopper=shopper)
@@ -144,6 +153,8 @@ def build_world() -> dict:
         "order": order,
         "part": order.parts.get(producer=a),
         "shipped": shipped,
+        "own_voucher": own_voucher,
+        "platform_voucher": platform_voucher,
         "actors": {
             "anonymous": AnonymousUser(),
             "shopper": shopper,
@@ -439,6 +450,27 @@ SERVICES = {
             by=by,
         ),
     ),
+    # A producer's own promo codes; the marketplace's (whole order, platform-funded) are staff's.
+    "voucher_create": (
+        PRODUCER_SCOPED,
+        lambda w, by: discounts.voucher_create(
+            producer=w["producer"], code="MOI-10", value_type="percentage", value=10, by=by
+        ),
+    ),
+    "voucher_deactivate": (
+        PRODUCER_SCOPED,
+        lambda w, by: discounts.voucher_deactivate(voucher=w["own_voucher"], by=by),
+    ),
+    "voucher_create_platform": (
+        STAFF_ONLY,
+        lambda w, by: discounts.voucher_create(
+            producer=None, code="SAN-MOI", value_type="fixed", value=10_000, by=by
+        ),
+    ),
+    "voucher_deactivate_platform": (
+        STAFF_ONLY,
+        lambda w, by: discounts.voucher_deactivate(voucher=w["platform_voucher"], by=by),
+    ),
     # Money received confirms every producer's part: staff (or reconciliation) only, never a member.
     "order_mark_paid": (STAFF_ONLY, lambda w, by: orders.order_mark_paid(order=w["order"], by=by)),
     **MONEY_SERVICES,
@@ -488,6 +520,7 @@ def snapshot() -> dict:
         CollectionTranslation,
         PageTranslation,
         MenuItemTranslation,
+        Voucher,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 

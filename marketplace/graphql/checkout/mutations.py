@@ -4,6 +4,7 @@ checkout form. The checkout's token (inside its global ID) is the secret that gr
 import graphene
 from graphql_relay import from_global_id
 
+from marketplace.accounts.throttle import Throttled, promo_code_allowed
 from marketplace.checkout import services
 from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
@@ -158,6 +159,7 @@ class CheckoutMutation(BaseMutation):
         "shipping_address": "shippingAddress",
         "payment_method": "paymentMethod",
         "delivery_method": "deliveryMethodId",
+        "promo_code": "promoCode",
     }
 
 
@@ -400,6 +402,65 @@ class CheckoutLineDelete(CheckoutMutation):
         return cls(checkout=CheckoutModel.objects.get(pk=checkout.pk), errors=[])
 
 
+PROMO_CODE_MAX_LENGTH = 100
+
+
+class CheckoutAddPromoCode(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        promo_code = graphene.String(required=True, description="A voucher's code (any letter case).")
+
+    class Meta:
+        description = (
+            "Applies a voucher's code to the checkout: a producer's code discounts that producer's goods, "
+            "the marketplace's the whole order's goods. Attempts are limited per checkout and client."
+        )
+
+    @classmethod
+    def perform(cls, root, info, promo_code, id=None, checkout_id=None, token=None):
+        checkout = _checkout(id or checkout_id, token)
+        if len(promo_code) > PROMO_CODE_MAX_LENGTH:
+            raise InputError("promoCode", "Promo code is invalid.", "INVALID")
+        try:
+            promo_code_allowed(info.context, checkout_token=str(checkout.token))
+        except Throttled as exc:
+            raise InputError("promoCode", exc.message, "INVALID") from exc
+        checkout = services.checkout_promo_code_add(
+            checkout=checkout, promo_code=promo_code, by=info.context.user
+        )
+        return cls(checkout=checkout, errors=[])
+
+
+class CheckoutRemovePromoCode(CheckoutMutation):
+    checkout = graphene.Field(Checkout)
+    errors = graphene.List(graphene.NonNull(CheckoutError), required=True)
+
+    class Arguments:
+        id = graphene.ID(description="The checkout's ID.")
+        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        token = graphene.UUID(description="The checkout's token (instead of id).")
+        promo_code = graphene.String(description="The code to remove (the checkout holds at most one).")
+        promo_code_id = graphene.ID(
+            description="Ignored: there are no gift cards; give promoCode or nothing."
+        )
+
+    class Meta:
+        description = "Removes the checkout's promo code (nothing changes when it holds another or none)."
+
+    @classmethod
+    def perform(cls, root, info, id=None, checkout_id=None, token=None, promo_code=None, promo_code_id=None):
+        checkout = _checkout(id or checkout_id, token)
+        if promo_code is not None and promo_code.strip().upper() != checkout.voucher_code:
+            return cls(checkout=checkout, errors=[])
+        checkout = services.checkout_promo_code_remove(checkout=checkout, by=info.context.user)
+        return cls(checkout=checkout, errors=[])
+
+
 class CheckoutComplete(CheckoutMutation):
     order = graphene.Field(Order)
     confirmation_needed = graphene.Boolean(required=True)
@@ -521,5 +582,7 @@ class CheckoutMutations(graphene.ObjectType):
         deprecation_reason="Use `checkoutDeliveryMethodUpdate` instead."
     )
     checkout_line_delete = CheckoutLineDelete.Field(deprecation_reason="Use `checkoutLinesDelete` instead.")
+    checkout_add_promo_code = CheckoutAddPromoCode.Field()
+    checkout_remove_promo_code = CheckoutRemovePromoCode.Field()
     checkout_complete = CheckoutComplete.Field()
     payment_gateway_initialize = PaymentGatewayInitialize.Field()

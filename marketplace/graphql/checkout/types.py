@@ -2,6 +2,8 @@
 left out of `lines` and the totals (no hidden product is ever served); `unavailableLines` names them by
 line ID and reason only, so the client can delete them."""
 
+from decimal import Decimal
+
 import graphene
 from django.conf import settings
 
@@ -17,12 +19,21 @@ from marketplace.checkout.selectors import (
 )
 from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
-from marketplace.graphql.core.types import CountryDisplay, Money, TaxedMoney, country, money, taxed_money
+from marketplace.graphql.core.types import (
+    CountryDisplay,
+    Money,
+    PositiveDecimal,
+    TaxedMoney,
+    country,
+    money,
+    taxed_money,
+)
 from marketplace.graphql.order.types import OrderDetailsFields, OrderLineDetailsFields
 from marketplace.graphql.product.dataloaders import prime_products, prime_variants
 from marketplace.graphql.product.types import Channel, ProductVariant
 from marketplace.orders.models import Order as OrderModel
 from marketplace.orders.models import OrderLine as OrderLineModel
+from marketplace.payments.selectors import card_charged_for_checkout
 
 
 class CheckoutErrorCode(graphene.Enum):
@@ -40,6 +51,8 @@ class CheckoutErrorCode(graphene.Enum):
     SHIPPING_METHOD_NOT_SET = "shipping_method_not_set"
     DELIVERY_METHOD_NOT_APPLICABLE = "delivery_method_not_applicable"
     TOO_MANY_OPEN_ORDERS = "too_many_open_orders"
+    VOUCHER_NOT_APPLICABLE = "voucher_not_applicable"
+    CHECKOUT_NOT_FULLY_PAID = "checkout_not_fully_paid"
     ZERO_QUANTITY = "zero_quantity"
 
 
@@ -166,7 +179,7 @@ class GatewayConfigLine(graphene.ObjectType):
 class PaymentGateway(graphene.ObjectType):
     name = graphene.String(required=True)
     id = graphene.ID(
-        required=True, description="ocop.payments.cod, ocop.payments.vietqr or app.saleor.stripe."
+        required=True, description="ocop.payments.cod, ocop.payments.vietqr or saleor.app.payment.stripe."
     )
     config = graphene.List(graphene.NonNull(GatewayConfigLine), required=True, description="Public settings.")
     currencies = graphene.List(graphene.NonNull(graphene.String), required=True)
@@ -273,8 +286,9 @@ class CheckoutLine(graphene.ObjectType):
     variant = graphene.Field(ProductVariant, required=True)
     quantity = graphene.Int(required=True)
     unit_price = graphene.Field(TaxedMoney, required=True)
-    undiscounted_unit_price = graphene.Field(TaxedMoney, required=True)
+    undiscounted_unit_price = graphene.Field(Money, required=True)
     total_price = graphene.Field(TaxedMoney, required=True)
+    undiscounted_total_price = graphene.Field(Money, required=True)
     requires_shipping = graphene.Boolean(required=True)
 
     class Meta:
@@ -286,19 +300,28 @@ class CheckoutLine(graphene.ObjectType):
 
     @staticmethod
     def resolve_unit_price(root, info):
-        return taxed_money(root.variant.price_amount)
+        return taxed_money(round(_line_total(root) / root.quantity, 2))
 
     @staticmethod
     def resolve_undiscounted_unit_price(root, info):
-        return taxed_money(root.variant.price_amount)
+        return money(root.variant.price_amount)
 
     @staticmethod
     def resolve_total_price(root, info):
-        return taxed_money(root.variant.price_amount * root.quantity)
+        return taxed_money(_line_total(root))
+
+    @staticmethod
+    def resolve_undiscounted_total_price(root, info):
+        return money(root.variant.price_amount * root.quantity)
 
     @staticmethod
     def resolve_requires_shipping(root, info):
         return True
+
+
+def _line_total(line) -> int:
+    """The line's amount less its share of the promo code's discount (set by _summary)."""
+    return line.variant.price_amount * line.quantity - getattr(line, "_graphql_discount", 0)
 
 
 class CheckoutLineProblemInsufficientStock(graphene.ObjectType):
@@ -359,6 +382,17 @@ class CheckoutUnavailableLine(graphene.ObjectType):
         description = "A line whose product can no longer be bought (hidden, expired or revoked)."
 
 
+class GiftCard(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    display_code = graphene.String(required=True)
+    last_4_code_chars = graphene.String(required=True, name="last4CodeChars")
+    code = graphene.String(required=True)
+    current_balance = graphene.Field(Money, required=True)
+
+    class Meta:
+        description = "Never served: the marketplace sells no gift cards (`Checkout.giftCards` is empty)."
+
+
 class Checkout(graphene.ObjectType):
     token = graphene.UUID(required=True, description="The checkout's token.")
     email = graphene.String()
@@ -395,10 +429,17 @@ class Checkout(graphene.ObjectType):
     charge_status = graphene.Field(
         CheckoutChargeStatusEnum,
         required=True,
-        description="How much of the total is paid: a checkout is paid after it becomes an order (FULL only "
-        "when there is nothing to pay).",
+        description="How much of the total Stripe has taken for this checkout (FULL when there is nothing "
+        "to pay); cash on delivery and transfers are paid after the order exists.",
     )
     authorize_status = graphene.Field(CheckoutAuthorizeStatusEnum, required=True)
+    voucher_code = graphene.String(description="The promo code applied, if any.")
+    discount = graphene.Field(Money, description="What the promo code takes off the goods.")
+    discount_name = graphene.String()
+    translated_discount_name = graphene.String()
+    gift_cards = graphene.List(
+        graphene.NonNull(GiftCard), required=True, description="Always empty: no gift cards are sold."
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
@@ -506,19 +547,34 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_charge_status(root, info):
-        return (
-            CheckoutChargeStatusEnum.FULL
-            if checkout_total(info, root) == 0
-            else CheckoutChargeStatusEnum.NONE
-        )
+        return CheckoutChargeStatusEnum.get(_charge_status(info, root))
 
     @staticmethod
     def resolve_authorize_status(root, info):
-        return (
-            CheckoutAuthorizeStatusEnum.FULL
-            if checkout_total(info, root) == 0
-            else CheckoutAuthorizeStatusEnum.NONE
-        )
+        # No method authorizes without charging: covered means charged.
+        status = _charge_status(info, root)
+        return CheckoutAuthorizeStatusEnum.get("full" if status == "overcharged" else status)
+
+    @staticmethod
+    def resolve_voucher_code(root, info):
+        return root.voucher_code or None
+
+    @staticmethod
+    def resolve_gift_cards(root, info):
+        return []
+
+    @staticmethod
+    def resolve_discount(root, info):
+        return money(_discount_amount(root))
+
+    @staticmethod
+    def resolve_discount_name(root, info):
+        discount = _summary(root).discount
+        return discount.name if discount is not None else None
+
+    @staticmethod
+    def resolve_translated_discount_name(root, info):
+        return Checkout.resolve_discount_name(root, info)
 
     @staticmethod
     def resolve_problems(root, info):
@@ -533,8 +589,27 @@ def _summary(checkout):
     summary = getattr(checkout, "_graphql_summary", None)
     if summary is None:
         summary = checkout_summary(checkout=checkout)
+        assert summary is not None
         checkout._graphql_summary = summary
+        by_line = summary.discount.by_line if summary.discount is not None else {}
+        for item in summary.lines:
+            setattr(item.line, "_graphql_discount", by_line.get(item.line.pk, 0))  # noqa: B010 - read by _line_total
     return summary
+
+
+def _charge_status(info, checkout) -> str:
+    """Saleor's rule on what Stripe has taken for this checkout (card payments made before the order)."""
+    total = checkout_total(info, checkout)
+    charged = card_charged_for_checkout(token=checkout.token)
+    if charged > total:
+        return "overcharged"
+    if charged == total:
+        return "full"
+    return "partial" if charged else "none"
+
+
+def _discount_amount(checkout) -> int:
+    return _summary(checkout).discount_amount
 
 
 def _visible_lines(info, checkout) -> list:
@@ -549,12 +624,14 @@ def _visible_lines(info, checkout) -> list:
 
 
 def _amounts(info, checkout) -> tuple[int, int]:
+    """The goods after the promo code's discount (Saleor's subtotalPrice), and shipping."""
     by_producer: dict[int, int] = {}
     for line in _visible_lines(info, checkout):
         producer_id = line.variant.product.producer_id
         by_producer[producer_id] = by_producer.get(producer_id, 0) + line.variant.price_amount * line.quantity
     subtotal = sum(by_producer.values())
-    return subtotal, sum(shipping_fee(amount) for amount in by_producer.values())
+    # Shipping follows each producer's goods before the discount (the free-shipping threshold too).
+    return subtotal - _discount_amount(checkout), sum(shipping_fee(amount) for amount in by_producer.values())
 
 
 def _chosen_shipping(info, checkout) -> int:
@@ -610,13 +687,66 @@ class OrderLine(OrderLineDetailsFields, graphene.ObjectType):
     def resolve_product_sku(root, info):
         return root.sku
 
+    unit_discount = graphene.Field(Money, required=True, description="The promo code's discount per unit.")
+    unit_discount_value = PositiveDecimal(required=True)
+    unit_discount_type = graphene.Field("marketplace.graphql.checkout.types.DiscountValueTypeEnum")
+
     @staticmethod
     def resolve_unit_price(root, info):
-        return taxed_money(root.unit_price_amount)
+        return taxed_money(round(root.paid_amount / root.quantity, 2))
 
     @staticmethod
     def resolve_total_price(root, info):
-        return taxed_money(root.unit_price_amount * root.quantity)
+        return taxed_money(root.paid_amount)
+
+    @staticmethod
+    def resolve_unit_discount(root, info):
+        return money(round(root.discount_amount / root.quantity, 2))
+
+    @staticmethod
+    def resolve_unit_discount_value(root, info):
+        return Decimal(root.discount_amount) / root.quantity
+
+    @staticmethod
+    def resolve_unit_discount_type(root, info):
+        return DiscountValueTypeEnum.FIXED if root.discount_amount else None
+
+
+class DiscountValueTypeEnum(graphene.Enum):
+    FIXED = "fixed"
+    PERCENTAGE = "percentage"
+
+
+class OrderDiscountType(graphene.Enum):
+    SALE = "sale"
+    VOUCHER = "voucher"
+    MANUAL = "manual"
+    PROMOTION = "promotion"
+    ORDER_PROMOTION = "order_promotion"
+
+
+class OrderDiscount(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    type = graphene.Field(OrderDiscountType, required=True)
+    name = graphene.String()
+    translated_name = graphene.String()
+    value_type = graphene.Field(DiscountValueTypeEnum, required=True)
+    value = PositiveDecimal(required=True, description="The amount taken off, in dong.")
+    reason = graphene.String()
+    amount = graphene.Field(Money, required=True, deprecation_reason="Use `total` instead.")
+    total = graphene.Field(Money, required=True)
+
+    class Meta:
+        description = "The promo code's discount on an order (one voucher per order)."
+
+
+class Voucher(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    code = graphene.String(description="The code, upper-case.")
+    name = graphene.String()
+
+    class Meta:
+        description = "The voucher an order used (only what the order recorded: its code and name)."
 
 
 class OrderChargeStatusEnum(graphene.Enum):
@@ -651,6 +781,17 @@ class Order(OrderDetailsFields, graphene.ObjectType):
     shipping_price = graphene.Field(TaxedMoney, required=True)
     total = graphene.Field(TaxedMoney, required=True)
     shipping_address = graphene.Field(Address)
+    voucher_code = graphene.String(description="The promo code the order used, if any.")
+    voucher = graphene.Field(Voucher)
+    discounts = graphene.List(graphene.NonNull(OrderDiscount), required=True)
+    discount = graphene.Field(Money, deprecation_reason="Use `discounts` instead.")
+    discount_name = graphene.String(deprecation_reason="Use `discounts` instead.")
+    undiscounted_total = graphene.Field(TaxedMoney, required=True)
+    transactions = graphene.List(
+        graphene.NonNull("marketplace.graphql.checkout.transactions.TransactionItem"),
+        required=True,
+        description="The order's payments (cash on delivery, VietQR transfer or Stripe card).",
+    )
 
     class Meta:
         interfaces = (graphene.relay.Node,)
@@ -701,7 +842,57 @@ class Order(OrderDetailsFields, graphene.ObjectType):
 
     @staticmethod
     def resolve_subtotal(root, info):
-        return taxed_money(root.subtotal_amount)
+        return taxed_money(root.subtotal_amount - root.discount_amount)
+
+    @staticmethod
+    def resolve_undiscounted_total(root, info):
+        return taxed_money(root.subtotal_amount + root.shipping_amount)
+
+    @staticmethod
+    def resolve_voucher_code(root, info):
+        return root.voucher_code or None
+
+    @staticmethod
+    def resolve_voucher(root, info):
+        if not root.voucher_code:
+            return None
+        return {
+            "id": graphene.relay.Node.to_global_id("Voucher", root.voucher_code),
+            "code": root.voucher_code,
+            "name": root.discount_name or None,
+        }
+
+    @staticmethod
+    def resolve_discounts(root, info):
+        if not root.discount_amount:
+            return []
+        return [
+            {
+                "id": graphene.relay.Node.to_global_id("OrderDiscount", str(root.token)),
+                "type": OrderDiscountType.VOUCHER,
+                "name": root.discount_name or root.voucher_code,
+                "translated_name": root.discount_name or root.voucher_code,
+                "value_type": DiscountValueTypeEnum.FIXED,
+                "value": Decimal(root.discount_amount),
+                "reason": None,
+                "amount": money(root.discount_amount),
+                "total": money(root.discount_amount),
+            }
+        ]
+
+    @staticmethod
+    def resolve_discount(root, info):
+        return money(root.discount_amount) if root.discount_amount else None
+
+    @staticmethod
+    def resolve_discount_name(root, info):
+        return root.discount_name or None
+
+    @staticmethod
+    def resolve_transactions(root, info):
+        from marketplace.graphql.checkout.transactions import order_transactions
+
+        return order_transactions(info, root)
 
     @staticmethod
     def resolve_shipping_price(root, info):

@@ -82,6 +82,10 @@ MUTATION_BUDGET = {
     "passwordChange": 1,
     "tokensDeactivateAll": 1,
     "checkoutComplete": 1,
+    # Each counts against the promo-code throttle and calls Stripe: one per request.
+    "checkoutAddPromoCode": 1,
+    "transactionInitialize": 1,
+    "transactionProcess": 1,
 }
 
 # The most items each list field returns ("Type.field"); a test requires an entry for every list field of
@@ -138,6 +142,9 @@ LIST_BOUNDS = {
     "Fulfillment.lines": 50,
     "CheckoutError.variants": CHECKOUT_MAX_LINES,
     "CheckoutError.lines": CHECKOUT_MAX_LINES,
+    "Order.discounts": 1,  # one voucher per order
+    "Checkout.giftCards": 1,  # always empty
+    "Order.transactions": 5,  # one payment per order, a few card attempts at most
 }
 # Tree fields may nest inside themselves as deep as the tree goes (menus: the two levels a storefront
 # renders, which content.selectors prefetches).

@@ -50,6 +50,11 @@ class TaxedMoneyRange(graphene.ObjectType):
     stop = graphene.Field(TaxedMoney)
 
 
+class PositiveDecimal(graphene.Decimal):
+    class Meta:
+        name = "PositiveDecimal"
+
+
 def money(amount: int | float) -> dict:
     return {"amount": float(amount), "currency": settings.DEFAULT_CURRENCY}
 

@@ -17,6 +17,7 @@ from tests.factories import (
     VariantFactory,
     visible_product,
 )
+from tests.factories.discounts import VoucherFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -379,6 +380,19 @@ PUBLIC_MUTATIONS = {
         lambda t: {"id": t["checkout"], "line": t["line"]},
         [],
     ),
+    # Whoever holds the checkout's ID may apply a code (as Saleor): a guest, a shopper, staff.
+    "checkoutAddPromoCode": (
+        """mutation($id: ID!) { checkoutAddPromoCode(id: $id, promoCode: "matrix10") {
+            checkout { voucherCode } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
+    "checkoutRemovePromoCode": (
+        """mutation($id: ID!) { checkoutRemovePromoCode(id: $id, promoCode: "MATRIX10") {
+            checkout { voucherCode } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
     "paymentGatewayInitialize": (
         """mutation($id: ID!) { paymentGatewayInitialize(id: $id,
             paymentGateways: [{id: "ocop.payments.cod"}]) {
@@ -478,6 +492,7 @@ def test_public_mutations_for_every_caller(api, world, name):
             checkout_services.checkout_delivery_method_update(
                 checkout=ready, delivery_method="standard", by=AnonymousUser()
             )
+            VoucherFactory(code="MATRIX10")
             t |= {
                 "checkout": to_global_id("Checkout", str(checkout.token)),
                 "line": to_global_id("CheckoutLine", line.pk),

@@ -76,19 +76,19 @@ def test_gateways_with_stripe_keys(api, settings, checkout_id):
         COD,
         VIETQR,
         {
-            "id": "app.saleor.stripe",
+            "id": "saleor.app.payment.stripe",
             "name": "Thẻ ngân hàng / thẻ quốc tế (Stripe)",
             "currencies": ["VND"],
             "config": [{"field": "stripePublishableKey", "value": "pk_test_456"}],
         },
     ]
     payload = api.data(
-        INITIALIZE, {"checkoutId": checkout_id, "paymentGateways": [{"id": "app.saleor.stripe"}]}
+        INITIALIZE, {"checkoutId": checkout_id, "paymentGateways": [{"id": "saleor.app.payment.stripe"}]}
     )["paymentGatewayInitialize"]
     assert payload == {
         "errors": [],
         "gatewayConfigs": [
-            {"id": "app.saleor.stripe", "data": {"stripePublishableKey": "pk_test_456"}, "errors": []}
+            {"id": "saleor.app.payment.stripe", "data": {"stripePublishableKey": "pk_test_456"}, "errors": []}
         ],
     }
 
@@ -120,14 +120,21 @@ def test_initialize_every_gateway_and_unknown_ones(api, settings, checkout_id):
     # Stripe without keys is not a gateway of this shop.
     unknown = api.data(
         INITIALIZE,
-        {"checkoutId": checkout_id, "paymentGateways": [{"id": "app.saleor.stripe", "data": {"x": 1}}]},
+        {
+            "checkoutId": checkout_id,
+            "paymentGateways": [{"id": "saleor.app.payment.stripe", "data": {"x": 1}}],
+        },
     )["paymentGatewayInitialize"]
     assert unknown["gatewayConfigs"] == [
         {
-            "id": "app.saleor.stripe",
+            "id": "saleor.app.payment.stripe",
             "data": None,
             "errors": [
-                {"field": "id", "message": "Unknown payment gateway: app.saleor.stripe.", "code": "NOT_FOUND"}
+                {
+                    "field": "id",
+                    "message": "Unknown payment gateway: saleor.app.payment.stripe.",
+                    "code": "NOT_FOUND",
+                }
             ],
         }
     ]

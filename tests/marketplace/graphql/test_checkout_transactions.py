@@ -131,7 +131,7 @@ def test_cash_on_delivery(api, checkout):
     ("gateway", "error"),
     [
         (
-            "app.saleor.stripe",
+            "saleor.app.payment.stripe",
             {"field": "paymentGateway", "code": "NOT_FOUND", "message": "Unknown payment gateway."},
         ),
         (

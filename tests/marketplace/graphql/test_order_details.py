@@ -58,6 +58,8 @@ query MyOrders($first: Int, $after: String) {
             }
           }
           fulfillments { trackingNumber lines { quantity orderLine { id } } }
+          voucherCode voucher { code } discounts { type total { amount } } chargeStatus authorizeStatus
+          transactions { id name pspReference chargedAmount { amount } }
         }
         cursor
       }

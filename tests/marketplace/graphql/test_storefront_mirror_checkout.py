@@ -51,6 +51,17 @@ SERVED = [
     "TransactionFlowStrategyEnum",
     "PositiveDecimal",
     "JSON",
+    "voucherCode",
+    "discount",
+    "discountName",
+    "translatedDiscountName",
+    "discounts",
+    "voucher",
+    "giftCards",
+    "GiftCard",
+    "undiscountedUnitPrice",
+    "checkoutAddPromoCode",
+    "checkoutRemovePromoCode",
 ]
 # Operations that validate whole already (the rest also select fields of areas still to come).
 VALID = {

@@ -1,6 +1,7 @@
 """Every portal URL and form × anonymous, shopper, producer A, producer B on A's objects, staff."""
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -118,8 +119,23 @@ ENDPOINTS = [
         "order_ship", "post", lambda w: {"part_pk": w.part_a.pk}, lambda w: {"tracking_code": "VN123"}, 302
     ),
     Endpoint("order_deliver", "post", lambda w: {"part_pk": w.part_a.pk}, ok=302),
+    Endpoint("voucher_list", "get", lambda w: {}),
+    Endpoint(
+        "voucher_add",
+        "post",
+        lambda w: {},
+        lambda w: {
+            "code": f"MOI{next(_codes)}",
+            "value_type": "fixed",
+            "value": "20000",
+            "min_order_amount": "0",
+        },
+        302,
+    ),
+    Endpoint("voucher_stop", "post", lambda w: {"pk": w.voucher_a.pk}, ok=302),
 ]
 IDS = [f"{e.method}-{e.name}" for e in ENDPOINTS]
+_codes = itertools.count()
 
 
 @pytest.fixture(scope="module")
@@ -211,6 +227,7 @@ def _rows_of_a(world: World, state: dict) -> dict:
         "producer": [row for row in state["producers"] if ("id", str(world.producer_a.pk)) in row],
         "photos": [row for row in state["photos"] if row[1] == world.producer_a.pk],
         "parts": [row for row in state["parts"] if row[0] == world.part_a.pk],
+        "vouchers": [row for row in state["vouchers"] if row[1] == world.producer_a.pk],
     }
 
 

@@ -14,6 +14,7 @@ from marketplace.catalog.models import (
     Stock,
 )
 from marketplace.catalog.services import product_image_add
+from marketplace.discounts.models import Voucher
 from marketplace.orders.models import Order, OrderPart
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer, ProducerPhoto
@@ -47,6 +48,7 @@ class World:
     order: Order
     part_a: OrderPart
     part_b: OrderPart
+    voucher_a: Voucher
 
 
 def build_world() -> World:
@@ -68,7 +70,9 @@ def build_world() -> World:
     variant_b = VariantFactory(product=product_b, sku="B-1")
     # One order with a part for each producer, paid by bank transfer (not yet received).
     order = place_order((variant, 2), (variant_b, 1), payment_method=PaymentMethod.BANK_TRANSFER)
+    voucher_a = Voucher.objects.create(producer=producer_a, code="CAPHE-A", value_type="percentage", value=10)
     return World(
+        voucher_a=voucher_a,
         producer_a=producer_a,
         producer_b=producer_b,
         owner_a=owner_a,
@@ -109,4 +113,5 @@ def snapshot() -> dict:
         "orders": sorted(Order.objects.values_list("pk", "status", "payment_state", "paid_at")),
         "parts": sorted(OrderPart.objects.values_list("pk", "status", "tracking_code", "shipped_at")),
         "translations": sorted(ProductTranslation.objects.values_list("product_id", "language_code", "name")),
+        "vouchers": sorted(Voucher.objects.values_list("pk", "producer_id", "code", "is_active")),
     }
