@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import override_settings
 
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import Address, User
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import Product, ProductImage, ProductModeration, ProductVariant, Stock
 from marketplace.orders import services as orders
@@ -186,6 +188,15 @@ SERVICES = {
     ),
     # Money received confirms every producer's part: staff (or reconciliation) only, never a member.
     "order_mark_paid": (STAFF_ONLY, lambda w, by: orders.order_mark_paid(order=w["order"], by=by)),
+    # Personal-data deletion: the account's own user only (a plain shopper; the walk's "shopper").
+    "account_delete": (
+        {"shopper"},
+        lambda w, by: accounts.account_delete(
+            user=w["actors"]["shopper"],
+            token=accounts.account_deletion_tokens.make_token(w["actors"]["shopper"]),
+            by=by,
+        ),
+    ),
 }
 
 
@@ -210,6 +221,8 @@ def snapshot() -> dict:
         Order,
         OrderPart,
         Payment,
+        User,
+        Address,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 

@@ -418,6 +418,10 @@ TESTED_ELSEWHERE = {
     "setPassword",  # test_account_mutations.py: anyone holding a reset e-mail's token
     "checkoutCustomerAttach",  # test_checkout_customer.py
     "checkoutCustomerDetach",
+    # test_account_deletion.py: only the signed-in plain shopper, on their own account; anonymous, staff and
+    # producer members refused with nothing changed; a wrong or reset token changes nothing.
+    "accountRequestDeletion",
+    "accountDelete",
 }
 # Mutations on the caller's own account: any signed-in user, never anonymous, never someone else's.
 OWN_ACCOUNT_MUTATIONS = {"tokensDeactivateAll": "mutation { tokensDeactivateAll { errors { code } } }"}
