@@ -18,7 +18,7 @@ from marketplace.checkout.selectors import (
 from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
 from marketplace.graphql.core.types import CountryDisplay, Money, TaxedMoney, country, money, taxed_money
-from marketplace.graphql.order.types import OrderDetailsFields, OrderLineDetailsFields
+from marketplace.graphql.order.types import OrderDetailsFields, OrderLineDetailsFields, default_channel
 from marketplace.graphql.product.dataloaders import prime_products
 from marketplace.graphql.product.types import Channel, ProductVariant
 from marketplace.orders.models import Order as OrderModel
@@ -364,6 +364,10 @@ class Checkout(graphene.ObjectType):
     email = graphene.String()
     note = graphene.String(required=True)
     channel = graphene.Field(Channel, required=True)
+    user = graphene.Field(
+        "marketplace.graphql.account.types.User",
+        description="The signed-in owner of the checkout; null for guests and for anyone but the owner.",
+    )
     created = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
     lines = graphene.List(graphene.NonNull(CheckoutLine), required=True)
@@ -421,9 +425,12 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_channel(root, info):
-        from marketplace.catalog.models import Channel as ChannelModel
+        return default_channel(info)
 
-        return ChannelModel.objects.filter(slug=settings.DEFAULT_CHANNEL_SLUG).first()
+    @staticmethod
+    def resolve_user(root, info):
+        viewer = info.context.user
+        return viewer if root.user_id is not None and viewer.pk == root.user_id else None
 
     @staticmethod
     def resolve_created(root, info):
