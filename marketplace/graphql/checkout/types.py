@@ -500,12 +500,7 @@ class Checkout(graphene.ObjectType):
     @staticmethod
     def resolve_delivery(root, info):
         option = _chosen(info, root)
-        if option is None:
-            return None
-        return {
-            "id": graphene.relay.Node.to_global_id("Delivery", f"{root.token}:{option.code}"),
-            "shipping_method": option,
-        }
+        return None if option is None else _delivery(root, option)
 
     @staticmethod
     def resolve_available_payment_gateways(root, info):
@@ -577,6 +572,18 @@ def _delivery_options(info, checkout) -> list[DeliveryOption]:
     return delivery_options(
         shipping=_amounts(info, checkout)[1], has_lines=bool(_visible_lines(info, checkout))
     )
+
+
+def _delivery(checkout, option: DeliveryOption) -> dict:
+    return {
+        "id": graphene.relay.Node.to_global_id("Delivery", f"{checkout.token}:{option.code}"),
+        "shipping_method": option,
+    }
+
+
+def checkout_deliveries(info, checkout) -> list[dict]:
+    """Every delivery the checkout may choose (deliveryOptionsCalculate), priced now."""
+    return [_delivery(checkout, option) for option in _delivery_options(info, checkout)]
 
 
 def _chosen(info, checkout) -> DeliveryOption | None:

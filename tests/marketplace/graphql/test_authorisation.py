@@ -373,6 +373,12 @@ PUBLIC_MUTATIONS = {
         lambda t: {"id": t["checkout"], "m": to_global_id("ShippingMethod", "standard")},
         [],
     ),
+    "deliveryOptionsCalculate": (
+        """mutation($id: ID!) { deliveryOptionsCalculate(id: $id) {
+            deliveries { id shippingMethod { id } } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
     "checkoutLineDelete": (
         """mutation($id: ID!, $line: ID!) { checkoutLineDelete(id: $id, lineId: $line) {
             checkout { id } errors { code } } }""",
