@@ -424,3 +424,17 @@ def test_delivery_options_calculate_prices_the_one_delivery_and_changes_nothing(
         "deliveries": [],
         "errors": [{"field": "id", "message": f"Couldn't resolve to a node: {unknown}", "code": "NOT_FOUND"}],
     }
+
+
+def test_line_undiscounted_prices_are_money_as_saleor(api, cart):
+    checkout, _coffee, _tea = cart
+    query = """query($id: ID!) { checkout(id: $id) { lines {
+      quantity undiscountedUnitPrice { amount currency } undiscountedTotalPrice { amount currency } } } }"""
+    lines = api.data(query, {"id": gid(checkout)})["checkout"]["lines"]
+    assert sorted(
+        (line["undiscountedUnitPrice"]["amount"], line["undiscountedTotalPrice"]["amount"]) for line in lines
+    ) == [
+        (185_000.0, 370_000.0),
+        (250_000.0, 250_000.0),
+    ]
+    assert {line["undiscountedUnitPrice"]["currency"] for line in lines} == {"VND"}
