@@ -273,7 +273,7 @@ class CheckoutLine(graphene.ObjectType):
     variant = graphene.Field(ProductVariant, required=True)
     quantity = graphene.Int(required=True)
     unit_price = graphene.Field(TaxedMoney, required=True)
-    undiscounted_unit_price = graphene.Field(Money, required=True, description="Money, as Saleor's.")
+    undiscounted_unit_price = graphene.Field(Money, required=True)
     total_price = graphene.Field(TaxedMoney, required=True)
     undiscounted_total_price = graphene.Field(Money, required=True)
     requires_shipping = graphene.Boolean(required=True)
@@ -294,12 +294,12 @@ class CheckoutLine(graphene.ObjectType):
         return money(root.variant.price_amount)
 
     @staticmethod
-    def resolve_undiscounted_total_price(root, info):
-        return money(root.variant.price_amount * root.quantity)
-
-    @staticmethod
     def resolve_total_price(root, info):
         return taxed_money(root.variant.price_amount * root.quantity)
+
+    @staticmethod
+    def resolve_undiscounted_total_price(root, info):
+        return money(root.variant.price_amount * root.quantity)
 
     @staticmethod
     def resolve_requires_shipping(root, info):
