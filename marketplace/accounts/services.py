@@ -1,12 +1,13 @@
 """Shopper accounts: registration and saved delivery addresses."""
 
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.error_codes import AccountErrorCode
 from marketplace.accounts.models import Address, User
 from marketplace.core.addresses import clean_address
-from marketplace.producers.policies import Actor, require_actor, require_self
+from marketplace.producers.policies import Actor, require_actor, require_own_account_deletable, require_self
 
 
 @transaction.atomic
@@ -217,4 +218,119 @@ def password_reset_complete(*, email: str, token: str, password: str, by: Actor)
     _validate_new_password(password, user, field="password")
     user.set_password(password)
     user.save(update_fields=["password"])  # changes the hash: the token and every API token stop working
+    return user
+
+
+class _AccountDeletionTokens(PasswordResetTokenGenerator):
+    """One-time tokens for deleting an account: bound to the password hash, last sign-in and e-mail (as reset
+    tokens are), under their own salt so a reset token never deletes and a deletion token never resets."""
+
+    key_salt = "marketplace.accounts.services.account_deletion"
+
+
+account_deletion_tokens = _AccountDeletionTokens()
+# Orders still on their way keep the recipient's details until they end (the producer must deliver them).
+_OPEN_ORDER_STATUSES = ("unconfirmed", "confirmed", "shipped")
+
+
+def _deletion_blocked_by_open_orders(user: User) -> None:
+    from marketplace.orders.models import Order
+
+    if Order.objects.filter(user=user, status__in=_OPEN_ORDER_STATUSES).exists():
+        raise ValidationError(
+            {
+                "user": ValidationError(
+                    _(
+                        "Bạn còn đơn hàng chưa hoàn tất; có thể xoá tài khoản sau khi các đơn đã giao hoặc "
+                        "đã huỷ."
+                    ),
+                    code=AccountErrorCode.INVALID.value,
+                )
+            }
+        )
+
+
+@transaction.atomic
+def account_deletion_request(*, user: User, redirect_url: str = "", by: Actor) -> None:
+    """E-mails the account's owner a one-time token (and, for an http(s) `redirect_url`, a link carrying it)
+    that `account_delete` asks for: deleting personal data needs the mailbox as well as the session."""
+    require_own_account_deletable(by, user.pk)
+    _deletion_blocked_by_open_orders(user)
+    token = account_deletion_tokens.make_token(user)
+    link = ""
+    parsed = urlparse(redirect_url or "")
+    if parsed.scheme in ("http", "https") and parsed.netloc:
+        joiner = "&" if parsed.query else "?"
+        link = f"{redirect_url}{joiner}{urlencode({'email': user.email, 'token': token})}"
+    subject = _("Xác nhận xoá tài khoản OCOP Marketplace")
+    body = _(
+        "Chúng tôi nhận được yêu cầu xoá tài khoản %(email)s và dữ liệu cá nhân của bạn.\n\n"
+        "Mã xác nhận: %(token)s\n%(link)s\n"
+        "Sau khi xoá: tên, số điện thoại, địa chỉ và lịch sử đăng nhập bị xoá; các đơn hàng đã mua được "
+        "giữ lại không kèm thông tin cá nhân vì nghĩa vụ kế toán, thuế. "
+        "Nếu bạn không yêu cầu, hãy bỏ qua thư này."
+    ) % {"email": user.email, "token": token, "link": link}
+    recipient = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient]))
+
+
+@transaction.atomic
+def account_delete(*, user: User, token: str, by: Actor) -> User:
+    """Deletes the personal data of `user` (Vietnam's 2025 personal data protection law) with the token of
+    `account_deletion_request`. The account row stays as an anonymous, inactive shell so that finished
+    orders (kept for accounting and tax) and public reviews keep their references; name, phone, e-mail,
+    password, saved addresses, carts and sign-in records go, and every session and API token stops working.
+    Orders keep their province, lines and amounts; recipient, phone, e-mail, street, commune, note and IP are
+    cleared."""
+    require_own_account_deletable(by, user.pk)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not account_deletion_tokens.check_token(user, (token or "")[:100]):
+        raise ValidationError(
+            {
+                "token": ValidationError(
+                    _("Mã xác nhận xoá tài khoản không hợp lệ hoặc đã hết hạn."),
+                    code=AccountErrorCode.INVALID.value,
+                )
+            }
+        )
+    _deletion_blocked_by_open_orders(user)
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from marketplace.checkout.models import Checkout
+    from marketplace.orders.models import Order
+
+    old_email = user.email
+    Order.objects.filter(user=user).update(
+        user=None,
+        email=f"deleted-{user.pk}@deleted.invalid",
+        phone="",
+        full_name="",
+        commune="",
+        street="",
+        note="",
+        client_ip=None,
+    )
+    Checkout.objects.filter(user=user).delete()
+    Address.objects.filter(user=user).delete()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__iexact=old_email).delete()
+    user.email = f"deleted-{user.pk}@deleted.invalid"
+    user.first_name = user.last_name = user.phone = ""
+    user.is_active = False
+    user.last_login = None
+    user.set_unusable_password()  # changes the session hash: every browser session ends
+    user.token_version = F("token_version") + 1  # every API token (access and refresh) ends
+    user.save(
+        update_fields=[
+            "email",
+            "first_name",
+            "last_name",
+            "phone",
+            "is_active",
+            "last_login",
+            "password",
+            "token_version",
+        ]
+    )
+    user.refresh_from_db()
     return user

@@ -120,6 +120,16 @@ def require_self(actor: Actor, user_id: int) -> None:
         raise PermissionDenied("permission_denied")
 
 
+def require_own_account_deletable(actor: Actor, user_id: int) -> None:
+    """Deleting one's own personal data (issue 13): only the user, and only a plain shopper account. Staff and
+    producer members hold a role others rely on; whoever granted it must remove it first."""
+    require_self(actor, user_id)
+    if is_active_user(actor) and (
+        actor.is_staff or actor.is_superuser or ProducerMembership.objects.filter(user_id=actor.pk).exists()
+    ):
+        raise PermissionDenied("permission_denied")
+
+
 def require_system(actor: Actor) -> None:
     """Work only a task, an import, the demo loader or a verified webhook does (expiry, reminders)."""
     if not is_system(actor):

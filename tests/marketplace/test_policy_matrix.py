@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import override_settings
 
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import Address, User
 from marketplace.catalog import services as catalog
 from marketplace.catalog.models import (
     CategoryTranslation,
@@ -22,6 +24,8 @@ from marketplace.catalog.models import (
 )
 from marketplace.content import services as content
 from marketplace.content.models import MenuItem, MenuItemTranslation, Page, PageTranslation
+from marketplace.discounts import services as discounts
+from marketplace.discounts.models import Voucher
 from marketplace.money import selectors as money_selectors
 from marketplace.money import services as money
 from marketplace.money.models import (
@@ -38,8 +42,6 @@ from marketplace.money.models import (
     ReturnRequest,
     ReturnStatus,
 )
-from marketplace.discounts import services as discounts
-from marketplace.discounts.models import Voucher
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, OrderEvent, OrderLine, OrderPart
 from marketplace.payments.models import Payment
@@ -474,6 +476,15 @@ SERVICES = {
     # Money received confirms every producer's part: staff (or reconciliation) only, never a member.
     "order_mark_paid": (STAFF_ONLY, lambda w, by: orders.order_mark_paid(order=w["order"], by=by)),
     **MONEY_SERVICES,
+    # Personal-data deletion: the account's own user only (a plain shopper; the walk's "shopper").
+    "account_delete": (
+        {"shopper"},
+        lambda w, by: accounts.account_delete(
+            user=w["actors"]["shopper"],
+            token=accounts.account_deletion_tokens.make_token(w["actors"]["shopper"]),
+            by=by,
+        ),
+    ),
 }
 
 
@@ -521,6 +532,8 @@ def snapshot() -> dict:
         PageTranslation,
         MenuItemTranslation,
         Voucher,
+        User,
+        Address,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 

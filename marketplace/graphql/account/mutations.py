@@ -4,6 +4,8 @@ from django.contrib.auth import authenticate
 from marketplace.accounts.models import User as UserModel
 from marketplace.accounts.selectors import addresses_of
 from marketplace.accounts.services import (
+    account_delete,
+    account_deletion_request,
     address_create,
     address_delete,
     address_set_default,
@@ -413,3 +415,54 @@ class SetPassword(AccountMutation):
             user=user,
             errors=[],
         )
+
+
+class AccountRequestDeletion(AccountMutation):
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        redirect_url = graphene.String(
+            required=True,
+            description="URL of a view where users should be redirected to delete their account; the "
+            "e-mailed link adds `email` and `token` to it (http and https only; the token is in the e-mail "
+            "either way).",
+        )
+        channel = graphene.String(description="Slug of a channel (the only one is default-channel).")
+
+    class Meta:
+        description = (
+            "Sends an email with the account removal link for the logged-in user (personal data deletion). "
+            "Refused while an order of the account is still open, and for staff and producer members."
+        )
+
+    @classmethod
+    def perform(cls, root, info, redirect_url, channel=None):
+        user = require_login(info)
+        try:
+            reset_email_allowed(info.context, email=user.email)
+        except Throttled as exc:
+            raise InputError(None, exc.message, "TOO_MANY_REQUESTS") from exc
+        account_deletion_request(user=user, redirect_url=redirect_url[:2000], by=user)
+        return cls(errors=[])
+
+
+class AccountDelete(AccountMutation):
+    user = graphene.Field(User)
+    errors = graphene.List(graphene.NonNull(AccountError), required=True)
+
+    class Arguments:
+        token = graphene.String(
+            required=True,
+            description="A one-time token sent by email by the accountRequestDeletion mutation.",
+        )
+
+    class Meta:
+        description = (
+            "Removes the personal data of the logged-in user's account: finished orders are kept without it, "
+            "addresses and carts are deleted, every session and token is revoked."
+        )
+
+    @classmethod
+    def perform(cls, root, info, token):
+        user = require_login(info)
+        return cls(user=account_delete(user=user, token=token, by=user), errors=[])

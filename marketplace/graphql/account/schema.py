@@ -4,7 +4,9 @@ from marketplace.graphql.account.mutations import (
     AccountAddressCreate,
     AccountAddressDelete,
     AccountAddressUpdate,
+    AccountDelete,
     AccountRegister,
+    AccountRequestDeletion,
     AccountSetDefaultAddress,
     AccountUpdate,
     CreateToken,
@@ -42,3 +44,5 @@ class AccountMutations(graphene.ObjectType):
     account_address_update = AccountAddressUpdate.Field()
     account_address_delete = AccountAddressDelete.Field()
     account_set_default_address = AccountSetDefaultAddress.Field()
+    account_request_deletion = AccountRequestDeletion.Field()
+    account_delete = AccountDelete.Field()

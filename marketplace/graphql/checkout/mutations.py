@@ -11,7 +11,13 @@ from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
 from marketplace.checkout.selectors import payment_gateways_available
 from marketplace.core.client_ip import client_ip
 from marketplace.core.provinces import BY_CODE, province_code_for
-from marketplace.graphql.checkout.types import Checkout, CheckoutErrorCode, Order
+from marketplace.graphql.checkout.types import (
+    Checkout,
+    CheckoutErrorCode,
+    Delivery,
+    Order,
+    checkout_deliveries,
+)
 from marketplace.graphql.core.errors import InputError
 from marketplace.graphql.core.ids import decode_id
 from marketplace.graphql.core.languages import LanguageCodeEnum
@@ -569,6 +575,39 @@ class PaymentGatewayInitialize(BaseMutation):
         return cls(gateway_configs=configs, errors=[])
 
 
+class DeliveryOptionsCalculateErrorCode(graphene.Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    NOT_FOUND = "not_found"
+    INVALID = "invalid"
+
+
+DeliveryOptionsCalculateError = error_type("DeliveryOptionsCalculateError", DeliveryOptionsCalculateErrorCode)
+
+
+class DeliveryOptionsCalculate(BaseMutation):
+    deliveries = graphene.List(graphene.NonNull(Delivery), required=True)
+    errors = graphene.List(graphene.NonNull(DeliveryOptionsCalculateError), required=True)
+
+    error_codes = DeliveryOptionsCalculateErrorCode
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The ID of the checkout.")
+
+    class Meta:
+        description = (
+            "Calculates available delivery options for a checkout: the one standard delivery, priced as "
+            "the sum of each producer part's fee (none for an empty checkout). Changes nothing."
+        )
+
+    @classmethod
+    def perform(cls, root, info, id):
+        return cls(deliveries=checkout_deliveries(info, _checkout(id)), errors=[])
+
+    @staticmethod
+    def resolve_deliveries(root, info):
+        return root.deliveries or []  # none when the payload carries errors
+
+
 class CheckoutMutations(graphene.ObjectType):
     checkout_create = CheckoutCreate.Field()
     checkout_lines_add = CheckoutLinesAdd.Field()
@@ -585,4 +624,5 @@ class CheckoutMutations(graphene.ObjectType):
     checkout_add_promo_code = CheckoutAddPromoCode.Field()
     checkout_remove_promo_code = CheckoutRemovePromoCode.Field()
     checkout_complete = CheckoutComplete.Field()
+    delivery_options_calculate = DeliveryOptionsCalculate.Field()
     payment_gateway_initialize = PaymentGatewayInitialize.Field()

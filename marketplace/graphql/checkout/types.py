@@ -28,7 +28,7 @@ from marketplace.graphql.core.types import (
     money,
     taxed_money,
 )
-from marketplace.graphql.order.types import OrderDetailsFields, OrderLineDetailsFields
+from marketplace.graphql.order.types import OrderDetailsFields, OrderLineDetailsFields, default_channel
 from marketplace.graphql.product.dataloaders import prime_products, prime_variants
 from marketplace.graphql.product.types import Channel, ProductVariant
 from marketplace.orders.models import Order as OrderModel
@@ -398,6 +398,10 @@ class Checkout(graphene.ObjectType):
     email = graphene.String()
     note = graphene.String(required=True)
     channel = graphene.Field(Channel, required=True)
+    user = graphene.Field(
+        "marketplace.graphql.account.types.User",
+        description="The signed-in owner of the checkout; null for guests and for anyone but the owner.",
+    )
     created = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
     lines = graphene.List(graphene.NonNull(CheckoutLine), required=True)
@@ -462,9 +466,12 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_channel(root, info):
-        from marketplace.catalog.models import Channel as ChannelModel
+        return default_channel(info)
 
-        return ChannelModel.objects.filter(slug=settings.DEFAULT_CHANNEL_SLUG).first()
+    @staticmethod
+    def resolve_user(root, info):
+        viewer = info.context.user
+        return viewer if root.user_id is not None and viewer.pk == root.user_id else None
 
     @staticmethod
     def resolve_created(root, info):
@@ -534,12 +541,7 @@ class Checkout(graphene.ObjectType):
     @staticmethod
     def resolve_delivery(root, info):
         option = _chosen(info, root)
-        if option is None:
-            return None
-        return {
-            "id": graphene.relay.Node.to_global_id("Delivery", f"{root.token}:{option.code}"),
-            "shipping_method": option,
-        }
+        return None if option is None else _delivery(root, option)
 
     @staticmethod
     def resolve_available_payment_gateways(root, info):
@@ -648,6 +650,18 @@ def _delivery_options(info, checkout) -> list[DeliveryOption]:
     return delivery_options(
         shipping=_amounts(info, checkout)[1], has_lines=bool(_visible_lines(info, checkout))
     )
+
+
+def _delivery(checkout, option: DeliveryOption) -> dict:
+    return {
+        "id": graphene.relay.Node.to_global_id("Delivery", f"{checkout.token}:{option.code}"),
+        "shipping_method": option,
+    }
+
+
+def checkout_deliveries(info, checkout) -> list[dict]:
+    """Every delivery the checkout may choose (deliveryOptionsCalculate), priced now."""
+    return [_delivery(checkout, option) for option in _delivery_options(info, checkout)]
 
 
 def _chosen(info, checkout) -> DeliveryOption | None:

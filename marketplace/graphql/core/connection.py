@@ -16,8 +16,17 @@ _PREFIX = "o:"
 
 
 class CountableConnection(graphene.relay.Connection):
+    """As Saleor's: `edges: [XCountableEdge!]!` and `node: X!` (a typed client such as the storefront's
+    codegen relies on it: `edges.map(e => e.node)` must give nodes, not possibly-undefined values)."""
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def __init_subclass_with_meta__(cls, node=None, name=None, strict_types=True, _meta=None, **options):
+        super().__init_subclass_with_meta__(
+            node=node, name=name, strict_types=strict_types, _meta=_meta, **options
+        )
 
     total_count = graphene.Int(description="A total count of items in the collection.")
 

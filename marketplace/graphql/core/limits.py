@@ -133,6 +133,7 @@ LIST_BOUNDS = {
     "AddressValidationData.postalCodeMatchers": 1,
     "AddressValidationData.postalCodeExamples": 1,
     "Checkout.shippingMethods": 5,  # one per DeliveryMethod
+    "DeliveryOptionsCalculate.deliveries": 5,  # one per DeliveryMethod
     "Checkout.availableShippingMethods": 5,
     "Order.lines": CHECKOUT_MAX_LINES,
     # One fulfilment per shipped producer part. Their product with the lines' bound is what the cost counts,

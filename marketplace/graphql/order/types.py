@@ -6,11 +6,21 @@ fields and these stay in separate files. A fulfilment is one shipped producer pa
 producer and each producer ships their part on their own."""
 
 import graphene
+from django.conf import settings
 
-from marketplace.graphql.core.types import Image, ThumbnailFormatEnum, absolute_media_url, taxed_money
+from marketplace.catalog.models import Channel as ChannelModel
+from marketplace.checkout.selectors import delivery_options
+from marketplace.graphql.core.types import (
+    Image,
+    Money,
+    ThumbnailFormatEnum,
+    absolute_media_url,
+    money,
+    taxed_money,
+)
 from marketplace.graphql.order.dataloaders import OrderedVariantByIdLoader, visible_product
 from marketplace.graphql.product.dataloaders import ImagesByProductIdLoader
-from marketplace.graphql.product.types import ProductVariant
+from marketplace.graphql.product.types import Channel, ProductVariant
 from marketplace.orders.models import OrderPart, OrderStatus, PaymentState
 
 
@@ -100,6 +110,18 @@ class Fulfillment(graphene.ObjectType):
         return list(root.lines.all())
 
 
+def _charged(order) -> int:
+    return order.total_amount if order.payment_state == PaymentState.PAID else 0
+
+
+def default_channel(info):
+    """The one channel, read once per request (orders and checkouts all name it)."""
+    context = info.context
+    if not hasattr(context, "_default_channel"):
+        context._default_channel = ChannelModel.objects.filter(slug=settings.DEFAULT_CHANNEL_SLUG).first()
+    return context._default_channel
+
+
 class OrderDetailsFields(graphene.ObjectType):
     status_display = graphene.String(required=True, description="The order's status, in the site's language.")
     payment_status = graphene.Field(PaymentChargeStatusEnum, required=True)
@@ -110,9 +132,43 @@ class OrderDetailsFields(graphene.ObjectType):
         description="Always null: orders are paid on delivery, by transfer or by card; no billing address.",
     )
 
+    channel = graphene.Field(Channel, required=True, description="Always default-channel (VND).")
+    delivery_method = graphene.Field(
+        "marketplace.graphql.checkout.types.DeliveryMethod",
+        description="The standard delivery every order ships with; its price is the order's shipping.",
+    )
+    total_charged = graphene.Field(Money, required=True, description="The total once paid, else 0.")
+    total_captured = graphene.Field(
+        Money, required=True, deprecation_reason="Use `totalCharged` instead.", description="As totalCharged."
+    )
+    total_balance = graphene.Field(
+        Money, required=True, description="Charged minus total: minus the total until paid, 0 once paid."
+    )
+
     @staticmethod
     def resolve_billing_address(root, info):
         return None
+
+    @staticmethod
+    def resolve_channel(root, info):
+        return default_channel(info)
+
+    @staticmethod
+    def resolve_delivery_method(root, info):
+        options = delivery_options(shipping=root.shipping_amount, has_lines=True)
+        return options[0] if options else None
+
+    @staticmethod
+    def resolve_total_charged(root, info):
+        return money(_charged(root))
+
+    @staticmethod
+    def resolve_total_captured(root, info):
+        return money(_charged(root))
+
+    @staticmethod
+    def resolve_total_balance(root, info):
+        return money(_charged(root) - root.total_amount)
 
     @staticmethod
     def resolve_status_display(root, info):

@@ -235,3 +235,23 @@ def test_producers_filter(api):
     assert slugs({"search": "cà phê"}) == ["bich-thao"]
     node = api.data(query, {"filter": {"provinces": ["lao-cai"]}})["producers"]["edges"][0]["node"]
     assert node == {"slug": "tay-bac", "kind": "COMPANY", "province": "lao-cai", "provinceName": "Lào Cai"}
+
+
+def test_connections_have_non_null_edges_and_nodes_as_saleor():
+    """`edges: [XCountableEdge!]!`, `node: X!`, `cursor: String!`: the classic storefront's TypeScript build
+    (`edges.map((e) => e.node)` typed by its codegen) fails on nullable ones."""
+    from graphql import GraphQLList, GraphQLNonNull
+
+    from marketplace.graphql.api import schema
+
+    connections = [
+        t for name, t in schema.graphql_schema.type_map.items() if name.endswith("CountableConnection")
+    ]
+    assert len(connections) >= 7
+    for connection_type in connections:
+        edges = connection_type.fields["edges"].type
+        assert isinstance(edges, GraphQLNonNull) and isinstance(edges.of_type, GraphQLList), connection_type
+        assert isinstance(edges.of_type.of_type, GraphQLNonNull), connection_type
+        edge = edges.of_type.of_type.of_type
+        assert isinstance(edge.fields["node"].type, GraphQLNonNull), edge
+        assert isinstance(edge.fields["cursor"].type, GraphQLNonNull), edge

@@ -374,6 +374,12 @@ PUBLIC_MUTATIONS = {
         lambda t: {"id": t["checkout"], "m": to_global_id("ShippingMethod", "standard")},
         [],
     ),
+    "deliveryOptionsCalculate": (
+        """mutation($id: ID!) { deliveryOptionsCalculate(id: $id) {
+            deliveries { id shippingMethod { id } } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
     "checkoutLineDelete": (
         """mutation($id: ID!, $line: ID!) { checkoutLineDelete(id: $id, lineId: $line) {
             checkout { id } errors { code } } }""",
@@ -432,6 +438,10 @@ TESTED_ELSEWHERE = {
     "setPassword",  # test_account_mutations.py: anyone holding a reset e-mail's token
     "checkoutCustomerAttach",  # test_checkout_customer.py
     "checkoutCustomerDetach",
+    # test_account_deletion.py: only the signed-in plain shopper, on their own account; anonymous, staff and
+    # producer members refused with nothing changed; a wrong or reset token changes nothing.
+    "accountRequestDeletion",
+    "accountDelete",
 }
 # Mutations on the caller's own account: any signed-in user, never anonymous, never someone else's.
 OWN_ACCOUNT_MUTATIONS = {"tokensDeactivateAll": "mutation { tokensDeactivateAll { errors { code } } }"}

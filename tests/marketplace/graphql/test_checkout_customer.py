@@ -66,3 +66,18 @@ def test_an_unknown_checkout_is_not_found(api):
     assert [(e["field"], e["code"]) for e in body["checkoutCustomerAttach"]["errors"]] == [
         ("id", "NOT_FOUND")
     ]
+
+
+CHECKOUT_USER = "query($id: ID!) { checkout(id: $id) { user { email } } }"
+
+
+def test_checkout_user_is_shown_to_its_owner_only(api):
+    lan, other = UserFactory(email="lan@example.vn"), UserFactory()
+    mine = filled_checkout((buyable_variant(), 1), user=lan)
+    guest = filled_checkout((buyable_variant(), 1))
+    assert api.data(CHECKOUT_USER, {"id": gid(mine.token)}, user=lan) == {
+        "checkout": {"user": {"email": "lan@example.vn"}}
+    }
+    for caller in (other, None):
+        assert api.data(CHECKOUT_USER, {"id": gid(mine.token)}, user=caller) == {"checkout": {"user": None}}
+    assert api.data(CHECKOUT_USER, {"id": gid(guest.token)}, user=lan) == {"checkout": {"user": None}}

@@ -381,3 +381,60 @@ def test_every_province_choice_is_accepted_as_a_delivery_address(api, cart):
         )["checkoutBillingAddressUpdate"]
         assert payload["errors"] == [], choice
         assert payload["checkout"]["billingAddress"]["countryArea"] == choice["raw"]
+
+
+CALCULATE = """mutation deliveryOptionsCalculate($id: ID!) {
+  deliveryOptionsCalculate(id: $id) {
+    deliveries {
+      id
+      shippingMethod { id name active price { amount currency } minimumDeliveryDays maximumDeliveryDays }
+    }
+    errors { field message code }
+  }
+}"""
+
+
+def test_delivery_options_calculate_prices_the_one_delivery_and_changes_nothing(api, cart):
+    checkout, _coffee, _tea = cart
+    body = api.data(CALCULATE, {"id": gid(checkout)})["deliveryOptionsCalculate"]
+    assert body == {
+        "deliveries": [
+            {
+                "id": to_global_id("Delivery", f"{checkout.token}:standard"),
+                "shippingMethod": {
+                    "id": STANDARD,
+                    "name": "Giao hàng tiêu chuẩn",
+                    "active": True,
+                    "price": {"amount": 60_000.0, "currency": "VND"},
+                    "minimumDeliveryDays": 2,
+                    "maximumDeliveryDays": 6,
+                },
+            }
+        ],
+        "errors": [],
+    }
+    assert Checkout.objects.get().delivery_method == ""
+    empty = services.checkout_create(by=AnonymousUser())
+    assert api.data(CALCULATE, {"id": gid(empty)})["deliveryOptionsCalculate"] == {
+        "deliveries": [],
+        "errors": [],
+    }
+    unknown = to_global_id("Checkout", "00000000-0000-0000-0000-000000000000")
+    assert api.data(CALCULATE, {"id": unknown})["deliveryOptionsCalculate"] == {
+        "deliveries": [],
+        "errors": [{"field": "id", "message": f"Couldn't resolve to a node: {unknown}", "code": "NOT_FOUND"}],
+    }
+
+
+def test_line_undiscounted_prices_are_money_as_saleor(api, cart):
+    checkout, _coffee, _tea = cart
+    query = """query($id: ID!) { checkout(id: $id) { lines {
+      quantity undiscountedUnitPrice { amount currency } undiscountedTotalPrice { amount currency } } } }"""
+    lines = api.data(query, {"id": gid(checkout)})["checkout"]["lines"]
+    assert sorted(
+        (line["undiscountedUnitPrice"]["amount"], line["undiscountedTotalPrice"]["amount"]) for line in lines
+    ) == [
+        (185_000.0, 370_000.0),
+        (250_000.0, 250_000.0),
+    ]
+    assert {line["undiscountedUnitPrice"]["currency"] for line in lines} == {"VND"}

@@ -49,6 +49,9 @@ query MyOrders($first: Int, $after: String) {
         node {
           id number created status statusDisplay paymentStatus
           total { gross { amount currency } }
+          channel { slug }
+          deliveryMethod { __typename ... on ShippingMethod { id name price { amount } } }
+          totalBalance { amount } totalCaptured { amount } totalCharged { amount }
           lines {
             quantity thumbnail { url }
             variant {
@@ -251,3 +254,47 @@ def test_my_orders_page_runs_a_constant_number_of_queries(api):
     five, five_edges = _count(api, buyer)
     assert (one_edges, five_edges) == (1, 5)
     assert one == five
+
+
+PAYMENT_FIELDS = """
+query Order($id: ID!) {
+  order(id: $id) {
+    channel { slug currencyCode }
+    deliveryMethod { __typename ... on ShippingMethod { id name price { amount currency } } }
+    total { gross { amount } }
+    totalCharged { amount currency } totalCaptured { amount } totalBalance { amount currency }
+  }
+}
+"""
+
+
+def test_an_order_names_its_channel_delivery_and_balance_as_the_confirmation_page_reads_them(api):
+    from marketplace.orders.models import Order
+
+    order = place_order((buyable_variant(price=100_000), 2))
+    body = api.data(PAYMENT_FIELDS, {"id": gid("Order", order.token)})["order"]
+    total = order.total_amount
+    assert body == {
+        "channel": {"slug": "default-channel", "currencyCode": "VND"},
+        "deliveryMethod": {
+            "__typename": "ShippingMethod",
+            "id": gid("ShippingMethod", "standard"),
+            "name": "Giao hàng tiêu chuẩn",
+            "price": {"amount": order.shipping_amount, "currency": "VND"},
+        },
+        "total": {"gross": {"amount": total}},
+        "totalCharged": {"amount": 0, "currency": "VND"},
+        "totalCaptured": {"amount": 0},
+        "totalBalance": {"amount": -total, "currency": "VND"},
+    }
+    Order.objects.filter(pk=order.pk).update(payment_state="paid")
+    paid = api.data(PAYMENT_FIELDS, {"id": gid("Order", order.token)})["order"]
+    assert (
+        paid["totalCharged"]["amount"],
+        paid["totalCaptured"]["amount"],
+        paid["totalBalance"]["amount"],
+    ) == (
+        total,
+        total,
+        0,
+    )

@@ -44,6 +44,8 @@ ACCOUNT_AREA = [
     ("current", "src/graphql/CurrentUserProfile.graphql#CurrentUserProfile"),
     ("current", "src/graphql/PasswordChange.graphql#PasswordChange"),
     ("current", "src/graphql/CheckoutCustomerDetach.graphql#CheckoutCustomerDetach"),
+    ("current", "src/graphql/AccountRequestDeletion.graphql#AccountRequestDeletion"),
+    ("current", "src/checkout/graphql/checkout.graphql#deliveryOptionsCalculate"),
 ]
 
 
@@ -101,7 +103,7 @@ def test_catalogue_operations_validate_apart_from_translations(storefront_operat
 
 
 # Measured with this branch (all areas); merges only add to these.
-VALID_AT_LEAST = {"classic": 33, "current": 27}
+VALID_AT_LEAST = {"classic": 33, "current": 29}
 
 
 def test_report_how_many_operations_validate(storefront_operations, capsys):
