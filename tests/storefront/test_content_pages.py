@@ -111,6 +111,11 @@ def test_staff_edit_a_page_in_the_admin_and_the_html_is_sanitised(client):
             "is_published": "on",
             "seo_title": "",
             "seo_description": "",
+            # the English translations inline, left empty
+            "translations-TOTAL_FORMS": "0",
+            "translations-INITIAL_FORMS": "0",
+            "translations-MIN_NUM_FORMS": "0",
+            "translations-MAX_NUM_FORMS": "1000",
         },
     )
     assert response.status_code == 302

@@ -56,7 +56,7 @@ ENDPOINTS = [
         "product_translation",
         "post",
         lambda w: {"pk": w.product.pk},
-        lambda w: {"name": "Ground coffee A", "description": "<p>Arabica</p>"},
+        lambda w: {"en-name": "Ground coffee A", "en-description": "<p>Arabica</p>"},
         302,
     ),
     Endpoint("variant_create", "get", lambda w: {"pk": w.product.pk}),

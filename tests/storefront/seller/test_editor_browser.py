@@ -128,6 +128,7 @@ def test_tables_fit_1280_and_scroll_on_a_phone_and_the_slip_prints(page, screens
 
     page.goto(f"{page.base_url}/seller/bich-thao/orders/{part.pk}/")
     page.locator("[data-action=packing-slip]").click()
+    page.wait_for_load_state("load")  # its print stylesheet, before the print media is emulated
     assert page.locator("[data-packing-slip]").count() == 1
     page.emulate_media(media="print")
     assert page.locator("[data-print]").is_hidden()

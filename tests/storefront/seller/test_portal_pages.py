@@ -240,7 +240,7 @@ def test_the_producer_enters_english_on_the_edit_page(producer, client_a):
     assert 'data-section="translation"' in page and f"{edit}translation/" in page
     response = client_a.post(
         f"{edit}translation/",
-        {"name": "Black garlic", "description": "<p>Aged<script>alert(1)</script> <b>slowly</b></p>"},
+        {"en-name": "Black garlic", "en-description": "<p>Aged<script>alert(1)</script> <b>slowly</b></p>"},
     )
     assert response.status_code == 302
     english = product.translations.get()
@@ -251,10 +251,10 @@ def test_the_producer_enters_english_on_the_edit_page(producer, client_a):
     )
     assert 'value="Black garlic"' in client_a.get(edit).content.decode()
     # A description without a name is refused with a message; nothing changes.
-    response = client_a.post(f"{edit}translation/", {"name": "", "description": "<p>Only text</p>"})
+    response = client_a.post(f"{edit}translation/", {"en-name": "", "en-description": "<p>Only text</p>"})
     assert response.status_code == 400
     assert "Hãy nhập tên tiếng Anh cùng với mô tả." in response.content.decode()
     assert product.translations.get().description == "<p>Aged <b>slowly</b></p>"
     # Both empty: the English text is removed (the English storefront shows the Vietnamese).
-    assert client_a.post(f"{edit}translation/", {"name": "", "description": ""}).status_code == 302
+    assert client_a.post(f"{edit}translation/", {"en-name": "", "en-description": ""}).status_code == 302
     assert not product.translations.exists()
