@@ -30,6 +30,7 @@ from marketplace.search.backends.base import SearchQuery
 from marketplace.search.selectors import search_products
 from storefront.listing import SORT_CHOICES, build_listing
 from storefront.review_views import STAR_CHOICES
+from storefront.shipping_views import product_shipping_context
 
 HOME_FEATURED = 8
 HOME_NEWEST = 12
@@ -127,6 +128,7 @@ def product_detail(request, slug: str):
         "og_image": images[0] if images else "",
         "json_ld": _product_json_ld(product, certification, variants, url, images),
         **_review_context(request, product),
+        **product_shipping_context(request, product, variants),
     }
     return render(request, "storefront/product_detail.html", context)
 

@@ -10,10 +10,11 @@ from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
 from marketplace.checkout.selectors import (
     DeliveryOption,
+    checkout_destination,
     checkout_summary,
     delivery_options,
+    parts_shipping,
     payment_gateways_available,
-    shipping_fee,
 )
 from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
@@ -23,6 +24,7 @@ from marketplace.graphql.product.dataloaders import prime_products
 from marketplace.graphql.product.types import Channel, ProductVariant
 from marketplace.orders.models import Order as OrderModel
 from marketplace.orders.models import OrderLine as OrderLineModel
+from marketplace.shipping.selectors import ShippingQuote, ShippingTable, shipping_table
 
 
 class CheckoutErrorCode(graphene.Enum):
@@ -442,7 +444,7 @@ class Checkout(graphene.ObjectType):
                 "code": CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE,
                 "message": summary.problem,
             }
-            for summary in _summary(root).lines
+            for summary in _summary(info, root).lines
             if summary.problem_code == DomainErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
         ]
 
@@ -524,15 +526,23 @@ class Checkout(graphene.ObjectType):
     def resolve_problems(root, info):
         return [
             {"available_quantity": max(summary.available, 0), "line": summary.line}
-            for summary in _summary(root).lines
+            for summary in _summary(info, root).lines
             if summary.problem_code == DomainErrorCode.INSUFFICIENT_STOCK.value
         ]
 
 
-def _summary(checkout):
+def _shipping_table(info) -> ShippingTable:
+    """The platform's rate table, read once per request whatever the number of checkouts."""
+    table = getattr(info.context, "_shipping_table", None)
+    if table is None:
+        table = info.context._shipping_table = shipping_table()
+    return table
+
+
+def _summary(info, checkout):
     summary = getattr(checkout, "_graphql_summary", None)
     if summary is None:
-        summary = checkout_summary(checkout=checkout)
+        summary = checkout_summary(checkout=checkout, table=_shipping_table(info))
         checkout._graphql_summary = summary
     return summary
 
@@ -540,20 +550,28 @@ def _summary(checkout):
 def _visible_lines(info, checkout) -> list:
     lines = [
         summary.line
-        for summary in _summary(checkout).lines
+        for summary in _summary(info, checkout).lines
         if summary.problem_code != DomainErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
     ]
     prime_products(info.context, [line.variant.product for line in lines])
     return lines
 
 
+def _quotes(info, checkout) -> list[ShippingQuote]:
+    """The producer parts' shipping quotes of the lines still for sale, to the checkout's province (else
+    the documented default); the platform's rate table is read once per request."""
+    quotes = getattr(checkout, "_graphql_quotes", None)
+    if quotes is None:
+        lines = _visible_lines(info, checkout)
+        destination = checkout_destination(checkout)
+        quotes = list(parts_shipping(lines, to_province=destination, table=_shipping_table(info)).values())
+        checkout._graphql_quotes = quotes
+    return quotes
+
+
 def _amounts(info, checkout) -> tuple[int, int]:
-    by_producer: dict[int, int] = {}
-    for line in _visible_lines(info, checkout):
-        producer_id = line.variant.product.producer_id
-        by_producer[producer_id] = by_producer.get(producer_id, 0) + line.variant.price_amount * line.quantity
-    subtotal = sum(by_producer.values())
-    return subtotal, sum(shipping_fee(amount) for amount in by_producer.values())
+    quotes = _quotes(info, checkout)
+    return sum(quote.subtotal for quote in quotes), sum(quote.fee for quote in quotes)
 
 
 def _chosen_shipping(info, checkout) -> int:
@@ -567,9 +585,7 @@ def checkout_total(info, checkout) -> int:
 
 
 def _delivery_options(info, checkout) -> list[DeliveryOption]:
-    return delivery_options(
-        shipping=_amounts(info, checkout)[1], has_lines=bool(_visible_lines(info, checkout))
-    )
+    return delivery_options(quotes=_quotes(info, checkout))
 
 
 def _chosen(info, checkout) -> DeliveryOption | None:
