@@ -209,3 +209,9 @@ def flat_shipping(db):
         zone.rates.all().delete()
         ShippingRate.objects.create(zone=zone, up_to_grams=100_000, fee_vnd=30_000)
     ShippingSettings.objects.update_or_create(pk=1, defaults={"free_over_vnd": 500_000})
+
+
+@pytest.fixture(autouse=True)
+def _search_vocabulary_uncached(settings):
+    """Spelling suggestions read the catalogue as each test made it (no vocabulary kept between tests)."""
+    settings.SEARCH_VOCABULARY_SECONDS = 0
