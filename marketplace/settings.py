@@ -313,7 +313,7 @@ SEARCH_INDEX_BATCH_SIZE = env_int("SEARCH_INDEX_BATCH_SIZE", 500)
 # Every search_products_changed() drops all cached answers after commit; see docs/adr/ (search result cache).
 SEARCH_RESULT_CACHE_SECONDS = env_int("SEARCH_RESULT_CACHE_SECONDS", 0)
 # Spelling suggestions (search/spelling.py): seconds each process keeps the catalogue's vocabulary (0 =
-# rebuilt at every search, as the tests do); a reported catalogue change drops it at once.
+# rebuilt at every search that needs it, as the tests do).
 SEARCH_VOCABULARY_SECONDS = env_int("SEARCH_VOCABULARY_SECONDS", 300)
 # When no product holds every word, at most this many near matches (best first) instead of every partial hit.
 SEARCH_NEAR_MATCHES = env_int("SEARCH_NEAR_MATCHES", 8)

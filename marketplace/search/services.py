@@ -21,7 +21,6 @@ from django.utils.module_loading import import_string
 from marketplace.producers.policies import Actor, require_system
 from marketplace.search.models import DirtyProduct
 from marketplace.search.selectors import search_backend
-from marketplace.search.spelling import forget_vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +32,6 @@ def search_uses_external_index() -> bool:
 def search_products_changed(*, product_ids: Iterable[int]) -> int:
     """Queue these products for re-indexing; returns how many were queued (0 with PostgreSQL search)."""
     ids = sorted({int(pk) for pk in product_ids if pk is not None})
-    if ids and settings.SEARCH_VOCABULARY_SECONDS:
-        transaction.on_commit(forget_vocabulary)  # a renamed or new product's words are suggested at once
     if ids and settings.SEARCH_RESULT_CACHE_SECONDS:
         # After commit: a reader must not cache the old answer again between the drop and the commit.
         transaction.on_commit(_search_results_forget)
