@@ -5,6 +5,7 @@ enough that most are valid today. A few stay expired or revoked on purpose: they
 import csv
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,19 @@ class DemoReport:
     reviews: int = 0
     orders: int = 0
     skipped: list[str] = field(default_factory=list)
+
+
+_AMOUNT = re.compile(r"(\d+)\s*(kg|g|ml|l)\b", re.IGNORECASE)
+_GRAMS_PER_UNIT = {"kg": 1000, "g": 1, "l": 1000, "ml": 1}
+
+
+def demo_weight_grams(unit: str) -> int:
+    """A parcel weight for a demo pack ("Gói 500g" → 600 g with its packaging; 500 g when the unit says
+    no amount), so shipping estimates differ by weight as they would."""
+    found = _AMOUNT.search(unit)
+    if found is None:
+        return 500
+    return int(found.group(1)) * _GRAMS_PER_UNIT[found.group(2).lower()] + 100
 
 
 def _stable_int(text: str, low: int, high: int) -> int:
@@ -126,6 +140,7 @@ def demo_load() -> DemoReport:
                 sku=f"{slug[:40]}-1".upper(),
                 name=row["unit"],
                 price_amount=price,
+                weight_grams=demo_weight_grams(row["unit"]),
                 quantity=_stable_int(slug, 8, 120),
                 by=SYSTEM_DEMO,
             )
@@ -135,6 +150,7 @@ def demo_load() -> DemoReport:
                     sku=f"{slug[:40]}-3".upper(),
                     name=f"Combo 3 × {row['unit'].lower()}",
                     price_amount=int(round(price * 2.8, -3)),
+                    weight_grams=3 * demo_weight_grams(row["unit"]),
                     quantity=_stable_int(slug + "3", 0, 30),
                     by=SYSTEM_DEMO,
                 )
