@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "marketplace.catalog",
     "marketplace.certification",
     "marketplace.search",
+    "marketplace.shipping",
     "marketplace.checkout",
     "marketplace.orders",
     "marketplace.reviews",
@@ -325,6 +326,11 @@ SEARCH_INDEX_BATCH_SIZE = env_int("SEARCH_INDEX_BATCH_SIZE", 500)
 # PostgreSQL backend: seconds a search answer (page ids, total, facets) is reused from the cache; 0 = off.
 # Every search_products_changed() drops all cached answers after commit; see docs/adr/ (search result cache).
 SEARCH_RESULT_CACHE_SECONDS = env_int("SEARCH_RESULT_CACHE_SECONDS", 0)
+# Spelling suggestions (search/spelling.py): seconds each process keeps the catalogue's vocabulary (0 =
+# rebuilt at every search that needs it, as the tests do).
+SEARCH_VOCABULARY_SECONDS = env_int("SEARCH_VOCABULARY_SECONDS", 300)
+# When no product holds every word, at most this many near matches (best first) instead of every partial hit.
+SEARCH_NEAR_MATCHES = env_int("SEARCH_NEAR_MATCHES", 8)
 SEARCH_BACKEND = (
     "marketplace.search.backends.elasticsearch.ElasticsearchBackend"
     if ELASTICSEARCH_URL
@@ -371,8 +377,9 @@ BANK_NOTIFY_MAX_BODY_BYTES = env_int("BANK_NOTIFY_MAX_BODY_BYTES", 16_384)
 
 # --- Checkout -----------------------------------------------------------------------------------
 # Each producer ships its own part: a flat fee per producer, free when that part reaches the threshold.
-SHIPPING_FLAT_RATE_VND = env_int("SHIPPING_FLAT_RATE_VND", 30_000)
-SHIPPING_FREE_THRESHOLD_VND = env_int("SHIPPING_FREE_THRESHOLD_VND", 500_000)
+# Where estimates ship to before a shopper chooses a province or saves an address (shipping/selectors.py);
+# the rates themselves are configured by staff in the admin (shipping app).
+SHIPPING_DEFAULT_PROVINCE = env_str("SHIPPING_DEFAULT_PROVINCE", "ha-noi")
 CHECKOUT_MAX_LINE_QUANTITY = env_int("CHECKOUT_MAX_LINE_QUANTITY", 99)
 # A card order not paid within this time is cancelled and its stock released (beat task below).
 CARD_PAYMENT_TIMEOUT_MINUTES = env_int("CARD_PAYMENT_TIMEOUT_MINUTES", 60)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from storefront import account_views, review_views, shop_views
+from storefront import account_views, review_views, shipping_views, shop_views
 
 shop_patterns = (
     [
@@ -10,6 +10,7 @@ shop_patterns = (
         path("cart/add/", shop_views.cart_add, name="cart_add"),
         path("cart/lines/<int:line_id>/", shop_views.cart_line, name="cart_line"),
         path("cart/promo/", shop_views.cart_promo, name="cart_promo"),
+        path("shipping/province/", shipping_views.shipping_province, name="shipping_province"),
         path("checkout/", shop_views.checkout, name="checkout"),
         path("orders/<uuid:token>/", shop_views.order_detail, name="order"),
         path("orders/<uuid:token>/pay/", shop_views.order_pay, name="order_pay"),

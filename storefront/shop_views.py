@@ -52,6 +52,7 @@ from marketplace.payments.services import (
 )
 from marketplace.payments.vietqr import order_reference, qr_svg, vietqr_payload_for_order
 from marketplace.producers.policies import SYSTEM_WEBHOOK
+from storefront.shipping_views import province_context
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "checkout_token"
@@ -96,8 +97,9 @@ def _positive_int(raw: str | None, default: int | None = None) -> int | None:
 @never_cache
 @require_GET
 def cart(request):
-    summary = checkout_summary(checkout=session_checkout(request))
-    return render(request, "shop/cart.html", {"summary": summary})
+    shipping = province_context(request)
+    summary = checkout_summary(checkout=session_checkout(request), to_province=shipping["shipping_province"])
+    return render(request, "shop/cart.html", {"summary": summary, **shipping})
 
 
 @require_POST
@@ -233,10 +235,13 @@ def checkout(request):
     if request.method == "POST":
         return _checkout_post(request)
     checkout_obj = session_checkout(request)
-    summary = checkout_summary(checkout=checkout_obj)
+    to_province = province_context(request)["shipping_province"]
+    summary = checkout_summary(checkout=checkout_obj, to_province=to_province)
     if checkout_obj is None or summary is None or not summary.lines:
         return redirect("shop:cart")
-    form = CheckoutForm(initial=_initial_for(request, checkout_obj))
+    initial = _initial_for(request, checkout_obj)
+    initial["province"] = initial["province"] or summary.to_province  # where the fees shown are for
+    form = CheckoutForm(initial=initial)
     return render(request, "shop/checkout.html", {"form": form, "summary": summary})
 
 
@@ -278,7 +283,10 @@ def _checkout_post(request):
         else:
             request.session.pop(SESSION_KEY, None)
             return _after_order(order)
-    summary = checkout_summary(checkout=checkout_by_token(token=checkout_obj.token))
+    summary = checkout_summary(
+        checkout=checkout_by_token(token=checkout_obj.token),
+        to_province=province_context(request)["shipping_province"],
+    )
     return render(request, "shop/checkout.html", {"form": form, "summary": summary}, status=400)
 
 

@@ -32,6 +32,7 @@ from marketplace.search.selectors import search_products
 from storefront.listing import SORT_CHOICES, build_listing
 from storefront.localize import shopper_language
 from storefront.review_views import STAR_CHOICES
+from storefront.shipping_views import product_shipping_context
 
 HOME_FEATURED = 8
 HOME_NEWEST = 12
@@ -137,6 +138,7 @@ def product_detail(request, slug: str):
         "og_image": images[0] if images else "",
         "json_ld": _product_json_ld(product, certification, variants, url, images),
         **_review_context(request, product),
+        **product_shipping_context(request, product, variants),
     }
     return render(request, "storefront/product_detail.html", context)
 

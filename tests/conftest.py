@@ -193,3 +193,25 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def flat_shipping(db):
+    """The rate table as a flat 30.000 ₫ per producer part in every zone and weight, free from 500.000 ₫:
+    for tests about orders and money, whose sums should not depend on the seeded rates (the shipping app's
+    own tests cover those)."""
+    from marketplace.shipping.models import ShippingRate, ShippingSettings, ShippingZone, Zone
+
+    for code in Zone.values:
+        zone, _ = ShippingZone.objects.update_or_create(
+            code=code, defaults={"days_min": 2, "days_max": 6, "extra_kg_fee_vnd": 0}
+        )
+        zone.rates.all().delete()
+        ShippingRate.objects.create(zone=zone, up_to_grams=100_000, fee_vnd=30_000)
+    ShippingSettings.objects.update_or_create(pk=1, defaults={"free_over_vnd": 500_000})
+
+
+@pytest.fixture(autouse=True)
+def _search_vocabulary_uncached(settings):
+    """Spelling suggestions read the catalogue as each test made it (no vocabulary kept between tests)."""
+    settings.SEARCH_VOCABULARY_SECONDS = 0

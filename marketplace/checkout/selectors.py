@@ -1,6 +1,7 @@
 """Reads of carts/checkouts: lines with prices and stock, grouped per producer, problems flagged."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,13 +18,53 @@ from marketplace.discounts.pricing import Discount, PricedLine, voucher_discount
 from marketplace.discounts.selectors import Refusal, voucher_by_code, voucher_refusal
 from marketplace.payments.models import PaymentMethod
 from marketplace.producers.models import Producer
+from marketplace.shipping.selectors import (
+    ShippingQuote,
+    ShippingTable,
+    line_weight,
+    shipping_quote,
+    shipping_table,
+    valid_province,
+)
 
 
-def shipping_fee(subtotal: int) -> int:
-    """Flat rate per producer part, free from the threshold on."""
-    if subtotal <= 0 or subtotal >= settings.SHIPPING_FREE_THRESHOLD_VND:
-        return 0
-    return settings.SHIPPING_FLAT_RATE_VND
+def checkout_destination(checkout: Checkout | None, fallback: str = "") -> str:
+    """Where a checkout's parcels go for pricing: its shipping address's province once given, else the
+    province the shopper chose for estimates (`fallback`), else the documented default."""
+    if checkout is not None and valid_province(checkout.province):
+        return checkout.province
+    return valid_province(fallback) or valid_province(settings.SHIPPING_DEFAULT_PROVINCE) or "ha-noi"
+
+
+def parts_shipping(
+    lines: Iterable[CheckoutLine], *, to_province: str, table: ShippingTable | None = None
+) -> dict[int, ShippingQuote]:
+    """Each producer part's shipping quote (`shipping.selectors.shipping_quote`) for these lines (loaded as
+    `checkout_lines` does, producers' thresholds included), keyed by producer id. Two queries for the
+    platform's rate table unless one is given."""
+    parts: dict[int, tuple[Producer, int, int]] = {}
+    for line in lines:
+        product = line.variant.product
+        producer, subtotal, weight = parts.get(product.producer_id, (product.producer, 0, 0))
+        parts[product.producer_id] = (
+            producer,
+            subtotal + line.variant.price_amount * line.quantity,
+            weight + line_weight(line.variant.weight_grams, line.quantity),
+        )
+    if not parts:
+        return {}
+    table = (table or shipping_table()).with_producers(producer for producer, _, _ in parts.values())
+    return {
+        producer_id: shipping_quote(
+            table=table,
+            producer_id=producer_id,
+            from_province=producer.province,
+            to_province=to_province,
+            weight_grams=weight,
+            subtotal=subtotal,
+        )
+        for producer_id, (producer, subtotal, weight) in parts.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -33,26 +74,23 @@ class DeliveryOption:
     code: str
     name: str
     price: int
-    minimum_days: int
-    maximum_days: int
+    minimum_days: int | None  # None: not known (an order keeps its fee, not the quote's days)
+    maximum_days: int | None
 
 
-# Days from order to door: producers pack within a day or two, carriers take one to four more.
-DELIVERY_DAYS = {DeliveryMethod.STANDARD.value: (2, 6)}
-
-
-def delivery_options(*, shipping: int, has_lines: bool) -> list[DeliveryOption]:
-    """What the shopper may choose for a checkout whose producer parts' fees add up to `shipping`
-    (nothing for an empty one)."""
-    if not has_lines:
+def delivery_options(*, quotes: Iterable[ShippingQuote]) -> list[DeliveryOption]:
+    """What the shopper may choose for a checkout whose producer parts are quoted `quotes` (nothing for an
+    empty one): the price is the sum of the parts' fees, the days span the slowest part."""
+    quotes = list(quotes)
+    if not quotes:
         return []
     return [
         DeliveryOption(
             code=method.value,
             name=str(method.label),
-            price=shipping,
-            minimum_days=DELIVERY_DAYS[method.value][0],
-            maximum_days=DELIVERY_DAYS[method.value][1],
+            price=sum(quote.fee for quote in quotes),
+            minimum_days=max(quote.days_min for quote in quotes),
+            maximum_days=max(quote.days_max for quote in quotes),
         )
         for method in DeliveryMethod
     ]
@@ -82,7 +120,7 @@ def checkout_latest_for_user(*, user: User | AnonymousUser) -> Checkout | None:
 
 def checkout_lines(*, checkout: Checkout) -> QuerySet[CheckoutLine]:
     return checkout.lines.select_related(
-        "variant__product__producer", "variant__product__category", "variant__stock"
+        "variant__product__producer__shipping", "variant__product__category", "variant__stock"
     ).order_by("created_at", "id")
 
 
@@ -137,6 +175,7 @@ class LineSummary:
 class ProducerGroup:
     producer: Producer
     lines: list[LineSummary] = field(default_factory=list)
+    quote: ShippingQuote | None = None  # set by checkout_summary (None only for an empty group)
 
     @property
     def subtotal(self) -> int:
@@ -144,7 +183,7 @@ class ProducerGroup:
 
     @property
     def shipping(self) -> int:
-        return shipping_fee(self.subtotal)
+        return self.quote.fee if self.quote else 0
 
 
 def priced_lines(lines: list[CheckoutLine]) -> list[PricedLine]:
@@ -181,6 +220,7 @@ class CheckoutSummary:
     lines: list[LineSummary]
     groups: list[ProducerGroup]
     discount: Discount | None = None
+    to_province: str = ""
 
     @property
     def subtotal(self) -> int:
@@ -216,9 +256,12 @@ class CheckoutSummary:
         return bool(self.lines) and not self.problems
 
 
-def checkout_summary(*, checkout: Checkout | None) -> CheckoutSummary | None:
-    """Lines with prices, stock and visibility in three queries whatever the number of lines (plus one per
-    flagged line, to say why its product is no longer sold)."""
+def checkout_summary(
+    *, checkout: Checkout | None, to_province: str = "", table: ShippingTable | None = None
+) -> CheckoutSummary | None:
+    """Lines with prices, stock, visibility and each producer part's shipping quote (to the checkout's
+    province, else `to_province`, see `checkout_destination`) in five queries whatever the number of lines
+    (plus one per flagged line, to say why its product is no longer sold)."""
     if checkout is None:
         return None
     lines = list(checkout_lines(checkout=checkout))
@@ -242,14 +285,20 @@ def checkout_summary(*, checkout: Checkout | None) -> CheckoutSummary | None:
             summary.problem_code = CheckoutErrorCode.INSUFFICIENT_STOCK.value
         summaries.append(summary)
         groups.setdefault(product.producer_id, ProducerGroup(producer=product.producer)).lines.append(summary)
+    destination = checkout_destination(checkout, to_province)
+    quotes = parts_shipping(lines, to_province=destination, table=table)
     ordered_groups = [groups[key] for key in sorted(groups)]
+    for group in ordered_groups:
+        group.quote = quotes.get(group.producer.pk)
     buyable = [
         summary.line
         for summary in summaries
         if summary.problem_code != CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
     ]
     discount, _refusal = checkout_voucher(checkout=checkout, lines=buyable)
-    return CheckoutSummary(checkout=checkout, lines=summaries, groups=ordered_groups, discount=discount)
+    return CheckoutSummary(
+        checkout=checkout, lines=summaries, groups=ordered_groups, discount=discount, to_province=destination
+    )
 
 
 def payment_methods_available() -> list[str]:

@@ -22,11 +22,12 @@ from marketplace.certification.services import lock_products
 from marketplace.checkout.error_codes import CheckoutErrorCode
 from marketplace.checkout.models import Checkout, CheckoutLine, DeliveryMethod
 from marketplace.checkout.selectors import (
+    checkout_destination,
     checkout_summary,
     parse_token,
+    parts_shipping,
     payment_methods_available,
     priced_lines,
-    shipping_fee,
     stock_message,
     unavailable_message,
 )
@@ -443,7 +444,7 @@ def _complete_locked(
 ) -> Order:
     _require_details(checkout)
     _check_open_unpaid_limit(checkout=checkout, client_ip=client_ip)
-    lines = list(checkout.lines.select_related("variant__product__producer").order_by("id"))
+    lines = list(checkout.lines.select_related("variant__product__producer__shipping").order_by("id"))
     if not lines:
         raise _error("lines", _("Giỏ hàng đang trống."), CheckoutErrorCode.EMPTY)
 
@@ -570,6 +571,8 @@ def _order_from_lines(
     by_producer: dict[int, list[CheckoutLine]] = defaultdict(list)
     for line in lines:
         by_producer[line.variant.product.producer_id].append(line)
+    # The same quotes the cart and the checkout showed (the shipping address's province by now).
+    quotes = parts_shipping(lines, to_province=checkout_destination(checkout))
     parts = []
     for producer_id in sorted(by_producer):
         subtotal = sum(line.variant.price_amount * line.quantity for line in by_producer[producer_id])
@@ -578,7 +581,7 @@ def _order_from_lines(
                 order=order,
                 producer_id=producer_id,
                 subtotal_amount=subtotal,
-                shipping_amount=shipping_fee(subtotal),
+                shipping_amount=quotes[producer_id].fee,
                 discount_amount=sum(line_discount.get(line.pk, 0) for line in by_producer[producer_id]),
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from marketplace.catalog.selectors import (
     product_cards,
 )
 from marketplace.search.backends.base import SearchBackend, SearchQuery, SearchResult
+from marketplace.search.backends.postgres import query_words
+from marketplace.search.spelling import spelling_for
 
 
 @lru_cache(maxsize=4)
@@ -28,8 +31,23 @@ def search_backend() -> SearchBackend:
 
 def search_products(query: SearchQuery) -> SearchResult:
     """Ids of visible products in rank order for one page, the total and the facet counts. Callers load the
-    cards through `visible_product_cards_in_order` (the visibility rule again) from these ids."""
-    return search_backend().search(query)
+    cards through `visible_product_cards_in_order` (the visibility rule again) from these ids.
+
+    When no product holds every word (nothing found, or only near matches), words the catalogue does not
+    know are corrected (search/spelling.py: "caphe son lla" searches "ca phe son la"), whatever the backend,
+    and the result carries the suggestion to show. A query whose words all match costs nothing more."""
+    backend = search_backend()
+    result = backend.search(query)
+    if result.total and not result.fuzzy:
+        return result
+    spelling = spelling_for(query_words(query.text))
+    if not spelling.changed:
+        return result
+    corrected = backend.search(replace(query, text=" ".join(spelling.words)))
+    if not corrected.total and result.total:
+        return result  # the rewrite finds nothing: the near matches of what was typed are better than none
+    corrected.suggestion = spelling.suggestion
+    return corrected
 
 
 def visible_product_cards_in_order(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from storefront.seller import label_views, money_views, views, voucher_views
+from storefront.seller import label_views, money_views, shipping_views, views, voucher_views
 
 app_name = "seller"
 
@@ -41,6 +41,7 @@ urlpatterns = [
     path("<slug:producer>/profile/logo/", views.logo_set, name="logo"),
     path("<slug:producer>/profile/photos/new/", views.photo_add, name="photo_add"),
     path("<slug:producer>/profile/photos/<int:photo_pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("<slug:producer>/shipping/", shipping_views.shipping, name="shipping"),
     path("<slug:producer>/reviews/", views.review_list, name="review_list"),
     path("<slug:producer>/reviews/<int:review_pk>/reply/", views.review_reply, name="review_reply"),
     path("<slug:producer>/money/", money_views.money, name="money"),

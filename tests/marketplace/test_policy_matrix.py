@@ -48,6 +48,8 @@ from marketplace.payments.models import Payment
 from marketplace.producers import services as producers
 from marketplace.producers.models import Producer, ProducerMembership, ProducerPhoto
 from marketplace.producers.policies import SYSTEM_TASK
+from marketplace.shipping import services as shipping
+from marketplace.shipping.models import ProducerShipping
 from tests.factories import (
     MembershipFactory,
     ModerationFactory,
@@ -384,6 +386,12 @@ SERVICES = {
         PRODUCER_SCOPED,
         lambda w, by: producers.producer_profile_update(producer=w["producer"], description="Mới", by=by),
     ),
+    "producer_free_shipping_set": (
+        PRODUCER_SCOPED,
+        lambda w, by: shipping.producer_free_shipping_set(
+            producer=w["producer"], free_over_vnd=300_000, by=by
+        ),
+    ),
     "producer_logo_set": (
         PRODUCER_SCOPED,
         lambda w, by: producers.producer_logo_set(producer=w["producer"], uploaded_file=png_upload(), by=by),
@@ -534,6 +542,7 @@ def snapshot() -> dict:
         Voucher,
         User,
         Address,
+        ProducerShipping,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 

@@ -32,6 +32,7 @@ def _fill_delivery(page, *, email: str | None = None) -> None:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("flat_shipping")  # the sums below assume 30.000 ₫ per producer part
 def test_search_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page, screenshot):
     UserFactory(email="mai@example.vn")
     variant = buyable_variant(
@@ -92,7 +93,7 @@ def test_search_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("localstripe")
+@pytest.mark.usefixtures("localstripe", "flat_shipping")
 def test_pay_by_card_against_localstripe_and_complete_through_the_signed_webhook(
     page, screenshot, live_server
 ):

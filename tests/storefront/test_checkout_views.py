@@ -12,7 +12,8 @@ from marketplace.payments.vietqr import crc16_ccitt
 from tests.factories import ProducerFactory
 from tests.factories.orders import ADDRESS, buyable_variant, decertify, filled_checkout, place_order
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 
 def _add(client: Client, variant, quantity: int = 1):

@@ -13,7 +13,8 @@ from tests.factories import MembershipFactory, UserFactory, staff_with
 from tests.factories.money import deliver, pay_by_transfer
 from tests.factories.orders import buyable_variant, place_order
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 
 def _sell(producer, *, price: int, days_ago: int = 0) -> None:

@@ -128,6 +128,19 @@ def pack_measures(unit: str) -> tuple[int | None, int | None]:
     return None, round(amount * (1000 if measure == "l" else 1))
 
 
+_AMOUNT = re.compile(r"(\d+)\s*(kg|g|ml|l)\b", re.IGNORECASE)
+_GRAMS_PER_UNIT = {"kg": 1000, "g": 1, "l": 1000, "ml": 1}
+
+
+def demo_weight_grams(unit: str) -> int:
+    """A parcel weight for a demo pack ("Gói 500g" → 600 g with its packaging; 500 g when the unit says
+    no amount), so shipping estimates differ by weight as they would."""
+    found = _AMOUNT.search(unit)
+    if found is None:
+        return 500
+    return int(found.group(1)) * _GRAMS_PER_UNIT[found.group(2).lower()] + 100
+
+
 def _stable_int(text: str, low: int, high: int) -> int:
     digest = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
     return low + digest % (high - low + 1)
@@ -193,14 +206,14 @@ def demo_load() -> DemoReport:
                 by=SYSTEM_DEMO,
             )
             price = int(row["price"])
-            weight, volume = pack_measures(row["unit"])
+            _net_weight, volume = pack_measures(row["unit"])  # shipping uses the parcel's weight
             variant_create(
                 product=product,
                 sku=f"{slug[:40]}-1".upper(),
                 name=row["unit"],
                 price_amount=price,
-                weight_grams=weight,
                 volume_ml=volume,
+                weight_grams=demo_weight_grams(row["unit"]),
                 quantity=_stable_int(slug, 8, 120),
                 by=SYSTEM_DEMO,
             )
@@ -210,8 +223,8 @@ def demo_load() -> DemoReport:
                     sku=f"{slug[:40]}-3".upper(),
                     name=f"Combo 3 × {row['unit'].lower()}",
                     price_amount=int(round(price * 2.8, -3)),
-                    weight_grams=weight * 3 if weight else None,
                     volume_ml=volume * 3 if volume else None,
+                    weight_grams=3 * demo_weight_grams(row["unit"]),
                     quantity=_stable_int(slug + "3", 0, 30),
                     by=SYSTEM_DEMO,
                 )

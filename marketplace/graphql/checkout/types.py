@@ -12,10 +12,11 @@ from marketplace.checkout.models import Checkout as CheckoutModel
 from marketplace.checkout.models import CheckoutLine as CheckoutLineModel
 from marketplace.checkout.selectors import (
     DeliveryOption,
+    checkout_destination,
     checkout_summary,
     delivery_options,
+    parts_shipping,
     payment_gateways_available,
-    shipping_fee,
 )
 from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
@@ -34,6 +35,7 @@ from marketplace.graphql.product.types import Channel, ProductVariant
 from marketplace.orders.models import Order as OrderModel
 from marketplace.orders.models import OrderLine as OrderLineModel
 from marketplace.payments.selectors import card_charged_for_checkout
+from marketplace.shipping.selectors import ShippingQuote, ShippingTable, shipping_table
 
 
 class CheckoutErrorCode(graphene.Enum):
@@ -490,7 +492,7 @@ class Checkout(graphene.ObjectType):
                 "code": CheckoutErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE,
                 "message": summary.problem,
             }
-            for summary in _summary(root).lines
+            for summary in _summary(info, root).lines
             if summary.problem_code == DomainErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
         ]
 
@@ -567,11 +569,11 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_discount(root, info):
-        return money(_discount_amount(root))
+        return money(_discount_amount(info, root))
 
     @staticmethod
     def resolve_discount_name(root, info):
-        discount = _summary(root).discount
+        discount = _summary(info, root).discount
         return discount.name if discount is not None else None
 
     @staticmethod
@@ -582,15 +584,23 @@ class Checkout(graphene.ObjectType):
     def resolve_problems(root, info):
         return [
             {"available_quantity": max(summary.available, 0), "line": summary.line}
-            for summary in _summary(root).lines
+            for summary in _summary(info, root).lines
             if summary.problem_code == DomainErrorCode.INSUFFICIENT_STOCK.value
         ]
 
 
-def _summary(checkout):
+def _shipping_table(info) -> ShippingTable:
+    """The platform's rate table, read once per request whatever the number of checkouts."""
+    table = getattr(info.context, "_shipping_table", None)
+    if table is None:
+        table = info.context._shipping_table = shipping_table()
+    return table
+
+
+def _summary(info, checkout):
     summary = getattr(checkout, "_graphql_summary", None)
     if summary is None:
-        summary = checkout_summary(checkout=checkout)
+        summary = checkout_summary(checkout=checkout, table=_shipping_table(info))
         assert summary is not None
         checkout._graphql_summary = summary
         by_line = summary.discount.by_line if summary.discount is not None else {}
@@ -610,14 +620,14 @@ def _charge_status(info, checkout) -> str:
     return "partial" if charged else "none"
 
 
-def _discount_amount(checkout) -> int:
-    return _summary(checkout).discount_amount
+def _discount_amount(info, checkout) -> int:
+    return _summary(info, checkout).discount_amount
 
 
 def _visible_lines(info, checkout) -> list:
     lines = [
         summary.line
-        for summary in _summary(checkout).lines
+        for summary in _summary(info, checkout).lines
         if summary.problem_code != DomainErrorCode.PRODUCT_UNAVAILABLE_FOR_PURCHASE.value
     ]
     prime_products(info.context, [line.variant.product for line in lines])
@@ -625,15 +635,25 @@ def _visible_lines(info, checkout) -> list:
     return lines
 
 
+def _quotes(info, checkout) -> list[ShippingQuote]:
+    """The producer parts' shipping quotes of the lines still for sale, to the checkout's province (else
+    the documented default); the platform's rate table is read once per request."""
+    quotes = getattr(checkout, "_graphql_quotes", None)
+    if quotes is None:
+        lines = _visible_lines(info, checkout)
+        destination = checkout_destination(checkout)
+        quotes = list(parts_shipping(lines, to_province=destination, table=_shipping_table(info)).values())
+        checkout._graphql_quotes = quotes
+    return quotes
+
+
 def _amounts(info, checkout) -> tuple[int, int]:
     """The goods after the promo code's discount (Saleor's subtotalPrice), and shipping."""
-    by_producer: dict[int, int] = {}
-    for line in _visible_lines(info, checkout):
-        producer_id = line.variant.product.producer_id
-        by_producer[producer_id] = by_producer.get(producer_id, 0) + line.variant.price_amount * line.quantity
-    subtotal = sum(by_producer.values())
     # Shipping follows each producer's goods before the discount (the free-shipping threshold too).
-    return subtotal - _discount_amount(checkout), sum(shipping_fee(amount) for amount in by_producer.values())
+    quotes = _quotes(info, checkout)
+    return sum(quote.subtotal for quote in quotes) - _discount_amount(info, checkout), sum(
+        quote.fee for quote in quotes
+    )
 
 
 def _chosen_shipping(info, checkout) -> int:
@@ -647,9 +667,7 @@ def checkout_total(info, checkout) -> int:
 
 
 def _delivery_options(info, checkout) -> list[DeliveryOption]:
-    return delivery_options(
-        shipping=_amounts(info, checkout)[1], has_lines=bool(_visible_lines(info, checkout))
-    )
+    return delivery_options(quotes=_quotes(info, checkout))
 
 
 def _delivery(checkout, option: DeliveryOption) -> dict:

@@ -9,7 +9,8 @@ import graphene
 from django.conf import settings
 
 from marketplace.catalog.models import Channel as ChannelModel
-from marketplace.checkout.selectors import delivery_options
+from marketplace.checkout.models import DeliveryMethod as DeliveryMethodChoice
+from marketplace.checkout.selectors import DeliveryOption
 from marketplace.graphql.core.types import (
     Image,
     Money,
@@ -155,8 +156,15 @@ class OrderDetailsFields(graphene.ObjectType):
 
     @staticmethod
     def resolve_delivery_method(root, info):
-        options = delivery_options(shipping=root.shipping_amount, has_lines=True)
-        return options[0] if options else None
+        # An order keeps what it was charged, not the quote's days: the method with the amount paid.
+        method = DeliveryMethodChoice.STANDARD
+        return DeliveryOption(
+            code=method.value,
+            name=str(method.label),
+            price=root.shipping_amount,
+            minimum_days=None,
+            maximum_days=None,
+        )
 
     @staticmethod
     def resolve_total_charged(root, info):

@@ -38,8 +38,12 @@ class SearchResult:
     # "kind" {ProducerKind value}, "in_stock" {"true": n}. Each facet counts the visible products matching the
     # text and every filter except its own (so a shopper can widen a choice); producer_ids always applies.
     facets: dict[str, dict] = field(default_factory=dict)
-    # True when nothing matched exactly and these are near matches (typos); the page says so.
+    # True when nothing matched exactly and these are near matches (typos, at most SEARCH_NEAR_MATCHES of
+    # them); the page says so.
     fuzzy: bool = False
+    # The query as the catalogue writes it when its words were corrected or split ("cà phê Sơn La" for
+    # "caphe son lla"); the results are those of the corrected words. "" when nothing was changed.
+    suggestion: str = ""
 
 
 class SearchBackend:

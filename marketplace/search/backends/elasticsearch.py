@@ -312,14 +312,16 @@ def build_search(
     using: Elasticsearch | str = "default",
     today: datetime.date,
     fuzzy: bool = False,
+    only_ids: list[int] | None = None,
 ) -> Search:
     """Results: text + scope in the query, the shopper's filters as a post_filter. Facets: aggregations over
     the query, each restricted by every shopper filter except its own (as the PostgreSQL backend counts)."""
     words = query_words(query.text)
     must = [text_query(words, fuzzy=fuzzy)] if words else []
-    search = Search(using=using, index=index).query(
-        Q("bool", must=must, filter=scope_filters(query.filters, today=today))
-    )
+    scope = scope_filters(query.filters, today=today)
+    if only_ids is not None:  # the capped near matches
+        scope.append(Q("ids", values=[str(pk) for pk in only_ids]))
+    search = Search(using=using, index=index).query(Q("bool", must=must, filter=scope))
     chosen = facet_filters(query.filters)
     if chosen:
         search = search.post_filter(_all_of(list(chosen.values())))
@@ -384,7 +386,12 @@ class ElasticsearchBackend(SearchBackend):
         return result
 
     def _run(self, query: SearchQuery, today: datetime.date, *, fuzzy: bool) -> SearchResult:
-        search = build_search(query, index=self.alias, using=self.client, today=today, fuzzy=fuzzy)
+        only_ids = self._near_matches(query, today) if fuzzy else None
+        if only_ids == []:
+            return SearchResult(product_ids=[], total=0, facets={name: {} for name in FACETS})
+        search = build_search(
+            query, index=self.alias, using=self.client, today=today, fuzzy=fuzzy, only_ids=only_ids
+        )
         response = search.execute().to_dict()
         hits = response["hits"]
         return SearchResult(
@@ -392,6 +399,27 @@ class ElasticsearchBackend(SearchBackend):
             total=hits["total"]["value"],
             facets=facets_from_response(response["aggregations"]),
         )
+
+    def _near_matches(self, query: SearchQuery, today: datetime.date) -> list[int]:
+        """The best SEARCH_NEAR_MATCHES products of the tolerant query (as the PostgreSQL backend): a near
+        match is a suggestion, not every product sharing a word. Facets and the page then count only them."""
+        limit = max(int(settings.SEARCH_NEAR_MATCHES), 0)
+        if not limit:
+            return []
+        words = query_words(query.text)
+        search = (
+            Search(using=self.client, index=self.alias)
+            .query(
+                Q(
+                    "bool",
+                    must=[text_query(words, fuzzy=True)],
+                    filter=scope_filters(query.filters, today=today),
+                )
+            )
+            .sort("_score", {"product_id": {"order": "desc"}})
+            .source(False)[:limit]
+        )
+        return [int(hit["_id"]) for hit in search.execute().to_dict()["hits"]["hits"]]
 
     def ping(self) -> bool:
         # Short and without retries: /readyz must answer within the probe's timeout when the cluster is down.

@@ -6,7 +6,9 @@ typos. One SQL statement returns the page of ids, the total and every facet coun
 Matching: each query word must occur in the product (name, description), its producer (name, province) or its
 category: all of them are folded into the document's one tsvector, so a query is one GIN lookup. Words are
 folded like Vietnamese shoppers type them ("Sơn La" = "son la" = "SON LA"). When nothing matches, a tolerant
-pass accepts trigram-similar names and all-but-one words, and flags the result as fuzzy.
+pass accepts trigram-similar names and all-but-one words, keeps the best SEARCH_NEAR_MATCHES of them (words
+in the name, then the producer, then anywhere, then name similarity) and flags the result as fuzzy. Misspelt
+or run-together words are corrected before the backend runs (search/spelling.py, search.selectors).
 
 Visibility: a document exists exactly for the products that `catalog.selectors.products_visible_to_shoppers()`
 accepts on some day; its date part (`valid_until >= today`) is applied here, at query time (tested against
@@ -250,7 +252,7 @@ def _scanned_sql(
 ) -> tuple[str, list]:
     """A text, a price range or a producer scope: the matching documents once (MATERIALIZED), then every
     count and the page from them."""
-    match_sql, rank_sql, match_params, rank_params = _text_sql(words, fuzzy=fuzzy)
+    match_sql, rank_sql, match_params, rank_params = _text_sql(words, today, fuzzy=fuzzy)
     order_by = (SORTS.get(query.sort) or SORTS["relevance"]).format(row="matched")
     page_sql = (
         f"SELECT array_agg(id) FROM (SELECT id FROM matched WHERE {flags.all_but()} "
@@ -274,7 +276,7 @@ def _all_words(words: list[str]) -> str:
     return " & ".join(words)
 
 
-def _text_sql(words: list[str], *, fuzzy: bool) -> tuple[str, str, list, list]:
+def _text_sql(words: list[str], today: datetime.date, *, fuzzy: bool) -> tuple[str, str, list, list]:
     """(condition on the document, rank expression, their params). Rank: each word found in the product name
     counts far more than one found in the producer, so name matches come first; description-only last."""
     if not words:
@@ -306,9 +308,32 @@ def _text_sql(words: list[str], *, fuzzy: bool) -> tuple[str, str, list, list]:
             "SELECT product_id FROM search_producttext WHERE document @@ to_tsquery('simple', %s)"
         )
         params.append(all_but_one)
+    # Each branch on its own index, then one id list (an OR across the two tables would scan them all),
+    # ranked and cut to SEARCH_NEAR_MATCHES: a near match is a suggestion, not every product sharing a word.
+    near_rank = " + ".join(
+        [
+            *("(CASE WHEN t.name_vector @@ to_tsquery('simple', %s) THEN 10 ELSE 0 END)" for _ in words),
+            *("(CASE WHEN t.producer_vector @@ to_tsquery('simple', %s) THEN 3 ELSE 0 END)" for _ in words),
+            *("(CASE WHEN t.document @@ to_tsquery('simple', %s) THEN 1 ELSE 0 END)" for _ in words),
+            "word_similarity(%s, t.name_folded) * 10",
+        ]
+    )
+    capped = (
+        f"SELECT t.product_id FROM search_producttext t WHERE t.valid_until >= %s "
+        f"AND t.product_id IN ({' UNION '.join(branches)}) "
+        f"ORDER BY {near_rank} DESC, t.product_id DESC LIMIT %s"
+    )
+    capped_params = [
+        today,
+        *params,
+        *words,
+        *words,
+        *words,
+        phrase,
+        max(int(settings.SEARCH_NEAR_MATCHES), 0),
+    ]
     rank_sql = f"({rank_sql} + (word_similarity(%s, d.name_folded) * 10)::int)"
-    # Each branch on its own index, then one id list (an OR across the two tables would scan them all).
-    return f"d.product_id IN ({' UNION '.join(branches)})", rank_sql, params, [*rank_params, phrase]
+    return f"d.product_id IN ({capped})", rank_sql, capped_params, [*rank_params, phrase]
 
 
 def _filter_flags(filters: SearchFilters) -> _Flags:

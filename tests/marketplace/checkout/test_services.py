@@ -25,7 +25,8 @@ from marketplace.payments.models import Payment
 from tests.factories import MembershipFactory, ProducerFactory, UserFactory, moderator
 from tests.factories.orders import buyable_variant, decertify, details, filled_checkout
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 
 def _codes(exc: ValidationError) -> dict[str, list[str]]:

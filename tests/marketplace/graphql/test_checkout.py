@@ -10,7 +10,8 @@ from tests.factories import ModerationFactory, UserFactory
 from tests.factories.graphql import product_with_image
 from tests.marketplace.graphql import storefront_operations as ops
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 ADDRESS = """mutation($id: ID!) {
   checkoutShippingAddressUpdate(id: $id, shippingAddress: {

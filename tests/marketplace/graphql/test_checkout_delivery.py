@@ -14,7 +14,8 @@ from marketplace.orders.models import Order
 from tests.factories import ProducerFactory
 from tests.factories.orders import buyable_variant
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 STANDARD = to_global_id("ShippingMethod", "standard")
 

@@ -11,7 +11,8 @@ from marketplace.payments.vietqr import vietqr_payload_for_order
 from tests.factories import ProducerFactory
 from tests.factories.orders import ADDRESS, buyable_variant
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 INITIALIZE = """
 mutation Init($checkoutId: ID!, $action: TransactionFlowStrategyEnum,

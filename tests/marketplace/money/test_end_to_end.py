@@ -36,7 +36,8 @@ from tests.stripe_helpers import (  # noqa: F401 - fixtures
     stripe_signature,
 )
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 
 def _entries(producer) -> list[tuple[str, int, str]]:

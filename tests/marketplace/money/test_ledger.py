@@ -17,7 +17,8 @@ from tests.factories import ProducerFactory, staff_with
 from tests.factories.money import deliver, pay_by_transfer
 from tests.factories.orders import buyable_variant, drinks_category, place_order
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 
 def _kinds(producer) -> list[tuple[str, int]]:

@@ -16,7 +16,8 @@ from marketplace.payments.models import Payment
 from tests.factories import MembershipFactory, StaffFactory, staff_with
 from tests.factories.orders import buyable_variant, place_order
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 
 def test_staff_marks_a_bank_transfer_paid_from_the_admin(staff_client):

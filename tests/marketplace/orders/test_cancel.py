@@ -32,7 +32,8 @@ from marketplace.producers.policies import SYSTEM_WEBHOOK, is_staff_with
 from tests.factories import MembershipFactory, StaffFactory, UserFactory
 from tests.factories.orders import buyable_variant, place_order
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 
 def staff_with(*codenames: str):

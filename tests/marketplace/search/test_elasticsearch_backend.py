@@ -396,3 +396,13 @@ def test_documents_carry_the_buyers_rating():
         reviewed(buyer=UserFactory(), stars=stars, variant=product.variants.get())
     (document,) = product_documents([product.pk])
     assert (document["rating"], document["rating_count"]) == (4.5, 2)
+
+
+def test_near_matches_are_capped_to_the_best_few_ids():
+    """The tolerant pass keeps only the ids its first, capped request ranked best (SEARCH_NEAR_MATCHES)."""
+    query = SearchQuery(text="che xanh son la qwzx")
+    body = build_search(query, index="i", today=TODAY, fuzzy=True, only_ids=[7, 3]).to_dict()
+    assert body["query"]["bool"]["filter"] == [
+        {"range": {"valid_until": {"gte": TODAY.isoformat()}}},
+        {"ids": {"values": ["7", "3"]}},
+    ]

@@ -4,7 +4,7 @@ import pytest
 
 from marketplace.search.backends.base import SearchFilters, SearchQuery
 from marketplace.search.backends.postgres import query_words
-from marketplace.search.selectors import search_products, visible_product_cards_in_order
+from marketplace.search.selectors import search_backend, search_products, visible_product_cards_in_order
 from tests.factories import ProducerFactory, visible_product
 from tests.factories.storefront import invisible_products
 
@@ -58,11 +58,16 @@ def test_with_and_without_diacritics_and_case_find_the_same_products(catalogue):
 
 
 def test_typo_still_finds_and_is_flagged_as_near_match(catalogue):
+    # The selector corrects the word from the catalogue's vocabulary and says so (search/spelling.py) ...
     result = search_products(SearchQuery(text="ca phe son lla"))
     found = [card["slug"] for card in visible_product_cards_in_order(result.product_ids)]
     assert "arabica" in found
-    assert result.fuzzy is True
+    assert (result.fuzzy, result.suggestion) == (False, "cà phê Sơn La")
     assert "mat-ong" not in found
+    # ... the backend alone finds it as a near match.
+    near = search_backend().search(SearchQuery(text="ca phe son lla"))
+    assert near.fuzzy is True
+    assert "arabica" in [card["slug"] for card in visible_product_cards_in_order(near.product_ids)]
     assert slugs("arabicca")[:1] == ["arabica"]
 
 

@@ -1,0 +1,5 @@
+import enum
+
+
+class ShippingErrorCode(enum.StrEnum):
+    INVALID = "invalid"
