@@ -1,6 +1,8 @@
 """Shopper-facing pages. Every product shown starts from catalog.selectors.products_visible_to_shoppers
 (lists go through the search selector, which loads its ids through it)."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
@@ -19,6 +21,7 @@ from marketplace.catalog.selectors import (
     product_cards,
     product_shopper_access,
     products_visible_to_shoppers,
+    related_product_cards,
     visible_product_for_page,
 )
 from marketplace.certification.selectors import certification_timeline
@@ -126,9 +129,24 @@ def product_detail(request, slug: str):
         "canonical_url": url,
         "og_image": images[0] if images else "",
         "json_ld": _product_json_ld(product, certification, variants, url, images),
+        "related": related_product_cards(product=product),
+        "share_links": share_links(url=url, title=product.name),
         **_review_context(request, product),
     }
     return render(request, "storefront/product_detail.html", context)
+
+
+def share_links(*, url: str, title: str) -> list[dict[str, str]]:
+    """Plain share links (no third-party script on our pages): Zalo and Facebook open their own share page."""
+    quoted = quote(url, safe="")
+    return [
+        {"network": "zalo", "label": "Zalo", "href": settings.SHARE_ZALO_URL.format(url=quoted)},
+        {
+            "network": "facebook",
+            "label": "Facebook",
+            "href": f"https://www.facebook.com/sharer/sharer.php?u={quoted}",
+        },
+    ]
 
 
 def _review_context(request, product) -> dict:

@@ -9,18 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Category, Collection, CollectionProduct, Product
-from marketplace.catalog.services import product_create, variant_create
+from marketplace.catalog.services import product_create, product_image_add, variant_create
 from marketplace.certification.models import Certification, CertificationState, Decision
 from marketplace.certification.services import (
     certification_issue,
     certification_revoke,
     decision_get_or_create,
 )
+from marketplace.core.demo.pictures import demo_picture
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import IdentityDocument, MembershipRole, Producer, ProducerKind
 from marketplace.producers.policies import SYSTEM_DEMO
@@ -54,6 +56,7 @@ class DemoReport:
     users: int = 0
     reviews: int = 0
     orders: int = 0
+    pictures: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -139,6 +142,8 @@ def demo_load() -> DemoReport:
                     by=SYSTEM_DEMO,
                 )
             report.products += 1
+        if not product.images.exists():
+            report.pictures += _demo_picture(product, row["unit"])
         for key in row["decisions"].split():
             if not Certification.objects.filter(product=product, decision=decisions[key]).exists():
                 certification_issue(
@@ -162,6 +167,13 @@ def demo_load() -> DemoReport:
     report.orders = money_demo_load(by=SYSTEM_DEMO)
     report.reviews = _demo_reviews()
     return report
+
+
+def _demo_picture(product: Product, unit: str) -> int:
+    """The product's picture, drawn by core.demo.pictures and stored like an upload (with its renditions)."""
+    picture = ContentFile(demo_picture(product.name, unit), name=f"{product.slug}.webp")
+    product_image_add(product=product, uploaded_file=picture, alt=product.name, by=SYSTEM_DEMO)
+    return 1
 
 
 def _demo_verify(producer: Producer) -> Producer:
