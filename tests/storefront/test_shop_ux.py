@@ -76,8 +76,8 @@ def test_product_page_shows_related_share_links_and_buy_bar(catalogue):
     assert '<button type="submit" form="buy-form" class="buy-bar-button">Thêm vào giỏ</button>' in html
     # No photo: the designed placeholder of the product's group, with its size (no layout shift).
     assert (
-        'src="/static/storefront/placeholders/do-uong.svg" alt="Chưa có ảnh sản phẩm" width="400" height="300"'
-        in html
+        'src="/static/storefront/placeholders/do-uong.svg" alt="Chưa có ảnh sản phẩm" '
+        'width="400" height="300"' in html
     )
 
 

@@ -3,9 +3,18 @@
   "use strict";
   var wide = window.matchMedia("(min-width: 800px)");
 
-  // Filters: a closed drawer on phones, open beside the results on wide screens.
+  // Filters: a closed drawer on phones, open beside the results on wide screens. A phone shopper who opened
+  // it finds it open again after each filter reloads the page, until they close it (this tab only).
+  var FILTERS_OPEN = "ocop-filters-open";
+  function remembered() {
+    try { return window.sessionStorage.getItem(FILTERS_OPEN) === "1"; } catch (e) { return false; }
+  }
   document.querySelectorAll("details.filter-panel").forEach(function (panel) {
-    if (wide.matches) { panel.open = true; }
+    if (wide.matches || remembered()) { panel.open = true; }
+    panel.addEventListener("toggle", function () {
+      if (wide.matches) { return; }
+      try { window.sessionStorage.setItem(FILTERS_OPEN, panel.open ? "1" : "0"); } catch (e) { /* private mode */ }
+    });
   });
 
   // Add to cart without leaving the page: the same form, posted with fetch (it carries the CSRF token).
