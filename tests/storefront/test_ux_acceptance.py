@@ -55,7 +55,7 @@ VITALS = """() => new Promise(resolve => {
     const code = resources.filter(e => /\\.(css|js)(\\?|$)/.test(e.name));
     const codeBytes = code.reduce((s, e) => s + size(e), 0);
     resolve({lcp, cls, document: size(nav), code: codeBytes,
-      images: resources.filter(e => e.initiatorType === "img").reduce((s, e) => s + size(e), 0)});
+      images: resources.filter(e => !code.includes(e)).reduce((s, e) => s + size(e), 0)});
   }, 1500);
 })"""
 
