@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "storefront.cart_count.cart_count",
             ],
         },
     },
@@ -426,6 +427,9 @@ IMAGE_UPLOAD_MAX_SIDE = 8000
 IMAGE_UPLOAD_MAX_PIXELS = 40_000_000
 IMAGE_DISPLAY_MAX_SIDE = 1600  # stored images are re-encoded at most this large
 IMAGE_THUMBNAIL_SIZE = (400, 400)
+# Product pages link to Zalo's share page with the page's address (no Zalo script on our pages).
+SHARE_ZALO_URL = env_str("SHARE_ZALO_URL") or "https://zalo.me/share?url={url}"
+IMAGE_MEDIUM_SIZE = (800, 800)  # product images also get this WebP rendition (srcset: 400w, 800w, original)
 PRODUCT_MAX_IMAGES = 10
 # Reviews (issue 16): how many reviews and reports one user may send per hour.
 REVIEWS_PER_HOUR = 10

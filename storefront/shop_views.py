@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -21,6 +22,7 @@ from marketplace.checkout.models import Checkout
 from marketplace.checkout.selectors import (
     checkout_by_token,
     checkout_latest_for_user,
+    checkout_quantity,
     checkout_summary,
     parse_token,
     payment_methods_available,
@@ -52,6 +54,7 @@ from marketplace.payments.services import (
 )
 from marketplace.payments.vietqr import order_reference, qr_svg, vietqr_payload_for_order
 from marketplace.producers.policies import SYSTEM_WEBHOOK
+from storefront.cart_count import remember_cart_count
 from storefront.shipping_views import province_context
 
 logger = logging.getLogger(__name__)
@@ -99,14 +102,24 @@ def _positive_int(raw: str | None, default: int | None = None) -> int | None:
 def cart(request):
     shipping = province_context(request)
     summary = checkout_summary(checkout=session_checkout(request), to_province=shipping["shipping_province"])
-    return render(request, "shop/cart.html", {"summary": summary, **shipping})
+    count = summary.quantity if summary else 0
+    response = render(request, "shop/cart.html", {"summary": summary, "cart_count": count, **shipping})
+    return remember_cart_count(response, count)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    """The product page's script adds to the cart without leaving the page (forms still post without it)."""
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @require_POST
 def cart_add(request):
     variant_id = _positive_int(request.POST.get("variant"))
     quantity = _positive_int(request.POST.get("quantity"), 1)
+    as_json = _wants_json(request)
     if variant_id is None:
+        if as_json:
+            return JsonResponse({"ok": False, "errors": [_("Hãy chọn loại sản phẩm.")]}, status=400)
         messages.error(request, _("Hãy chọn loại sản phẩm."))
         return redirect("shop:cart")
     checkout = session_checkout(request, create=True)
@@ -115,11 +128,18 @@ def cart_add(request):
             checkout=checkout, variant_id=variant_id, quantity=quantity, by=request.user
         )
     except ValidationError as exc:
+        if as_json:
+            return JsonResponse({"ok": False, "errors": _error_messages(exc)}, status=400)
         for message in _error_messages(exc):
             messages.error(request, message)
-    else:
-        messages.success(request, _("Đã thêm «%(name)s» vào giỏ hàng.") % {"name": line.variant.product.name})
-    return redirect("shop:cart")
+        return redirect("shop:cart")
+    message = _("Đã thêm «%(name)s» vào giỏ hàng.") % {"name": line.variant.product.name}
+    count = checkout_quantity(checkout=checkout)
+    if as_json:
+        body = {"ok": True, "message": message, "cart_count": count, "cart_url": reverse("shop:cart")}
+        return remember_cart_count(JsonResponse(body), count)
+    messages.success(request, message)
+    return remember_cart_count(redirect("shop:cart"), count)
 
 
 @require_POST
@@ -167,7 +187,7 @@ def cart_promo(request):
             messages.error(request, message)
     else:
         messages.success(request, _("Đã áp dụng mã %(code)s.") % {"code": checkout.voucher_code})
-    return redirect("shop:cart")
+    return remember_cart_count(redirect("shop:cart"), checkout_quantity(checkout=checkout))
 
 
 # --- Checkout -------------------------------------------------------------------------------------
@@ -253,7 +273,7 @@ def _checkout_post(request):
         done = order_by_checkout_token(token=key)
         if done is not None:
             request.session.pop(SESSION_KEY, None)
-            return _after_order(done)
+            return remember_cart_count(_after_order(done), 0)
     checkout_obj = session_checkout(request)
     if checkout_obj is None or key != checkout_obj.token:
         messages.error(request, _("Giỏ hàng đã thay đổi, vui lòng kiểm tra lại."))
@@ -282,7 +302,7 @@ def _checkout_post(request):
                     form.add_error(target, error)
         else:
             request.session.pop(SESSION_KEY, None)
-            return _after_order(order)
+            return remember_cart_count(_after_order(order), 0)
     summary = checkout_summary(
         checkout=checkout_by_token(token=checkout_obj.token),
         to_province=province_context(request)["shipping_province"],

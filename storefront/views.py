@@ -1,6 +1,8 @@
 """Shopper-facing pages. Every product shown starts from catalog.selectors.products_visible_to_shoppers
 (lists go through the search selector, which loads its ids through it)."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
@@ -20,6 +22,7 @@ from marketplace.catalog.selectors import (
     product_page_text,
     product_shopper_access,
     products_visible_to_shoppers,
+    related_product_cards,
     visible_product_for_page,
 )
 from marketplace.certification.selectors import certification_timeline
@@ -137,10 +140,25 @@ def product_detail(request, slug: str):
         "canonical_url": url,
         "og_image": images[0] if images else "",
         "json_ld": _product_json_ld(product, certification, variants, url, images),
+        "related": related_product_cards(product=product, language_code=shopper_language()),
+        "share_links": share_links(url=url, title=text["name"]),
         **_review_context(request, product),
         **product_shipping_context(request, product, variants),
     }
     return render(request, "storefront/product_detail.html", context)
+
+
+def share_links(*, url: str, title: str) -> list[dict[str, str]]:
+    """Plain share links (no third-party script on our pages): Zalo and Facebook open their own share page."""
+    quoted = quote(url, safe="")
+    return [
+        {"network": "zalo", "label": "Zalo", "href": settings.SHARE_ZALO_URL.format(url=quoted)},
+        {
+            "network": "facebook",
+            "label": "Facebook",
+            "href": f"https://www.facebook.com/sharer/sharer.php?u={quoted}",
+        },
+    ]
 
 
 def _review_context(request, product) -> dict:

@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -163,7 +163,8 @@ class ProductImage(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to="products/")
-    thumbnail = models.ImageField(upload_to="products/thumbs/", blank=True)
+    thumbnail = models.ImageField(upload_to="products/thumbs/", blank=True)  # WebP, IMAGE_THUMBNAIL_SIZE
+    medium = models.ImageField(upload_to="products/medium/", blank=True)  # WebP, IMAGE_MEDIUM_SIZE
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     alt = models.CharField(max_length=255, blank=True)
@@ -174,6 +175,46 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt or self.image.name
+
+    @property
+    def responsive(self) -> "ResponsiveImage":
+        """`src`, WebP `srcset`, width and height for an <img> (no query)."""
+        return responsive_image(
+            image=self.image.name,
+            thumbnail=self.thumbnail.name,
+            medium=self.medium.name,
+            width=self.width,
+            height=self.height,
+        )
+
+
+class ResponsiveImage(TypedDict):
+    src: str
+    srcset: str  # "" when the image has no renditions (stored before they existed)
+    width: int
+    height: int
+
+
+def _fit_width(width: int, height: int, box: tuple[int, int]) -> int:
+    scale = min(box[0] / width, box[1] / height, 1)
+    return max(round(width * scale), 1)
+
+
+def responsive_image(
+    *, image: str, thumbnail: str | None, medium: str | None, width: int | None, height: int | None
+) -> ResponsiveImage:
+    """An <img>'s `src` (the stored display copy) and `srcset` from the WebP renditions made on upload
+    (IMAGE_THUMBNAIL_SIZE, IMAGE_MEDIUM_SIZE), by their widths; 4:3 when the stored size is unknown."""
+    storage = ProductImage._meta.get_field("image").storage
+    width, height = width or 800, height or 600
+    candidates: dict[int, str] = {}  # one file per width: a srcset may not repeat a width
+    for name, box in ((thumbnail, settings.IMAGE_THUMBNAIL_SIZE), (medium, settings.IMAGE_MEDIUM_SIZE)):
+        if name:
+            candidates.setdefault(_fit_width(width, height, box), name)
+    if candidates:
+        candidates.setdefault(width, image)
+    srcset = ", ".join(f"{storage.url(name)} {w}w" for w, name in sorted(candidates.items()))
+    return ResponsiveImage(src=storage.url(image), srcset=srcset, width=width, height=height)
 
 
 class Collection(models.Model):

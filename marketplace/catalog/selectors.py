@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.postgres.aggregates import BoolOr
 from django.db import models
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from marketplace.catalog.models import (
@@ -24,6 +25,7 @@ from marketplace.catalog.models import (
     ProductVariant,
     ProductVariantTranslation,
     Stock,
+    responsive_image,
     stock_available,
 )
 from marketplace.certification.models import Certification, CertificationState
@@ -94,8 +96,8 @@ class _CardRow(TypedDict):
     stars: int | None  # of the active certificate
     min_price: int | None  # cheapest variant; None without variants
     in_stock: bool  # some variant has units available
-    image: str | None  # storage name of the first image
-    image_alt: str | None
+    picture: dict | None  # the first image's renditions and size (one JSON column)
+    group_slug: str  # the product group (root category) for the placeholder picture
     rating_average: Decimal | None  # of the shown buyer reviews, one decimal; None without reviews
     rating_count: int
 
@@ -105,16 +107,18 @@ class ProductCard(_CardRow):
     since templates look names up by subscript first and a card is read a dozen times per page."""
 
     province_name: str
+    image: str | None  # storage name of the first image
+    image_alt: str | None
     image_url: str  # "" without an image
-
-
-_IMAGE_STORAGE = ProductImage._meta.get_field("image").storage
+    image_srcset: str  # WebP renditions by width ("" without an image or renditions)
+    image_width: int
+    image_height: int
 
 
 def product_cards(
     *,
     where: Q | None = None,
-    order_by: tuple[str, ...] = (),
+    order_by: tuple[str | OrderBy, ...] = (),
     limit: int | None = None,
     today: datetime.date | None = None,
     language_code: str | None = None,
@@ -129,19 +133,37 @@ def product_cards(
         rows = rows.order_by(*order_by)
     if limit is not None:
         rows = rows[:limit]
-    cards = [
-        ProductCard(
-            **row,
-            province_name=provinces.name_of(row["producer_province"]),
-            image_url=_IMAGE_STORAGE.url(row["image"]) if row["image"] else "",
-        )
-        for row in rows
-    ]
+    cards = [_card(row) for row in rows]
     if language_code is not None and cards:
         names = translated_names(ProductTranslation, [card["id"] for card in cards], language_code)
         for card in cards:
             card["name"] = names.get(card["id"], card["name"])
     return cards
+
+
+def _card(row: _CardRow) -> ProductCard:
+    picture = row["picture"]
+    responsive = (
+        responsive_image(
+            image=picture["image"],
+            thumbnail=picture["thumbnail"],
+            medium=picture["medium"],
+            width=picture["width"],
+            height=picture["height"],
+        )
+        if picture
+        else None
+    )
+    return ProductCard(
+        **row,
+        province_name=provinces.name_of(row["producer_province"]),
+        image=picture["image"] if picture else None,
+        image_alt=picture["alt"] if picture else None,
+        image_url=responsive["src"] if responsive else "",
+        image_srcset=responsive["srcset"] if responsive else "",
+        image_width=responsive["width"] if responsive else 400,
+        image_height=responsive["height"] if responsive else 300,
+    )
 
 
 def translated_names(model: type[models.Model], ids: Iterable[int], language_code: str) -> dict[int, str]:
@@ -190,8 +212,19 @@ def _visible_card_rows(today: datetime.date) -> QuerySet[Product, _CardRow]:
         # Stock.quantity_available > 0 for some variant. A scalar subquery, not EXISTS: PostgreSQL may hash
         # an EXISTS over every stock row when it misjudges how many rows survive a LIMIT (home: 100 ms).
         in_stock=Coalesce(Subquery(some_stock.values("any")), Value(False)),
-        image=Subquery(first_image.values("image")[:1]),
-        image_alt=Subquery(first_image.values("alt")[:1]),
+        picture=Subquery(
+            first_image.values(
+                json=JSONObject(
+                    image="image",
+                    alt="alt",
+                    thumbnail="thumbnail",
+                    medium="medium",
+                    width="width",
+                    height="height",
+                )
+            )[:1]
+        ),
+        group_slug=Coalesce(F("category__parent__slug"), F("category__slug")),
     )
 
 
@@ -351,6 +384,33 @@ def collection_cards(
         where=Q(collection_entries__collection__slug=slug),
         order_by=("collection_entries__sort_order", "id"),
         limit=limit,
+        today=today,
+        language_code=language_code,
+    )
+
+
+RELATED_LIMIT = 8
+
+
+def related_product_cards(
+    *,
+    product: Product,
+    limit: int = RELATED_LIMIT,
+    today: datetime.date | None = None,
+    language_code: str | None = None,
+) -> list[ProductCard]:
+    """Cards for a product page's "related products": other visible products of the same producer first,
+    then of the same product group (the category's root), newest first; one query."""
+    group_id = product.category.parent_id or product.category_id
+    same_producer = Q(producer_id=product.producer_id)
+    return product_cards(
+        where=(same_producer | Q(category_id=group_id) | Q(category__parent_id=group_id)) & ~Q(pk=product.pk),
+        order_by=(
+            Case(When(same_producer, then=Value(0)), default=Value(1)).asc(),
+            "-created_at",
+            "-id",
+        ),
+        limit=min(max(limit, 0), RELATED_LIMIT),
         today=today,
         language_code=language_code,
     )

@@ -315,7 +315,7 @@ def product_set_published(*, product: Product, is_published: bool, by: Actor) ->
 
 @transaction.atomic
 def product_image_add(*, product: Product, uploaded_file: File, alt: str = "", by: Actor) -> ProductImage:
-    """Validate (type from the bytes, size, dimensions, bomb guard), re-encode, thumbnail, store."""
+    """Validate (type from the bytes, size, dimensions, bomb guard), re-encode, WebP renditions, store."""
     _require_catalogue(by, product.producer_id)
     Product.objects.select_for_update().filter(pk=product.pk).first()  # serialise the count check
     existing = product.images.count()
@@ -334,6 +334,7 @@ def product_image_add(*, product: Product, uploaded_file: File, alt: str = "", b
     )
     image.image.save(f"{product.pk}/{clean.content.name}", clean.content, save=False)
     image.thumbnail.save(f"{product.pk}/{clean.thumbnail.name}", clean.thumbnail, save=False)
+    image.medium.save(f"{product.pk}/{clean.medium.name}", clean.medium, save=False)
     image.save()
     search_products_changed(product_ids=[product.pk])
     return image
@@ -342,7 +343,7 @@ def product_image_add(*, product: Product, uploaded_file: File, alt: str = "", b
 @transaction.atomic
 def product_image_delete(*, image: ProductImage, by: Actor) -> None:
     _require_catalogue(by, image.product.producer_id)
-    files = [f for f in (image.image, image.thumbnail) if f]
+    files = [f for f in (image.image, image.thumbnail, image.medium) if f]
     storage_names = [(f.storage, f.name) for f in files]
     product_id = image.product_id
     image.delete()

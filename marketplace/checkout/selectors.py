@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import User
@@ -122,6 +122,13 @@ def checkout_lines(*, checkout: Checkout) -> QuerySet[CheckoutLine]:
     return checkout.lines.select_related(
         "variant__product__producer__shipping", "variant__product__category", "variant__stock"
     ).order_by("created_at", "id")
+
+
+def checkout_quantity(*, checkout: Checkout | None) -> int:
+    """How many units the cart holds (the header's cart count): one query."""
+    if checkout is None:
+        return 0
+    return checkout.lines.aggregate(total=Sum("quantity"))["total"] or 0
 
 
 def unavailable_reason(product: Product) -> str:

@@ -35,6 +35,7 @@ class ImageErrorCode:
 class CleanImage:
     content: ContentFile  # re-encoded image, named <uuid>.<ext>
     thumbnail: ContentFile  # WebP, fits in IMAGE_THUMBNAIL_SIZE
+    medium: ContentFile  # WebP, fits in IMAGE_MEDIUM_SIZE (the responsive `srcset` step between the two)
     width: int
     height: int
     format: str
@@ -128,12 +129,15 @@ def clean_uploaded_image(uploaded_file: Any) -> CleanImage:
     display.thumbnail((settings.IMAGE_DISPLAY_MAX_SIDE,) * 2, Image.Resampling.LANCZOS)
     thumb = image.copy()
     thumb.thumbnail(settings.IMAGE_THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+    medium = image.copy()
+    medium.thumbnail(settings.IMAGE_MEDIUM_SIZE, Image.Resampling.LANCZOS)
     stem = uuid.uuid4().hex
     ext, options = FORMATS[fmt]
     thumb_ext, thumb_options = FORMATS[THUMBNAIL_FORMAT]
     return CleanImage(
         content=ContentFile(_encode(display, fmt, options), name=f"{stem}.{ext}"),
         thumbnail=ContentFile(_encode(thumb, THUMBNAIL_FORMAT, thumb_options), name=f"{stem}.{thumb_ext}"),
+        medium=ContentFile(_encode(medium, THUMBNAIL_FORMAT, thumb_options), name=f"{stem}.{thumb_ext}"),
         width=display.width,
         height=display.height,
         format=fmt,

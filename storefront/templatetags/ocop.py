@@ -3,6 +3,7 @@ import re
 from functools import lru_cache
 
 from django import template
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -100,3 +101,19 @@ def json_ld(context, data) -> str:
         format_html(' nonce="{}"', str(nonce)) if nonce is not None else "",
         mark_safe(payload),  # noqa: S308
     )
+
+
+PLACEHOLDER_GROUPS = frozenset(
+    ("thuc-pham", "do-uong", "duoc-lieu", "thu-cong-my-nghe", "sinh-vat-canh", "du-lich")
+)
+
+
+@register.filter
+def placeholder_url(group_slug: str | None) -> str:
+    """The designed picture of a product group (static SVG) for a product without a photo."""
+    return _placeholder_url(group_slug if group_slug in PLACEHOLDER_GROUPS else "san-pham")
+
+
+@lru_cache(maxsize=16)
+def _placeholder_url(name: str) -> str:
+    return static(f"storefront/placeholders/{name}.svg")

@@ -48,6 +48,8 @@ def test_search_buy_with_cash_on_delivery_and_find_the_order_in_the_account(page
     page.wait_for_url(re.compile(r"/products/ca-phe-arabica-son-la/$"))
     page.fill("input[name=quantity]", "2")
     page.click("form.add-to-cart button[type=submit]")
+    # The product stays on screen (shop-ux.js); its confirmation links to the cart.
+    page.click("[data-view-cart]")
     page.wait_for_url(re.compile(r"/cart/$"))
     line = page.locator('[data-product-slug="ca-phe-arabica-son-la"].cart-line')
     assert line.locator("input[name=quantity]").input_value() == "2"
@@ -103,6 +105,8 @@ def test_pay_by_card_against_localstripe_and_complete_through_the_signed_webhook
 
     page.goto(page.base_url + "/products/tra-shan-tuyet/")
     page.click("form.add-to-cart button[type=submit]")
+    # The product stays on screen (shop-ux.js); its confirmation links to the cart.
+    page.click("[data-view-cart]")
     page.wait_for_url(re.compile(r"/cart/$"))
     page.click("[data-action=checkout]")
     _fill_delivery(page, email="khach@example.vn")

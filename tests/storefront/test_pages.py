@@ -18,7 +18,7 @@ INVISIBLE_SLUGS = {"an-hidden", "an-unpublished", "an-expired", "an-lapsed", "an
 # Queries per page, whatever the number of products shown (asserted at 1 and 50 below).
 LISTING_QUERIES = 3  # categories, search (ids + facets in one statement), product cards
 CATEGORY_QUERIES = LISTING_QUERIES  # the page's category comes from the categories the listing reads
-PRODUCT_QUERIES = 4  # visible product with relations + 3 prefetches
+PRODUCT_QUERIES = 5  # visible product with relations + 3 prefetches, related product cards (one query)
 PRODUCER_QUERIES = 5  # producer, product cards, certifications, profile photos (portal), ratings
 # The product page's shipping estimate: zones with brackets, the platform default, the producer's threshold
 # (the shopper's province comes from the session, or one query for a signed-in shopper's address).
@@ -116,7 +116,9 @@ def test_product_page_shows_badge_price_seller_and_structured_data(client, shown
     assert f'data-producer-slug="{producer.slug}"' in html
     assert producer.registration_code in html and producer.address in html
     # The add-to-cart form posts to the cart and offers the sold-out size disabled.
-    assert f'<form class="add-to-cart" method="post" action="{reverse("shop:cart_add")}">' in html
+    assert (
+        f'<form class="add-to-cart" method="post" action="{reverse("shop:cart_add")}" id="buy-form"' in html
+    )
     assert f'<option value="{sold_out.pk}" disabled>' in html
     assert '<meta property="og:title" content="Cà phê Arabica Sơn La">' in html
     assert 'alt="Gói cà phê Arabica"' in html

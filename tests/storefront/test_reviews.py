@@ -19,7 +19,7 @@ from tests.factories.reviews import bought_line, reviewed
 
 pytestmark = pytest.mark.django_db
 
-PRODUCT_PAGE_QUERIES = 4  # tests/storefront/test_pages.py: product with relations + 3 prefetches
+PRODUCT_PAGE_QUERIES = 5  # test_pages.py: product with relations + 3 prefetches, related cards
 SHIPPING_ESTIMATE_QUERIES = 3  # tests/storefront/test_pages.py too
 REVIEWS_QUERIES = 2  # the page of reviews + their photos, only when the product has reviews
 

@@ -32,6 +32,12 @@ def card_slugs(page) -> set[str]:
     }
 
 
+def open_filters(page) -> None:
+    """On a phone the filters are a closed drawer until the shopper opens it."""
+    if page.locator("details.filter-panel[open]").count() == 0:
+        page.click("details.filter-panel summary")
+
+
 def test_search_filter_open_product_and_producer(page, screenshot, catalogue):
     page.goto(page.base_url + "/")
     page.get_by_label("Tìm sản phẩm").fill("ca phe son la")
@@ -42,6 +48,7 @@ def test_search_filter_open_product_and_producer(page, screenshot, catalogue):
     screenshot(page, "search")
 
     # Filter by 4 stars: the checkbox submits the form by itself (small progressive JS).
+    open_filters(page)
     page.get_by_role("checkbox", name="OCOP 4 sao").check()
     page.wait_for_url(re.compile(r"stars=4"))
     assert card_slugs(page) == {"arabica"}
@@ -49,9 +56,11 @@ def test_search_filter_open_product_and_producer(page, screenshot, catalogue):
 
     page.goto(page.base_url + "/products/")
     assert card_slugs(page) == {"arabica", "bot", "robusta"}
+    open_filters(page)
     page.get_by_role("checkbox", name="Sơn La").check()
     page.wait_for_url(re.compile(r"province=son-la"))
     assert card_slugs(page) == {"arabica", "bot"}
+    open_filters(page)  # still open: the drawer stays as the shopper left it while they filter
     page.get_by_role("checkbox", name="OCOP 4 sao").check()
     page.wait_for_url(re.compile(r"stars=4"))
     assert card_slugs(page) == {"arabica"}

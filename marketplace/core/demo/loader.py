@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from marketplace.catalog.services import (
     category_translation_set,
     collection_translation_set,
     product_create,
+    product_image_add,
     product_translation_set,
     variant_create,
     variant_translation_set,
@@ -29,6 +31,7 @@ from marketplace.certification.services import (
     certification_revoke,
     decision_get_or_create,
 )
+from marketplace.core.demo.pictures import demo_picture
 from marketplace.core.text import slugify_vi
 from marketplace.producers.models import IdentityDocument, MembershipRole, Producer, ProducerKind
 from marketplace.producers.policies import SYSTEM_DEMO
@@ -109,6 +112,7 @@ class DemoReport:
     users: int = 0
     reviews: int = 0
     orders: int = 0
+    pictures: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -229,6 +233,8 @@ def demo_load() -> DemoReport:
                     by=SYSTEM_DEMO,
                 )
             report.products += 1
+        if not product.images.exists():
+            report.pictures += _demo_picture(product, row["unit"])
         for key in row["decisions"].split():
             if not Certification.objects.filter(product=product, decision=decisions[key]).exists():
                 certification_issue(
@@ -293,6 +299,13 @@ def _demo_translations() -> None:
             unit = _unit_en(variant.name)
             if unit is not None:
                 variant_translation_set(variant=variant, language_code="en", name=unit, by=SYSTEM_DEMO)
+
+
+def _demo_picture(product: Product, unit: str) -> int:
+    """The product's picture, drawn by core.demo.pictures and stored like an upload (with its renditions)."""
+    picture = ContentFile(demo_picture(product.name, unit), name=f"{product.slug}.webp")
+    product_image_add(product=product, uploaded_file=picture, alt=product.name, by=SYSTEM_DEMO)
+    return 1
 
 
 def _demo_verify(producer: Producer) -> Producer:

@@ -19,5 +19,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo catalogue: {report.producers} producer(s), {report.products} product(s), "
             f"{report.certifications} certification(s), {report.users} user(s), "
-            f"{report.orders} order(s) created."
+            f"{report.orders} order(s), {report.pictures} picture(s) created."
         )
