@@ -9,7 +9,8 @@ from marketplace.orders.models import Order
 from tests.factories.discounts import VoucherFactory
 from tests.factories.orders import ADDRESS, buyable_variant
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 
 def test_a_code_typed_in_the_cart_discounts_the_order(client: Client):

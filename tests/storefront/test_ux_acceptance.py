@@ -64,7 +64,6 @@ VITALS = """() => new Promise(resolve => {
 class Shot:
     name: str
     path: str
-    owner: str = "ux-shop"  # pages owned by another part of issue 17 are reported, not fixed here
 
 
 def _csp_watch(page) -> list[str]:
@@ -124,9 +123,9 @@ def _shots(edit: str, orders: str) -> list[Shot]:
         Shot("producer", PRODUCER),
         Shot("cart", "/cart/"),
         Shot("checkout", "/checkout/"),
-        Shot("404", "/products/khong-co-san-pham-nay/", owner="ux-pages"),
-        Shot("portal-product-edit", edit, owner="ux-pages"),
-        Shot("portal-order", orders, owner="ux-pages"),
+        Shot("404", "/products/khong-co-san-pham-nay/"),
+        Shot("portal-product-edit", edit),
+        Shot("portal-order", orders),
     ]
 
 
@@ -146,7 +145,6 @@ def test_pages_screenshots_positions_and_axe(_chromium, live_server, demo, viewp
     page.click("form.add-to-cart button[type=submit]")
     page.wait_for_selector("[data-view-cart]")
     problems: dict[str, list] = {}
-    others: dict[str, list] = {}  # pages another part of issue 17 redesigns: written down, asserted there
     for shot in _shots(edit, orders):
         if shot.name == "portal-product-edit":
             _login(page, base, SELLER_EMAIL)
@@ -154,10 +152,8 @@ def test_pages_screenshots_positions_and_axe(_chromium, live_server, demo, viewp
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(ARTIFACTS / f"{shot.name}-{viewport['width']}.png"), full_page=False)
         violations = _axe(page)
-        if violations and shot.owner == "ux-shop":
+        if violations:
             problems[shot.name] = violations
-        elif violations:
-            others[f"{shot.name} ({shot.owner})"] = violations
         if viewport is PHONE and shot.name in ("home", "listing", "category", "search", "producer"):
             # The first product card is entirely on the first screen.
             assert _top(page, ".grid .card") <= PHONE["height"], shot.name
@@ -169,7 +165,6 @@ def test_pages_screenshots_positions_and_axe(_chromium, live_server, demo, viewp
             header = page.locator(".site-header").bounding_box()
             assert header is not None and header["height"] <= 0.15 * PHONE["height"]
     context.close()
-    (ARTIFACTS / f"axe-other-pages-{viewport['width']}.txt").write_text(f"{others!r}\n", encoding="utf-8")
     assert refused == []
     assert problems == {}
 

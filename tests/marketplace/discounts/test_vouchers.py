@@ -29,7 +29,8 @@ from tests.factories.discounts import VoucherFactory
 from tests.factories.orders import buyable_variant, filled_checkout
 from tests.threads import race
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 SHOPPER = AnonymousUser()
 
 

@@ -16,7 +16,8 @@ from tests.factories import ProducerFactory
 from tests.factories.discounts import VoucherFactory
 from tests.factories.orders import buyable_variant, filled_checkout
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 FIELDS = """
 fragment OurMoney on Money { currency amount }

@@ -19,7 +19,8 @@ from tests.factories.money import pay_by_transfer
 from tests.factories.orders import buyable_variant, place_order
 from tests.stripe_helpers import _localstripe_server, localstripe, pay_with_test_card  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.django_db
+# Sums in these tests assume a flat 30.000 ₫ per producer part (see the flat_shipping fixture).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 
 
 def _paid_card_order(household, coop):
