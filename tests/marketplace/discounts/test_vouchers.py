@@ -29,7 +29,7 @@ from tests.factories.discounts import VoucherFactory
 from tests.factories.orders import buyable_variant, filled_checkout
 from tests.threads import race
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("flat_shipping")]
 SHOPPER = AnonymousUser()
 
 
