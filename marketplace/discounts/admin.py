@@ -69,10 +69,10 @@ class VoucherAdmin(admin.ModelAdmin):
 
 @admin.register(VoucherUsage)
 class VoucherUsageAdmin(admin.ModelAdmin):
-    list_display = ["voucher", "order", "customer_key", "amount", "created_at"]
+    list_display = ["voucher", "order", "customer_key", "amount", "created_at", "released_at"]
     search_fields = ["voucher__code", "order__number", "customer_key"]
     list_select_related = ["voucher", "order"]
-    readonly_fields = ["voucher", "order", "customer_key", "amount", "created_at"]
+    readonly_fields = ["voucher", "order", "customer_key", "amount", "created_at", "released_at"]
 
     def has_add_permission(self, request):
         return False

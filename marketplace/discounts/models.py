@@ -73,7 +73,8 @@ class Voucher(models.Model):
 
 
 class VoucherUsage(models.Model):
-    """One order that used a voucher (counted against its limits); written in the order's transaction."""
+    """One order that used a voucher (counted against its limits); written in the order's transaction.
+    Released (kept, with `released_at`, no longer counted) when the whole order is cancelled."""
 
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="usages")
     order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="voucher_usage")
@@ -81,6 +82,8 @@ class VoucherUsage(models.Model):
     customer_key = models.CharField(max_length=254)
     amount = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # The order was cancelled in full: the use went back to the voucher (and to the shopper's limit).
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["voucher_id", "id"]

@@ -66,7 +66,9 @@ def voucher_refusal(
             % {"amount": f"{voucher.min_order_amount:,}".replace(",", ".")},
         )
     if count_usage and voucher.usage_limit_per_customer is not None and customer_key:
-        used = VoucherUsage.objects.filter(voucher=voucher, customer_key=customer_key.lower()).count()
+        used = VoucherUsage.objects.filter(
+            voucher=voucher, customer_key=customer_key.lower(), released_at__isnull=True
+        ).count()
         if used >= voucher.usage_limit_per_customer:
             return Refusal(not_applicable, _("Bạn đã dùng hết số lượt của mã giảm giá này."))
     return None

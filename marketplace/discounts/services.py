@@ -163,3 +163,23 @@ def voucher_redeem(
     return VoucherUsage.objects.create(
         voucher=voucher, order_id=order_id, customer_key=customer_key.lower(), amount=amount
     )
+
+
+@transaction.atomic
+def voucher_usage_release(*, order_id: int, by: Actor) -> bool:
+    """Give an order's use back to its voucher (and to the shopper's per-customer limit) when the whole
+    order was cancelled. Called inside the orders service's cancel, which locked the order, its parts and
+    the stock rows and decided who may cancel; the voucher row is locked last, as checkout_complete locks it
+    after the stock. The usage row is kept, marked released, so a repeated call changes nothing. False when
+    the order used no voucher or its use was already given back."""
+    require_actor(by)
+    usage = VoucherUsage.objects.filter(order_id=order_id, released_at__isnull=True).first()
+    if usage is None:
+        return False
+    Voucher.objects.select_for_update().filter(pk=usage.voucher_id).first()
+    released = VoucherUsage.objects.filter(pk=usage.pk, released_at__isnull=True).update(
+        released_at=timezone.now()
+    )
+    if released:
+        Voucher.objects.filter(pk=usage.voucher_id, used__gt=0).update(used=F("used") - 1)
+    return bool(released)

@@ -174,13 +174,37 @@ def _reverse_to(*, entry: LedgerEntry, refunded_goods: int, common: dict) -> Led
     )
 
 
+def _producer_refund_amount(*, line: OrderLine, sale: LedgerEntry) -> int:
+    """What the producer gives back once the shopper has been refunded what the line's refunds add up to:
+    the same fraction of what the producer was credited for the line (its sale) as the shopper got back of
+    what they paid for it, rounded half up on the running total, less what the producer already gave back.
+    Without a voucher, or with the producer's own (sale = paid), that is the shopper's refund itself; with a
+    staff voucher the producer gives back its undiscounted sale and the platform bears the discount."""
+    paid = line.paid_amount
+    refunded = line.refunds.aggregate(total=Sum("amount"))["total"] or 0
+    if paid <= 0:
+        return 0
+    due = min(sale.amount, (refunded * sale.amount + paid // 2) // paid)
+    return max(due - _refunded_goods(sales=[sale]), 0)
+
+
 def _book_refund(
-    *, part: OrderPart, line: OrderLine, amount: int, refund: Refund | None, by: Actor, reason: str
+    *,
+    part: OrderPart,
+    line: OrderLine,
+    amount: int | None,
+    refund: Refund | None,
+    by: Actor,
+    reason: str,
 ) -> list[LedgerEntry]:
-    """Take `amount` of the line's goods money back from the producer, with the commission and the
-    withheld tax on it."""
+    """Take `amount` of the line's goods money back from the producer (None: its share of the line's
+    refunds to the shopper, `_producer_refund_amount`), with the commission and the withheld tax on it."""
     common = {"producer_id": part.producer_id, "part": part, "actor_name": _actor_name(by), "reason": reason}
     sale = LedgerEntry.objects.get(part=part, line=line, kind=LedgerKind.SALE)
+    if amount is None:
+        amount = _producer_refund_amount(line=line, sale=sale)
+    if amount <= 0:
+        return []
     refund_entry = LedgerEntry.objects.create(
         kind=LedgerKind.REFUND, amount=-amount, line=line, reverses=sale, refund=refund, **common
     )
@@ -411,7 +435,8 @@ def refund_create(
             reason=reason,
             actor_name=_actor_name(by),
         )
-        _book_refund(part=part, line=line, amount=amount, refund=refund, by=by, reason=reason)
+        # The shopper gets `amount` (what they paid at most); the producer gives back its share of its sale.
+        _book_refund(part=part, line=line, amount=None, refund=refund, by=by, reason=reason)
         if restock and line.variant_id:
             Stock.objects.filter(variant_id=line.variant_id).update(quantity=F("quantity") + quantity)
     return refund

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.catalog.models import ProductVariant, Stock
+from marketplace.discounts.services import voucher_usage_release
 from marketplace.orders import policies as order_policies
 from marketplace.orders.error_codes import OrderErrorCode
 from marketplace.orders.models import (
@@ -213,6 +214,11 @@ def _cancel_parts(
         events.append(OrderEvent(order=order, kind=OrderEventKind.REFUND_DUE, amount=refund, **actor))
     events = OrderEvent.objects.bulk_create(events)
     _status_refresh(order=order)
+    if order.status == OrderStatus.CANCELLED:
+        # Nothing of it left (none of it shipped, any money refunded in full): its voucher use is given
+        # back, under the voucher's row lock taken after the stock's, as at checkout. A part cancelled
+        # while others go on keeps the use.
+        voucher_usage_release(order_id=order.pk, by=by)
     if order.payment_state == PaymentState.UNPAID and order.status != OrderStatus.CANCELLED:
         _amount_due_refresh(order)
     if order.status == OrderStatus.CANCELLED:

@@ -15,6 +15,7 @@ from marketplace.payments.services import card_payment_start, order_cancel_with_
 from marketplace.producers.models import ProducerKind
 from marketplace.producers.policies import SYSTEM_TASK, SYSTEM_WEBHOOK
 from tests.factories import MembershipFactory, ProducerFactory, staff_with
+from tests.factories.discounts import VoucherFactory
 from tests.factories.money import pay_by_transfer
 from tests.factories.orders import buyable_variant, place_order
 from tests.stripe_helpers import _localstripe_server, localstripe, pay_with_test_card  # noqa: F401 - fixtures
@@ -140,3 +141,37 @@ def test_a_card_refund_left_due_is_sent_again_by_staff(client, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/admin/money/orderrefund/", action)  # sent: nothing more
     assert _stripe_refunds(payment) == [order.total_amount]
+
+
+@pytest.mark.usefixtures("localstripe")
+def test_cancelling_a_paid_part_of_a_staff_voucher_order_refunds_what_was_paid(
+    settings, django_capture_on_commit_callbacks
+):
+    """The shopper gets back the part's discounted total; the producer gives back its undiscounted sale."""
+    settings.MONEY_COMMISSION_DEFAULT_BP = 1000
+    household = ProducerFactory(kind=ProducerKind.HOUSEHOLD)
+    VoucherFactory(code="SAN50K", value_type="fixed", value=50_000)
+    order = place_order(
+        (buyable_variant(producer=household, price=99_999), 1),
+        (buyable_variant(producer=ProducerFactory(), price=600_000), 1),
+        payment_method="card",
+        voucher_code="SAN50K",
+    )
+    payment = card_payment_start(order=order, by=AnonymousUser())
+    pay_with_test_card(stripe_client(), payment.stripe_payment_intent_id)
+    order_payment_received(order=order, by=SYSTEM_WEBHOOK)
+    part = OrderPart.objects.get(order=order, producer=household)
+    assert part.discount_amount == 7_143  # 50.000 × 99.999 / 699.999 = 7.142,86: the largest remainder
+    with django_capture_on_commit_callbacks(execute=True):
+        order_part_cancel(part=part, by=staff_with("orders.change_order"), reason="Hết hàng")
+    assert _stripe_refunds(payment) == [99_999 + 30_000 - 7_143]
+    assert list(LedgerEntry.objects.filter(producer=household).order_by("pk").values_list("kind", "amount"))[
+        5:
+    ] == [
+        (LedgerKind.REFUND, -99_999),
+        (LedgerKind.REVERSAL, 10_000),
+        (LedgerKind.REVERSAL, 1_000),
+        (LedgerKind.REVERSAL, 500),
+        (LedgerKind.REFUND, -30_000),
+    ]
+    assert balances_by_producer(producer_ids=[household.pk])[household.pk].balance == 0
