@@ -72,33 +72,13 @@ def _use_bench_database() -> None:
 
 
 def _insert_select(model, expressions: dict[str, str], source: str) -> None:
-    """INSERT … SELECT over every concrete column: given expressions, else NULL, now(), the default or ''."""
-    from django.db import connection, models
+    """INSERT … SELECT over every concrete column (see bench.sqlfill for the columns not named)."""
+    from django.db import connection
 
-    columns, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(field.column)
-        if field.attname in expressions:
-            values.append(expressions[field.attname])
-        elif field.null:
-            values.append("NULL")
-        elif isinstance(field, models.DateTimeField):
-            values.append("now()")
-        elif isinstance(field, models.BooleanField):
-            values.append("true" if field.default is True else "false")
-        elif isinstance(field, (models.IntegerField, models.BigIntegerField)) and isinstance(
-            field.default, int
-        ):
-            values.append(str(field.default))
-        else:
-            values.append("''")
-    sql = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source}"  # noqa: S608
-    )
+    from bench.sqlfill import insert_select
+
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        insert_select(cursor.execute, model, expressions, source)
 
 
 def _seed(count: int) -> None:

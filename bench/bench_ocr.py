@@ -62,13 +62,14 @@ def child_import(path: str) -> dict:
     _django()
     from catalog_import.planning import build_plan
     from catalog_import.services import ImportRejected, import_apply
+    from marketplace.producers.policies import SYSTEM_IMPORT
 
     counted: list[int] = []
     started = time.perf_counter()
     plan = build_plan([Path(path)], pages=lambda done, total: counted.append(total))
     if not plan.usable:
         raise ImportRejected(plan)
-    import_apply(plan=plan)
+    import_apply(plan=plan, by=SYSTEM_IMPORT)
     return {
         "seconds": time.perf_counter() - started,
         "pages": counted[-1] if counted else 0,
