@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format bench install browser ocr messages clean worker beat migrations-check
+.PHONY: wrk run test lint typecheck format bench install browser ocr messages clean worker beat migrations-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,7 +72,15 @@ migrations-check: $(STAMP)
 test: install browser lint typecheck migrations-check
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-bench: install
+# The storefront bench drives gunicorn with wrk (Debian package); without it, Python threads (weaker).
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+		|| echo "NOTICE: could not install wrk; the bench falls back to Python threads"; \
+	else echo "NOTICE: wrk missing (not root); the bench falls back to Python threads"; fi
+
+bench: install wrk
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
