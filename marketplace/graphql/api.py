@@ -6,6 +6,7 @@ from marketplace.graphql.account.schema import AccountMutations, AccountQueries
 from marketplace.graphql.attribute.schema import AttributeQueries
 from marketplace.graphql.attribute.types import ASSIGNED_ATTRIBUTE_TYPES
 from marketplace.graphql.certification.schema import CertificationQueries
+from marketplace.graphql.checkout.metadata import MetadataMutations
 from marketplace.graphql.checkout.mutations import CheckoutMutations
 from marketplace.graphql.checkout.schema import CheckoutQueries
 from marketplace.graphql.checkout.transactions import TransactionMutations
@@ -35,6 +36,7 @@ class Query(
 class Mutation(
     CheckoutMutations,
     TransactionMutations,
+    MetadataMutations,
     ProductMutations,
     AccountMutations,
     OrderMutations,

@@ -19,6 +19,7 @@ from marketplace.checkout.selectors import (
 )
 from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
+from marketplace.graphql.core.metadata import ObjectWithMetadata
 from marketplace.graphql.core.types import (
     CountryDisplay,
     Money,
@@ -446,7 +447,7 @@ class Checkout(graphene.ObjectType):
     )
 
     class Meta:
-        interfaces = (graphene.relay.Node,)
+        interfaces = (graphene.relay.Node, ObjectWithMetadata)
         description = (
             "A shopping cart on its way to an order. The totals include shipping once a delivery method is "
             "chosen."

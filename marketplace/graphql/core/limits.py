@@ -145,6 +145,8 @@ LIST_BOUNDS = {
     "CheckoutError.lines": CHECKOUT_MAX_LINES,
     "Order.discounts": 1,  # one voucher per order
     "Checkout.giftCards": 1,  # always empty
+    "Checkout.metadata": 20,  # checkout.services.METADATA_MAX_KEYS
+    "ObjectWithMetadata.metadata": 20,
     "Order.transactions": 5,  # one payment per order, a few card attempts at most
 }
 # Tree fields may nest inside themselves as deep as the tree goes (menus: the two levels a storefront
