@@ -675,12 +675,29 @@ def _chosen(info, checkout) -> DeliveryOption | None:
 
 
 class OrderStatus(graphene.Enum):
+    """Saleor's order statuses. Ours map onto them (statusDisplay names ours): unconfirmed → UNCONFIRMED,
+    confirmed → UNFULFILLED, shipped and delivered → FULFILLED, cancelled → CANCELED, refunded → RETURNED.
+    DRAFT, PARTIALLY_FULFILLED, PARTIALLY_RETURNED and EXPIRED are never answered."""
+
+    DRAFT = "draft"
     UNCONFIRMED = "unconfirmed"
-    CONFIRMED = "confirmed"
-    SHIPPED = "shipped"
-    DELIVERED = "delivered"
-    CANCELLED = "cancelled"
-    REFUNDED = "refunded"
+    UNFULFILLED = "unfulfilled"
+    PARTIALLY_FULFILLED = "partially_fulfilled"
+    PARTIALLY_RETURNED = "partially_returned"
+    RETURNED = "returned"
+    FULFILLED = "fulfilled"
+    CANCELED = "canceled"
+    EXPIRED = "expired"
+
+
+ORDER_STATUS = {
+    "unconfirmed": OrderStatus.UNCONFIRMED,
+    "confirmed": OrderStatus.UNFULFILLED,
+    "shipped": OrderStatus.FULFILLED,
+    "delivered": OrderStatus.FULFILLED,
+    "cancelled": OrderStatus.CANCELED,
+    "refunded": OrderStatus.RETURNED,
+}
 
 
 class OrderLine(OrderLineDetailsFields, graphene.ObjectType):
@@ -830,7 +847,7 @@ class Order(OrderDetailsFields, graphene.ObjectType):
 
     @staticmethod
     def resolve_status(root, info):
-        return OrderStatus.get(root.status)
+        return ORDER_STATUS[root.status]
 
     @staticmethod
     def resolve_user_email(root, info):
