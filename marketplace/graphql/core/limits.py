@@ -55,6 +55,7 @@ from graphql import (
 from graphql.language import Lexer, TokenKind
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef, is_introspection_type
 
+from marketplace.catalog.attributes import SOURCES
 from marketplace.graphql.core.connection import MAX_PAGE_SIZE
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -91,7 +92,10 @@ MUTATION_BUDGET = {
 # The most items each list field returns ("Type.field"); a test requires an entry for every list field of
 # the schema. Resolvers are cut to these bounds (bound_list_resolvers) so the cost above stays true.
 PRODUCT_MAX_VARIANTS = 20
-MAX_ATTRIBUTES = 10
+# One attribute per source at most (catalog.Attribute.source is unique and one of SOURCES, in the database),
+# and only the variant-level sources (weight, volume) on variants.
+MAX_ATTRIBUTES = len(SOURCES)
+MAX_VARIANT_ATTRIBUTES = sum(1 for source in SOURCES.values() if source.variant_level)
 CHECKOUT_MAX_LINES = 100
 LIST_BOUNDS = {
     "Query.channels": 10,
@@ -101,14 +105,14 @@ LIST_BOUNDS = {
     "ProductReview.photos": 5,  # REVIEW_MAX_PHOTOS  # a decision every 36 months at most, and each re-rating
     "Product.media": settings.PRODUCT_MAX_IMAGES,
     "ProductVariant.media": settings.PRODUCT_MAX_IMAGES,
-    # Attributes are the six of catalog.attributes.SOURCES; a product or variant shows at most these.
+    # Attributes are the six of catalog.attributes.SOURCES; a product shows at most these, a variant two.
     "Product.attributes": MAX_ATTRIBUTES,
     "Product.assignedAttributes": MAX_ATTRIBUTES,
-    "ProductVariant.attributes": MAX_ATTRIBUTES,
-    "ProductVariant.assignedAttributes": MAX_ATTRIBUTES,
+    "ProductVariant.attributes": MAX_VARIANT_ATTRIBUTES,
+    "ProductVariant.assignedAttributes": MAX_VARIANT_ATTRIBUTES,
     "ProductType.productAttributes": MAX_ATTRIBUTES,
-    "ProductType.variantAttributes": MAX_ATTRIBUTES,
-    "ProductType.assignedVariantAttributes": MAX_ATTRIBUTES,
+    "ProductType.variantAttributes": MAX_VARIANT_ATTRIBUTES,
+    "ProductType.assignedVariantAttributes": MAX_VARIANT_ATTRIBUTES,
     "SelectedAttribute.values": 1,  # every OCOP attribute holds one value
     "AssignedMultiChoiceAttribute.value": 1,  # not used (no multi-choice attribute)
     "Product.collections": 20,

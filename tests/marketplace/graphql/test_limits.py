@@ -327,3 +327,18 @@ def test_a_request_converts_each_text_once_and_no_more_than_it_paid_for(monkeypa
     with pytest.raises(Exception, match="at most 25 characters of rich text"):
         editorjs.rich_text(info, "<p>Trà</p>")
     assert editorjs.rich_text(info, "  ") is None and len(calls) == 1
+
+
+def test_attribute_bounds_are_what_the_database_allows():
+    from marketplace.catalog.attributes import SOURCES
+
+    # catalog.Attribute.source is unique and one of SOURCES: six attributes, two of them variant-level.
+    assert limits.MAX_ATTRIBUTES == len(SOURCES) == 6
+    assert limits.MAX_VARIANT_ATTRIBUTES == 2
+    # A search page in the current Saleor storefront's shape: 20 products, each with its variants' selection
+    # attributes, fits.
+    search = """query { products(first: 20, filter: {search: "cà phê"}) { totalCount edges { node {
+      id name productVariants(first: 50) { totalCount edges { node { id
+        attributes(variantSelection: VARIANT_SELECTION) { attribute { id slug name inputType }
+          values { id slug name value } } } } } } } } }"""
+    assert cost_of(search).error is None
