@@ -44,6 +44,9 @@ class Checkout(models.Model):
     billing_street = models.CharField(_("billing street address"), max_length=255, blank=True)
     # The promo code entered (Saleor's voucherCode); checked again on every read and at completion.
     voucher_code = models.CharField(_("promo code"), max_length=40, blank=True)
+    # Public key/value notes a storefront keeps on the checkout (Saleor's metadata, e.g. a guest's marketing
+    # consent): strings only, at most METADATA_MAX_KEYS keys (services.checkout_metadata_update bounds them).
+    metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

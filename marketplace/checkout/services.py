@@ -209,6 +209,40 @@ def checkout_email_update(*, checkout: Checkout, email: str, by: Actor) -> Check
     return _save(checkout, _clean_email(email))
 
 
+# Saleor's checkout metadata, bounded: a storefront keeps a few short notes (consents, its own ids) here.
+METADATA_MAX_KEYS = 20
+METADATA_KEY_MAX_LENGTH = 128
+METADATA_VALUE_MAX_LENGTH = 2_000
+
+
+@transaction.atomic
+def checkout_metadata_update(*, checkout: Checkout, items: list[tuple[str, str]], by: Actor) -> Checkout:
+    """Sets the given public metadata keys (others stay). Refuses, changing nothing, an empty or overlong key,
+    an overlong value or more than METADATA_MAX_KEYS keys in all."""
+    require_actor(by)
+    checkout = _lock_checkout(checkout)
+    metadata = dict(checkout.metadata or {})
+    for key, value in items:
+        key = (key or "").strip()
+        if not key:
+            raise _error("input", _("Khóa metadata không được để trống."), CheckoutErrorCode.REQUIRED)
+        if len(key) > METADATA_KEY_MAX_LENGTH or len(value or "") > METADATA_VALUE_MAX_LENGTH:
+            raise _error(
+                "input",
+                _("Khóa metadata dài tối đa %(key)s ký tự, giá trị tối đa %(value)s ký tự.")
+                % {"key": METADATA_KEY_MAX_LENGTH, "value": METADATA_VALUE_MAX_LENGTH},
+                CheckoutErrorCode.INVALID,
+            )
+        metadata[key] = value or ""
+    if len(metadata) > METADATA_MAX_KEYS:
+        raise _error(
+            "input",
+            _("Một giỏ hàng giữ tối đa %(count)s khóa metadata.") % {"count": METADATA_MAX_KEYS},
+            CheckoutErrorCode.INVALID,
+        )
+    return _save(checkout, {"metadata": metadata})
+
+
 @transaction.atomic
 def checkout_shipping_address_update(
     *, checkout: Checkout, full_name: str, phone: str, province: str, commune: str, street: str, by: Actor

@@ -1,11 +1,13 @@
 """The GraphQL schema: one Query and one Mutation assembled from marketplace/graphql/<domain>/."""
 
 import graphene
+from graphql import DirectiveLocation, GraphQLDeprecatedDirective, GraphQLDirective, specified_directives
 
 from marketplace.graphql.account.schema import AccountMutations, AccountQueries
 from marketplace.graphql.attribute.schema import AttributeQueries
 from marketplace.graphql.attribute.types import ASSIGNED_ATTRIBUTE_TYPES
 from marketplace.graphql.certification.schema import CertificationQueries
+from marketplace.graphql.checkout.metadata import MetadataMutations
 from marketplace.graphql.checkout.mutations import CheckoutMutations
 from marketplace.graphql.checkout.schema import CheckoutQueries
 from marketplace.graphql.checkout.transactions import TransactionMutations
@@ -35,6 +37,7 @@ class Query(
 class Mutation(
     CheckoutMutations,
     TransactionMutations,
+    MetadataMutations,
     ProductMutations,
     AccountMutations,
     OrderMutations,
@@ -43,5 +46,22 @@ class Mutation(
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation, types=ASSIGNED_ATTRIBUTE_TYPES)
+# graphql-core 3.2.14 lets @deprecated mark directive definitions too (DIRECTIVE_DEFINITION, a location the
+# GraphQL spec and graphql-js 16 do not know): clients building a schema from our introspection (GraphQL Code
+# Generator in Saleor's storefront) then fail to parse it. Saleor answers the spec's four locations.
+DEPRECATED = GraphQLDirective(
+    name=GraphQLDeprecatedDirective.name,
+    locations=[
+        location
+        for location in GraphQLDeprecatedDirective.locations
+        if location != DirectiveLocation.DIRECTIVE_DEFINITION
+    ],
+    args=GraphQLDeprecatedDirective.args,
+    description=GraphQLDeprecatedDirective.description,
+)
+DIRECTIVES = [DEPRECATED if d.name == DEPRECATED.name else d for d in specified_directives]
+
+schema = graphene.Schema(
+    query=Query, mutation=Mutation, types=ASSIGNED_ATTRIBUTE_TYPES, directives=DIRECTIVES
+)
 bound_list_resolvers(schema.graphql_schema)

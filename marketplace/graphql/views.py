@@ -166,6 +166,7 @@ class GraphQLView(BaseGraphQLView):
         }
         if analysis.error is not None:
             return ExecutionResult(errors=[analysis.error])
+        request.rich_text_chars = analysis.rich_text_chars
         options = {
             "context_value": request,
             "variable_values": variables,

@@ -36,6 +36,9 @@ from marketplace.graphql.core.mutations import BaseMutation, check_max_lengths, 
 
 
 class AccountErrorCode(graphene.Enum):
+    # Saleor's code for an account whose e-mail is not confirmed yet: never answered here (accounts are usable
+    # at once), listed because Saleor's storefront names it in its own code.
+    ACCOUNT_NOT_CONFIRMED = "account_not_confirmed"
     GRAPHQL_ERROR = "graphql_error"
     INVALID = "invalid"
     INVALID_CREDENTIALS = "invalid_credentials"

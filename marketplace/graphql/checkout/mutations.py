@@ -28,6 +28,14 @@ from marketplace.orders.selectors import order_by_token
 
 MAX_LINES_PER_CALL = 100
 
+
+def _legacy_checkout_id() -> graphene.ID:
+    """Saleor's older `checkoutId` argument. Deprecated in words, not with @deprecated: introspection leaves
+    deprecated arguments out unless asked (GraphQL Code Generator does not ask), and the current Saleor
+    storefront still sends `checkoutId` to the promo-code mutations, so its build would fail."""
+    return graphene.ID(description="Deprecated: use `id` instead.")
+
+
 CheckoutError = error_type(
     "CheckoutError",
     CheckoutErrorCode,
@@ -364,7 +372,7 @@ class CheckoutShippingMethodUpdate(CheckoutMutation):
 
     class Arguments:
         id = graphene.ID(description="The checkout's ID.")
-        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        checkout_id = _legacy_checkout_id()
         token = graphene.UUID(description="The checkout's token (instead of id).")
         shipping_method_id = graphene.ID(description="Shipping method.")
 
@@ -391,7 +399,7 @@ class CheckoutLineDelete(CheckoutMutation):
 
     class Arguments:
         id = graphene.ID(description="The checkout's ID.")
-        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        checkout_id = _legacy_checkout_id()
         token = graphene.UUID(description="The checkout's token (instead of id).")
         line_id = graphene.ID(description="ID of the checkout line to delete.")
 
@@ -417,7 +425,7 @@ class CheckoutAddPromoCode(CheckoutMutation):
 
     class Arguments:
         id = graphene.ID(description="The checkout's ID.")
-        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        checkout_id = _legacy_checkout_id()
         token = graphene.UUID(description="The checkout's token (instead of id).")
         promo_code = graphene.String(required=True, description="A voucher's code (any letter case).")
 
@@ -448,7 +456,7 @@ class CheckoutRemovePromoCode(CheckoutMutation):
 
     class Arguments:
         id = graphene.ID(description="The checkout's ID.")
-        checkout_id = graphene.ID(deprecation_reason="Use `id` instead.")
+        checkout_id = _legacy_checkout_id()
         token = graphene.UUID(description="The checkout's token (instead of id).")
         promo_code = graphene.String(description="The code to remove (the checkout holds at most one).")
         promo_code_id = graphene.ID(

@@ -20,6 +20,7 @@ from marketplace.checkout.selectors import (
 )
 from marketplace.core.provinces import BY_CODE, PROVINCES
 from marketplace.graphql.core.connection import CountableConnection
+from marketplace.graphql.core.metadata import ObjectWithMetadata
 from marketplace.graphql.core.types import (
     CountryDisplay,
     Money,
@@ -448,7 +449,7 @@ class Checkout(graphene.ObjectType):
     )
 
     class Meta:
-        interfaces = (graphene.relay.Node,)
+        interfaces = (graphene.relay.Node, ObjectWithMetadata)
         description = (
             "A shopping cart on its way to an order. The totals include shipping once a delivery method is "
             "chosen."
@@ -692,12 +693,29 @@ def _chosen(info, checkout) -> DeliveryOption | None:
 
 
 class OrderStatus(graphene.Enum):
+    """Saleor's order statuses. Ours map onto them (statusDisplay names ours): unconfirmed → UNCONFIRMED,
+    confirmed → UNFULFILLED, shipped and delivered → FULFILLED, cancelled → CANCELED, refunded → RETURNED.
+    DRAFT, PARTIALLY_FULFILLED, PARTIALLY_RETURNED and EXPIRED are never answered."""
+
+    DRAFT = "draft"
     UNCONFIRMED = "unconfirmed"
-    CONFIRMED = "confirmed"
-    SHIPPED = "shipped"
-    DELIVERED = "delivered"
-    CANCELLED = "cancelled"
-    REFUNDED = "refunded"
+    UNFULFILLED = "unfulfilled"
+    PARTIALLY_FULFILLED = "partially_fulfilled"
+    PARTIALLY_RETURNED = "partially_returned"
+    RETURNED = "returned"
+    FULFILLED = "fulfilled"
+    CANCELED = "canceled"
+    EXPIRED = "expired"
+
+
+ORDER_STATUS = {
+    "unconfirmed": OrderStatus.UNCONFIRMED,
+    "confirmed": OrderStatus.UNFULFILLED,
+    "shipped": OrderStatus.FULFILLED,
+    "delivered": OrderStatus.FULFILLED,
+    "cancelled": OrderStatus.CANCELED,
+    "refunded": OrderStatus.RETURNED,
+}
 
 
 class OrderLine(OrderLineDetailsFields, graphene.ObjectType):
@@ -847,7 +865,7 @@ class Order(OrderDetailsFields, graphene.ObjectType):
 
     @staticmethod
     def resolve_status(root, info):
-        return OrderStatus.get(root.status)
+        return ORDER_STATUS[root.status]
 
     @staticmethod
     def resolve_user_email(root, info):

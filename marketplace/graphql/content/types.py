@@ -8,7 +8,7 @@ from marketplace.graphql.content.dataloaders import (
     prime_menu_items,
 )
 from marketplace.graphql.core.connection import CountableConnection
-from marketplace.graphql.core.editorjs import html_to_editorjs
+from marketplace.graphql.core.editorjs import rich_text
 from marketplace.graphql.core.languages import (
     LanguageDisplay,
     TranslationResolvers,
@@ -49,11 +49,11 @@ class PageTranslation(TranslationResolvers, graphene.ObjectType):
 
     @staticmethod
     def resolve_content(root, info):
-        return html_to_editorjs(root.content)
+        return rich_text(info, root.content)
 
     @staticmethod
     def resolve_content_json(root, info):
-        return html_to_editorjs(root.content)
+        return rich_text(info, root.content)
 
 
 class MenuItemTranslation(TranslationResolvers, graphene.ObjectType):
@@ -114,7 +114,7 @@ class Page(graphene.ObjectType):
 
     @staticmethod
     def resolve_content(root, info):
-        return html_to_editorjs(root.content)
+        return rich_text(info, root.content)
 
     @staticmethod
     def resolve_seo_title(root, info):

@@ -5,6 +5,10 @@ import json
 from html.parser import HTMLParser
 from typing import Any
 
+from graphql import GraphQLError
+
+from marketplace.graphql.core import limits
+
 EDITORJS_VERSION = "2.24.3"
 _BLOCK_TAGS = {"p": "paragraph", "h2": "header", "h3": "header", "h4": "header", "blockquote": "quote"}
 
@@ -104,6 +108,30 @@ def html_to_editorjs(value: str) -> dict | None:
     parser.feed(value)
     parser.close()
     return {"time": 0, "blocks": parser.blocks, "version": EDITORJS_VERSION}
+
+
+def rich_text(info, value: str) -> dict | None:
+    """html_to_editorjs for a resolver: each distinct text converted once per request, and no more characters
+    than the request's cost paid for (limits.RICH_TEXT_FIELDS; views.GraphQLView sets `rich_text_chars`)."""
+    if not (value or "").strip():
+        return None
+    context = info.context
+    memo = getattr(context, "_rich_text_memo", None)
+    if memo is None:
+        memo = context._rich_text_memo = {}
+        context._rich_text_used = 0
+    if value in memo:
+        return memo[value]
+    budget = getattr(context, "rich_text_chars", None)
+    if budget is None:
+        budget = limits.RICH_TEXTS_PER_REQUEST * limits.RICH_TEXT_CHARS
+    if context._rich_text_used + len(value) > budget:
+        raise GraphQLError(
+            f"This request converts at most {budget} characters of rich text; ask for fewer descriptions."
+        )
+    context._rich_text_used += len(value)
+    memo[value] = html_to_editorjs(value)
+    return memo[value]
 
 
 def editorjs_to_html(document) -> str:

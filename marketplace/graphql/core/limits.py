@@ -55,6 +55,7 @@ from graphql import (
 from graphql.language import Lexer, TokenKind
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef, is_introspection_type
 
+from marketplace.catalog.attributes import SOURCES
 from marketplace.graphql.core.connection import MAX_PAGE_SIZE
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -91,7 +92,10 @@ MUTATION_BUDGET = {
 # The most items each list field returns ("Type.field"); a test requires an entry for every list field of
 # the schema. Resolvers are cut to these bounds (bound_list_resolvers) so the cost above stays true.
 PRODUCT_MAX_VARIANTS = 20
-MAX_ATTRIBUTES = 10
+# One attribute per source at most (catalog.Attribute.source is unique and one of SOURCES, in the database),
+# and only the variant-level sources (weight, volume) on variants.
+MAX_ATTRIBUTES = len(SOURCES)
+MAX_VARIANT_ATTRIBUTES = sum(1 for source in SOURCES.values() if source.variant_level)
 CHECKOUT_MAX_LINES = 100
 LIST_BOUNDS = {
     "Query.channels": 10,
@@ -101,14 +105,14 @@ LIST_BOUNDS = {
     "ProductReview.photos": 5,  # REVIEW_MAX_PHOTOS  # a decision every 36 months at most, and each re-rating
     "Product.media": settings.PRODUCT_MAX_IMAGES,
     "ProductVariant.media": settings.PRODUCT_MAX_IMAGES,
-    # Attributes are the six of catalog.attributes.SOURCES; a product or variant shows at most these.
+    # Attributes are the six of catalog.attributes.SOURCES; a product shows at most these, a variant two.
     "Product.attributes": MAX_ATTRIBUTES,
     "Product.assignedAttributes": MAX_ATTRIBUTES,
-    "ProductVariant.attributes": MAX_ATTRIBUTES,
-    "ProductVariant.assignedAttributes": MAX_ATTRIBUTES,
+    "ProductVariant.attributes": MAX_VARIANT_ATTRIBUTES,
+    "ProductVariant.assignedAttributes": MAX_VARIANT_ATTRIBUTES,
     "ProductType.productAttributes": MAX_ATTRIBUTES,
-    "ProductType.variantAttributes": MAX_ATTRIBUTES,
-    "ProductType.assignedVariantAttributes": MAX_ATTRIBUTES,
+    "ProductType.variantAttributes": MAX_VARIANT_ATTRIBUTES,
+    "ProductType.assignedVariantAttributes": MAX_VARIANT_ATTRIBUTES,
     "SelectedAttribute.values": 1,  # every OCOP attribute holds one value
     "AssignedMultiChoiceAttribute.value": 1,  # not used (no multi-choice attribute)
     "Product.collections": 20,
@@ -145,6 +149,8 @@ LIST_BOUNDS = {
     "CheckoutError.lines": CHECKOUT_MAX_LINES,
     "Order.discounts": 1,  # one voucher per order
     "Checkout.giftCards": 1,  # always empty
+    "Checkout.metadata": 20,  # checkout.services.METADATA_MAX_KEYS
+    "ObjectWithMetadata.metadata": 20,
     "Order.transactions": 5,  # one payment per order, a few card attempts at most
 }
 # Tree fields may nest inside themselves as deep as the tree goes (menus: the two levels a storefront
@@ -155,11 +161,33 @@ TREE_DEPTH = {"MenuItem.children": 2, "Category.children": 3}
 CONNECTION_COST = 200
 SEARCH_COST = 3_000  # a connection with a full-text search: ~50 ms (docs/adr/0003)
 COUNT_COST = 200  # a connection's totalCount
-FIELD_COSTS = {
-    "Product.description": 300,
-    "Category.description": 300,
-    "Collection.description": 300,
-    "Page.content": 300,
+FIELD_COSTS: dict[str, int] = {}
+# Rich text: stored as sanitised HTML, answered as EditorJS (editorjs.rich_text). Converting one text of
+# RICH_TEXT_CHARS characters (the longest product description) costs ~4 ms and its JSON ~0.4 ms (measured
+# 2026-12-05): RICH_TEXT_COST.
+# A request converts each distinct text once (the answer is memoised per request, as a DataLoader would)
+# and at most as many characters as it paid for, so a rich-text field costs 1 per occurrence (the resolver
+# call) plus RICH_TEXT_COST - 1 per text it may convert: its occurrences × its size in texts (pages hold up to
+# 100,000 characters: 5), counted up to RICH_TEXTS_PER_REQUEST for the whole request. The order history
+# (10 orders × 100 lines × a product description) is thus charged 80 conversions, and the request may
+# convert no more than 80 × RICH_TEXT_CHARS characters (views.GraphQLView sets the budget; further texts
+# answer null with an error).
+RICH_TEXT_COST = 300
+RICH_TEXT_CHARS = 20_000  # catalog.models.PRODUCT_DESCRIPTION_MAX_LENGTH
+RICH_TEXTS_PER_REQUEST = 80
+RICH_TEXT_FIELDS = {
+    "Product.description": 1,
+    "ProductTranslation.description": 1,
+    "ProductTranslation.descriptionJson": 1,
+    "Category.description": 1,
+    "CategoryTranslation.description": 1,
+    "CategoryTranslation.descriptionJson": 1,
+    "Collection.description": 1,
+    "CollectionTranslation.description": 1,
+    "CollectionTranslation.descriptionJson": 1,
+    "Page.content": 5,  # content.services.PAGE_CONTENT_MAX_LENGTH
+    "PageTranslation.content": 5,
+    "PageTranslation.contentJson": 5,
 }
 # Connections whose nodes a DataLoader already holds for the whole page of parents (no SQL of their own):
 # they cost no CONNECTION_COST and their page is cut to the bound (the resolver cuts `first`/`last` too).
@@ -259,6 +287,13 @@ class Analysis:
     fields: int = 0
     mutations: Counter = field(default_factory=Counter)
     error: LimitError | None = None
+    # Rich texts the operation may convert (RICH_TEXT_FIELDS), before the per-request cap.
+    rich_texts: int = 0
+
+    @property
+    def rich_text_chars(self) -> int:
+        """The characters of rich text the request may convert: what its cost paid for."""
+        return min(self.rich_texts, RICH_TEXTS_PER_REQUEST) * RICH_TEXT_CHARS
 
 
 class _Walker:
@@ -313,13 +348,16 @@ class _Walker:
             return parent.fields.get(name)
         return None
 
-    def walk(self, selection_set, parent, depth: int, lists: Counter, spreads: frozenset, page: int) -> int:
+    def walk(
+        self, selection_set, parent, depth: int, lists: Counter, spreads: frozenset, page: int, scale: int = 1
+    ) -> int:
+        """The selection's cost; `scale` is how many times the enclosing lists repeat it."""
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.walk(selection.selection_set, inner, depth, lists, spreads, page)
+                total += self.walk(selection.selection_set, inner, depth, lists, spreads, page, scale)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
@@ -328,13 +366,20 @@ class _Walker:
                 if name in spreads:
                     raise _Refused(LimitError(f"Fragment {name} spreads itself."))
                 inner = self.schema.get_type(fragment.type_condition.name.value)
-                total += self.walk(fragment.selection_set, inner, depth, lists, spreads | {name}, page)
+                total += self.walk(fragment.selection_set, inner, depth, lists, spreads | {name}, page, scale)
             else:
-                total += self.field(selection, parent, depth, lists, spreads, page)
+                total += self.field(selection, parent, depth, lists, spreads, page, scale)
         return total
 
     def field(
-        self, node: FieldNode, parent, depth: int, lists: Counter, spreads: frozenset, page: int
+        self,
+        node: FieldNode,
+        parent,
+        depth: int,
+        lists: Counter,
+        spreads: frozenset,
+        page: int,
+        scale: int = 1,
     ) -> int:
         """The field's cost. `page` is the page size of the connection whose selection this is."""
         analysis = self.analysis
@@ -366,11 +411,13 @@ class _Walker:
             self.check_repeats(coordinate, repeats)
             loaded = LOADED_CONNECTIONS.get(coordinate)
             page_size = self.page_size(node) if loaded is None else min(self.page_size(node), loaded)
-            selection = self.walk(node.selection_set, named, depth, repeats, spreads, page_size)
+            selection = self.walk(node.selection_set, named, depth, repeats, spreads, page_size, scale)
             if loaded is not None:
                 return 1 + selection
             return CONNECTION_COST + (SEARCH_COST if self.searches(node) else 0) + selection
         weight = FIELD_COSTS.get(coordinate, 1)
+        if coordinate in RICH_TEXT_FIELDS:
+            analysis.rich_texts += scale * RICH_TEXT_FIELDS[coordinate]
         if name == "totalCount" and parent.name.endswith("Connection"):
             weight = COUNT_COST
         multiplier = 1
@@ -385,7 +432,7 @@ class _Walker:
                     multiplier = DEFAULT_PAGE if bound is None else bound
         if node.selection_set is None:
             return multiplier * weight
-        child = self.walk(node.selection_set, named, depth, repeats, spreads, page)
+        child = self.walk(node.selection_set, named, depth, repeats, spreads, page, scale * multiplier)
         if depth == 1 and name in ("__schema", "__type"):
             return 1 + self.introspection_cost(node, name)
         return multiplier * (weight + child)
@@ -492,6 +539,7 @@ def analyse(
     except _Refused as refused:
         analysis.error = refused.error
         return analysis
+    analysis.cost += (RICH_TEXT_COST - 1) * min(analysis.rich_texts, RICH_TEXTS_PER_REQUEST)
     if analysis.cost > MAX_QUERY_COST:
         analysis.error = LimitError(
             f"The query exceeds the maximum cost of {MAX_QUERY_COST}. Actual cost is {analysis.cost}",

@@ -15,6 +15,9 @@ class ProductOrderField(graphene.Enum):
     MINIMAL_PRICE = "minimal_price"
     CREATED_AT = "created_at"
     LAST_MODIFIED_AT = "updated_at"
+    # Saleor's older names for LAST_MODIFIED_AT (the current Saleor storefront sorts "newest" by DATE).
+    LAST_MODIFIED = "last_modified"
+    DATE = "date"
     RATING = "rating"
     COLLECTION = "collection"
 
@@ -27,10 +30,18 @@ class ProductOrderField(graphene.Enum):
             "MINIMAL_PRICE": "Sort products by the price of their cheapest variant.",
             "CREATED_AT": "Sort products by creation date.",
             "LAST_MODIFIED_AT": "Sort products by the last modification date.",
+            "LAST_MODIFIED": "Sort products by the last modification date.",
+            "DATE": "Sort products by the last modification date.",
             "RATING": "Sort products by the buyers' average rating, then by how many reviewed them.",
             "COLLECTION": "Sort products by their position in the collection; only on collection products.",
         }
         return descriptions.get(self.name)
+
+    @property
+    def deprecation_reason(self):
+        if self.name in ("LAST_MODIFIED", "DATE"):
+            return "Use `LAST_MODIFIED_AT` instead."
+        return None
 
 
 class ProductOrder(graphene.InputObjectType):
@@ -84,7 +95,7 @@ def sort_products(
         return queryset.order_by(*keys)
     if field == ProductOrderField.CREATED_AT:
         return _ordered(queryset, F("created_at"), descending, nullable=False)
-    if field == ProductOrderField.LAST_MODIFIED_AT:
+    if field in (ProductOrderField.LAST_MODIFIED_AT, ProductOrderField.LAST_MODIFIED, ProductOrderField.DATE):
         return _ordered(queryset, F("updated_at"), descending)
     return _by_name(queryset, descending)
 

@@ -4,7 +4,7 @@ variants, categories and collections (null where no translation exists; the clie
 import graphene
 
 from marketplace.catalog import models
-from marketplace.graphql.core.editorjs import html_to_editorjs
+from marketplace.graphql.core.editorjs import rich_text
 from marketplace.graphql.core.languages import LanguageDisplay, TranslationResolvers, blank_to_none
 
 
@@ -25,11 +25,11 @@ class _Described(TranslationResolvers):
 
     @staticmethod
     def resolve_description(root, info):
-        return html_to_editorjs(root.description)
+        return rich_text(info, root.description)
 
     @staticmethod
     def resolve_description_json(root, info):
-        return html_to_editorjs(root.description)
+        return rich_text(info, root.description)
 
 
 class ProductTranslation(_Described, graphene.ObjectType):

@@ -20,7 +20,7 @@ from marketplace.graphql.certification.dataloaders import (
 )
 from marketplace.graphql.certification.types import OcopCertification, OcopTimelineEvent
 from marketplace.graphql.core.connection import CountableConnection, connection_field, paginate
-from marketplace.graphql.core.editorjs import html_to_editorjs
+from marketplace.graphql.core.editorjs import rich_text
 from marketplace.graphql.core.languages import load_translation, translation_field
 from marketplace.graphql.core.limits import LOADED_CONNECTIONS
 from marketplace.graphql.core.types import (
@@ -350,7 +350,7 @@ class Product(graphene.ObjectType):
 
     @staticmethod
     def resolve_description(root, info):
-        return html_to_editorjs(root.description)
+        return rich_text(info, root.description)
 
     @staticmethod
     def resolve_seo_title(root, info):
@@ -557,7 +557,7 @@ class _NamedGroup:
 
     @staticmethod
     def resolve_description(root, info):
-        return html_to_editorjs(root.description)
+        return rich_text(info, root.description)
 
     @staticmethod
     def resolve_seo_title(root, info):

@@ -192,6 +192,10 @@ def test_sorting_and_filters(api):
     assert run({"field": "PRICE", "direction": "ASC"}) == ["b-re", "a-dat"]
     assert run({"field": "RATING", "direction": "DESC"}) == ["a-dat", "b-re"]
     assert run({"field": "CREATED_AT", "direction": "DESC"}) == ["a-dat", "b-re"]
+    # Saleor's older names for the last modification date, as the current Saleor storefront sends them.
+    for older in ("DATE", "LAST_MODIFIED", "LAST_MODIFIED_AT"):
+        assert run({"field": older, "direction": "DESC"}) == ["a-dat", "b-re"]
+        assert run({"field": older, "direction": "ASC"}) == ["b-re", "a-dat"]
     assert run(filter={"ocopStars": [3]}) == ["b-re"]
     assert run(filter={"price": {"gte": 100000}}) == ["a-dat"]
     assert run(filter={"producers": [f"{_gid('Producer', cheap.producer_id)}"]}) == ["b-re"]

@@ -393,6 +393,13 @@ PUBLIC_MUTATIONS = {
         lambda t: {"id": t["checkout"]},
         [],
     ),
+    # Whoever holds the checkout's ID may set its public metadata (as Saleor for checkouts).
+    "updateMetadata": (
+        """mutation($id: ID!) { updateMetadata(id: $id, input: [{key: "consent", value: "yes"}]) {
+            item { ... on Checkout { metafield(key: "consent") } } errors { code } } }""",
+        lambda t: {"id": t["checkout"]},
+        [],
+    ),
     "checkoutRemovePromoCode": (
         """mutation($id: ID!) { checkoutRemovePromoCode(id: $id, promoCode: "MATRIX10") {
             checkout { voucherCode } errors { code } } }""",

@@ -274,3 +274,71 @@ def test_a_search_costs_its_query_and_nested_searches_are_refused(api):
     nested = """query { categories(first: 20) { edges { node {
         products(first: 1, filter: {search: "cà phê"}) { totalCount } } } } }"""
     refused(api, nested, "QueryCostError")
+
+
+# The order history of Saleor's classic storefront, in our own words: ten orders, every line's product with
+# its description. Each description is converted once per distinct text and the request converts at most
+# RICH_TEXTS_PER_REQUEST texts' worth of characters, so it is charged that many conversions, not 1,000.
+ORDER_HISTORY = """query History($first: Int) { me { id email orders(first: $first) { edges { node {
+  id number created total { gross { amount currency } } paymentStatus
+  lines { quantity variant { id name pricing { price { gross { amount currency } } }
+    product { id name slug description thumbnail { url alt } category { id name } } } }
+} } } } }"""
+
+
+def test_the_order_history_shape_is_accepted_and_charged_its_capped_conversions():
+    analysis = cost_of(ORDER_HISTORY, {"first": 10})
+    assert analysis.error is None, analysis.error
+    assert analysis.rich_texts == 10 * limits.CHECKOUT_MAX_LINES
+    assert analysis.rich_text_chars == limits.RICH_TEXTS_PER_REQUEST * limits.RICH_TEXT_CHARS
+    without = cost_of(ORDER_HISTORY.replace(" description", ""), {"first": 10})
+    assert analysis.cost - without.cost == 1_000 + (limits.RICH_TEXT_COST - 1) * limits.RICH_TEXTS_PER_REQUEST
+    assert analysis.cost <= limits.MAX_QUERY_COST
+
+
+def test_a_hundred_orders_of_the_same_shape_are_still_refused(api):
+    analysis = cost_of(ORDER_HISTORY, {"first": 100})
+    assert analysis.error is not None
+    refused(api, ORDER_HISTORY, "QueryCostError", {"first": 100})
+
+
+def test_a_few_descriptions_cost_what_they_did():
+    listing = "query { products(first: %d) { edges { node { id %s } } } }"
+    for count in (10, limits.RICH_TEXTS_PER_REQUEST):
+        with_text = cost_of(listing % (count, "description"))
+        assert with_text.cost - cost_of(listing % (count, "")).cost == count * limits.RICH_TEXT_COST
+        assert with_text.rich_text_chars == count * limits.RICH_TEXT_CHARS
+    # A page is up to five descriptions long and is charged so.
+    assert cost_of('query { page(slug: "a") { content } }').rich_texts == 5
+
+
+def test_a_request_converts_each_text_once_and_no_more_than_it_paid_for(monkeypatch):
+    from types import SimpleNamespace
+
+    from marketplace.graphql.core import editorjs
+
+    calls = []
+    convert = editorjs.html_to_editorjs
+    monkeypatch.setattr(editorjs, "html_to_editorjs", lambda value: calls.append(value) or convert(value))
+    info = SimpleNamespace(context=SimpleNamespace(rich_text_chars=25))
+    first = editorjs.rich_text(info, "<p>Cà phê Arabica</p>")  # 21 characters
+    assert editorjs.rich_text(info, "<p>Cà phê Arabica</p>") is first
+    assert calls == ["<p>Cà phê Arabica</p>"]
+    with pytest.raises(Exception, match="at most 25 characters of rich text"):
+        editorjs.rich_text(info, "<p>Trà</p>")
+    assert editorjs.rich_text(info, "  ") is None and len(calls) == 1
+
+
+def test_attribute_bounds_are_what_the_database_allows():
+    from marketplace.catalog.attributes import SOURCES
+
+    # catalog.Attribute.source is unique and one of SOURCES: six attributes, two of them variant-level.
+    assert limits.MAX_ATTRIBUTES == len(SOURCES) == 6
+    assert limits.MAX_VARIANT_ATTRIBUTES == 2
+    # A search page in the current Saleor storefront's shape: 20 products, each with its variants' selection
+    # attributes, fits.
+    search = """query { products(first: 20, filter: {search: "cà phê"}) { totalCount edges { node {
+      id name productVariants(first: 50) { totalCount edges { node { id
+        attributes(variantSelection: VARIANT_SELECTION) { attribute { id slug name inputType }
+          values { id slug name value } } } } } } } } }"""
+    assert cost_of(search).error is None

@@ -61,7 +61,7 @@ def test_staff_cancel_through_the_api_restocks_and_records_the_reason(api, order
     staff = order_world["users"]["staff_with_permission"]
     order_id = to_global_id("Order", str(order_world["order"].token))
     payload = api.data(CANCEL, {"id": order_id, "reason": "Khách gọi hủy"}, user=staff)["orderCancel"]
-    assert payload == {"order": {"id": order_id, "status": "CANCELLED"}, "errors": []}
+    assert payload == {"order": {"id": order_id, "status": "CANCELED"}, "errors": []}
     assert _state(order_world) == (OrderStatus.CANCELLED, 10, 1)
     event = OrderEvent.objects.get()
     assert (event.actor_kind, event.actor_user, event.reason) == (ActorKind.STAFF, staff, "Khách gọi hủy")

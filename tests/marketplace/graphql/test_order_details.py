@@ -298,3 +298,22 @@ def test_an_order_names_its_channel_delivery_and_balance_as_the_confirmation_pag
         total,
         0,
     )
+
+
+@pytest.mark.parametrize(
+    ("ours", "saleor"),
+    [
+        ("unconfirmed", "UNCONFIRMED"),
+        ("confirmed", "UNFULFILLED"),
+        ("shipped", "FULFILLED"),
+        ("delivered", "FULFILLED"),
+        ("cancelled", "CANCELED"),
+        ("refunded", "RETURNED"),
+    ],
+)
+def test_every_order_status_maps_onto_saleors(ours, saleor):
+    from marketplace.graphql.checkout.types import ORDER_STATUS
+    from marketplace.orders.models import OrderStatus as DomainStatus
+
+    assert set(ORDER_STATUS) == set(DomainStatus.values)
+    assert ORDER_STATUS[ours].name == saleor
