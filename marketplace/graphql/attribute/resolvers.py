@@ -56,10 +56,15 @@ def variant_attributes(
             if attribute.source in (AttributeSource.WEIGHT, AttributeSource.VOLUME)
             and attribute.visible_in_storefront
         ]
-    return [
+    views = [
         AssignedView(attribute=attribute, values=variant_values(attribute, variant=variant))
         for attribute in attributes
     ]
+    if scope_value(variant_selection) == "variant_selection":
+        # One product type spans an OCOP group (coffee by weight, sauces by volume): a pack size the variant
+        # has no value for is nothing a shopper can choose (storefronts wait for a choice in each one).
+        return [view for view in views if view.values]
+    return views
 
 
 def assigned(views: list[AssignedView], *, limit: int | None = None, slug: str | None = None):

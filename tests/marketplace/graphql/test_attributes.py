@@ -335,3 +335,28 @@ def test_translation_objects_tell_their_language(api):
         "name": "Doanh nghiệp",
         "translation": {"name": "Company", "language": {"code": "EN"}},
     }
+
+
+VARIANT_SCOPES = """
+query($slug: String!) {
+  product(slug: $slug, channel: "default-channel") {
+    variants {
+      choose: attributes(variantSelection: VARIANT_SELECTION) { attribute { slug } values { name } }
+      every: attributes(variantSelection: ALL) { attribute { slug } values { name } }
+    }
+  }
+}
+"""
+
+
+def test_variant_selection_offers_only_the_pack_sizes_the_variant_has(api):
+    """A drinks type has weight and volume; a coffee pack weighs and has no volume, so the volume is nothing
+    to choose (Saleor's storefront waits for a choice in every selection attribute before "Add to bag")."""
+    coffee = visible_product(slug="ca-phe-hat", category=Category.objects.get(slug="do-uong"))
+    coffee.variants.update(weight_grams=600, volume_ml=None)
+    variant = api.data(VARIANT_SCOPES, {"slug": "ca-phe-hat"})["product"]["variants"][0]
+    assert variant["choose"] == [{"attribute": {"slug": "weight"}, "values": [{"name": "600"}]}]
+    assert variant["every"] == [
+        {"attribute": {"slug": "weight"}, "values": [{"name": "600"}]},
+        {"attribute": {"slug": "volume"}, "values": []},
+    ]
