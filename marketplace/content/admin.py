@@ -2,9 +2,17 @@ import functools
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from marketplace.content import services
-from marketplace.content.models import Menu, MenuItem, MenuItemTranslation, Page, PageTranslation
+from marketplace.content.models import (
+    MENU_MAX_ITEMS,
+    Menu,
+    MenuItem,
+    MenuItemTranslation,
+    Page,
+    PageTranslation,
+)
 from marketplace.core.admin_translations import (
     TranslationInline,
     save_translation_formset,
@@ -48,9 +56,22 @@ class PageAdminForm(forms.ModelForm):
         widgets = {"content": RichTextarea()}  # the portal's editor; content.services sanitises on save
 
 
+class MenuItemFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms if form.has_changed() or form.instance.pk is not None]
+        kept = [form for form in kept if not getattr(form, "cleaned_data", {}).get("DELETE")]
+        if len(kept) > MENU_MAX_ITEMS:
+            raise forms.ValidationError(
+                _("Một menu có tối đa %(max)d mục (tính cả các mục con).") % {"max": MENU_MAX_ITEMS}
+            )
+
+
 class MenuItemInline(admin.TabularInline):
     model = MenuItem
+    formset = MenuItemFormSet
     extra = 0
+    max_num = MENU_MAX_ITEMS
     fields = ["name", "parent", "sort_order", "category", "collection", "page", "url"]
 
 

@@ -1,5 +1,6 @@
 """Saleor's `menu` and `page`: the navbar/footer menus and static pages (e.g. "about") of the storefront."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +26,15 @@ class Page(models.Model):
         return self.title
 
 
+# The most items one menu holds, at all levels together (a trigger in the database, MenuItem.clean and the
+# admin inline enforce it): the GraphQL cost of a menu's tree is counted on this total (graphql.core.limits).
+MENU_MAX_ITEMS = 100
+
+
 class Menu(models.Model):
     name = models.CharField(max_length=250)
     slug = models.SlugField(max_length=100, unique=True)
+    root_items: list["MenuItem"]  # set by content.selectors.menu_tree
 
     class Meta:
         ordering = ["slug"]
@@ -49,6 +56,9 @@ class MenuItem(models.Model):
     category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.CASCADE)
     collection = models.ForeignKey("catalog.Collection", null=True, blank=True, on_delete=models.CASCADE)
     page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE)
+    # Set on the items content.selectors.menu_tree loads: the item's children in order, its depth (0: a root).
+    tree_children: list["MenuItem"]
+    tree_level: int
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -63,6 +73,18 @@ class MenuItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.menu_id is None:
+            return
+        if self.parent_id is not None and self.parent is not None and self.parent.menu_id != self.menu_id:
+            raise ValidationError({"parent": _("Mục cha phải thuộc cùng menu.")})
+        others = MenuItem.objects.filter(menu_id=self.menu_id).exclude(pk=self.pk).count()
+        if others >= MENU_MAX_ITEMS:
+            raise ValidationError(
+                _("Một menu có tối đa %(max)d mục (tính cả các mục con).") % {"max": MENU_MAX_ITEMS}
+            )
 
 
 class PageTranslation(models.Model):

@@ -1,6 +1,6 @@
 import graphene
 
-from marketplace.content import models
+from marketplace.content import models, selectors
 from marketplace.graphql.attribute.types import AssignedAttribute, PositiveInt
 from marketplace.graphql.content.dataloaders import (
     MenuItemTranslationLoader,
@@ -165,14 +165,12 @@ class MenuItem(graphene.ObjectType):
 
     @staticmethod
     def resolve_level(root, info):
-        return 0 if root.parent_id is None else 1
+        return _in_tree(info, root).tree_level
 
     @staticmethod
     def resolve_children(root, info):
-        # Prefetched by content.selectors.menu_by_slug for the two levels a storefront renders.
-        children = list(root.children.all())
-        prime_menu_items(info.context, children)
-        return children
+        # The menu's whole tree was loaded at once (content.selectors.menu_tree) and its items primed.
+        return _in_tree(info, root).tree_children
 
     @staticmethod
     def resolve_url(root, info):
@@ -198,8 +196,45 @@ class Menu(graphene.ObjectType):
 
     @staticmethod
     def resolve_items(root, info):
-        items = getattr(root, "root_items", None)
-        items = items if items is not None else list(root.items.filter(parent__isnull=True))
-        # Both levels at once: the children's translations load with their parents'.
-        prime_menu_items(info.context, [*items, *(child for item in items for child in item.children.all())])
-        return items
+        return _tree(info, root)
+
+
+def _tree(info, menu: models.Menu) -> list[models.MenuItem]:
+    """The menu's root items, its whole tree loaded in one query (once per request and menu) and every
+    item's translations and targets primed for the loaders."""
+    roots = getattr(menu, "root_items", None)
+    if roots is None:
+        roots = selectors.menu_tree(menu)
+    if not getattr(menu, "_tree_primed", False):
+        prime_menu_items(info.context, _all_items(roots))
+        setattr(menu, "_tree_primed", True)  # noqa: B010  # once per request and menu
+    return roots
+
+
+def _all_items(roots: list[models.MenuItem]) -> list[models.MenuItem]:
+    """The items of a loaded tree, level by level."""
+    items, level = [], list(roots)
+    while level:
+        items.extend(level)
+        level = [child for item in level for child in item.tree_children]
+    return items
+
+
+def _in_tree(info, item: models.MenuItem) -> models.MenuItem:
+    """The item as loaded with its menu's tree; an item reached otherwise (e.g. `node`) loads its menu's tree
+    once per request."""
+    if hasattr(item, "tree_children"):
+        return item
+    trees = getattr(info.context, "_menu_trees", None)
+    if trees is None:
+        trees = {}
+        info.context._menu_trees = trees
+    if item.menu_id not in trees:
+        menu = item.menu
+        _tree(info, menu)
+        trees[item.menu_id] = {each.pk: each for each in _all_items(menu.root_items)}
+    loaded = trees[item.menu_id].get(item.pk)
+    if loaded is None:  # not reachable from a root of its menu
+        item.tree_children, item.tree_level = [], 0
+        return item
+    return loaded

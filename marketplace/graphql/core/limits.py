@@ -56,6 +56,7 @@ from graphql.language import Lexer, TokenKind
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef, is_introspection_type
 
 from marketplace.catalog.attributes import SOURCES
+from marketplace.content.models import MENU_MAX_ITEMS
 from marketplace.graphql.core.connection import MAX_PAGE_SIZE
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -118,8 +119,9 @@ LIST_BOUNDS = {
     "Product.collections": 20,
     "Page.assignedAttributes": 1,  # always empty: pages carry no attributes
     "Producer.certifications": 100,
-    "Menu.items": 50,
-    "MenuItem.children": 50,
+    # A menu holds at most MENU_MAX_ITEMS items at all levels (in the database): see MENU_TREE below.
+    "Menu.items": MENU_MAX_ITEMS,
+    "MenuItem.children": MENU_MAX_ITEMS,
     "Checkout.lines": CHECKOUT_MAX_LINES,
     "Checkout.unavailableLines": CHECKOUT_MAX_LINES,
     "Checkout.problems": CHECKOUT_MAX_LINES,
@@ -153,9 +155,16 @@ LIST_BOUNDS = {
     "ObjectWithMetadata.metadata": 20,
     "Order.transactions": 5,  # one payment per order, a few card attempts at most
 }
-# Tree fields may nest inside themselves as deep as the tree goes (menus: the two levels a storefront
-# renders, which content.selectors prefetches).
+# Tree fields may nest inside themselves as deep as the tree goes (menus: the three levels Saleor's
+# storefront renders, `items { children { children } }`).
 TREE_DEPTH = {"MenuItem.children": 2, "Category.children": 3}
+# The lists of one menu's tree: the first one selected multiplies by its bound, MENU_MAX_ITEMS, and the
+# `children` selected directly inside it (through `children` only) by 1: the items at one level of one
+# menu's tree are distinct items of that menu, at most MENU_MAX_ITEMS in all, so each level is counted at
+# most MENU_MAX_ITEMS times (an upper bound), not the product of the levels' bounds. A `children` reached
+# any other way (`items { parent { children } }`) multiplies by its bound again.
+MENU_TREE = {"Menu.items", "MenuItem.children"}
+MENU_TREE_NESTED = "MenuItem.children"
 # Fields that cost more than one resolver call, in the unit above (~16 µs of CPU measured here): a page or
 # count query ~3 ms; an HTML description of up to 20,000 characters turned into EditorJS ~5 ms.
 CONNECTION_COST = 200
@@ -349,15 +358,26 @@ class _Walker:
         return None
 
     def walk(
-        self, selection_set, parent, depth: int, lists: Counter, spreads: frozenset, page: int, scale: int = 1
+        self,
+        selection_set,
+        parent,
+        depth: int,
+        lists: Counter,
+        spreads: frozenset,
+        page: int,
+        scale: int = 1,
+        in_menu_tree: bool = False,
     ) -> int:
-        """The selection's cost; `scale` is how many times the enclosing lists repeat it."""
+        """The selection's cost; `scale` is how many times the enclosing lists repeat it; `in_menu_tree`:
+        the selection is that of a menu tree's list (MENU_TREE), already counted on the menu's total."""
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.walk(selection.selection_set, inner, depth, lists, spreads, page, scale)
+                total += self.walk(
+                    selection.selection_set, inner, depth, lists, spreads, page, scale, in_menu_tree
+                )
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
@@ -366,9 +386,11 @@ class _Walker:
                 if name in spreads:
                     raise _Refused(LimitError(f"Fragment {name} spreads itself."))
                 inner = self.schema.get_type(fragment.type_condition.name.value)
-                total += self.walk(fragment.selection_set, inner, depth, lists, spreads | {name}, page, scale)
+                total += self.walk(
+                    fragment.selection_set, inner, depth, lists, spreads | {name}, page, scale, in_menu_tree
+                )
             else:
-                total += self.field(selection, parent, depth, lists, spreads, page, scale)
+                total += self.field(selection, parent, depth, lists, spreads, page, scale, in_menu_tree)
         return total
 
     def field(
@@ -380,6 +402,7 @@ class _Walker:
         spreads: frozenset,
         page: int,
         scale: int = 1,
+        in_menu_tree: bool = False,
     ) -> int:
         """The field's cost. `page` is the page size of the connection whose selection this is."""
         analysis = self.analysis
@@ -430,9 +453,20 @@ class _Walker:
                 if not introspection:
                     bound = list_bound(parent.name, name)
                     multiplier = DEFAULT_PAGE if bound is None else bound
+                if in_menu_tree and coordinate == MENU_TREE_NESTED:
+                    multiplier = 1
         if node.selection_set is None:
             return multiplier * weight
-        child = self.walk(node.selection_set, named, depth, repeats, spreads, page, scale * multiplier)
+        child = self.walk(
+            node.selection_set,
+            named,
+            depth,
+            repeats,
+            spreads,
+            page,
+            scale * multiplier,
+            coordinate in MENU_TREE,
+        )
         if depth == 1 and name in ("__schema", "__type"):
             return 1 + self.introspection_cost(node, name)
         return multiplier * (weight + child)
