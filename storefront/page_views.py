@@ -5,16 +5,13 @@ from django.http import Http404
 from django.shortcuts import render
 
 from marketplace.content.selectors import page_by_slug
+from marketplace.core.money import format_vnd
 from marketplace.shipping.selectors import shipping_table
-
-
-def _vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " ₫"
 
 
 def _cheapest_fee() -> str:
     fees = [fee for rates in shipping_table().zones.values() for _, fee in rates.brackets]
-    return "từ " + _vnd(min(fees)) if fees else "0 ₫"
+    return "từ " + format_vnd(min(fees)) if fees else "0 ₫"
 
 
 # Figures the policies quote that the code also enforces: staff write the placeholder, the page shows the
@@ -23,7 +20,7 @@ PLACEHOLDERS = {
     "[[so_ngay_doi_tra]]": lambda: str(settings.MONEY_RETURN_WINDOW_DAYS),
     # The rate table (marketplace/shipping) prices by zone and weight: the cheapest fee it charges.
     "[[phi_giao_hang]]": _cheapest_fee,
-    "[[mien_phi_giao_tu]]": lambda: _vnd(shipping_table().default_free_over),
+    "[[mien_phi_giao_tu]]": lambda: format_vnd(shipping_table().default_free_over),
 }
 
 
