@@ -79,6 +79,17 @@ def _service_form(model_admin, request, *, form, title: str, act, done: str, obj
     return _form_page(model_admin, request, title=title, form=form, status=status, obj=obj)
 
 
+class WrittenByServicesAdmin(admin.ModelAdmin):
+    """Rows that only the money services write (ledger, batches, notifications, refunds, remittances,
+    returns): staff act on them through the views and actions below, never add or delete one by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AdjustmentForm(forms.Form):
     producer_slug = forms.SlugField(label="Chủ thể (slug)", max_length=100)
     amount = forms.IntegerField(
@@ -96,7 +107,7 @@ class WithholdingReportForm(forms.Form):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(WrittenByServicesAdmin):
     list_display = ["created_at", "producer", "kind", "amount", "part", "line", "reason"]
     list_filter = ["kind"]
     search_fields = ["producer__name", "part__order__number"]
@@ -150,12 +161,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(CommissionRate)
 class CommissionRateAdmin(admin.ModelAdmin):
@@ -183,18 +188,12 @@ class PayoutItemInline(admin.TabularInline):
 
 
 @admin.register(PayoutBatch)
-class PayoutBatchAdmin(admin.ModelAdmin):
+class PayoutBatchAdmin(WrittenByServicesAdmin):
     list_display = ["pk", "created_at", "status", "threshold", "actor_name", "sent_at"]
     readonly_fields = ["status", "threshold", "actor_name", "created_at", "sent_at"]
     inlines = [PayoutItemInline]
     actions = ["export_csv", "mark_sent"]
     change_list_template = "admin/money/payoutbatch_change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         extra = [
@@ -251,7 +250,7 @@ class BankNotificationResolveForm(forms.Form):
 
 
 @admin.register(BankNotification)
-class BankNotificationAdmin(admin.ModelAdmin):
+class BankNotificationAdmin(WrittenByServicesAdmin):
     """The staff queue: transfers that did not match exactly one unpaid order. Each is resolved once, with
     an outcome and a reason, on its own page."""
 
@@ -270,12 +269,6 @@ class BankNotificationAdmin(admin.ModelAdmin):
     search_fields = ["provider_id", "content", "reference_code"]
     list_select_related = ["order"]
     readonly_fields = [field.name for field in BankNotification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Xử lý")
     def resolve_link(self, obj):
@@ -312,7 +305,7 @@ class RefundTransferForm(forms.Form):
 
 
 @admin.register(OrderRefund)
-class OrderRefundAdmin(admin.ModelAdmin):
+class OrderRefundAdmin(WrittenByServicesAdmin):
     """Money owed back for cancelled paid parts: card refunds go through Stripe by themselves; staff record
     the bank transfers they make."""
 
@@ -333,12 +326,6 @@ class OrderRefundAdmin(admin.ModelAdmin):
                 self.message_user(request, _refusal(exc), messages.ERROR)
                 return
         self.message_user(request, f"Đã gửi lại {sent} khoản hoàn qua Stripe.", messages.INFO)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Ghi nhận")
     def record_link(self, obj):
@@ -376,16 +363,10 @@ class RemittanceUploadForm(forms.Form):
 
 
 @admin.register(CodRemittance)
-class CodRemittanceAdmin(admin.ModelAdmin):
+class CodRemittanceAdmin(WrittenByServicesAdmin):
     list_display = ["order", "amount", "remitted_on", "actor_name", "created_at"]
     readonly_fields = ["order", "amount", "remitted_on", "actor_name", "created_at"]
     change_list_template = "admin/money/codremittance_change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         extra = [
@@ -418,17 +399,11 @@ class CodRemittanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(BankAccountChange)
-class BankAccountChangeAdmin(admin.ModelAdmin):
+class BankAccountChangeAdmin(WrittenByServicesAdmin):
     list_display = ["created_at", "producer", "old_account", "new_account", "actor_name", "confirmed_by"]
     readonly_fields = [field.name for field in BankAccountChange._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -453,7 +428,7 @@ class ReturnRefundForm(forms.Form):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):
+class ReturnRequestAdmin(WrittenByServicesAdmin):
     """Returns: staff decide the escalated ones and refund the accepted ones."""
 
     list_display = ["pk", "created_at", "part", "line", "quantity", "status", "process_link"]
@@ -461,12 +436,6 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     search_fields = ["part__order__number"]
     list_select_related = ["part__order", "part__producer", "line"]
     readonly_fields = [field.name for field in ReturnRequest._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Xử lý")
     def process_link(self, obj):
