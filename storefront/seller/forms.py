@@ -144,6 +144,8 @@ class ProductTranslationForm(forms.Form):
     """The product's English name and description, for shoppers abroad (the Vietnamese stays the source).
     Leaving both empty removes the English text: the English storefront then shows the Vietnamese."""
 
+    prefix = "en"  # shown on the product's edit page beside its Vietnamese fields of the same names
+
     name = forms.CharField(
         label=_("Tên tiếng Anh"), max_length=_max_length(ProductTranslation, "name"), required=False
     )

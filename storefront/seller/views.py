@@ -187,7 +187,7 @@ def _product_edit_context(product, *, form, translation_form=None) -> dict:
     if translation_form is None:
         english = catalog_selectors.product_translation(product_id=product.pk, language_code=ENGLISH)
         initial = {"name": english.name, "description": english.description} if english else {}
-        translation_form = forms.ProductTranslationForm(initial=initial, prefix="en")
+        translation_form = forms.ProductTranslationForm(initial=initial)
     return {
         "form": form,
         "product": product,
@@ -204,7 +204,7 @@ def _product_edit_context(product, *, form, translation_form=None) -> dict:
 def product_translation(request, pk: int):
     """The product's English name and description (a panel of the edit page)."""
     product = _product_or_404(request, pk)
-    form = forms.ProductTranslationForm(request.POST, prefix="en")
+    form = forms.ProductTranslationForm(request.POST)
     if form.is_valid():
         try:
             catalog_services.product_translation_set(
