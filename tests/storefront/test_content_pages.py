@@ -75,6 +75,11 @@ def test_page_costs_one_query(client, django_assert_num_queries):
         assert client.get("/pages/lien-he/").status_code == 200
 
 
+def test_shipping_policy_reads_the_rate_table_once(client, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the page, the zones with their brackets, the default threshold
+        assert client.get("/pages/chinh-sach-van-chuyen/").status_code == 200
+
+
 def test_footer_shows_the_operator_registration_marked_as_demo_by_default(client):
     html = client.get("/products/").content.decode()
     operator = settings.PLATFORM_OPERATOR
